@@ -1,0 +1,219 @@
+"""Writing and verifying the audit log.
+
+`record_event` appends one event in the caller's transaction: it locks the chain head, computes the event's hash
+from its content and the previous hash, inserts the event and moves the head. `verify_chain` walks the chain and
+reports the first broken link.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kring.access.models import AuditChainHead, AuditEvent
+from kring.access.policy import Basis
+
+GENESIS_HASH = "0" * 64
+
+current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kring_request_id", default="")
+
+
+def _event_payload(
+    *,
+    sequence: int,
+    previous_hash: str,
+    occurred_at: datetime,
+    municipality_id: int | None,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    child_id: int | None,
+    basis_kind: str,
+    basis: str,
+    request_id: str,
+    details: dict[str, Any],
+) -> str:
+    return json.dumps(
+        [
+            sequence,
+            previous_hash,
+            occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            municipality_id,
+            actor_id,
+            actor_label,
+            action,
+            target_type,
+            target_id,
+            child_id,
+            basis_kind,
+            basis,
+            request_id,
+            details,
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def compute_hash(event: AuditEvent) -> str:
+    payload = _event_payload(
+        sequence=event.sequence,
+        previous_hash=event.previous_hash,
+        occurred_at=event.occurred_at,
+        municipality_id=event.municipality_id,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        child_id=event.child_id,
+        basis_kind=event.basis_kind,
+        basis=event.basis,
+        request_id=event.request_id,
+        details=event.details,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head, _ = AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _actor_fields(actor: Any) -> tuple[int | None, str, int | None]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, "", None
+    return (
+        actor.pk,
+        str(getattr(actor, "email", "") or actor.get_username()),
+        getattr(actor, "municipality_id", None),
+    )
+
+
+def record_event(
+    *,
+    actor: Any,
+    action: str,
+    target_type: str = "",
+    target_id: object = "",
+    child_id: int | None = None,
+    basis: Basis | None = None,
+    details: dict[str, Any] | None = None,
+    municipality_id: int | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Append one audit event inside the current transaction (or a new one)."""
+    actor_id, label, actor_municipality = _actor_fields(actor)
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        municipality_id=municipality_id if municipality_id is not None else actor_municipality,
+        actor_id=actor_id,
+        actor_label=(actor_label if actor_label is not None else label)[:200],
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id)[:60],
+        child_id=child_id,
+        basis_kind=basis.kind if basis else "",
+        basis=basis.describe() if basis else "",
+        request_id=current_request_id.get(),
+        details=json.loads(json.dumps(details or {}, default=str)),
+    )
+    with transaction.atomic():
+        head = _locked_head()
+        event.sequence = head.sequence + 1
+        event.previous_hash = head.hash
+        event.hash = compute_hash(event)
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=1).update(sequence=event.sequence, hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None  # the sequence number of the first bad event (or the missing one)
+    problem: str
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def _events_in_order(batch_size: int = 5000) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(sequence__gt=last).order_by("sequence")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].sequence
+
+
+def verify_chain() -> ChainReport:
+    """Walk the whole chain; report the first event whose content, link or position is wrong."""
+    expected_sequence, previous_hash, checked = 1, GENESIS_HASH, 0
+    for event in _events_in_order():
+        if event.sequence != expected_sequence:
+            return ChainReport(checked, expected_sequence, f"event #{expected_sequence} is missing")
+        if event.previous_hash != previous_hash:
+            return ChainReport(checked, event.sequence, f"event #{event.sequence} does not link to the one before")
+        if compute_hash(event) != event.hash:
+            return ChainReport(checked, event.sequence, f"event #{event.sequence} was changed after it was written")
+        previous_hash, expected_sequence, checked = event.hash, expected_sequence + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_sequence = head.sequence if head else 0
+    if head_sequence != checked or (head and head.hash != previous_hash):
+        return ChainReport(checked, checked + 1, f"the chain ends at #{checked} but its head says #{head_sequence}")
+    return ChainReport(checked, None, "")
+
+
+TRIGGER_NAMES = ("kring_audit_no_update", "kring_audit_no_delete")
+
+
+def install_triggers(schema_editor: Any = None) -> None:
+    """Refuse UPDATE and DELETE on the audit table, on SQLite and PostgreSQL."""
+    conn = schema_editor.connection if schema_editor else connection
+    table = AuditEvent._meta.db_table
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION kring_audit_refuse() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql"
+            )
+            for name, operation in zip(TRIGGER_NAMES, ("UPDATE", "DELETE"), strict=True):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cursor.execute(
+                    f"CREATE TRIGGER {name} BEFORE {operation} ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION kring_audit_refuse()"
+                )
+        else:
+            for name, operation in zip(TRIGGER_NAMES, ("UPDATE", "DELETE"), strict=True):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(
+                    f"CREATE TRIGGER {name} BEFORE {operation} ON {table} "
+                    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+                )
+
+
+def drop_triggers(schema_editor: Any = None) -> None:
+    """Remove the triggers (only for migrations backwards and for the tampering tests)."""
+    conn = schema_editor.connection if schema_editor else connection
+    table = AuditEvent._meta.db_table
+    with conn.cursor() as cursor:
+        for name in TRIGGER_NAMES:
+            suffix = f" ON {table}" if conn.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}{suffix}")

@@ -1,0 +1,119 @@
+"""Login with django-allauth: no self sign-up, TOTP for every staff user, audited logins and MFA changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm
+from allauth.mfa.models import Authenticator
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from kring.access.models import AuditAction
+
+# Set in the session once the MFA middleware has seen that the user has TOTP; cleared when their MFA changes.
+MFA_CHECKED_SESSION_KEY = "kring_mfa_ok"
+
+
+class KringAccountAdapter(DefaultAccountAdapter):
+    """Staff accounts are created by an administrator, never by sign-up."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """allauth refuses the attempt once too many have failed; that refusal is a failed login too."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            _record_login_failed(request, credentials, reason="rate_limited")
+            raise
+
+
+class KringLoginForm(LoginForm):
+    """allauth's login form, with the e-mail field marked as the user name for password managers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].widget.attrs["autocomplete"] = "username"
+
+
+def has_totp(user: Any) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def audit_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    from kring.access.audit import record_event
+
+    record_event(actor=user, action=AuditAction.LOGIN, target_type="user", target_id=user.pk)
+
+
+def audit_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    from kring.access.audit import record_event
+
+    if user is not None:
+        record_event(actor=user, action=AuditAction.LOGOUT, target_type="user", target_id=user.pk)
+
+
+def audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    _record_login_failed(request, credentials, reason="bad_credentials")
+
+
+def _record_login_failed(request: HttpRequest | None, credentials: dict[str, Any], *, reason: str) -> None:
+    from kring.access.audit import record_event
+
+    attempted = str(credentials.get("email") or credentials.get("username") or "")[:200]
+    record_event(
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        target_type="login",
+        actor_label=attempted,
+        details={"ip": request.META.get("REMOTE_ADDR", "") if request is not None else "", "reason": reason},
+    )
+
+
+def audit_mfa_change(change: str) -> Any:
+    """A receiver for one of allauth's MFA signals (added, removed, reset, failed).
+
+    A wrong code is a failed login (or a failed confirmation of a logged-in person); the others change how the person
+    logs in, and make the MFA middleware look again (see RequireMfaMiddleware)."""
+
+    def receiver(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+        from kring.access.audit import record_event
+
+        authenticator = kwargs.get("authenticator")
+        details: dict[str, Any] = {"authenticator": str(getattr(authenticator, "type", "")), "change": change}
+        if change == "failed":
+            details["reason"] = "wrong_code"
+            details["reauthentication"] = bool(kwargs.get("reauthentication"))
+        elif request is not None:
+            request.session.pop(MFA_CHECKED_SESSION_KEY, None)
+        record_event(
+            actor=user,
+            action=AuditAction.LOGIN_FAILED if change == "failed" else AuditAction.MFA_CHANGE,
+            target_type="user",
+            target_id=user.pk,
+            details=details,
+        )
+
+    return receiver
+
+
+def activate_totp(user: Any, secret: str) -> None:
+    """Give a user a TOTP authenticator with a known secret (demo logins and tests)."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app would show now for this secret."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

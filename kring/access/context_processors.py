@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from kring.access.policy import role_grants, roles_of
+from kring.access.roles import Permission, permissions_of
+
+
+def kring(request: HttpRequest) -> dict[str, Any]:
+    """Navigation flags for the layout: which menu entries the user's roles grant."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    granted = permissions_of(roles_of(user))
+    return {
+        "nav": {
+            "search": Permission.CHILD_SEARCH in granted,
+            "units": Permission.UNIT_VIEW in granted,
+            "directory": Permission.DIRECTORY_MANAGE in granted,
+            "audit": Permission.AUDIT_REVIEW in granted,
+        },
+        "my_role_grants": role_grants(user),
+    }

@@ -1,0 +1,59 @@
+"""The audit log: append-only, hash-chained events with no foreign keys (they outlive what they describe)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Write")
+    SEARCH = "search", _("Search")
+    EXPORT = "export", _("Export")
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logout")
+    MFA_CHANGE = "mfa_change", _("Two-factor change")
+
+
+class AuditEvent(models.Model):
+    """One audited event. Never updated or deleted: database triggers refuse it (see migration 0002)."""
+
+    sequence = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    municipality_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=60, blank=True)
+    child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    basis_kind = models.CharField(max_length=40, blank=True)
+    basis = models.TextField(blank=True)
+    request_id = models.CharField(max_length=40, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["municipality_id", "occurred_at"], name="audit_municipality_time")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.target_type}:{self.target_id}"
+
+
+class AuditChainHead(models.Model):
+    """The newest link of the chain: locked while an event is appended, so appends are serial and a deleted
+    last event is still detected."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"audit chain head #{self.sequence}"

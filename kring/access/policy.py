@@ -1,0 +1,222 @@
+"""THE access policy of Kring. Nothing else in the code decides who may see a child's information.
+
+Three questions, and only these:
+
+* `visible_to(user, queryset)` filters lists, counts and search to what the user has a basis for;
+* `basis_for(user, obj)` names the basis under which the user sees one object (or None: no access);
+* `can(user, permission, obj=None)` says whether the user may take an action.
+
+A *basis* is who may see which child's information, of which origins and categories, why, and for how long.
+Bases are derived by *providers* that the apps holding the data register in their `AppConfig.ready()` (a
+placement in one's own school, membership of a case team, a guardian's consent, a statutory duty). Models that
+hold information about a child are registered with `register_child_model` so the policy knows how to reach the
+child, its municipality, and the information's origin and category. Anything not registered is denied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from django.db import models
+from django.db.models import Q
+
+from kring.access.roles import permissions_of
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    """One role a user holds in one unit (from the directory's memberships)."""
+
+    role: str
+    unit_id: int
+    unit_name: str
+    municipality_id: int
+
+    @property
+    def role_label(self) -> str:
+        from kring.access.roles import Role
+
+        return str(Role(self.role).label)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Why a user may see information about one child."""
+
+    kind: str
+    child_id: int
+    reason: str
+    legal_reference: str
+    origins: frozenset[str]
+    categories: frozenset[str] | None = None  # None: every category of the origins
+    valid_from: date | None = None
+    valid_until: date | None = None
+    is_case_basis: bool = False
+
+    def covers(self, origin: str, category: str) -> bool:
+        """Does this basis reach information of this origin ("" for register data any basis reaches)?"""
+        origin_ok = not origin or origin in self.origins
+        return origin_ok and (self.categories is None or category in self.categories)
+
+    def describe(self) -> str:
+        text = f"{self.reason} ({self.legal_reference})" if self.legal_reference else self.reason
+        if self.valid_until:
+            text += f", t.o.m. {self.valid_until.isoformat()}"
+        return text
+
+
+@dataclass(frozen=True)
+class ChildModel:
+    """How the policy reaches the child, tenant, origin and category of a registered model."""
+
+    child_path: str
+    municipality_path: str
+    origin: str = ""  # a fixed origin ("" for register data that any basis for the child reaches) ...
+    origin_field: str | None = None  # ... or the field holding it
+    category: str | None = None
+    category_field: str | None = None
+
+    def origin_of(self, obj: models.Model) -> str:
+        return str(getattr(obj, self.origin_field)) if self.origin_field else self.origin
+
+    def category_of(self, obj: models.Model) -> str:
+        return str(getattr(obj, self.category_field)) if self.category_field else str(self.category)
+
+
+class BasisProvider(Protocol):
+    """Derives bases of one kind. Must answer with a constant number of queries."""
+
+    kind: str
+
+    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+        """A filter over the registered model for the rows this basis reaches, or None.
+
+        Use `__in` subqueries, not joins, so that rows are never duplicated (visible_to adds no DISTINCT)."""
+
+    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+        """The bases this provider gives the user for each of the children."""
+
+
+@dataclass
+class _Registry:
+    providers: list[BasisProvider] = field(default_factory=list)
+    child_models: dict[type[models.Model], ChildModel] = field(default_factory=dict)
+    role_source: Callable[[Any], list[RoleGrant]] | None = None
+
+
+registry = _Registry()
+
+
+def register_provider(provider: BasisProvider) -> None:
+    if all(existing.kind != provider.kind for existing in registry.providers):
+        registry.providers.append(provider)
+
+
+def register_child_model(model: type[models.Model], info: ChildModel) -> None:
+    registry.child_models[model] = info
+
+
+def register_role_source(source: Callable[[Any], list[RoleGrant]]) -> None:
+    registry.role_source = source
+
+
+def child_model_info(model: type[models.Model]) -> ChildModel:
+    try:
+        return registry.child_models[model]
+    except KeyError as error:
+        raise LookupError(f"{model.__name__} is not registered with the access policy") from error
+
+
+def is_staff_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.municipality_id)
+
+
+def role_grants(user: Any) -> list[RoleGrant]:
+    """The user's active roles in their own municipality, memoised on the user for one request."""
+    if not is_staff_user(user) or registry.role_source is None:
+        return []
+    cached = getattr(user, "_kring_role_grants", None)
+    if cached is None:
+        cached = [g for g in registry.role_source(user) if g.municipality_id == user.municipality_id]
+        user._kring_role_grants = cached
+    return cached
+
+
+def roles_of(user: Any) -> set[str]:
+    return {grant.role for grant in role_grants(user)}
+
+
+def visible_to(user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Only the rows of a registered model that the user has a basis for; default deny."""
+    info = child_model_info(queryset.model)
+    if not is_staff_user(user):
+        return queryset.none()
+    reach: Q | None = None
+    for provider in registry.providers:
+        q = provider.visibility_q(user, info)
+        if q is not None:
+            reach = q if reach is None else reach | q
+    if reach is None:
+        return queryset.none()
+    return queryset.filter(Q(**{info.municipality_path: user.municipality_id}) & reach)
+
+
+def bases_for_children(user: Any, child_ids: Iterable[int]) -> dict[int, list[Basis]]:
+    """Every basis the user has for each child (an empty list: no access)."""
+    ids = list(child_ids)
+    found: dict[int, list[Basis]] = {child_id: [] for child_id in ids}
+    if not is_staff_user(user) or not ids:
+        return found
+    for provider in registry.providers:
+        for child_id, bases in provider.bases(user, ids).items():
+            found[child_id].extend(bases)
+    return found
+
+
+def basis_among(bases: Iterable[Basis], origin: str, category: str) -> Basis | None:
+    """The first basis that covers information of this origin and category; case bases first."""
+    ordered = sorted(bases, key=lambda basis: not basis.is_case_basis)
+    return next((basis for basis in ordered if basis.covers(origin, category)), None)
+
+
+def _resolve(obj: models.Model, path: str) -> Any:
+    value: Any = obj
+    for part in path.split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def child_id_of(obj: models.Model) -> int:
+    path = child_model_info(type(obj)).child_path
+    if path == "pk":
+        return int(obj.pk)
+    *parents, last = path.split("__")
+    holder: Any = obj
+    for part in parents:
+        holder = getattr(holder, part)
+    return int(getattr(holder, last + "_id"))
+
+
+def basis_for(user: Any, obj: models.Model) -> Basis | None:
+    """The basis under which the user sees this object, or None."""
+    info = child_model_info(type(obj))
+    if not is_staff_user(user) or _resolve(obj, info.municipality_path) != user.municipality_id:
+        return None
+    child_id = child_id_of(obj)
+    bases = bases_for_children(user, [child_id])[child_id]
+    return basis_among(bases, info.origin_of(obj), info.category_of(obj))
+
+
+def can(user: Any, permission: str, obj: models.Model | None = None) -> bool:
+    """May the user take this action (on this object)? Role permission, tenant and basis."""
+    if not is_staff_user(user) or permission not in permissions_of(roles_of(user)):
+        return False
+    if obj is None:
+        return True
+    if type(obj) in registry.child_models:
+        return basis_for(user, obj) is not None
+    municipality_id = getattr(obj, "municipality_id", None)
+    return municipality_id == user.municipality_id

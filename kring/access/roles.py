@@ -1,0 +1,108 @@
+"""Roles, permissions, origins and categories: the vocabulary of the access policy, kept as data.
+
+A role grants permissions (what a person may *do*); what a person may *see* of a child always needs a basis
+(see `kring.access.policy`).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Origin(models.TextChoices):
+    """The organisation (and so the secrecy domain) that owns a piece of information."""
+
+    SCHOOL = "school", _("School")
+    STUDENT_HEALTH = "student_health", _("Student health")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    POLICE = "police", _("Police")
+    HEALTH_CARE = "health_care", _("Health care")
+    JOINT_TEAM = "joint_team", _("Joint team")
+
+
+class Category(models.TextChoices):
+    """What kind of information about a child something is."""
+
+    IDENTITY = "identity", _("Identity and contact details")
+    GUARDIANS = "guardians", _("Guardians and custody")
+    PLACEMENT = "placement", _("School placement")
+    ATTENDANCE = "attendance", _("Attendance")
+    CONCERN = "concern", _("Concern")
+    CONSULTATION = "consultation", _("Consultation")
+    REPORT = "report", _("Report of concern")
+    CASE_NOTE = "case_note", _("Case note")
+    NEEDS = "needs", _("Needs analysis")
+    PLAN = "plan", _("Plan")
+
+
+class Permission(models.TextChoices):
+    """Actions a role may take. Seeing a particular child's data also needs a basis."""
+
+    CHILD_SEARCH = "child.search", _("Search for children")
+    CHILD_VIEW = "child.view", _("View a child's overview")
+    UNIT_VIEW = "unit.view", _("View schools and units of the municipality")
+    DIRECTORY_MANAGE = "directory.manage", _("Manage organisations, units, staff and contact persons")
+    AUDIT_REVIEW = "audit.review", _("Review the audit log (log review)")
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", _("Teacher")
+    MENTOR = "mentor", _("Mentor")
+    PRINCIPAL = "principal", _("Principal")
+    KURATOR = "kurator", _("School counsellor (kurator)")
+    SCHOOL_NURSE = "school_nurse", _("School nurse")
+    SPECIAL_EDUCATOR = "special_educator", _("Special educator")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    UNIT_MANAGER = "unit_manager", _("Unit manager")
+    TSI_TEAM_MEMBER = "tsi_team_member", _("TSI team member")
+    POLICE_OFFICER = "police_officer", _("Police officer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+_P = Permission
+_EVERY_STAFF = frozenset({_P.UNIT_VIEW})
+_SCHOOL_STAFF = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.TEACHER: _SCHOOL_STAFF,
+    Role.MENTOR: _SCHOOL_STAFF,
+    Role.PRINCIPAL: _SCHOOL_STAFF,
+    Role.KURATOR: _SCHOOL_STAFF,
+    Role.SCHOOL_NURSE: _SCHOOL_STAFF,
+    Role.SPECIAL_EDUCATOR: _SCHOOL_STAFF,
+    Role.PSYCHOLOGIST: _SCHOOL_STAFF,
+    Role.SOCIAL_WORKER: _SCHOOL_STAFF,
+    Role.UNIT_MANAGER: _SCHOOL_STAFF | {_P.AUDIT_REVIEW},
+    Role.TSI_TEAM_MEMBER: _SCHOOL_STAFF,
+    Role.POLICE_OFFICER: _SCHOOL_STAFF,
+    Role.COORDINATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE},
+    Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW},
+}
+
+# What staff of the unit where a child is placed may see, by role: the school's own information, and for
+# student health professionals also student health's (OSL 23 kap 2 §: strong secrecy even within school).
+PLACEMENT_ORIGINS: dict[str, frozenset[str]] = {
+    Role.TEACHER: frozenset({Origin.SCHOOL}),
+    Role.MENTOR: frozenset({Origin.SCHOOL}),
+    Role.PRINCIPAL: frozenset({Origin.SCHOOL}),
+    Role.SPECIAL_EDUCATOR: frozenset({Origin.SCHOOL, Origin.STUDENT_HEALTH}),
+    Role.KURATOR: frozenset({Origin.SCHOOL, Origin.STUDENT_HEALTH}),
+    Role.SCHOOL_NURSE: frozenset({Origin.SCHOOL, Origin.STUDENT_HEALTH}),
+    Role.PSYCHOLOGIST: frozenset({Origin.SCHOOL, Origin.STUDENT_HEALTH}),
+}
+
+# A child with protected identity (skyddade personuppgifter) is visible through a placement only to the
+# roles that must know the child to keep them safe in school; everyone else needs a case basis.
+PROTECTED_IDENTITY_ROLES: frozenset[str] = frozenset(
+    {Role.PRINCIPAL, Role.MENTOR, Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST}
+)
+
+
+def permissions_of(roles: set[str]) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)

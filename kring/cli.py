@@ -1,0 +1,23 @@
+"""The `kring` console command: a thin wrapper around Django's manage.py.
+
+`kring demo` starts a fresh demo municipality on SQLite; every other subcommand is a management command
+(`kring seed`, `kring audit-verify`, `kring migrate`, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kring.settings")
+    if len(sys.argv) > 1 and sys.argv[1] in {"demo", "runserver"}:
+        os.environ.setdefault("KRING_DEBUG", "true")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

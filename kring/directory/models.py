@@ -1,0 +1,204 @@
+"""The municipality (tenant), its organisations and units, staff and their roles, and schools' contact persons."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kring.access.roles import Role
+
+
+class Municipality(models.Model):
+    """A kommun: the tenant. Every tenant-scoped row carries its id."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("municipality code"), max_length=4, unique=True)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A member of staff. Logs in with e-mail, password and TOTP."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("municipality"),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects = UserManager()  # type: ignore[misc,assignment]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class OrganisationKind(models.TextChoices):
+    EDUCATION = "education", _("Education")
+    STUDENT_HEALTH = "student_health", _("Student health")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    POLICE = "police", _("Police")
+    HEALTH_CARE = "health_care", _("Region / health care")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    """A förvaltning, a police area, a region's health care: one secrecy domain."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="organisations")
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="organisation_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    PRESCHOOL = "preschool", _("Preschool")
+    SOCIAL_SERVICES_UNIT = "social_services_unit", _("Social services unit")
+    STUDENT_HEALTH_TEAM = "student_health_team", _("Student health team")
+    JOINT_TEAM = "joint_team", _("Joint team")
+    POLICE_UNIT = "police_unit", _("Police unit")
+    OTHER = "other", _("Other unit")
+
+
+class SchoolForm(models.TextChoices):
+    PRESCHOOL = "FS", _("Preschool")
+    PRESCHOOL_CLASS = "FKLASS", _("Preschool class")
+    COMPULSORY = "GR", _("Compulsory school")
+    COMPULSORY_ADAPTED = "GRS", _("Compulsory school for pupils with learning disabilities")
+    LEISURE = "FTH", _("Leisure-time centre (fritids)")
+    UPPER_SECONDARY = "GY", _("Upper secondary school")
+
+
+SCHOOL_KINDS = (UnitKind.SCHOOL, UnitKind.PRESCHOOL)
+
+
+class Unit(models.Model):
+    """A school, preschool, social services unit, student health team or joint team (owned by two organisations)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="units")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="units", verbose_name=_("organisation")
+    )
+    co_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_owned_units",
+        verbose_name=_("second owning organisation"),
+        help_text=_("Only for a joint team, such as a TSI team employed by two administrations."),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=30, choices=UnitKind.choices)
+    school_forms = models.JSONField(_("school forms"), default=list, blank=True)
+    grades = models.JSONField(_("grades"), default=list, blank=True)
+    school_unit_code = models.CharField(_("school unit code"), max_length=8, blank=True)
+    address = models.CharField(_("visiting address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    ss12000_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="unit_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(co_organisation__isnull=True) | models.Q(kind="joint_team"),
+                name="unit_only_joint_team_has_two_owners",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind in SCHOOL_KINDS
+
+
+class Membership(models.Model):
+    """A user's role in a unit."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role_in_unit"),
+        ]
+        indexes = [models.Index(fields=["unit", "role"], name="membership_unit_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.unit}"
+
+
+class ContactPerson(models.Model):
+    """A social services contact person for a school or preschool (Falköping: two per school)."""
+
+    school = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contact_persons")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_for")
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "user"], name="contact_person_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.school}"

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.access.policy import can, role_grants
+from kring.access.roles import Permission, Role
+from kring.directory.models import Membership
+from kring.directory.queries import get_unit_for_user, schools_without_contact_persons, unit_list_for_user
+from kring.http import AuthenticatedRequest
+
+_STUDENT_HEALTH_ROLES = {Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Role.SPECIAL_EDUCATOR}
+
+
+@login_required
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """The start page: what this person's roles let them do, unit by unit."""
+    user = request.user
+    grants = role_grants(user)
+    roles = {grant.role for grant in grants}
+    context = {
+        "grants": grants,
+        "roles": roles,
+        "can_search": can(user, Permission.CHILD_SEARCH),
+        "can_manage": can(user, Permission.DIRECTORY_MANAGE),
+        "can_review": can(user, Permission.AUDIT_REVIEW),
+        "is_school_staff": bool(roles & {Role.TEACHER, Role.MENTOR, Role.PRINCIPAL} | roles & _STUDENT_HEALTH_ROLES),
+        "is_social_services": bool(roles & {Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.TSI_TEAM_MEMBER}),
+        "is_police": Role.POLICE_OFFICER in roles,
+        "contact_for": list(user.contact_for.select_related("school").order_by("school__name")),
+        "schools_lacking_contacts": schools_without_contact_persons(user)
+        if can(user, Permission.DIRECTORY_MANAGE)
+        else [],
+    }
+    return render(request, "directory/home.html", context)
+
+
+@login_required
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
+    if not can(request.user, Permission.UNIT_VIEW):
+        raise Http404
+    return render(request, "directory/unit_list.html", {"units": unit_list_for_user(request.user)})
+
+
+@login_required
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A school's page with its social services contact persons (or any unit's page)."""
+    unit = get_unit_for_user(request.user, pk)
+    key_staff = list(
+        Membership.objects.filter(unit=unit, active=True, role__in=[Role.PRINCIPAL, *_STUDENT_HEALTH_ROLES])
+        .select_related("user")
+        .order_by("role", "user__last_name")
+    )
+    record_event(
+        actor=request.user,
+        action=AuditAction.READ,
+        target_type="unit",
+        target_id=unit.pk,
+        details={"basis": "staff of the municipality"},
+    )
+    return render(request, "directory/unit_detail.html", {"unit": unit, "key_staff": key_staff})

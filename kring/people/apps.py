@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "kring.people"
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from kring.access.policy import ChildModel, register_child_model, register_provider
+        from kring.access.roles import Category
+        from kring.people.basis import PlacementBasisProvider
+        from kring.people.models import Child, Custody, Placement
+
+        register_child_model(Child, ChildModel("pk", "municipality_id", category=Category.IDENTITY))
+        register_child_model(Custody, ChildModel("child", "child__municipality_id", category=Category.GUARDIANS))
+        register_child_model(Placement, ChildModel("child", "child__municipality_id", category=Category.PLACEMENT))
+        register_provider(PlacementBasisProvider())

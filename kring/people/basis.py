@@ -1,0 +1,84 @@
+"""The first basis provider: staff of the unit where the child is placed (own activity, need to know)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.access.policy import Basis, ChildModel, RoleGrant, role_grants
+from kring.access.roles import PLACEMENT_ORIGINS, PROTECTED_IDENTITY_ROLES, Origin, Role
+from kring.people.models import Placement
+
+PLACEMENT_BASIS = "placement"
+
+
+def _current_placements() -> QuerySet[Placement]:
+    today = timezone.localdate()
+    return Placement.objects.filter(start_date__lte=today).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def _legal_reference(origins: frozenset[str]) -> str:
+    if Origin.STUDENT_HEALTH in origins:
+        return _("own activity, need to know; student health under OSL 23 kap 2 §")
+    return _("own activity, need to know")
+
+
+class PlacementBasisProvider:
+    kind = PLACEMENT_BASIS
+
+    def _grants(self, user: Any) -> list[RoleGrant]:
+        return [grant for grant in role_grants(user) if grant.role in PLACEMENT_ORIGINS]
+
+    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+        units_by_scope: dict[tuple[frozenset[str], bool], set[int]] = defaultdict(set)
+        for grant in self._grants(user):
+            origins = PLACEMENT_ORIGINS[grant.role]
+            if info.origin and info.origin not in origins:
+                continue
+            units_by_scope[(origins, grant.role in PROTECTED_IDENTITY_ROLES)].add(grant.unit_id)
+        reach: Q | None = None
+        for (origins, sees_protected), unit_ids in units_by_scope.items():
+            placed = _current_placements().filter(unit_id__in=sorted(unit_ids))
+            if not sees_protected:
+                placed = placed.filter(child__protected_identity=False)
+            part = Q(**{f"{info.child_path}__in": placed.values("child_id")})
+            if info.origin_field:
+                part &= Q(**{f"{info.origin_field}__in": sorted(origins)})
+            reach = part if reach is None else reach | part
+        return reach
+
+    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+        grants_by_unit: dict[int, list[RoleGrant]] = defaultdict(list)
+        for grant in self._grants(user):
+            grants_by_unit[grant.unit_id].append(grant)
+        found: dict[int, list[Basis]] = defaultdict(list)
+        if not grants_by_unit:
+            return found
+        rows = (
+            _current_placements()
+            .filter(child_id__in=child_ids, unit_id__in=list(grants_by_unit))
+            .values_list("child_id", "unit_id", "child__protected_identity")
+        )
+        for child_id, unit_id, protected in rows:
+            for grant in grants_by_unit[unit_id]:
+                if protected and grant.role not in PROTECTED_IDENTITY_ROLES:
+                    continue
+                origins = PLACEMENT_ORIGINS[grant.role]
+                reason = _("%(role)s at %(unit)s, where the child is placed") % {
+                    "role": Role(grant.role).label,
+                    "unit": grant.unit_name,
+                }
+                found[child_id].append(
+                    Basis(
+                        kind=PLACEMENT_BASIS,
+                        child_id=child_id,
+                        reason=reason,
+                        legal_reference=_legal_reference(origins),
+                        origins=origins,
+                    )
+                )
+        return found

@@ -1,0 +1,150 @@
+"""Children, guardians and custody, school groups and placements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kring.directory.models import Municipality, Unit
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """The search key of a name (set it yourself when you bulk_create children)."""
+    return f"{first_name} {last_name}".casefold()
+
+
+class Child(models.Model):
+    """A child or pupil. With protected identity the address is never shown and few may see the child at all."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="children")
+    identity_number = models.CharField(_("identity number"), max_length=12)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    protected_identity = models.BooleanField(_("protected identity"), default=False)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    ss12000_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # "first last" case-folded: SQLite's LIKE folds only ASCII, so Å, Ä and Ö need a stored key to search on.
+    name_key = models.CharField(max_length=201, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "identity_number"], name="child_unique_identity_number"),
+        ]
+        indexes = [models.Index(fields=["municipality", "last_name", "first_name"], name="child_name")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_key(self.first_name, self.last_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def formatted_identity_number(self) -> str:
+        return f"{self.identity_number[:8]}-{self.identity_number[8:]}"
+
+
+class Guardian(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="guardians")
+    identity_number = models.CharField(_("identity number"), max_length=12, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("preferred language"), max_length=10, default="sv")
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    ss12000_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class CustodyKind(models.TextChoices):
+    JOINT = "joint", _("Joint custody")
+    SOLE = "sole", _("Sole custody")
+
+
+class Custody(models.Model):
+    """A guardian with legal custody of a child (vårdnadshavare)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="custodies")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="custodies")
+    kind = models.CharField(_("custody"), max_length=10, choices=CustodyKind.choices)
+
+    class Meta:
+        verbose_name = _("custody")
+        verbose_name_plural = _("custodies")
+        constraints = [models.UniqueConstraint(fields=["child", "guardian"], name="custody_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} – {self.child}"
+
+
+class Group(models.Model):
+    """A class or teaching group in a school."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=60)
+    school_year = models.CharField(_("school year"), max_length=9, blank=True)
+    ss12000_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name", "school_year"], name="group_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Placement(models.Model):
+    """A child's placement in a school or preschool, grade and group, from–to."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="placements")
+    school_form = models.CharField(_("school form"), max_length=10, blank=True)
+    grade = models.CharField(_("grade"), max_length=10, blank=True)
+    group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="placements")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    ss12000_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="placement_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "end_date"], name="placement_unit_end")]
+
+    def __str__(self) -> str:
+        return f"{self.child} – {self.unit}"

@@ -1,0 +1,122 @@
+"""Reading children through the access policy: the only way views reach a child's data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.access.policy import Basis, bases_for_children, basis_among, can, visible_to
+from kring.access.roles import Category, Permission
+from kring.people.models import Child, Custody, Placement
+
+SEARCH_LIMIT = 50
+_DIGITS = re.compile(r"\d")
+
+
+def _search_filter(text: str) -> Q:
+    digits = "".join(_DIGITS.findall(text))
+    if len(digits) >= 6:
+        # Birth dates and identity numbers: match the 12-digit form from the start, or the form without century.
+        if len(digits) in (10, 6):
+            return Q(identity_number__startswith=f"19{digits}") | Q(identity_number__startswith=f"20{digits}")
+        return Q(identity_number__startswith=digits)
+    query = Q()
+    for word in text.casefold().split():
+        query &= Q(name_key__startswith=word) | Q(name_key__contains=f" {word}")
+    return query
+
+
+def search_children_for_user(user: Any, text: str) -> list[Child]:
+    """Children the user may see that match a name or identity number; the search is audited."""
+    if not can(user, Permission.CHILD_SEARCH) or len(text.strip()) < 2:
+        return []
+    found = list(
+        visible_to(user, Child.objects.all())
+        .filter(_search_filter(text.strip()))
+        .order_by("last_name", "first_name", "pk")[:SEARCH_LIMIT]
+    )
+    bases = bases_for_children(user, [child.pk for child in found])
+    record_event(
+        actor=user,
+        action=AuditAction.SEARCH,
+        target_type="child",
+        details={
+            "query": text.strip()[:100],
+            "results": [child.pk for child in found],
+            "bases": {str(child.pk): _describe_first(bases[child.pk]) for child in found},
+        },
+    )
+    return found
+
+
+def _describe_first(bases: list[Basis]) -> str:
+    return bases[0].describe() if bases else ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the child overview and the basis under which the user sees it."""
+
+    category: str
+    basis: Basis
+
+
+@dataclass
+class ChildOverview:
+    child: Child
+    sections: dict[str, Section]
+    custodies: list[Custody]
+    placements: list[Placement]
+
+
+def get_child_for_user(user: Any, pk: int) -> tuple[Child, list[Basis]]:
+    """The child and the user's bases for them, or 404 (also when the child exists but the user has no basis)."""
+    if not can(user, Permission.CHILD_VIEW):
+        raise Http404
+    child = visible_to(user, Child.objects.filter(pk=pk)).first()
+    if child is None:
+        raise Http404
+    bases = bases_for_children(user, [child.pk])[child.pk]
+    if not bases:
+        raise Http404
+    return child, bases
+
+
+def _visible_related(user: Any, queryset: QuerySet[Any]) -> list[Any]:
+    return list(visible_to(user, queryset))
+
+
+def child_overview_for_user(user: Any, pk: int) -> ChildOverview:
+    """Everything of the overview the user's bases cover, each section with its basis; the read is audited."""
+    child, bases = get_child_for_user(user, pk)
+    sections: dict[str, Section] = {}
+    for category in (Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT):
+        basis = basis_among(bases, "", category)
+        if basis is not None:
+            sections[category] = Section(category, basis)
+    custodies: list[Custody] = []
+    placements: list[Placement] = []
+    if Category.GUARDIANS in sections:
+        custodies = _visible_related(user, Custody.objects.filter(child=child).select_related("guardian"))
+    if Category.PLACEMENT in sections:
+        placements = _visible_related(
+            user,
+            Placement.objects.filter(child=child).select_related("unit", "group").order_by("-start_date"),
+        )
+    primary = sections[Category.IDENTITY].basis if Category.IDENTITY in sections else bases[0]
+    record_event(
+        actor=user,
+        action=AuditAction.READ,
+        target_type="child_overview",
+        target_id=child.pk,
+        child_id=child.pk,
+        basis=primary,
+        details={"sections": sorted(sections)},
+    )
+    return ChildOverview(child, sections, custodies, placements)

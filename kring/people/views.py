@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from kring.access.policy import can
+from kring.access.roles import Permission
+from kring.http import AuthenticatedRequest
+from kring.people.forms import ChildSearchForm
+from kring.people.queries import child_overview_for_user, search_children_for_user
+
+
+@login_required
+def child_search(request: AuthenticatedRequest) -> HttpResponse:
+    if not can(request.user, Permission.CHILD_SEARCH):
+        raise Http404
+    form = ChildSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = search_children_for_user(request.user, form.cleaned_data["q"])
+    template = "people/child_search.html#results" if request.htmx else "people/child_search.html"
+    return render(request, template, {"form": form, "results": results})
+
+
+@login_required
+def child_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    overview = child_overview_for_user(request.user, pk)
+    return render(request, "people/child_overview.html", {"overview": overview, "child": overview.child})

@@ -1,0 +1,17 @@
+"""URL routes: each app owns its own `urls.py`."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("", include("kring.directory.urls")),
+    path("children/", include("kring.people.urls")),
+    path("audit/", include("kring.access.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

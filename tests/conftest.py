@@ -1,0 +1,151 @@
+"""Personas, defined once (after healthchecks' alice/bob/charlie), and the audit-trigger guard.
+
+The world: municipality Testkommun with an education administration (Ekskolan, where the child Alva is placed,
+and Björkskolan), social services, a police area; and a second municipality, Annanstad.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kring.access.audit import drop_triggers, install_triggers
+from kring.access.auth import activate_totp
+from kring.directory.models import Municipality, OrganisationKind, Unit, UnitKind, User
+from kring.people.models import Child
+from tests.factories import (
+    ChildFactory,
+    ContactPersonFactory,
+    CustodyFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    PlacementFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+PASSWORD = "lösenord-för-test-1"
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers(request: pytest.FixtureRequest) -> Any:
+    """Keep the append-only triggers in place; a flushing (transactional) test drops them just before its
+    flush, which Django does with DELETE on SQLite, and the next test puts them back."""
+    names = request.fixturenames
+    transactional = "transactional_db" in names or "live_server" in names
+    if not transactional and "db" not in names:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    install_triggers()
+    yield
+    if transactional:
+        drop_triggers()
+
+
+@dataclass
+class World:
+    municipality: Municipality
+    school: Unit
+    other_school: Unit
+    social_services: Unit
+    police_unit: Unit
+    child: Child
+    protected_child: Child
+    other_municipality_child: Child
+
+
+def _staff(municipality: Municipality, unit: Unit, role: str, email: str) -> User:
+    user = UserFactory(municipality=municipality, email=email)
+    MembershipFactory(user=user, unit=unit, role=role)
+    activate_totp(user, TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    municipality = MunicipalityFactory(name="Testkommun", code="9001")
+    education = OrganisationFactory(municipality=municipality, name="Utbildningsförvaltningen")
+    social = OrganisationFactory(
+        municipality=municipality, name="Socialförvaltningen", kind=OrganisationKind.SOCIAL_SERVICES
+    )
+    police = OrganisationFactory(municipality=municipality, name="Lokalpolisområde Test", kind=OrganisationKind.POLICE)
+    school = UnitFactory(organisation=education, name="Ekskolan")
+    other_school = UnitFactory(organisation=education, name="Björkskolan")
+    social_unit = UnitFactory(
+        organisation=social,
+        name="Barn och unga",
+        kind=UnitKind.SOCIAL_SERVICES_UNIT,
+        school_forms=[],
+        grades=[],
+    )
+    police_unit = UnitFactory(
+        organisation=police, name="Kommunpolis Test", kind=UnitKind.POLICE_UNIT, school_forms=[], grades=[]
+    )
+    child = ChildFactory(municipality=municipality, first_name="Alva", last_name="Testsson")
+    PlacementFactory(child=child, unit=school)
+    CustodyFactory(child=child)
+    protected = ChildFactory(
+        municipality=municipality, first_name="Sigge", last_name="Skyddad", protected_identity=True
+    )
+    PlacementFactory(child=protected, unit=school)
+    elsewhere = MunicipalityFactory(name="Annanstad", code="9002")
+    other_child = ChildFactory(municipality=elsewhere, first_name="Alva", last_name="Annansson")
+    other_education = OrganisationFactory(municipality=elsewhere, name="Annanstads skolor")
+    PlacementFactory(child=other_child, unit=UnitFactory(organisation=other_education, name="Annanskolan"))
+    return World(municipality, school, other_school, social_unit, police_unit, child, protected, other_child)
+
+
+@pytest.fixture
+def teacher(world: World) -> User:
+    return _staff(world.municipality, world.school, "teacher", "larare@kommun.example")
+
+
+@pytest.fixture
+def other_teacher(world: World) -> User:
+    return _staff(world.municipality, world.other_school, "teacher", "annan.larare@kommun.example")
+
+
+@pytest.fixture
+def principal(world: World) -> User:
+    return _staff(world.municipality, world.school, "principal", "rektor@kommun.example")
+
+
+@pytest.fixture
+def kurator(world: World) -> User:
+    return _staff(world.municipality, world.school, "kurator", "kurator@kommun.example")
+
+
+@pytest.fixture
+def social_worker(world: World) -> User:
+    user = _staff(world.municipality, world.social_services, "social_worker", "socialsekreterare@kommun.example")
+    ContactPersonFactory(school=world.school, user=user, position=1)
+    return user
+
+
+@pytest.fixture
+def police_officer(world: World) -> User:
+    return _staff(world.municipality, world.police_unit, "police_officer", "polis@polisen.example")
+
+
+@pytest.fixture
+def administrator(world: World) -> User:
+    return _staff(world.municipality, world.school, "administrator", "admin@kommun.example")
+
+
+@pytest.fixture
+def outsider(world: World) -> User:
+    """A principal in another municipality."""
+    school = world.other_municipality_child.placements.get().unit
+    return _staff(school.municipality, school, "principal", "rektor@annanstad.example")
+
+
+def login(client: Client, user: User) -> Client:
+    """Log a persona in (they all have TOTP, so the MFA middleware lets them through)."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client

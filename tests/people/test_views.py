@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from kring.people.identity import make_identity_number
+from tests.conftest import World, login
+
+
+def test_child_search_with_a_mistyped_identity_number_explains_and_keeps_the_text(
+    client: Client, world: World, teacher
+) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    typed = world.child.identity_number[:8] + "-" + world.child.identity_number[8:11] + "0"
+    if typed[-1] == world.child.identity_number[-1]:
+        typed = typed[:-1] + "1"
+
+    swedish = client.get("/children/", {"q": typed}).content.decode()
+    english = client.get("/children/", {"q": typed}, headers={"accept-language": "en"}).content.decode()
+
+    assert "Kontrollsiffran är fel" in swedish
+    assert f'value="{typed}"' in swedish
+    assert "The check digit is wrong" in english
+    assert "Testsson" not in swedish
+
+
+def test_child_search_by_identity_number_finds_the_pupil(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    number = world.child.identity_number
+    for typed in (number, f"{number[2:8]}-{number[8:]}", number[:8]):
+        assert "Testsson" in client.get("/children/", {"q": typed}).content.decode()
+
+
+def test_child_search_too_short_asks_for_more(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    body = client.get("/children/", {"q": "A"}).content.decode()
+    assert "minst två tecken" in body
+    assert 'value="A"' in body
+
+
+def test_child_search_htmx_returns_only_the_results(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    body = client.get("/children/", {"q": "Alva"}, headers={"hx-request": "true"}).content.decode()
+    assert "Testsson" in body
+    assert "<html" not in body
+
+
+def test_child_overview_shows_why_for_each_section(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    body = client.get(f"/children/{world.child.pk}/").content.decode()
+    assert body.count("Du ser detta eftersom:") == 3
+    assert "Ekskolan" in body
+    assert world.child.custodies.get().guardian.last_name in body
+
+
+def test_identity_number_in_the_test_series_only(world: World) -> None:
+    assert make_identity_number(world.child.birth_date, 980)[8:11] == "980"
+    assert 980 <= int(world.child.identity_number[8:11]) <= 999
+
+
+def test_child_search_folds_swedish_letters(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import ChildFactory, PlacementFactory
+
+    child = ChildFactory(municipality=world.municipality, first_name="Åsa", last_name="Öberg")
+    PlacementFactory(child=child, unit=world.school)
+    login(client, teacher)
+    for typed in ("åsa", "ÖBERG", "Åsa Öb"):
+        assert "Öberg" in client.get("/children/", {"q": typed}).content.decode()

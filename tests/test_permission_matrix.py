@@ -1,0 +1,141 @@
+"""Each persona against child search, child overview, school page and log review.
+
+Allowed personas see exactly what they should; refused ones get 404 and see nothing in lists or counts. Every
+read of a child's data leaves exactly one audit event naming its basis.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kring.access.models import AuditAction, AuditEvent
+from tests.conftest import World, login
+
+PERSONAS = ["teacher", "other_teacher", "principal", "social_worker", "police_officer", "administrator", "outsider"]
+
+# persona -> (search status, sees Alva Testsson in search, overview status, school page status, log review status)
+EXPECTED = {
+    "teacher": (200, True, 200, 200, 404),
+    "other_teacher": (200, False, 404, 200, 404),
+    "principal": (200, True, 200, 200, 404),
+    "social_worker": (200, False, 404, 200, 404),
+    "police_officer": (200, False, 404, 200, 404),
+    "administrator": (404, False, 404, 200, 200),
+    "outsider": (200, False, 404, 404, 404),
+}
+
+
+@pytest.fixture
+def persona(request: pytest.FixtureRequest, world: World):  # type: ignore[no-untyped-def]
+    return request.getfixturevalue(request.param)
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_child_search_shows_only_children_with_a_basis(client: Client, world: World, persona, request) -> None:  # type: ignore[no-untyped-def]
+    name = request.node.callspec.params["persona"]
+    status, sees_child, *_ = EXPECTED[name]
+    login(client, persona)
+
+    response = client.get("/children/", {"q": "Alva"})
+
+    assert response.status_code == status
+    body = response.content.decode()
+    assert ("Testsson" in body) is sees_child
+    assert (world.child.identity_number[8:] in body) is sees_child
+    if name == "outsider":
+        assert "Annansson" in body  # their own pupil, and only that
+        assert "1 barn hittades" in body
+    if status == 200 and not sees_child and name != "outsider":
+        assert "Inget barn hittades" in body
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_child_overview_needs_a_basis(client: Client, world: World, persona, request) -> None:  # type: ignore[no-untyped-def]
+    name = request.node.callspec.params["persona"]
+    overview_status = EXPECTED[name][2]
+    login(client, persona)
+
+    response = client.get(f"/children/{world.child.pk}/")
+
+    assert response.status_code == overview_status
+    reads = AuditEvent.objects.filter(action=AuditAction.READ, child_id=world.child.pk)
+    if overview_status == 200:
+        assert world.child.identity_number[:8] in response.content.decode()
+        assert reads.count() == 1
+        event = reads.get()
+        assert event.actor_id == persona.pk
+        assert event.basis_kind == "placement"
+        assert "Ekskolan" in event.basis
+    else:
+        assert "Testsson" not in response.content.decode()
+        assert reads.count() == 0
+
+
+def test_child_overview_of_unknown_and_forbidden_children_look_the_same(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    forbidden = client.get(f"/children/{world.other_municipality_child.pk}/")
+    unknown = client.get("/children/999999/")
+    assert forbidden.status_code == unknown.status_code == 404
+    assert forbidden.content == unknown.content
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_school_page_only_within_own_municipality(client: Client, world: World, persona, request) -> None:  # type: ignore[no-untyped-def]
+    name = request.node.callspec.params["persona"]
+    login(client, persona)
+
+    response = client.get(f"/units/{world.school.pk}/")
+
+    assert response.status_code == EXPECTED[name][3]
+    if response.status_code == 200:
+        assert "Ekskolan" in response.content.decode()
+        assert AuditEvent.objects.filter(action=AuditAction.READ, target_type="unit", actor_id=persona.pk).count() == 1
+    else:
+        assert "Ekskolan" not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_log_review_only_for_reviewers(client: Client, world: World, persona, request) -> None:  # type: ignore[no-untyped-def]
+    name = request.node.callspec.params["persona"]
+    login(client, persona)
+    assert client.get("/audit/").status_code == EXPECTED[name][4]
+
+
+def test_school_page_shows_its_contact_persons(client: Client, world: World, teacher, social_worker) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    body = client.get(f"/units/{world.school.pk}/").content.decode()
+    assert social_worker.email in body
+    assert social_worker.get_full_name() in body
+
+
+def test_protected_child_is_hidden_from_teachers_but_not_from_the_principal(
+    client: Client, world: World, teacher, principal
+) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    assert "Skyddad" not in client.get("/children/", {"q": "Sigge"}).content.decode()
+    assert client.get(f"/children/{world.protected_child.pk}/").status_code == 404
+
+    login(client, principal)
+    assert "Skyddad" in client.get("/children/", {"q": "Sigge"}).content.decode()
+    response = client.get(f"/children/{world.protected_child.pk}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert world.protected_child.street_address not in body
+    assert "Skyddade uppgifter – visas inte" in body or "Skyddad – visas inte" in body
+
+
+def test_anonymous_users_are_sent_to_login(client: Client, world: World) -> None:
+    for url in ("/", "/children/", f"/children/{world.child.pk}/", f"/units/{world.school.pk}/", "/audit/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_search_is_audited_with_the_children_shown(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    client.get("/children/", {"q": "Alva"})
+    event = AuditEvent.objects.get(action=AuditAction.SEARCH)
+    assert event.details["results"] == [world.child.pk]
+    assert event.details["query"] == "Alva"
+    assert "Ekskolan" in event.details["bases"][str(world.child.pk)]
