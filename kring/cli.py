@@ -12,8 +12,11 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kring.settings")
-    if len(sys.argv) > 1 and sys.argv[1] in {"demo", "runserver"}:
-        os.environ.setdefault("KRING_DEBUG", "true")
+    if len(sys.argv) > 1:
+        # `kring audit-verify` is the management command audit_verify.
+        sys.argv[1] = sys.argv[1].replace("-", "_") if not sys.argv[1].startswith("-") else sys.argv[1]
+        if sys.argv[1] in {"demo", "runserver"}:
+            os.environ.setdefault("KRING_DEBUG", "true")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -90,6 +90,10 @@ class BasisProvider(Protocol):
     """Derives bases of one kind. Must answer with a constant number of queries."""
 
     kind: str
+    # True for a basis from the person's ordinary work with the child (placement in their unit, a case team);
+    # log review lists every read of a child's data made under any other basis (consent only, a statutory
+    # exception) or none.
+    routine: bool
 
     def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
         """A filter over the registered model for the rows this basis reaches, or None.
@@ -105,6 +109,16 @@ class _Registry:
     providers: list[BasisProvider] = field(default_factory=list)
     child_models: dict[type[models.Model], ChildModel] = field(default_factory=dict)
     role_source: Callable[[Any], list[RoleGrant]] | None = None
+    child_directory: ChildDirectory | None = None
+
+
+@dataclass(frozen=True)
+class ChildDirectory:
+    """How log review finds a child by identity number and names the children in the log (registered by people)."""
+
+    # (municipality id, typed identity number) -> child id or None; raises ValidationError for an invalid number
+    find_child_id: Callable[[int, str], int | None]
+    child_labels: Callable[[Iterable[int]], dict[int, str]]
 
 
 registry = _Registry()
@@ -117,6 +131,14 @@ def register_provider(provider: BasisProvider) -> None:
 
 def register_child_model(model: type[models.Model], info: ChildModel) -> None:
     registry.child_models[model] = info
+
+
+def register_child_directory(directory: ChildDirectory) -> None:
+    registry.child_directory = directory
+
+
+def routine_basis_kinds() -> frozenset[str]:
+    return frozenset(provider.kind for provider in registry.providers if provider.routine)
 
 
 def register_role_source(source: Callable[[Any], list[RoleGrant]]) -> None:

@@ -29,6 +29,7 @@ def _legal_reference(origins: frozenset[str]) -> str:
 
 class PlacementBasisProvider:
     kind = PLACEMENT_BASIS
+    routine = True
 
     def _grants(self, user: Any) -> list[RoleGrant]:
         return [grant for grant in role_grants(user) if grant.role in PLACEMENT_ORIGINS]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among, can, visible_to
 from kring.access.roles import Category, Permission
+from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Custody, Placement
 
 SEARCH_LIMIT = 50
@@ -120,3 +122,20 @@ def child_overview_for_user(user: Any, pk: int) -> ChildOverview:
         details={"sections": sorted(sections)},
     )
     return ChildOverview(child, sections, custodies, placements)
+
+
+def find_child_id(municipality_id: int, typed_identity_number: str) -> int | None:
+    """The child with this identity number in the municipality (log review only); ValidationError if it is not a
+    valid personnummer or samordningsnummer."""
+    canonical = parse_identity_number(typed_identity_number).canonical
+    return (
+        Child.objects.filter(municipality_id=municipality_id, identity_number=canonical)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def child_labels(child_ids: Iterable[int]) -> dict[int, str]:
+    """Name and identity number of each child, in one query (log review names the children in the log)."""
+    rows = Child.objects.filter(pk__in=list(child_ids)).values_list("pk", "first_name", "last_name", "identity_number")
+    return {pk: f"{first} {last}, {number[:8]}-{number[8:]}" for pk, first, last, number in rows}

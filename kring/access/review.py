@@ -1,0 +1,136 @@
+"""Log review (loggkontroll): filter the municipality's audit log, and list reads without a routine basis.
+
+A reviewer looks for reads of a child's data that no ordinary work explains: reads made under a basis other than a
+placement in the reader's own unit or a case team (see `BasisProvider.routine`), or under none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction, AuditEvent
+from kring.access.policy import registry, routine_basis_kinds
+from kring.forms import KringForm
+
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(KringForm):
+    child = forms.CharField(
+        label=_("Child's identity number"),
+        required=False,
+        max_length=20,
+        help_text=_("YYYYMMDD-NNNN. Shows every event about that child."),
+    )
+    user = forms.CharField(
+        label=_("User"),
+        required=False,
+        max_length=200,
+        help_text=_("The user's e-mail address, or part of it."),
+    )
+    date_from = forms.DateField(
+        label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *AuditAction.choices]
+    )
+    unexplained = forms.BooleanField(
+        label=_("Only reads of a child's data without a placement or case basis"), required=False
+    )
+
+    def __init__(self, *args: Any, municipality_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipality_id = municipality_id
+
+    def clean_child(self) -> int | None:
+        typed: str = self.cleaned_data["child"].strip()
+        if not typed or registry.child_directory is None or self.municipality_id is None:
+            return None
+        child_id = registry.child_directory.find_child_id(self.municipality_id, typed)
+        if child_id is None:
+            raise ValidationError(_("No child in the municipality has this identity number."), code="unknown_child")
+        return child_id
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The to date must be on or after the from date."))
+        return cleaned
+
+
+def _start_of(day: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def filtered_events(municipality_id: int, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """The municipality's events matching the cleaned filters, newest first."""
+    events = AuditEvent.objects.filter(municipality_id=municipality_id)
+    if filters.get("child"):
+        events = events.filter(child_id=filters["child"])
+    if filters.get("user"):
+        events = events.filter(actor_label__icontains=filters["user"].strip())
+    if filters.get("date_from"):
+        events = events.filter(occurred_at__gte=_start_of(filters["date_from"]))
+    if filters.get("date_to"):
+        events = events.filter(occurred_at__lt=_start_of(filters["date_to"] + timedelta(days=1)))
+    if filters.get("action"):
+        events = events.filter(action=filters["action"])
+    if filters.get("unexplained"):
+        events = events.filter(action=AuditAction.READ, child_id__isnull=False).exclude(
+            Q(basis_kind__in=sorted(routine_basis_kinds()))
+        )
+    return events.order_by("-sequence")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    event: AuditEvent
+    child_label: str
+    unexplained_read: bool
+
+
+@dataclass
+class ReviewPage:
+    page: Page[AuditEvent]
+    rows: list[ReviewRow]
+
+
+def review_events_for_user(user: Any, filters: dict[str, Any], page_number: str | int | None) -> ReviewPage:
+    """One page of the filtered log, with the children named; the review itself is audited."""
+    paginator = Paginator(filtered_events(user.municipality_id, filters), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    child_ids = {event.child_id for event in page.object_list if event.child_id}
+    labels = registry.child_directory.child_labels(child_ids) if registry.child_directory and child_ids else {}
+    record_event(
+        actor=user,
+        action=AuditAction.SEARCH,
+        target_type="audit_log",
+        child_id=filters.get("child"),
+        details={"filters": {k: str(v) for k, v in filters.items() if v}, "page": page.number},
+    )
+    routine = routine_basis_kinds()
+    rows = [
+        ReviewRow(
+            event=event,
+            child_label=labels.get(event.child_id, str(event.child_id)) if event.child_id else "",
+            unexplained_read=bool(
+                event.action == AuditAction.READ and event.child_id and event.basis_kind not in routine
+            ),
+        )
+        for event in page.object_list
+    ]
+    return ReviewPage(page, rows)
