@@ -15,7 +15,7 @@ def main() -> None:
     if len(sys.argv) > 1:
         # `kring audit-verify` is the management command audit_verify.
         sys.argv[1] = sys.argv[1].replace("-", "_") if not sys.argv[1].startswith("-") else sys.argv[1]
-        if sys.argv[1] in {"demo", "runserver"}:
+        if sys.argv[1] in {"demo", "runserver", "makemessages", "compilemessages"}:
             os.environ.setdefault("KRING_DEBUG", "true")
     from django.core.management import execute_from_command_line
 

@@ -24,20 +24,26 @@ from kring.forms import KringForm
 
 PAGE_SIZE = 50
 
+# What an audit event's target type is called on the review page (unknown types are shown as they are).
+TARGET_LABELS = {
+    "child": _("Children (search)"),
+    "child_overview": _("Child overview"),
+    "unit": _("Unit page"),
+    "user": _("User account"),
+    "login": _("Login"),
+    "audit_log": _("Audit log"),
+    "demo_seed": _("Demo data"),
+}
+
 
 class AuditFilterForm(KringForm):
     child = forms.CharField(
         label=_("Child's identity number"),
         required=False,
         max_length=20,
-        help_text=_("YYYYMMDD-NNNN. Shows every event about that child."),
+        help_text=_("YYYYMMDD-NNNN"),
     )
-    user = forms.CharField(
-        label=_("User"),
-        required=False,
-        max_length=200,
-        help_text=_("The user's e-mail address, or part of it."),
-    )
+    user = forms.CharField(label=_("User's e-mail address (or part of it)"), required=False, max_length=200)
     date_from = forms.DateField(
         label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -99,6 +105,7 @@ def filtered_events(municipality_id: int, filters: dict[str, Any]) -> QuerySet[A
 @dataclass(frozen=True)
 class ReviewRow:
     event: AuditEvent
+    target_label: str
     child_label: str
     unexplained_read: bool
 
@@ -126,6 +133,7 @@ def review_events_for_user(user: Any, filters: dict[str, Any], page_number: str 
     rows = [
         ReviewRow(
             event=event,
+            target_label=str(TARGET_LABELS.get(event.target_type, event.target_type)),
             child_label=labels.get(event.child_id, str(event.child_id)) if event.child_id else "",
             unexplained_read=bool(
                 event.action == AuditAction.READ and event.child_id and event.basis_kind not in routine
