@@ -15,11 +15,12 @@ class AccessibleFormMixin:
         form: Any = self
         for name, field in form.fields.items():
             bound = form[name]
+            field_id = bound.id_for_label or bound.auto_id  # a group of checkboxes has no single id to label
             described = []
             if field.help_text:
-                described.append(f"{bound.id_for_label}-hint")
+                described.append(f"{field_id}-hint")
             if name in form.errors:
-                described.append(f"{bound.id_for_label}-error")
+                described.append(f"{field_id}-error")
                 field.widget.attrs["aria-invalid"] = "true"
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)

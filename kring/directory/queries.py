@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from kring.access.policy import RoleGrant, can, role_grants
-from kring.access.roles import Permission
-from kring.directory.models import SCHOOL_KINDS, ContactPerson, Membership, Unit
+from kring.access.policy import RoleGrant, can, role_grants, roles_of
+from kring.access.roles import Permission, Role, permissions_of
+from kring.directory.models import (
+    SCHOOL_KINDS,
+    ContactPerson,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Unit,
+    UnitKind,
+    User,
+)
 
 
 def role_grants_for(user: Any) -> list[RoleGrant]:
@@ -74,3 +83,164 @@ def schools_without_contact_persons(user: Any) -> list[Unit]:
 class GroupRow:
     name: str
     pupils: int
+
+
+# --- The organisation admin: everything scoped to the manager's own municipality; anyone else gets nothing. ---
+
+_CONTACT_PERSON_ROLES = (Role.SOCIAL_WORKER, Role.UNIT_MANAGER)
+# Roles that give these permissions may be granted, and their holders managed, only by someone who has them too:
+# a coordinator must not make themselves (or anyone) an administrator who reviews the log.
+_GUARDED_PERMISSIONS = frozenset({Permission.DIRECTORY_MANAGE, Permission.AUDIT_REVIEW})
+
+
+def is_directory_manager(user: Any) -> bool:
+    return can(user, Permission.DIRECTORY_MANAGE)
+
+
+def _scoped(user: Any, queryset: QuerySet[Any], path: str = "municipality_id") -> QuerySet[Any]:
+    if not is_directory_manager(user):
+        return queryset.none()
+    return queryset.filter(**{path: user.municipality_id})
+
+
+def _one_or_404(queryset: QuerySet[Any], pk: int) -> Any:
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def organisations_for_manager(user: Any) -> QuerySet[Organisation]:
+    return _scoped(user, Organisation.objects.all())
+
+
+def units_for_manager(user: Any) -> QuerySet[Unit]:
+    return _scoped(user, Unit.objects.all())
+
+
+def staff_for_manager(user: Any) -> QuerySet[User]:
+    return _scoped(user, User.objects.all())
+
+
+def get_organisation_for_manager(user: Any, pk: int) -> Organisation:
+    organisation: Organisation = _one_or_404(organisations_for_manager(user), pk)
+    return organisation
+
+
+def get_unit_for_manager(user: Any, pk: int) -> Unit:
+    unit: Unit = _one_or_404(units_for_manager(user).select_related("organisation", "co_organisation"), pk)
+    return unit
+
+
+def get_school_for_manager(user: Any, pk: int) -> Unit:
+    """A school or preschool of the manager's municipality with its contact persons, or 404."""
+    schools = units_for_manager(user).filter(kind__in=SCHOOL_KINDS).prefetch_related(_contact_persons())
+    school: Unit = _one_or_404(schools, pk)
+    return school
+
+
+def get_contact_person_for_manager(user: Any, school: Unit, pk: int) -> ContactPerson:
+    contacts = _scoped(user, ContactPerson.objects.filter(school=school), "school__municipality_id")
+    contact: ContactPerson = _one_or_404(contacts.select_related("school", "user"), pk)
+    return contact
+
+
+def get_staff_for_manager(user: Any, pk: int) -> User:
+    person: User = _one_or_404(staff_for_manager(user), pk)
+    return person
+
+
+def get_membership_for_manager(user: Any, person: User, pk: int) -> Membership:
+    memberships = _scoped(user, Membership.objects.filter(user=person), "unit__municipality_id")
+    membership: Membership = _one_or_404(memberships.select_related("unit"), pk)
+    return membership
+
+
+def memberships_of(person: User) -> list[Membership]:
+    return list(
+        person.memberships.select_related("unit").order_by("-active", "unit__name", "role"),
+    )
+
+
+def contact_person_candidates(user: Any) -> QuerySet[User]:
+    """Active staff with a social services role (social worker, unit manager) in a social services unit."""
+    memberships = Membership.objects.filter(
+        active=True,
+        role__in=_CONTACT_PERSON_ROLES,
+        unit__organisation__kind=OrganisationKind.SOCIAL_SERVICES,
+        unit__municipality_id=user.municipality_id,
+    )
+    return staff_for_manager(user).filter(is_active=True, pk__in=memberships.values("user_id"))
+
+
+def _guarded_permissions(roles: set[str]) -> frozenset[str]:
+    return permissions_of(roles) & _GUARDED_PERMISSIONS
+
+
+def grantable_roles(user: Any) -> list[tuple[str, str]]:
+    """The roles this manager may give: none that grants an administrative permission they lack themselves."""
+    own = _guarded_permissions(roles_of(user))
+    return [(role.value, str(role.label)) for role in Role if _guarded_permissions({role.value}) <= own]
+
+
+def may_manage_person(user: Any, person: User) -> bool:
+    """A manager may change a person only if the person holds no administrative permission the manager lacks."""
+    if not is_directory_manager(user) or person.municipality_id != user.municipality_id:
+        return False
+    roles = set(person.memberships.filter(active=True).values_list("role", flat=True))
+    return _guarded_permissions(roles) <= _guarded_permissions(roles_of(user))
+
+
+def organisation_list_for_manager(user: Any) -> list[Organisation]:
+    return list(organisations_for_manager(user).annotate(unit_count=Count("units", distinct=True)).order_by("name"))
+
+
+def unit_list_for_manager(user: Any) -> QuerySet[Unit]:
+    return (
+        units_for_manager(user)
+        .select_related("organisation", "co_organisation")
+        .annotate(contact_count=Count("contact_persons"))
+        .order_by("name")
+    )
+
+
+def staff_list_for_manager(user: Any) -> QuerySet[User]:
+    active_memberships = Membership.objects.filter(active=True).select_related("unit").order_by("unit__name")
+    return staff_for_manager(user).prefetch_related(
+        Prefetch("memberships", queryset=active_memberships, to_attr="active_memberships")
+    )
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DirectoryOverview:
+    organisations: int
+    units_by_kind: list[KindCount]
+    active_staff: int
+    inactive_staff: int
+    schools_lacking_contacts: list[Unit]
+
+    @property
+    def units(self) -> int:
+        return sum(row.count for row in self.units_by_kind)
+
+
+def directory_overview(user: Any) -> DirectoryOverview:
+    """The counts on the organisation admin's first page, in a constant number of queries."""
+    by_kind = dict(units_for_manager(user).values_list("kind").annotate(count=Count("pk")).order_by())
+    staff = staff_for_manager(user).aggregate(
+        active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
+    )
+    return DirectoryOverview(
+        organisations=organisations_for_manager(user).count(),
+        units_by_kind=[KindCount(kind.value, str(kind.label), by_kind.get(kind.value, 0)) for kind in UnitKind],
+        active_staff=staff["active"],
+        inactive_staff=staff["inactive"],
+        schools_lacking_contacts=schools_without_contact_persons(user),
+    )

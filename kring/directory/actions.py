@@ -1,0 +1,229 @@
+"""Writes of the organisation admin: organisations, units, staff, memberships and schools' contact persons.
+
+Every action is keyword-only, takes the acting user as `by=`, runs in one transaction and writes exactly one audit
+event in it, so a failing audit write leaves nothing saved. Forms validate the input first; the actions only
+guard the tenant (the acting manager's own municipality).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.access.policy import can
+from kring.access.roles import Permission
+from kring.directory.invitations import send_invitation_mail
+from kring.directory.models import ContactPerson, Membership, Organisation, Unit, User
+
+
+@dataclasses.dataclass(frozen=True)
+class OrganisationDetails:
+    name: str
+    kind: str
+
+
+@dataclasses.dataclass(frozen=True)
+class UnitDetails:
+    organisation: Organisation
+    name: str
+    kind: str
+    co_organisation: Organisation | None = None
+    school_forms: list[str] = dataclasses.field(default_factory=list)
+    grades: list[str] = dataclasses.field(default_factory=list)
+    school_unit_code: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffDetails:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str = ""
+
+
+def _ensure_manager(by: User, *municipality_ids: int | None) -> int:
+    """Only a directory manager, and only in their own municipality (defence in depth behind the views).
+    Returns that municipality's id."""
+    own = by.municipality_id
+    if own is None or not can(by, Permission.DIRECTORY_MANAGE) or any(mid != own for mid in municipality_ids):
+        raise PermissionDenied
+    return own
+
+
+def _audit(by: User, target_type: str, target_id: int, details: dict[str, Any]) -> None:
+    record_event(actor=by, action=AuditAction.WRITE, target_type=target_type, target_id=target_id, details=details)
+
+
+def _value(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _apply(instance: models.Model, details: Any) -> dict[str, list[Any]]:
+    """Set the details on the instance and return what changed, as {field: [old, new]} (ids for relations)."""
+    changes: dict[str, list[Any]] = {}
+    for item in dataclasses.fields(details):
+        model_field: Any = instance._meta.get_field(item.name)
+        old = getattr(instance, model_field.attname)
+        new = getattr(details, item.name)
+        if old != _value(new):
+            changes[item.name] = [old, _value(new)]
+            setattr(instance, item.name, new)
+    return changes
+
+
+def _as_dict(details: Any) -> dict[str, Any]:
+    return {item.name: _value(getattr(details, item.name)) for item in dataclasses.fields(details)}
+
+
+# --- Organisations ---
+
+
+@transaction.atomic
+def create_organisation(*, by: User, details: OrganisationDetails) -> Organisation:
+    municipality_id = _ensure_manager(by)
+    organisation = Organisation.objects.create(municipality_id=municipality_id, **_as_dict(details))
+    _audit(by, "organisation", organisation.pk, {"created": _as_dict(details)})
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(*, by: User, organisation: Organisation, details: OrganisationDetails) -> Organisation:
+    _ensure_manager(by, organisation.municipality_id)
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changes = _apply(current, details)
+    current.save()
+    _audit(by, "organisation", current.pk, {"changed": changes})
+    return current
+
+
+# --- Units ---
+
+
+@transaction.atomic
+def create_unit(*, by: User, details: UnitDetails) -> Unit:
+    owners = [details.organisation, details.co_organisation] if details.co_organisation else [details.organisation]
+    municipality_id = _ensure_manager(by, *(owner.municipality_id for owner in owners))
+    unit = Unit(municipality_id=municipality_id)
+    _apply(unit, details)
+    unit.save()
+    _audit(by, "unit", unit.pk, {"created": _as_dict(details)})
+    return unit
+
+
+@transaction.atomic
+def update_unit(*, by: User, unit: Unit, details: UnitDetails) -> Unit:
+    owners = [details.organisation, details.co_organisation] if details.co_organisation else [details.organisation]
+    _ensure_manager(by, unit.municipality_id, *(owner.municipality_id for owner in owners))
+    current = Unit.objects.select_for_update().get(pk=unit.pk)
+    changes = _apply(current, details)
+    current.save()
+    _audit(by, "unit", current.pk, {"changed": changes})
+    return current
+
+
+# --- Staff ---
+
+
+@transaction.atomic
+def create_staff_user(*, by: User, details: StaffDetails, request: HttpRequest) -> User:
+    """A new staff user of the manager's municipality, without a password: once the transaction commits they
+    are mailed a link (allauth's password reset key) to choose one, and must then set up two-factor login.
+    `request` gives the host the link points to."""
+    municipality_id = _ensure_manager(by)
+    person = User(municipality_id=municipality_id)
+    _apply(person, details)
+    person.set_unusable_password()
+    person.save()
+    _audit(by, "user", person.pk, {"created": _as_dict(details), "invitation": "sent"})
+    transaction.on_commit(partial(send_invitation_mail, request, person))
+    return person
+
+
+@transaction.atomic
+def resend_invitation(*, by: User, person: User, request: HttpRequest) -> None:
+    """Mail a new invitation link to a person who has not yet chosen a password."""
+    _ensure_manager(by, person.municipality_id)
+    _audit(by, "user", person.pk, {"invitation": "sent"})
+    transaction.on_commit(partial(send_invitation_mail, request, person))
+
+
+@transaction.atomic
+def update_staff_user(*, by: User, person: User, details: StaffDetails) -> User:
+    _ensure_manager(by, person.municipality_id)
+    current = User.objects.select_for_update().get(pk=person.pk)
+    changes = _apply(current, details)
+    current.save()
+    _audit(by, "user", current.pk, {"changed": changes})
+    return current
+
+
+@transaction.atomic
+def deactivate_staff_user(*, by: User, person: User) -> None:
+    """The person can no longer log in; their roles are kept (for reactivation) but they stop being anyone's
+    contact person, so the schools see at once that they lack one."""
+    _ensure_manager(by, person.municipality_id)
+    contacts = ContactPerson.objects.filter(user_id=person.pk)
+    schools = sorted(contacts.values_list("school_id", flat=True))
+    contacts.delete()
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    _audit(by, "user", person.pk, {"changed": {"is_active": [True, False]}, "removed_contact_for": schools})
+
+
+@transaction.atomic
+def reactivate_staff_user(*, by: User, person: User) -> None:
+    _ensure_manager(by, person.municipality_id)
+    User.objects.filter(pk=person.pk).update(is_active=True)
+    _audit(by, "user", person.pk, {"changed": {"is_active": [False, True]}})
+
+
+# --- Memberships (a person's roles in units) ---
+
+
+@transaction.atomic
+def add_membership(*, by: User, person: User, unit: Unit, role: str) -> Membership:
+    """Give the person a role in a unit (an ended membership of the same role is made active again)."""
+    _ensure_manager(by, person.municipality_id, unit.municipality_id)
+    membership, created = Membership.objects.get_or_create(user=person, unit=unit, role=role)
+    if not created:
+        membership.active = True
+        membership.save(update_fields=["active"])
+    details = {"user": person.pk, "unit": unit.pk, "role": role, "created": created}
+    _audit(by, "membership", membership.pk, details)
+    return membership
+
+
+@transaction.atomic
+def end_membership(*, by: User, membership: Membership) -> None:
+    _ensure_manager(by, membership.unit.municipality_id)
+    Membership.objects.filter(pk=membership.pk).update(active=False)
+    details = {"user": membership.user_id, "unit": membership.unit_id, "role": membership.role, "active": False}
+    _audit(by, "membership", membership.pk, details)
+
+
+# --- Contact persons of schools and preschools (Falköping: two per school) ---
+
+
+@transaction.atomic
+def add_contact_person(*, by: User, school: Unit, person: User, position: int) -> ContactPerson:
+    _ensure_manager(by, school.municipality_id, person.municipality_id)
+    contact = ContactPerson.objects.create(school=school, user=person, position=position)
+    _audit(by, "contact_person", contact.pk, {"school": school.pk, "user": person.pk, "position": position})
+    return contact
+
+
+@transaction.atomic
+def remove_contact_person(*, by: User, contact: ContactPerson) -> None:
+    _ensure_manager(by, contact.school.municipality_id)
+    details = {"school": contact.school_id, "user": contact.user_id, "position": contact.position, "removed": True}
+    ContactPerson.objects.filter(pk=contact.pk).delete()
+    _audit(by, "contact_person", contact.pk, details)
