@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "kring.access",
     "kring.directory",
     "kring.people",
+    "kring.casework",
     "kring.demo",
 ]
 

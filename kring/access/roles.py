@@ -34,6 +34,12 @@ class Category(models.TextChoices):
     CASE_NOTE = "case_note", _("Case note")
     NEEDS = "needs", _("Needs analysis")
     PLAN = "plan", _("Plan")
+    REQUEST = "request", _("Request for help")
+    CONSENT = "consent", _("Consent")
+    STORY = "story", _("Stories")
+    INTERVENTION = "intervention", _("Interventions")
+    MEETING = "meeting", _("Meetings")
+    OUTCOME = "outcome", _("Outcome measures")
 
 
 class Permission(models.TextChoices):
@@ -44,6 +50,8 @@ class Permission(models.TextChoices):
     UNIT_VIEW = "unit.view", _("View schools and units of the municipality")
     DIRECTORY_MANAGE = "directory.manage", _("Manage organisations, units, staff and contact persons")
     AUDIT_REVIEW = "audit.review", _("Review the audit log (log review)")
+    CASE_REQUEST = "case.request", _("Ask a TSI team to take a child")
+    CASE_WORK = "case.work", _("Work on TSI cases as a member of the team")
 
 
 class Role(models.TextChoices):
@@ -65,18 +73,19 @@ class Role(models.TextChoices):
 _P = Permission
 _EVERY_STAFF = frozenset({_P.UNIT_VIEW})
 _SCHOOL_STAFF = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW}
+_REQUESTERS = _SCHOOL_STAFF | {_P.CASE_REQUEST}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TEACHER: _SCHOOL_STAFF,
     Role.MENTOR: _SCHOOL_STAFF,
-    Role.PRINCIPAL: _SCHOOL_STAFF,
-    Role.KURATOR: _SCHOOL_STAFF,
-    Role.SCHOOL_NURSE: _SCHOOL_STAFF,
-    Role.SPECIAL_EDUCATOR: _SCHOOL_STAFF,
-    Role.PSYCHOLOGIST: _SCHOOL_STAFF,
+    Role.PRINCIPAL: _REQUESTERS,
+    Role.KURATOR: _REQUESTERS,
+    Role.SCHOOL_NURSE: _REQUESTERS,
+    Role.SPECIAL_EDUCATOR: _REQUESTERS,
+    Role.PSYCHOLOGIST: _REQUESTERS,
     Role.SOCIAL_WORKER: _SCHOOL_STAFF,
-    Role.UNIT_MANAGER: _SCHOOL_STAFF | {_P.AUDIT_REVIEW},
-    Role.TSI_TEAM_MEMBER: _SCHOOL_STAFF,
+    Role.UNIT_MANAGER: _SCHOOL_STAFF | {_P.AUDIT_REVIEW, _P.CASE_WORK},
+    Role.TSI_TEAM_MEMBER: _SCHOOL_STAFF | {_P.CASE_WORK},
     Role.POLICE_OFFICER: _SCHOOL_STAFF,
     Role.COORDINATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE},
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW},
@@ -106,3 +115,11 @@ def permissions_of(roles: set[str]) -> frozenset[str]:
     for role in roles:
         granted |= ROLE_PERMISSIONS.get(role, frozenset())
     return frozenset(granted)
+
+
+# Who works on a joint team's cases (members of the team unit with these roles), and who on the school side
+# follows a request from their school (besides the person who made it).
+CASE_TEAM_ROLES: frozenset[str] = frozenset({Role.TSI_TEAM_MEMBER, Role.UNIT_MANAGER})
+CASE_SCHOOL_ROLES: frozenset[str] = frozenset(
+    {Role.PRINCIPAL, Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Role.SPECIAL_EDUCATOR}
+)

@@ -1,0 +1,511 @@
+"""Writes of a TSI case. Each action is atomic, takes the acting user as `by=`, enforces the workflow rules and
+writes its audit event (with the basis used) in the same transaction.
+
+The rules live here, not in templates: no request without a basis for the child, no consent without every guardian
+with custody, no plan before consent, no closure without a reason; withdrawal is never blocked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.access.policy import Basis, basis_for, can, role_grants
+from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Permission
+from kring.casework.models import (
+    OPEN_STAGES,
+    CaseStage,
+    ClosureReason,
+    Consent,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentScope,
+    FollowUp,
+    Intervention,
+    InterventionStatus,
+    Meeting,
+    MeetingKind,
+    Need,
+    OutcomeMeasure,
+    Participant,
+    PlanVersion,
+    Story,
+    TsiCase,
+)
+from kring.directory.models import Unit, UnitKind
+from kring.people.models import Child, Guardian, Placement
+
+
+class WorkflowError(ValidationError):
+    """A step the TSI workflow does not allow now; the message says why, in the user's language."""
+
+
+def _audit(by: Any, case: TsiCase, target: Any, basis: Basis | None, **details: Any) -> None:
+    record_event(
+        actor=by,
+        action=AuditAction.WRITE,
+        target_type=f"tsi_{type(target).__name__.lower()}",
+        target_id=target.pk,
+        child_id=case.child_id,
+        basis=basis,
+        details={"case": case.pk, **details},
+    )
+
+
+def _team_basis(by: Any, case: TsiCase) -> Basis:
+    """The acting user's basis as a member of the case's team; PermissionDenied otherwise."""
+    if not can(by, Permission.CASE_WORK) or case.team_id not in {
+        grant.unit_id for grant in role_grants(by) if grant.role in CASE_TEAM_ROLES
+    }:
+        raise PermissionDenied
+    basis = basis_for(by, case)
+    if basis is None:
+        raise PermissionDenied
+    return basis
+
+
+def _require_open(case: TsiCase) -> None:
+    if case.stage not in OPEN_STAGES:
+        raise WorkflowError(_("The case is closed."), code="closed")
+
+
+def _set_stage(case: TsiCase, stage: str) -> None:
+    if case.stage != stage:
+        case.stage = stage
+        case.stage_since = timezone.now()
+
+
+def active_consent(case: TsiCase, today: date | None = None) -> Consent | None:
+    today = today or timezone.localdate()
+    return (
+        case.consents.filter(withdrawn_at__isnull=True, given_on__lte=today, valid_until__gte=today)
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+def _require_consent(case: TsiCase) -> Consent:
+    consent = active_consent(case)
+    if consent is None:
+        raise WorkflowError(
+            _("This needs the consent of every guardian with custody first. Record the consent."), code="no_consent"
+        )
+    return consent
+
+
+# --- request and assessment -------------------------------------------------------------------------------------
+
+
+def requesting_units(by: Any, child: Child) -> list[Unit]:
+    """The schools from which the user may ask for a TSI team for this child: where the user is principal or
+    student health staff and the child is placed now."""
+    unit_ids = {grant.unit_id for grant in role_grants(by) if grant.role in CASE_SCHOOL_ROLES}
+    today = timezone.localdate()
+    placed = Placement.objects.filter(child=child, unit_id__in=unit_ids, start_date__lte=today).exclude(
+        end_date__lt=today
+    )
+    return list(Unit.objects.filter(pk__in=placed.values("unit_id")).order_by("name"))
+
+
+def request_tsi(*, by: Any, child: Child, team: Unit, reason: str, tried: str = "", child_view: str = "") -> TsiCase:
+    """The school asks the joint team to take the child."""
+    basis = basis_for(by, child)
+    units = requesting_units(by, child)
+    if not can(by, Permission.CASE_REQUEST) or basis is None or not units:
+        raise PermissionDenied
+    if team.kind != UnitKind.JOINT_TEAM or team.municipality_id != child.municipality_id:
+        raise WorkflowError(_("Choose a joint team of the municipality."), code="team")
+    if TsiCase.objects.filter(child=child, team=team, stage__in=OPEN_STAGES).exists():
+        raise WorkflowError(_("The team already has an open case for this child."), code="duplicate")
+    now = timezone.now()
+    with transaction.atomic():
+        case = TsiCase.objects.create(
+            municipality_id=child.municipality_id,
+            child=child,
+            team=team,
+            requesting_unit=units[0],
+            requested_by=by,
+            requested_at=now,
+            reason=reason,
+            tried=tried,
+            child_view=child_view,
+            stage=CaseStage.REQUESTED,
+            stage_since=now,
+        )
+        _audit(by, case, case, basis, step="request")
+    return case
+
+
+class Decision:
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    MORE_INFO = "more_info"
+
+
+def assess_request(*, by: Any, case: TsiCase, decision: str, note: str, advice: str = "") -> TsiCase:
+    """The team accepts the case, declines it with advice, or asks the school for more."""
+    basis = _team_basis(by, case)
+    if case.stage not in (CaseStage.REQUESTED, CaseStage.MORE_INFO):
+        raise WorkflowError(_("The request has already been assessed."), code="assessed")
+    if decision == Decision.DECLINE and not advice:
+        raise WorkflowError(_("Say what the school should do instead."), code="advice")
+    stages = {
+        Decision.ACCEPT: CaseStage.INFORMATION,
+        Decision.DECLINE: CaseStage.DECLINED,
+        Decision.MORE_INFO: CaseStage.MORE_INFO,
+    }
+    with transaction.atomic():
+        _set_stage(case, stages[decision])
+        case.assessment_note = note
+        case.decline_advice = advice if decision == Decision.DECLINE else ""
+        if decision == Decision.ACCEPT and case.lead_id is None:
+            case.lead = by
+        case.save()
+        _audit(by, case, case, basis, step="assessment", decision=decision)
+    return case
+
+
+def add_request_information(*, by: Any, case: TsiCase, information: str) -> TsiCase:
+    """The school answers the team's question; the request goes back to the team."""
+    basis = basis_for(by, case)
+    if (
+        basis is None
+        or case.requested_by_id != by.pk
+        and case.requesting_unit_id
+        not in {grant.unit_id for grant in role_grants(by) if grant.role in CASE_SCHOOL_ROLES}
+    ):
+        raise PermissionDenied
+    if case.stage != CaseStage.MORE_INFO:
+        raise WorkflowError(_("The team has not asked for more information."), code="not_asked")
+    with transaction.atomic():
+        stamp = timezone.localdate().isoformat()
+        case.reason = f"{case.reason}\n\n[{stamp}] {information}"
+        _set_stage(case, CaseStage.REQUESTED)
+        case.save()
+        _audit(by, case, case, basis, step="more_information")
+    return case
+
+
+# --- consent ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    guardians: Sequence[Guardian]
+    parties: Iterable[str]
+    categories: Iterable[str]
+    method: str
+    given_on: date
+    valid_until: date
+    child_agreement: str
+    witness: str = ""
+    child_view_note: str = ""
+
+
+def custodial_guardians(child: Child) -> list[Guardian]:
+    return list(Guardian.objects.filter(custodies__child=child).order_by("last_name", "first_name"))
+
+
+def record_consent(*, by: Any, case: TsiCase, given: ConsentInput) -> Consent:
+    """Record the consent of every guardian with custody (FB 6 kap 13 §) and its scope."""
+    basis = _team_basis(by, case)
+    _require_open(case)
+    if case.stage in (CaseStage.REQUESTED, CaseStage.MORE_INFO):
+        raise WorkflowError(_("The team must accept the request before consent is recorded."), code="not_accepted")
+    _check_consent(case, given)
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            case=case,
+            method=given.method,
+            witness=given.witness,
+            given_on=given.given_on,
+            valid_until=given.valid_until,
+            child_agreement=given.child_agreement,
+            child_view_note=given.child_view_note,
+            recorded_by=by,
+            recorded_at=timezone.now(),
+        )
+        ConsentGiver.objects.bulk_create(ConsentGiver(consent=consent, guardian=g) for g in given.guardians)
+        ConsentScope.objects.bulk_create(
+            ConsentScope(consent=consent, party=party, category=category)
+            for party in sorted(set(given.parties))
+            for category in sorted(set(given.categories))
+        )
+        if case.stage == CaseStage.INFORMATION:
+            _set_stage(case, CaseStage.ACTIVE)
+            case.save()
+        _audit(by, case, consent, basis, parties=sorted(set(given.parties)), categories=sorted(set(given.categories)))
+    return consent
+
+
+def _check_consent(case: TsiCase, given: ConsentInput) -> None:
+    with_custody = {guardian.pk for guardian in custodial_guardians(case.child)}
+    giving = {guardian.pk for guardian in given.guardians}
+    if giving - with_custody:
+        raise WorkflowError(_("Only a guardian with custody can consent."), code="no_custody")
+    if not with_custody or giving != with_custody:
+        raise WorkflowError(_("Every guardian with custody must consent."), code="not_every_guardian")
+    if given.valid_until < given.given_on:
+        raise WorkflowError(_("The consent must end after it was given."), code="dates")
+    if given.method == ConsentMethod.VERBAL and not given.witness.strip():
+        raise WorkflowError(_("Verbal consent needs a named witness."), code="witness")
+    if not set(given.parties) or not set(given.categories):
+        raise WorkflowError(_("Choose at least one party and one category."), code="scope")
+
+
+def withdraw_consent(*, by: Any, consent: Consent, guardian: Guardian, note: str = "") -> Consent:
+    """A guardian with custody withdraws the consent: sharing ends at once and the case closes.
+
+    Never blocked by the workflow: any team member records it, whatever stage the case is in."""
+    case = consent.case
+    basis = _team_basis(by, case)
+    if consent.withdrawn_at is not None:
+        raise WorkflowError(_("The consent is already withdrawn."), code="withdrawn")
+    if guardian.pk not in {g.pk for g in custodial_guardians(case.child)}:
+        raise WorkflowError(_("Only a guardian with custody can withdraw the consent."), code="no_custody")
+    now = timezone.now()
+    with transaction.atomic():
+        consent.withdrawn_at = now
+        consent.withdrawn_by = guardian
+        consent.withdrawal_note = note
+        consent.save()
+        _audit(by, case, consent, basis, step="withdrawal")
+        if case.stage in OPEN_STAGES:
+            _close(case, ClosureReason.CONSENT_WITHDRAWN, note, now)
+            _audit(by, case, case, basis, step="closure", reason=ClosureReason.CONSENT_WITHDRAWN)
+    return consent
+
+
+# --- the work of the case ---------------------------------------------------------------------------------------
+
+
+def record_story(*, by: Any, case: TsiCase, teller: str, told_by: str, told_on: date, text: str) -> Story:
+    basis = _team_basis(by, case)
+    _require_open(case)
+    _require_consent(case)
+    with transaction.atomic():
+        story = Story.objects.create(
+            case=case, teller=teller, told_by=told_by, told_on=told_on, text=text, recorded_by=by,
+            recorded_at=timezone.now(),
+        )  # fmt: skip
+        _audit(by, case, story, basis, teller=teller)
+    return story
+
+
+def record_need(*, by: Any, case: TsiCase, area: str, kind: str, aspect: str, text: str) -> Need:
+    basis = _team_basis(by, case)
+    _require_open(case)
+    _require_consent(case)
+    with transaction.atomic():
+        need = Need.objects.create(
+            case=case, area=area, kind=kind, aspect=aspect, text=text, recorded_by=by, recorded_at=timezone.now()
+        )
+        _audit(by, case, need, basis, area=area, kind=kind)
+    return need
+
+
+def propose_intervention(
+    *,
+    by: Any,
+    case: TsiCase,
+    area: str,
+    kind: str,
+    description: str,
+    responsible: str,
+    start_on: date,
+    end_on: date | None,
+) -> Intervention:
+    basis = _team_basis(by, case)
+    _require_open(case)
+    _require_consent(case)
+    if end_on is not None and end_on < start_on:
+        raise WorkflowError(_("The end must be on or after the start."), code="dates")
+    with transaction.atomic():
+        intervention = Intervention.objects.create(
+            case=case, area=area, kind=kind, description=description, responsible=responsible, start_on=start_on,
+            end_on=end_on,
+        )  # fmt: skip
+        _audit(by, case, intervention, basis, area=area, kind=kind)
+    return intervention
+
+
+def set_intervention_status(*, by: Any, intervention: Intervention, status: str) -> Intervention:
+    case = intervention.case
+    basis = _team_basis(by, case)
+    _require_open(case)
+    if status not in InterventionStatus.values:
+        raise WorkflowError(_("Choose a status."), code="status")
+    with transaction.atomic():
+        intervention.status = status
+        intervention.save(update_fields=["status"])
+        _audit(by, case, intervention, basis, status=status)
+    return intervention
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    name: str
+    role: str
+
+
+def book_meeting(
+    *,
+    by: Any,
+    case: TsiCase,
+    kind: str,
+    starts_at: datetime,
+    place: str,
+    neutral_arena: bool,
+    participants: Sequence[ParticipantInput] = (),
+) -> Meeting:
+    """Book a meeting: the information meeting with the guardians, the network meeting on a neutral arena, or a
+    follow-up. Everything but the information meeting needs consent."""
+    basis = _team_basis(by, case)
+    _require_open(case)
+    if kind != MeetingKind.INFORMATION:
+        _require_consent(case)
+    elif case.stage in (CaseStage.REQUESTED, CaseStage.MORE_INFO):
+        raise WorkflowError(_("The team must accept the request first."), code="not_accepted")
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            case=case, kind=kind, starts_at=starts_at, place=place, neutral_arena=neutral_arena, booked_by=by
+        )
+        Participant.objects.bulk_create(
+            Participant(meeting=meeting, name=p.name, role=p.role) for p in participants if p.name.strip()
+        )
+        _audit(by, case, meeting, basis, kind=kind)
+    return meeting
+
+
+def record_meeting_notes(*, by: Any, meeting: Meeting, notes: str, attended_ids: Iterable[int]) -> Meeting:
+    case = meeting.case
+    basis = _team_basis(by, case)
+    attended = set(attended_ids)
+    with transaction.atomic():
+        meeting.notes = notes
+        meeting.held = True
+        meeting.save(update_fields=["notes", "held"])
+        for participant in meeting.participants.all():
+            participant.attended = participant.pk in attended
+            participant.save(update_fields=["attended"])
+        _audit(by, case, meeting, basis, held=True)
+    return meeting
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    agreed_on: date
+    goals: list[dict[str, str]]
+    actions: list[dict[str, str]]
+    next_follow_up: date
+    overall_responsible: str
+    meeting: Meeting | None = None
+
+
+def agree_plan(*, by: Any, case: TsiCase, plan: PlanInput) -> PlanVersion:
+    """Record the joint plan agreed at a meeting as a new version; set the next follow-up."""
+    basis = _team_basis(by, case)
+    _require_open(case)
+    _require_consent(case)
+    if not plan.goals or not plan.actions:
+        raise WorkflowError(_("A plan needs at least one goal and one action."), code="empty_plan")
+    if plan.next_follow_up < plan.agreed_on:
+        raise WorkflowError(_("The follow-up must be on or after the day the plan was agreed."), code="dates")
+    with transaction.atomic():
+        number = (case.plan_versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        version = PlanVersion.objects.create(
+            case=case, number=number, agreed_on=plan.agreed_on, meeting=plan.meeting, goals=plan.goals,
+            actions=plan.actions, next_follow_up=plan.next_follow_up, overall_responsible=plan.overall_responsible,
+            recorded_by=by, recorded_at=timezone.now(),
+        )  # fmt: skip
+        FollowUp.objects.get_or_create(case=case, due_on=plan.next_follow_up, done_on=None)
+        _set_stage(case, CaseStage.FOLLOW_UP)
+        case.save()
+        _audit(by, case, version, basis, version=number)
+    return version
+
+
+def plan_on(case: TsiCase, day: date) -> PlanVersion | None:
+    """What the plan said on a given day: the newest version agreed on or before it."""
+    return case.plan_versions.filter(agreed_on__lte=day).order_by("-agreed_on", "-number").first()
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    measured_on: date
+    occasion: str
+    attendance_percent: int | None
+    home_conflicts: int | None
+    listened_to: int | None
+    notes: str = ""
+
+
+def record_outcome(*, by: Any, case: TsiCase, outcome: OutcomeInput) -> OutcomeMeasure:
+    basis = _team_basis(by, case)
+    if case.is_open:
+        _require_consent(case)
+    _check_scales(outcome)
+    with transaction.atomic():
+        measure = OutcomeMeasure.objects.create(
+            case=case, measured_on=outcome.measured_on, occasion=outcome.occasion,
+            attendance_percent=outcome.attendance_percent, home_conflicts=outcome.home_conflicts,
+            listened_to=outcome.listened_to, notes=outcome.notes, recorded_by=by,
+        )  # fmt: skip
+        _audit(by, case, measure, basis, occasion=outcome.occasion)
+    return measure
+
+
+def _check_scales(outcome: OutcomeInput) -> None:
+    if outcome.attendance_percent is not None and not 0 <= outcome.attendance_percent <= 100:
+        raise WorkflowError(_("Attendance is a percentage from 0 to 100."), code="attendance")
+    for value in (outcome.home_conflicts, outcome.listened_to):
+        if value is not None and not 1 <= value <= 5:
+            raise WorkflowError(_("A rating is from 1 to 5."), code="rating")
+
+
+def complete_follow_up(*, by: Any, follow_up: FollowUp, done_on: date, notes: str, next_due: date | None) -> FollowUp:
+    case = follow_up.case
+    basis = _team_basis(by, case)
+    _require_open(case)
+    if next_due is not None and next_due <= done_on:
+        raise WorkflowError(_("The next follow-up must be after this one."), code="dates")
+    with transaction.atomic():
+        follow_up.done_on = done_on
+        follow_up.notes = notes
+        follow_up.save(update_fields=["done_on", "notes"])
+        if next_due is not None:
+            FollowUp.objects.create(case=case, due_on=next_due)
+        _audit(by, case, follow_up, basis, done_on=done_on.isoformat())
+    return follow_up
+
+
+# --- closure ----------------------------------------------------------------------------------------------------
+
+
+def _close(case: TsiCase, reason: str, note: str, now: datetime) -> None:
+    _set_stage(case, CaseStage.CLOSED)
+    case.closed_at = now
+    case.closure_reason = reason
+    case.closure_note = note
+    case.save()
+
+
+def close_case(*, by: Any, case: TsiCase, reason: str, note: str = "") -> TsiCase:
+    basis = _team_basis(by, case)
+    _require_open(case)
+    if reason not in ClosureReason.values:
+        raise WorkflowError(_("Give the reason for closing the case."), code="reason")
+    with transaction.atomic():
+        _close(case, reason, note, timezone.now())
+        _audit(by, case, case, basis, step="closure", reason=reason)
+    return case

@@ -1,0 +1,153 @@
+"""The bases a TSI case gives: the case team's, and the requesting school's.
+
+* **Case team** (`case_team`): members of the joint team (TSI team member, unit manager) see their team's cases:
+  the request (student health origin), everything the team records (joint team origin) and the child's register
+  data. Information from the other parties (school, student health, social services, police) only while a consent
+  of every guardian with custody is in force and covers that party and category (OSL 12 kap 1–2 §).
+* **Requesting school** (`case_school`): the person who asked, and the principal and student health staff of the
+  requesting school, follow the request. While the consent covers the school as a party they also see the team's
+  records of the categories it names (plan, meetings, ...). A withdrawn or expired consent ends that at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.access.policy import Basis, ChildModel, RoleGrant, role_grants, roles_of
+from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin, Permission, permissions_of
+from kring.casework.models import ConsentScope, TsiCase
+
+CASE_TEAM_BASIS = "case_team"
+CASE_SCHOOL_BASIS = "case_school"
+CONSENT_REFERENCE = "OSL 12 kap 1–2 §"
+TEAM_OWN_ORIGINS = frozenset({Origin.JOINT_TEAM, Origin.STUDENT_HEALTH})
+SCHOOL_PARTY = Origin.SCHOOL
+
+
+def active_scopes(today: date | None = None) -> QuerySet[ConsentScope]:
+    """Scopes of consents in force today: given, not expired, not withdrawn."""
+    today = today or timezone.localdate()
+    return ConsentScope.objects.filter(
+        consent__withdrawn_at__isnull=True, consent__given_on__lte=today, consent__valid_until__gte=today
+    )
+
+
+def _unit_ids(user: Any, roles: frozenset[str]) -> list[int]:
+    return sorted({grant.unit_id for grant in role_grants(user) if grant.role in roles})
+
+
+def _grants(user: Any, roles: frozenset[str]) -> dict[int, RoleGrant]:
+    return {grant.unit_id: grant for grant in role_grants(user) if grant.role in roles}
+
+
+class CaseTeamBasisProvider:
+    kind = CASE_TEAM_BASIS
+    routine = True
+
+    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+        team_ids = _unit_ids(user, CASE_TEAM_ROLES)
+        if not team_ids or info.origin_field is not None:  # models with a per-row origin: not reached yet
+            return None
+        if not info.origin or info.origin in TEAM_OWN_ORIGINS:
+            cases = TsiCase.objects.filter(team_id__in=team_ids)
+            return Q(**{f"{info.child_path}__in": cases.values("child_id")})
+        scopes = active_scopes().filter(consent__case__team_id__in=team_ids, party=info.origin, category=info.category)
+        return Q(**{f"{info.child_path}__in": scopes.values("consent__case__child_id")})
+
+    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+        teams = _grants(user, CASE_TEAM_ROLES)
+        found: dict[int, list[Basis]] = defaultdict(list)
+        if not teams:
+            return found
+        cases = TsiCase.objects.filter(team_id__in=list(teams), child_id__in=child_ids)
+        for case_id, child_id, team_id in cases.values_list("pk", "child_id", "team_id"):
+            reason = _("member of %(team)s, TSI case %(case)s") % {"team": teams[team_id].unit_name, "case": case_id}
+            found[child_id].append(Basis(CASE_TEAM_BASIS, child_id, reason, "", TEAM_OWN_ORIGINS, is_case_basis=True))
+        for child_id, bases in _consent_bases(
+            active_scopes().filter(consent__case__in=cases), CASE_TEAM_BASIS, parties=None
+        ).items():
+            found[child_id].extend(bases)
+        return found
+
+
+class CaseSchoolBasisProvider:
+    kind = CASE_SCHOOL_BASIS
+    routine = True
+
+    def _cases(self, user: Any) -> QuerySet[TsiCase] | None:
+        """Cases requested from the user's school (in a student health or principal role), or by the user."""
+        unit_ids = _unit_ids(user, CASE_SCHOOL_ROLES)
+        if not unit_ids and Permission.CASE_REQUEST not in permissions_of(roles_of(user)):
+            return None
+        return TsiCase.objects.filter(Q(requesting_unit_id__in=unit_ids) | Q(requested_by_id=user.pk))
+
+    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+        cases = self._cases(user)
+        if cases is None or info.origin_field is not None:
+            return None
+        if info.origin == Origin.STUDENT_HEALTH and info.category == Category.REQUEST:
+            return Q(**{f"{info.child_path}__in": cases.values("child_id")})
+        if info.origin == Origin.JOINT_TEAM:
+            scopes = active_scopes().filter(consent__case__in=cases, party=SCHOOL_PARTY, category=info.category)
+            return Q(**{f"{info.child_path}__in": scopes.values("consent__case__child_id")})
+        return None
+
+    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+        cases = self._cases(user)
+        found: dict[int, list[Basis]] = defaultdict(list)
+        if cases is None:
+            return found
+        cases = cases.filter(child_id__in=child_ids)
+        for case_id, child_id, unit_name in cases.values_list("pk", "child_id", "requesting_unit__name"):
+            reason = _("the request for TSI case %(case)s came from %(unit)s") % {"case": case_id, "unit": unit_name}
+            found[child_id].append(
+                Basis(
+                    CASE_SCHOOL_BASIS,
+                    child_id,
+                    reason,
+                    "",
+                    frozenset({Origin.STUDENT_HEALTH}),
+                    categories=frozenset({Category.REQUEST}),
+                    is_case_basis=True,
+                )
+            )
+        school_scopes = active_scopes().filter(consent__case__in=cases, party=SCHOOL_PARTY)
+        for child_id, bases in _consent_bases(school_scopes, CASE_SCHOOL_BASIS, parties={Origin.JOINT_TEAM}).items():
+            found[child_id].extend(bases)
+        return found
+
+
+def _consent_bases(scopes: QuerySet[ConsentScope], kind: str, *, parties: set[str] | None) -> dict[int, list[Basis]]:
+    """One basis per consent and party: the categories it covers, until when, given by whom.
+
+    `parties=None`: the basis reaches the consenting parties' own information (the team's view); otherwise the
+    given origins (the school's view of the team's records)."""
+    grouped: dict[tuple[int, int, str, date, date], set[str]] = defaultdict(set)
+    rows = scopes.values_list(
+        "consent__case__child_id", "consent_id", "party", "category", "consent__given_on", "consent__valid_until"
+    )
+    for child_id, consent_id, party, category, given_on, valid_until in rows:
+        grouped[(child_id, consent_id, party, given_on, valid_until)].add(category)
+    found: dict[int, list[Basis]] = defaultdict(list)
+    for (child_id, _consent_id, party, given_on, valid_until), categories in grouped.items():
+        reason = _("consent of every guardian with custody, given %(date)s") % {"date": given_on.isoformat()}
+        found[child_id].append(
+            Basis(
+                kind,
+                child_id,
+                reason,
+                CONSENT_REFERENCE,
+                frozenset(parties if parties is not None else {party}),
+                categories=frozenset(categories),
+                valid_from=given_on,
+                valid_until=valid_until,
+                is_case_basis=True,
+            )
+        )
+    return found

@@ -1,0 +1,451 @@
+"""TSI cases (tidiga samordnade insatser), the Magneten way of working.
+
+A school asks a joint team to take a child (`TsiCase` in stage REQUESTED). The team assesses the fit, contacts the
+guardians and records their consent (`Consent`, given by every guardian with custody: `ConsentGiver`). Then the
+stories (`Story`), the needs analysis in the focus areas Barnet, Skolan, Hemmet (`Need`), interventions
+(`Intervention`), a network meeting (`Meeting`), a joint plan (`PlanVersion`, every agreed version kept),
+follow-ups with outcome measures (`OutcomeMeasure`), and closure with a reason.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kring.directory.models import Municipality, Unit
+from kring.people.models import Child, Guardian
+
+
+class CaseStage(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    MORE_INFO = "more_info", _("More information asked for")
+    DECLINED = "declined", _("Declined")
+    INFORMATION = "information", _("Information and consent")
+    ACTIVE = "active", _("Analysis and planning")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STAGES = (CaseStage.REQUESTED, CaseStage.MORE_INFO, CaseStage.INFORMATION, CaseStage.ACTIVE, CaseStage.FOLLOW_UP)
+
+
+class DeclineAdvice(models.TextChoices):
+    STUDENT_HEALTH = "student_health", _("Continue with the school's ordinary student health work")
+    REPORT_OF_CONCERN = "report_of_concern", _("Make a report of concern to social services: the child may be at risk")
+    OTHER_SUPPORT = "other_support", _("Other support is a better fit")
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_REACHED = "goals_reached", _("Goals reached")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    MOVED = "moved", _("The family moved")
+    ESCALATED = "escalated", _("Escalated to a social services investigation")
+    DECLINED_BY_FAMILY = "declined_by_family", _("The family did not want to take part")
+    OTHER = "other", _("Other reason")
+
+
+class TsiCase(models.Model):
+    """One child's TSI case with a joint team, from the school's request to closure."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="tsi_cases")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="tsi_cases")
+    team = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="tsi_cases", verbose_name=_("team"))
+    requesting_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="tsi_requests", verbose_name=_("requesting school")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tsi_requests", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    reason = models.TextField(_("why the school asks for help"))
+    tried = models.TextField(_("what the school has tried"), blank=True)
+    child_view = models.TextField(_("the child's own view, if known"), blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=CaseStage.choices, default=CaseStage.REQUESTED)
+    stage_since = models.DateTimeField(_("in this stage since"))
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_tsi_cases",
+        verbose_name=_("case lead"),
+    )
+    assessment_note = models.TextField(_("the team's assessment"), blank=True)
+    decline_advice = models.CharField(_("advice"), max_length=30, choices=DeclineAdvice.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closure_reason = models.CharField(_("reason for closing"), max_length=30, choices=ClosureReason.choices, blank=True)
+    closure_note = models.TextField(_("closing note"), blank=True)
+
+    class Meta:
+        verbose_name = _("TSI case")
+        verbose_name_plural = _("TSI cases")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(closed_at__isnull=True) & Q(closure_reason=""))
+                | (Q(closed_at__isnull=False) & ~Q(closure_reason="")),
+                name="tsi_case_closed_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage=CaseStage.CLOSED) | Q(closed_at__isnull=False),
+                name="tsi_case_closed_stage_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage=CaseStage.DECLINED) | ~Q(decline_advice=""),
+                name="tsi_case_declined_with_advice",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "stage"], name="tsi_case_team_stage")]
+
+    def __str__(self) -> str:
+        return f"TSI {self.pk}: {self.child}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+
+class ConsentMethod(models.TextChoices):
+    WRITTEN = "written", _("Written, signed")
+    VERBAL = "verbal", _("Verbal, with a named witness")
+    DIGITAL = "digital", _("Digital, with e-identification")
+
+
+class ChildAgreement(models.TextChoices):
+    AGREES = "agrees", _("The child agrees")
+    HESITANT = "hesitant", _("The child is hesitant")
+    DISAGREES = "disagrees", _("The child does not agree")
+    NOT_ASKED = "not_asked", _("Not asked, given the child's age and maturity")
+
+
+class Consent(models.Model):
+    """The guardians' consent to the TSI case: which parties may share which categories, until when.
+
+    Given by every guardian with custody (`ConsentGiver`); withdrawn by any one of them, at once."""
+
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="consents")
+    method = models.CharField(_("how consent was given"), max_length=20, choices=ConsentMethod.choices)
+    witness = models.CharField(_("witness"), max_length=200, blank=True)
+    given_on = models.DateField(_("given on"))
+    valid_until = models.DateField(_("valid until"))
+    child_agreement = models.CharField(_("the child's view"), max_length=20, choices=ChildAgreement.choices)
+    child_view_note = models.TextField(_("what the child said"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("withdrawn by")
+    )
+    withdrawal_note = models.TextField(_("note on the withdrawal"), blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=F("given_on")), name="consent_valid_after_given"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="consent_withdrawn_by_a_guardian",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=ConsentMethod.VERBAL) | ~Q(witness=""), name="consent_verbal_has_witness"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent {self.given_on} ({self.case})"
+
+
+class ConsentScope(models.Model):
+    """One party (an origin: school, student health, social services, ...) that may share one category of
+    information within the case. The access policy reads these rows."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="scopes")
+    party = models.CharField(_("party"), max_length=20)
+    category = models.CharField(_("category"), max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consent", "party", "category"], name="consent_scope_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.category}"
+
+
+class ConsentGiver(models.Model):
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="givers")
+    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consent", "guardian"], name="consent_giver_unique")]
+
+    def __str__(self) -> str:
+        return str(self.guardian)
+
+
+class FocusArea(models.TextChoices):
+    """Magneten's three focus areas, mapped onto BBIC's triangle (see DOMAIN.md)."""
+
+    CHILD = "child", _("The child (Barnet)")
+    SCHOOL = "school", _("School (Skolan)")
+    HOME = "home", _("Home (Hemmet)")
+
+
+class Teller(models.TextChoices):
+    GUARDIANS = "guardians", _("The guardians' story")
+    SCHOOL = "school", _("The school's story")
+    CHILD = "child", _("The child's story")
+
+
+class Story(models.Model):
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="stories")
+    teller = models.CharField(_("whose story"), max_length=20, choices=Teller.choices)
+    told_by = models.CharField(_("told by"), max_length=200)
+    told_on = models.DateField(_("told on"))
+    text = models.TextField(_("the story"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        ordering = ["told_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_teller_display()} ({self.told_on})"
+
+
+class NeedKind(models.TextChoices):
+    NEED = "need", _("Need")
+    STRENGTH = "strength", _("Strength")
+    RISK = "risk", _("Risk")
+
+
+class BbicAspect(models.TextChoices):
+    """BBIC's needs triangle (Barns behov i centrum): the vocabulary of the needs analysis."""
+
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    EMOTIONS = "emotions", _("Emotions and behaviour")
+    IDENTITY = "identity", _("Identity")
+    RELATIONSHIPS = "relationships", _("Family and social relationships")
+    SOCIAL_PRESENTATION = "social_presentation", _("Social presentation")
+    SELF_CARE = "self_care", _("Ability to look after oneself")
+    BASIC_CARE = "basic_care", _("Basic care")
+    SAFETY = "safety", _("Safety")
+    WARMTH = "warmth", _("Emotional warmth")
+    STIMULATION = "stimulation", _("Stimulation")
+    GUIDANCE = "guidance", _("Guidance and boundaries")
+    STABILITY = "stability", _("Stability")
+    FAMILY = "family", _("Family history and functioning")
+    HOUSING = "housing", _("Housing, work and income")
+    SOCIAL_INTEGRATION = "social_integration", _("Social integration and community resources")
+
+
+class Need(models.Model):
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="needs")
+    area = models.CharField(_("focus area"), max_length=10, choices=FocusArea.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=NeedKind.choices)
+    aspect = models.CharField(_("BBIC aspect"), max_length=30, choices=BbicAspect.choices, blank=True)
+    text = models.TextField(_("description"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("need, strength or risk")
+        verbose_name_plural = _("needs analysis")
+        ordering = ["area", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.get_kind_display()}"
+
+
+class InterventionKind(models.TextChoices):
+    SCHOOL_SUPPORT = "school_support", _("Support in school")
+    HOME_ROUTINES = "home_routines", _("Routines at home")
+    CONFLICT_TOOLS = "conflict_tools", _("Tools for handling conflicts")
+    LEISURE = "leisure", _("Leisure activity")
+    PARENT_SUPPORT = "parent_support", _("Parenting support")
+    OTHER = "other", _("Other")
+
+
+class InterventionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ONGOING = "ongoing", _("Ongoing")
+    DONE = "done", _("Done")
+    STOPPED = "stopped", _("Stopped")
+
+
+class Intervention(models.Model):
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="interventions")
+    area = models.CharField(_("focus area"), max_length=10, choices=FocusArea.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=InterventionKind.choices)
+    description = models.TextField(_("what is done"))
+    responsible = models.CharField(_("responsible"), max_length=200)
+    start_on = models.DateField(_("start"))
+    end_on = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InterventionStatus.choices, default=InterventionStatus.PROPOSED
+    )
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["area", "start_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("start_on")), name="intervention_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_area_display()})"
+
+
+class MeetingKind(models.TextChoices):
+    INFORMATION = "information", _("Information meeting")
+    NETWORK = "network", _("Network meeting")
+    FOLLOW_UP = "follow_up", _("Follow-up meeting")
+
+
+class Meeting(models.Model):
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("kind of meeting"), max_length=20, choices=MeetingKind.choices)
+    starts_at = models.DateTimeField(_("time"))
+    place = models.CharField(_("place"), max_length=200)
+    neutral_arena = models.BooleanField(_("on a neutral arena"), default=False)
+    held = models.BooleanField(_("held"), default=False)
+    notes = models.TextField(_("agreed notes"), blank=True)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+
+
+class ParticipantRole(models.TextChoices):
+    GUARDIAN = "guardian", _("Guardian")
+    CHILD = "child", _("The child")
+    TRUSTED_ADULT = "trusted_adult", _("A school adult the child trusts")
+    SCHOOL_STAFF = "school_staff", _("School staff")
+    TEAM = "team", _("TSI team")
+    OTHER = "other", _("Other")
+
+
+class Participant(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("taking part as"), max_length=20, choices=ParticipantRole.choices)
+    invited = models.BooleanField(_("invited"), default=True)
+    attended = models.BooleanField(_("attended"), default=False)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["role", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanVersion(models.Model):
+    """One agreed version of the joint plan. Versions are never changed: a new agreement is a new version, so
+    "what did the plan say on date X" is the newest version agreed on or before X."""
+
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="plan_versions")
+    number = models.PositiveIntegerField(_("version"))
+    agreed_on = models.DateField(_("agreed on"))
+    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    goals = models.JSONField(_("goals"), default=list)  # [{"text": ..., "child_words": ...}]
+    actions = models.JSONField(_("actions"), default=list)  # [{"text": ..., "responsible": ..., "due": "YYYY-MM-DD"}]
+    next_follow_up = models.DateField(_("next follow-up"))
+    overall_responsible = models.CharField(_("overall responsibility"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="plan_version_unique_number"),
+            models.CheckConstraint(
+                condition=Q(next_follow_up__gte=F("agreed_on")), name="plan_follow_up_after_agreement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan v{self.number} ({self.agreed_on})"
+
+
+class Occasion(models.TextChoices):
+    START = "start", _("At the start")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSURE = "closure", _("At closure")
+
+
+class OutcomeMeasure(models.Model):
+    """The outcome measures Magneten follows: attendance, conflicts at home, and whether the child feels heard."""
+
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="outcomes")
+    measured_on = models.DateField(_("date"))
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    attendance_percent = models.PositiveSmallIntegerField(_("school attendance (%)"), null=True, blank=True)
+    home_conflicts = models.PositiveSmallIntegerField(
+        _("conflicts at home (1 = none, 5 = every day)"), null=True, blank=True
+    )
+    listened_to = models.PositiveSmallIntegerField(
+        _("the child feels listened to (1 = not at all, 5 = completely)"), null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("outcome measure")
+        verbose_name_plural = _("outcome measures")
+        ordering = ["measured_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attendance_percent__isnull=True) | Q(attendance_percent__lte=100),
+                name="outcome_attendance_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(home_conflicts__isnull=True) | Q(home_conflicts__gte=1, home_conflicts__lte=5),
+                name="outcome_home_conflicts_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(listened_to__isnull=True) | Q(listened_to__gte=1, listened_to__lte=5),
+                name="outcome_listened_to_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} {self.measured_on}"
+
+
+class FollowUp(models.Model):
+    """A follow-up date set in the plan; done when the team has followed up the actions and measures."""
+
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    notes = models.TextField(_("what the follow-up found"), blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.due_on}"

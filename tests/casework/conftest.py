@@ -1,0 +1,92 @@
+"""The TSI world: a joint team (like Uddevalla's Magneten) owned by education and social services, its member, and
+a case for Alva from Ekskolan at each stage the tests need."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kring.casework import actions
+from kring.casework.models import ChildAgreement, ConsentMethod, TsiCase
+from kring.directory.models import OrganisationKind, Unit, UnitKind, User
+from kring.people.models import Guardian
+from tests.conftest import World, _staff
+from tests.factories import CustodyFactory, OrganisationFactory, UnitFactory
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def tsi_team(world: World) -> Unit:
+    education = world.school.organisation
+    social = OrganisationFactory(
+        municipality=world.municipality, name="Socialtjänsten TSI", kind=OrganisationKind.SOCIAL_SERVICES
+    )
+    return UnitFactory(
+        organisation=education,
+        co_organisation=social,
+        name="Magneten",
+        kind=UnitKind.JOINT_TEAM,
+        school_forms=[],
+        grades=[],
+    )
+
+
+@pytest.fixture
+def tsi_member(world: World, tsi_team: Unit) -> User:
+    return _staff(world.municipality, tsi_team, "tsi_team_member", "tsi@kommun.example")
+
+
+@pytest.fixture
+def other_team_member(world: World) -> User:
+    other_team = UnitFactory(
+        organisation=world.school.organisation, name="Annat team", kind=UnitKind.JOINT_TEAM, school_forms=[]
+    )
+    return _staff(world.municipality, other_team, "tsi_team_member", "annat.team@kommun.example")
+
+
+@pytest.fixture
+def guardians(world: World) -> list[Guardian]:
+    """Alva has two guardians with joint custody (the world gives her one; add the second)."""
+    CustodyFactory(child=world.child)
+    return actions.custodial_guardians(world.child)
+
+
+@pytest.fixture
+def requested_case(world: World, tsi_team: Unit, principal: User) -> TsiCase:
+    return actions.request_tsi(
+        by=principal,
+        child=world.child,
+        team=tsi_team,
+        reason="Alva är ofta borta från skolan och verkar ledsen.",
+        tried="Samtal med mentor och kurator.",
+    )
+
+
+@pytest.fixture
+def accepted_case(requested_case: TsiCase, tsi_member: User) -> TsiCase:
+    return actions.assess_request(
+        by=tsi_member, case=requested_case, decision=actions.Decision.ACCEPT, note="Passar TSI."
+    )
+
+
+def consent_input(guardians: list[Guardian], **overrides: object) -> actions.ConsentInput:
+    values: dict[str, object] = {
+        "guardians": guardians,
+        "parties": ["school", "student_health", "social_services"],
+        "categories": ["plan", "meeting", "needs", "story"],
+        "method": ConsentMethod.WRITTEN,
+        "given_on": TODAY,
+        "valid_until": TODAY + dt.timedelta(days=365),
+        "child_agreement": ChildAgreement.AGREES,
+    }
+    values.update(overrides)
+    return actions.ConsentInput(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def consented_case(accepted_case: TsiCase, tsi_member: User, guardians: list[Guardian]) -> TsiCase:
+    actions.record_consent(by=tsi_member, case=accepted_case, given=consent_input(guardians))
+    accepted_case.refresh_from_db()
+    return accepted_case
