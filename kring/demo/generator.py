@@ -1,0 +1,108 @@
+"""The demo municipality: a deterministic generator of a fictional Swedish municipality.
+
+`generate_municipality(size=..., seed=...)` writes Demokommun (code 9980): its administrations, schools and
+preschools with classes, children placed in them with their guardians and custody, every kind of staff with their
+roles, two social services contact persons per school, and one demo login per role with TOTP.
+
+Only generated identities: every personnummer is in Skatteverket's test series (birth numbers 980-999), e-mail
+addresses are at .example domains, phone numbers are in PTS's series for fiction, streets and places are made up.
+The same seed (in the same school year) gives the same municipality: each part draws from its own random
+generator derived from the seed, so that adding to one part does not change the others.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from django.db import transaction
+from django.utils import timezone
+
+from kring.demo.identities import IdentityPool
+from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipality
+from kring.demo.population import CHUNK_CHILDREN, PopulationWriter
+from kring.demo.staff import DemoLogin, write_staff
+from kring.demo.structure import Structure, write_structure
+from kring.directory.models import Municipality
+
+__all__ = ["DemoLogin", "DemoResult", "generate_municipality", "plan_for"]
+
+
+class Writable(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    municipality: Municipality
+    logins: list[DemoLogin]
+    counts: dict[str, int]
+    seconds: float
+    size: str
+    seed: int
+
+    def login_for(self, role: str) -> DemoLogin:
+        return next(login for login in self.logins if login.role == role)
+
+
+class _Progress:
+    """Prints how far the children have come, for sizes that take more than one chunk."""
+
+    def __init__(self, stdout: Writable | None, started: float) -> None:
+        self.stdout = stdout
+        self.started = started
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.stdout is not None and total > CHUNK_CHILDREN:
+            elapsed = time.perf_counter() - self.started
+            self.stdout.write(f"  children {done:>9,} of {total:,}  ({elapsed:.0f} s)\n")
+
+    def step(self, text: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(f"  {text}  ({time.perf_counter() - self.started:.1f} s)\n")
+
+
+def _rng(seed: int, part: str) -> random.Random:
+    return random.Random(f"{seed}:{part}")
+
+
+def plan_for(*, size: str, seed: int, today: date | None = None) -> MunicipalityPlan:
+    """The plan (units, classes, seats) without writing anything."""
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
+    year = SchoolYear.containing(today or timezone.localdate())
+    return plan_municipality(SIZES[size], year, _rng(seed, "plan"))
+
+
+def _structure_counts(structure: Structure) -> Counter[str]:
+    return Counter(
+        organisations=len(structure.organisations),
+        units=len(structure.units()),
+        schools=sum(school.plan.is_school for school in structure.schools),
+        preschools=sum(not school.plan.is_school for school in structure.schools),
+        groups=sum(len(school.groups) for school in structure.schools),
+    )
+
+
+def generate_municipality(
+    *, size: str, seed: int, stdout: Writable | None = None, today: date | None = None
+) -> DemoResult:
+    """Write a new demo municipality into the database, in one transaction."""
+    started = time.perf_counter()
+    progress = _Progress(stdout if size == "large" else None, started)
+    plan = plan_for(size=size, seed=seed, today=today)
+    with transaction.atomic():
+        structure = write_structure(plan, _rng(seed, "units"))
+        progress.step(f"{len(structure.units())} units, {plan.children:,} seats in classes")
+        people = PopulationWriter(structure, _rng(seed, "people"), IdentityPool(_rng(seed, "identities")))
+        population = people.write(progress)
+        logins, staff = write_staff(
+            structure, _rng(seed, "staff"), _rng(seed, "totp"), police_officers=plan.spec.police_officers
+        )
+        progress.step(f"{staff['staff']:,} staff")
+    counts = dict(_structure_counts(structure) + population + staff)
+    return DemoResult(structure.municipality, logins, counts, time.perf_counter() - started, size, seed)
