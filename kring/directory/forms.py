@@ -166,6 +166,10 @@ class UnitForm(KringModelForm):
         for name, message in messages.items():
             if data.get(name):
                 self.add_error(name, message)
+        if self.instance.pk and self.instance.contact_persons.exists():
+            self.add_error(
+                "kind", _("Remove the school's contact persons before it stops being a school or preschool.")
+            )
 
     def _check_grades(self, data: dict[str, Any]) -> None:
         forms_given = set(data.get("school_forms") or [])

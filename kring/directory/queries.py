@@ -187,6 +187,8 @@ def may_manage_person(user: Any, person: User) -> bool:
     """A manager may change a person only if the person holds no administrative permission the manager lacks."""
     if not is_directory_manager(user) or person.municipality_id != user.municipality_id:
         return False
+    if person.is_superuser and not user.is_superuser:
+        return False
     roles = set(person.memberships.filter(active=True).values_list("role", flat=True))
     return _guarded_permissions(roles) <= _guarded_permissions(roles_of(user))
 

@@ -235,3 +235,17 @@ def test_administrator_can_grant_the_administrator_role(
 
     assert response.status_code == 302
     assert staff_member.memberships.filter(role="administrator", active=True).exists()
+
+
+def test_administrator_cannot_change_a_superuser(client: Client, world: World, administrator: User) -> None:
+    login(client, administrator)
+    superuser = User.objects.create_superuser("drift@kommun.example", "lösenord-för-test-1")
+    User.objects.filter(pk=superuser.pk).update(municipality=world.municipality)
+
+    response = client.post(
+        f"/organisation/staff/{superuser.pk}/", {"first_name": "X", "last_name": "Y", "email": "x@kommun.example"}
+    )
+
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.email == "drift@kommun.example"

@@ -250,3 +250,16 @@ def test_unit_list_marks_schools_without_two_contact_persons(
     assert f"/organisation/units/{world.school.pk}/contacts/" in body
     assert "1 of 2" in body
     assert "Missing" in body
+
+
+def test_a_school_with_contact_persons_cannot_stop_being_a_school(
+    client: Client, world: World, administrator: User, social_worker: User
+) -> None:
+    login(client, administrator)
+    data = _unit_data(world, name="Ekskolan", kind="other", school_forms=[], grades=[], school_unit_code="")
+
+    response = client.post(f"/organisation/units/{world.school.pk}/", data)
+
+    _assert_error_kept(response, "kind")
+    world.school.refresh_from_db()
+    assert world.school.kind == UnitKind.SCHOOL
