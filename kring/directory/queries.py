@@ -162,6 +162,11 @@ def memberships_of(person: User) -> list[Membership]:
     )
 
 
+def contact_assignments_of(person: User) -> list[ContactPerson]:
+    """The schools the person is a contact person for."""
+    return list(person.contact_for.select_related("school").order_by("school__name"))
+
+
 def contact_person_candidates(user: Any) -> QuerySet[User]:
     """Active staff with a social services role (social worker, unit manager) in a social services unit."""
     memberships = Membership.objects.filter(

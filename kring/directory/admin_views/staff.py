@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +22,7 @@ from kring.directory.filters import StaffFilter
 from kring.directory.forms import DeactivateForm, InvitationForm, MembershipForm, StaffForm
 from kring.directory.models import User
 from kring.directory.queries import (
+    contact_assignments_of,
     get_membership_for_manager,
     get_staff_for_manager,
     may_manage_person,
@@ -43,16 +42,23 @@ def _person_to_change(request: AuthenticatedRequest, pk: int) -> User:
     return person
 
 
-def _render_person(request: AuthenticatedRequest, person: User, **forms: Any) -> HttpResponse:
+def _render_person(
+    request: AuthenticatedRequest,
+    person: User,
+    *,
+    form: StaffForm | None = None,
+    membership_form: MembershipForm | None = None,
+    status_form: KringForm | None = None,
+) -> HttpResponse:
     """The person's page; a form that came back with errors replaces its blank version."""
     manager = request.user
     context = {
         "person": person,
-        "form": forms.get("form") or StaffForm(instance=person),
-        "membership_form": forms.get("membership_form") or MembershipForm(manager=manager, person=person),
-        "status_form": forms.get("status_form"),
+        "form": form or StaffForm(instance=person),
+        "membership_form": membership_form or MembershipForm(manager=manager, person=person),
+        "status_form": status_form,
         "memberships": memberships_of(person),
-        "contact_for": list(person.contact_for.select_related("school").order_by("school__name")),
+        "contact_for": contact_assignments_of(person),
         "can_change": may_manage_person(manager, person),
         "invitation_pending": person.is_active and not person.has_usable_password(),
         "section": "staff",
@@ -159,7 +165,7 @@ def staff_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_to_change(request, pk)
-    form: KringForm = InvitationForm(request.POST, person=person)
+    form = InvitationForm(request.POST, person=person)
     if not form.is_valid():
         return _render_person(request, person, status_form=form)
     resend_invitation(by=request.user, person=person, request=request)
