@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kring.demo.identities import IdentityPool
@@ -27,7 +27,8 @@ from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipali
 from kring.demo.population import CHUNK_CHILDREN, PopulationWriter
 from kring.demo.staff import DemoLogin, write_staff
 from kring.demo.structure import Structure, write_structure
-from kring.directory.models import Municipality
+from kring.directory.models import ContactPerson, Membership, Municipality, Unit, User
+from kring.people.models import Child, Custody, Group, Guardian, Placement
 
 __all__ = ["DemoLogin", "DemoResult", "generate_municipality", "plan_for"]
 
@@ -88,6 +89,16 @@ def _structure_counts(structure: Structure) -> Counter[str]:
     )
 
 
+def update_planner_statistics() -> None:
+    """ANALYZE the tables just filled in bulk. Without statistics SQLite walks every child of the municipality in
+    name order to search a school's pupils; with them it starts from the school's placements (about 8x faster at
+    100,000 children)."""
+    models = (Child, Guardian, Custody, Placement, Group, Unit, Membership, ContactPerson, User)
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def generate_municipality(
     *, size: str, seed: int, stdout: Writable | None = None, today: date | None = None
 ) -> DemoResult:
@@ -104,5 +115,6 @@ def generate_municipality(
             structure, _rng(seed, "staff"), _rng(seed, "totp"), police_officers=plan.spec.police_officers
         )
         progress.step(f"{staff['staff']:,} staff")
+        update_planner_statistics()
     counts = dict(_structure_counts(structure) + population + staff)
     return DemoResult(structure.municipality, logins, counts, time.perf_counter() - started, size, seed)

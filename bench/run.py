@@ -1,0 +1,166 @@
+"""Kring's benchmark: one command, prints figures. Never part of the test suite.
+
+    .venv/bin/python bench/run.py [--size large] [--requests 200] [--seed 1] [--audit-events 2000]
+
+Seeds the demo municipality into a fresh temporary SQLite database, then, as the demo teacher and through Django's
+in-process test client, times child search and the child overview (server time and SQL queries per request), and
+how many audit events a second the hash-chained audit log takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TEACHER_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def setup_django(database: Path) -> None:
+    """Point Kring at a fresh SQLite file before Django reads its settings, then migrate."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["KRING_SQLITE_PATH"] = str(database)
+    os.environ["KRING_DEBUG"] = "true"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kring.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@dataclass
+class Measurement:
+    name: str
+    milliseconds: list[float]
+    queries: list[int]
+
+    def report(self) -> str:
+        ms = sorted(self.milliseconds)
+        p95 = statistics.quantiles(ms, n=100)[94] if len(ms) > 1 else ms[0]
+        return (
+            f"  {self.name:<16} n={len(ms):<4} p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   "
+            f"max {ms[-1]:6.1f} ms   queries {min(self.queries)}–{max(self.queries)}"
+        )
+
+
+def measure(name: str, client: Any, urls: list[str]) -> Measurement:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    result = Measurement(name, [], [])
+    for url in urls:
+        with CaptureQueriesContext(connection) as context:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        result.milliseconds.append(elapsed * 1000)
+        result.queries.append(len(context.captured_queries))
+    return result
+
+
+def seed(size: str, seed_value: int) -> Any:
+    from kring.demo.actions import seed_demo
+    from kring.demo.report import format_summary
+
+    print(f"Seeding size {size}, seed {seed_value} ...", flush=True)
+    result = seed_demo(size=size, seed=seed_value, stdout=sys.stdout)
+    print(format_summary(result))
+    print(f"seed time: {result.seconds:.1f} s\n")
+    return result
+
+
+def teacher_urls(teacher: Any, requests: int, rng: random.Random) -> tuple[list[str], list[str]]:
+    """Searches by varied name prefixes of pupils at the teacher's school, and overviews of pupils they may see."""
+    from kring.access.policy import visible_to
+    from kring.people.models import Child
+
+    pupils = list(visible_to(teacher, Child.objects.all()).values_list("pk", "first_name", "last_name"))
+    if not pupils:
+        raise SystemExit("the demo teacher sees no pupils")
+    searches = []
+    for _ in range(requests):
+        _, first_name, last_name = rng.choice(pupils)
+        name = rng.choice((first_name, last_name, f"{first_name} {last_name}"))
+        searches.append(f"/children/?q={name[: rng.randint(2, max(2, min(len(name), 6)))]}")
+    overviews = [f"/children/{rng.choice(pupils)[0]}/" for _ in range(requests)]
+    return searches, overviews
+
+
+def timed(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def audit_rate(actor: Any, events: int) -> float:
+    """Events a second when each is written in its own transaction, as in a request."""
+    from django.db import transaction
+
+    from kring.access.audit import record_event
+    from kring.access.models import AuditAction
+
+    def write_all() -> None:
+        for number in range(events):
+            with transaction.atomic():
+                record_event(
+                    actor=actor, action=AuditAction.READ, target_type="bench", target_id=number, details={"n": number}
+                )
+
+    return events / timed(write_all)
+
+
+def people_counts() -> str:
+    from kring.directory.models import User
+    from kring.people.models import Child, Guardian
+
+    return f"children {Child.objects.count():,}, guardians {Guardian.objects.count():,}, staff {User.objects.count():,}"
+
+
+def run(size: str, requests: int, seed_value: int, events: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="kring-bench-") as directory:
+        setup_django(Path(directory) / "bench.sqlite3")
+        from django.test import Client
+
+        from kring.access.audit import verify_chain
+        from kring.directory.models import User
+
+        result = seed(size, seed_value)
+        print(people_counts())
+        teacher = User.objects.get(email=result.login_for("teacher").email)
+        client = Client()
+        client.force_login(teacher, backend=TEACHER_BACKEND)
+        client.get("/")  # the first request checks two-factor set-up once per session
+        searches, overviews = teacher_urls(teacher, requests, random.Random(seed_value))
+        print(f"\nAs {teacher.email}, {requests} requests each (server time in process, SQLite):")
+        print(measure("child search", client, searches).report())
+        print(measure("child overview", client, overviews).report())
+        print(f"\nAudit log: {audit_rate(teacher, events):,.0f} events/s ({events:,} events, one transaction each)")
+        seconds = timed(lambda: print(f"audit-verify: {verify_chain()}"))
+        print(f"audit-verify took {seconds:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", choices=("small", "medium", "large"), default="large")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page (default 200)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--audit-events", type=int, default=2000)
+    options = parser.parse_args()
+    run(options.size, options.requests, options.seed, options.audit_events)
+
+
+if __name__ == "__main__":
+    main()
