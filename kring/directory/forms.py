@@ -260,6 +260,7 @@ class ContactPersonForm(KringForm):
         queryset=User.objects.none(),
         empty_label=_("Choose a person"),
         help_text=_("Staff with the role social worker or unit manager in a social services unit."),
+        error_messages={"invalid_choice": _("Choose one of the listed people: staff with a social services role.")},
     )
     position = forms.TypedChoiceField(
         label=_("Order"), coerce=int, choices=[(1, _("First contact person")), (2, _("Second contact person"))]
