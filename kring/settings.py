@@ -224,6 +224,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = env_str("KRING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("KRING_FROM_EMAIL", "kring@example.invalid")
+# Where Kring is reached, for links in e-mails (reminders, invitations).
+KRING_BASE_URL = env_str("KRING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", include("kring.directory.urls")),
     path("children/", include("kring.people.urls")),
+    path("cases/", include("kring.casework.urls")),
     path("audit/", include("kring.access.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

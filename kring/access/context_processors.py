@@ -20,6 +20,7 @@ def kring(request: HttpRequest) -> dict[str, Any]:
             "units": Permission.UNIT_VIEW in granted,
             "directory": Permission.DIRECTORY_MANAGE in granted,
             "audit": Permission.AUDIT_REVIEW in granted,
+            "cases": bool({Permission.CASE_WORK, Permission.CASE_REQUEST} & granted),
         },
         "my_role_grants": role_grants(user),
     }

@@ -26,4 +26,10 @@ def child_search(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def child_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     overview = child_overview_for_user(request.user, pk)
-    return render(request, "people/child_overview.html", {"overview": overview, "child": overview.child})
+    context = {
+        "overview": overview,
+        "child": overview.child,
+        # Principals and student health staff at the child's school ask a joint (TSI) team for help.
+        "can_request_tsi": can(request.user, Permission.CASE_REQUEST) and overview.placements != [],
+    }
+    return render(request, "people/child_overview.html", context)

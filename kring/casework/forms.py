@@ -1,0 +1,372 @@
+"""Forms of the TSI flow: they validate input and keep what was typed; the workflow rules are in the actions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kring.access.roles import Category, Origin
+from kring.casework.actions import Decision
+from kring.casework.models import (
+    BbicAspect,
+    ChildAgreement,
+    ClosureReason,
+    ConsentMethod,
+    DeclineAdvice,
+    FocusArea,
+    InterventionKind,
+    InterventionStatus,
+    MeetingKind,
+    NeedKind,
+    Occasion,
+    ParticipantRole,
+    Teller,
+)
+from kring.directory.models import Unit
+from kring.forms import KringForm
+from kring.people.models import Guardian
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXT = forms.Textarea(attrs={"rows": 4})
+
+CONSENT_PARTIES = [
+    (Origin.SCHOOL, _("School")),
+    (Origin.STUDENT_HEALTH, _("Student health")),
+    (Origin.SOCIAL_SERVICES, _("Social services")),
+    (Origin.HEALTH_CARE, _("Health care (e.g. BUP)")),
+    (Origin.POLICE, _("Police")),
+]
+CONSENT_CATEGORIES = [
+    (Category.STORY, _("Stories")),
+    (Category.NEEDS, _("Needs analysis")),
+    (Category.INTERVENTION, _("Interventions")),
+    (Category.MEETING, _("Meetings")),
+    (Category.PLAN, _("Plan")),
+    (Category.OUTCOME, _("Outcome measures")),
+    (Category.ATTENDANCE, _("Attendance")),
+    (Category.CASE_NOTE, _("Case notes")),
+]
+
+
+class DatesInOrderMixin:
+    """Adds an error on the later field when two dates are in the wrong order."""
+
+    date_order: tuple[str, str, Any] = ("", "", "")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        first, second, message = self.date_order
+        start, end = cleaned.get(first), cleaned.get(second)
+        if first and start and end and end < start:
+            self.add_error(second, message)  # type: ignore[attr-defined]
+        return cleaned
+
+
+class RequestForm(KringForm):
+    team = forms.ModelChoiceField(label=_("TSI team"), queryset=Unit.objects.none(), empty_label=_("Choose a team"))
+    reason = forms.CharField(
+        label=_("Why do you ask for help?"),
+        widget=TEXT,
+        max_length=5000,
+        help_text=_("What have you noticed? Describe the child's situation in school, as concretely as you can."),
+    )
+    tried = forms.CharField(label=_("What has the school tried?"), widget=TEXT, max_length=5000, required=False)
+    child_view = forms.CharField(
+        label=_("The child's own view, if known"), widget=TEXT, max_length=5000, required=False
+    )
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+
+class AssessmentForm(KringForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Decision.ACCEPT, _("Accept: the case fits TSI")),
+            (Decision.MORE_INFO, _("Ask the school for more information")),
+            (Decision.DECLINE, _("Decline, with advice")),
+        ],
+    )
+    note = forms.CharField(label=_("The team's assessment"), widget=TEXT, max_length=5000)
+    advice = forms.ChoiceField(
+        label=_("Advice when declining"), choices=[("", "–"), *DeclineAdvice.choices], required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == Decision.DECLINE and not cleaned.get("advice"):
+            self.add_error("advice", _("Say what the school should do instead."))
+        return cleaned
+
+
+class MoreInformationForm(KringForm):
+    information = forms.CharField(label=_("Your answer to the team"), widget=TEXT, max_length=5000)
+
+
+class ConsentForm(DatesInOrderMixin, KringForm):
+    guardians = forms.ModelMultipleChoiceField(
+        label=_("Guardians who consent"),
+        queryset=Guardian.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every guardian with custody must consent."),
+    )
+    parties = forms.MultipleChoiceField(
+        label=_("Parties that may share information with the team"),
+        choices=CONSENT_PARTIES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Information the consent covers"), choices=CONSENT_CATEGORIES, widget=forms.CheckboxSelectMultiple
+    )
+    method = forms.ChoiceField(label=_("How consent was given"), choices=ConsentMethod.choices)
+    witness = forms.CharField(label=_("Witness (for verbal consent)"), max_length=200, required=False)
+    given_on = forms.DateField(label=_("Given on"), widget=DATE_WIDGET)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE_WIDGET)
+    child_agreement = forms.ChoiceField(label=_("The child's view"), choices=ChildAgreement.choices)
+    child_view_note = forms.CharField(label=_("What the child said"), widget=TEXT, max_length=5000, required=False)
+    date_order = ("given_on", "valid_until", _("The consent must end after it was given."))
+
+    def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "given_on": timezone.localdate(),
+                "valid_until": timezone.localdate() + timedelta(days=365),
+                "parties": [Origin.SCHOOL, Origin.STUDENT_HEALTH, Origin.SOCIAL_SERVICES],
+                "categories": [c for c, _label in CONSENT_CATEGORIES[:6]],
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["guardians"].queryset = guardians  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("method") == ConsentMethod.VERBAL and not cleaned.get("witness", "").strip():
+            self.add_error("witness", _("Verbal consent needs a named witness."))
+        return cleaned
+
+
+class WithdrawalForm(KringForm):
+    guardian = forms.ModelChoiceField(
+        label=_("Guardian who withdraws the consent"), queryset=Guardian.objects.none(), empty_label=None
+    )
+    note = forms.CharField(label=_("Note"), widget=TEXT, max_length=5000, required=False)
+
+    def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"].queryset = guardians  # type: ignore[attr-defined]
+
+
+class StoryForm(KringForm):
+    teller = forms.ChoiceField(label=_("Whose story"), choices=Teller.choices)
+    told_by = forms.CharField(label=_("Told by"), max_length=200, help_text=_("Who told it, for example 'mother'."))
+    told_on = forms.DateField(label=_("Told on"), widget=DATE_WIDGET, initial=timezone.localdate)
+    text = forms.CharField(label=_("The story"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+
+    def clean_told_on(self) -> date:
+        told_on: date = self.cleaned_data["told_on"]
+        if told_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return told_on
+
+
+class NeedForm(KringForm):
+    area = forms.ChoiceField(label=_("Focus area"), choices=FocusArea.choices)
+    kind = forms.ChoiceField(label=_("Need, strength or risk"), choices=NeedKind.choices)
+    aspect = forms.ChoiceField(label=_("BBIC aspect"), choices=[("", "–"), *BbicAspect.choices], required=False)
+    text = forms.CharField(label=_("Description"), widget=TEXT, max_length=5000)
+
+
+class InterventionForm(DatesInOrderMixin, KringForm):
+    area = forms.ChoiceField(label=_("Focus area"), choices=FocusArea.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=InterventionKind.choices)
+    description = forms.CharField(label=_("What is done"), widget=TEXT, max_length=5000)
+    responsible = forms.CharField(label=_("Responsible"), max_length=200)
+    start_on = forms.DateField(label=_("Start"), widget=DATE_WIDGET, initial=timezone.localdate)
+    end_on = forms.DateField(label=_("End"), widget=DATE_WIDGET, required=False)
+    date_order = ("start_on", "end_on", _("The end must be on or after the start."))
+
+
+class InterventionStatusForm(KringForm):
+    status = forms.ChoiceField(label=_("Status"), choices=InterventionStatus.choices)
+
+
+PARTICIPANT_ROWS = 6
+
+
+class MeetingForm(KringForm):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
+    starts_at = forms.DateTimeField(label=_("Time"), widget=DATETIME_WIDGET)
+    place = forms.CharField(label=_("Place"), max_length=200, help_text=_("A neutral arena where possible."))
+    neutral_arena = forms.BooleanField(label=_("The place is a neutral arena"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in range(PARTICIPANT_ROWS):
+            self.fields[f"participant_{row}_name"] = forms.CharField(
+                label=_("Participant %(number)s") % {"number": row + 1}, max_length=200, required=False
+            )
+            self.fields[f"participant_{row}_role"] = forms.ChoiceField(
+                label=_("Taking part as"), choices=ParticipantRole.choices, required=False
+            )
+
+    def participant_rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"participant_{row}_name"], self[f"participant_{row}_role"]) for row in range(PARTICIPANT_ROWS)]
+
+    def participants(self) -> list[tuple[str, str]]:
+        rows = [
+            (self.cleaned_data.get(f"participant_{row}_name", ""), self.cleaned_data.get(f"participant_{row}_role"))
+            for row in range(PARTICIPANT_ROWS)
+        ]
+        return [(name.strip(), role or ParticipantRole.OTHER) for name, role in rows if name and name.strip()]
+
+
+class MeetingNotesForm(KringForm):
+    notes = forms.CharField(label=_("Agreed notes"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    attended = forms.MultipleChoiceField(
+        label=_("Who attended"), widget=forms.CheckboxSelectMultiple, required=False, choices=[]
+    )
+
+    def __init__(self, *args: Any, participants: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [(p.pk, p.name) for p in participants]  # type: ignore[attr-defined]
+
+
+PLAN_ROWS = 5
+
+
+class PlanForm(DatesInOrderMixin, KringForm):
+    agreed_on = forms.DateField(label=_("Agreed on"), widget=DATE_WIDGET, initial=timezone.localdate)
+    next_follow_up = forms.DateField(label=_("Next follow-up"), widget=DATE_WIDGET)
+    overall_responsible = forms.CharField(label=_("Overall responsibility"), max_length=200)
+    date_order = ("agreed_on", "next_follow_up", _("The follow-up must be on or after the day the plan was agreed."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in range(PLAN_ROWS):
+            number = {"number": row + 1}
+            self.fields[f"goal_{row}"] = forms.CharField(
+                label=_("Goal %(number)s") % number, max_length=1000, required=False
+            )
+            self.fields[f"goal_{row}_child_words"] = forms.CharField(
+                label=_("Goal %(number)s in the child's own words") % number, max_length=1000, required=False
+            )
+            self.fields[f"action_{row}"] = forms.CharField(
+                label=_("Action %(number)s") % number, max_length=1000, required=False
+            )
+            self.fields[f"action_{row}_responsible"] = forms.CharField(
+                label=_("Responsible for action %(number)s") % number, max_length=200, required=False
+            )
+            self.fields[f"action_{row}_due"] = forms.DateField(
+                label=_("Date for action %(number)s") % number, widget=DATE_WIDGET, required=False
+            )
+
+    def goal_rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"goal_{row}"], self[f"goal_{row}_child_words"]) for row in range(PLAN_ROWS)]
+
+    def action_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [
+            (self[f"action_{row}"], self[f"action_{row}_responsible"], self[f"action_{row}_due"])
+            for row in range(PLAN_ROWS)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not any(cleaned.get(f"goal_{row}") for row in range(PLAN_ROWS)):
+            self.add_error("goal_0", _("Write at least one goal."))
+        if not any(cleaned.get(f"action_{row}") for row in range(PLAN_ROWS)):
+            self.add_error("action_0", _("Write at least one action."))
+        for row in range(PLAN_ROWS):
+            if cleaned.get(f"action_{row}") and not cleaned.get(f"action_{row}_responsible"):
+                self.add_error(f"action_{row}_responsible", _("Say who is responsible for the action."))
+        return cleaned
+
+    def goals(self) -> list[dict[str, str]]:
+        data = self.cleaned_data
+        return [
+            {"text": data[f"goal_{row}"], "child_words": data.get(f"goal_{row}_child_words", "")}
+            for row in range(PLAN_ROWS)
+            if data.get(f"goal_{row}")
+        ]
+
+    def actions(self) -> list[dict[str, str]]:
+        data = self.cleaned_data
+        return [
+            {
+                "text": data[f"action_{row}"],
+                "responsible": data.get(f"action_{row}_responsible", ""),
+                "due": data[f"action_{row}_due"].isoformat() if data.get(f"action_{row}_due") else "",
+            }
+            for row in range(PLAN_ROWS)
+            if data.get(f"action_{row}")
+        ]
+
+    @staticmethod
+    def initial_from(version: Any) -> dict[str, Any]:
+        """Start a new version from the one in force."""
+        initial: dict[str, Any] = {"overall_responsible": version.overall_responsible}
+        for row, goal in enumerate(version.goals[:PLAN_ROWS]):
+            initial[f"goal_{row}"] = goal.get("text", "")
+            initial[f"goal_{row}_child_words"] = goal.get("child_words", "")
+        for row, action in enumerate(version.actions[:PLAN_ROWS]):
+            initial[f"action_{row}"] = action.get("text", "")
+            initial[f"action_{row}_responsible"] = action.get("responsible", "")
+            initial[f"action_{row}_due"] = action.get("due", "")
+        return initial
+
+
+RATING_HELP = _("1 to 5")
+
+
+class OutcomeForm(KringForm):
+    measured_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET, initial=timezone.localdate)
+    occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
+    attendance_percent = forms.IntegerField(
+        label=_("School attendance (%)"), min_value=0, max_value=100, required=False
+    )
+    home_conflicts = forms.IntegerField(
+        label=_("Conflicts at home, the guardians' rating (1 = none, 5 = every day)"),
+        min_value=1,
+        max_value=5,
+        required=False,
+    )
+    listened_to = forms.IntegerField(
+        label=_("The child feels listened to, the child's rating (1 = not at all, 5 = completely)"),
+        min_value=1,
+        max_value=5,
+        required=False,
+    )
+    notes = forms.CharField(label=_("Notes"), widget=TEXT, max_length=5000, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        measures = ("attendance_percent", "home_conflicts", "listened_to")
+        if not self.errors and all(cleaned.get(name) is None for name in measures):
+            raise forms.ValidationError(_("Enter at least one of the measures."))
+        return cleaned
+
+
+class FollowUpForm(KringForm):
+    done_on = forms.DateField(label=_("Followed up on"), widget=DATE_WIDGET, initial=timezone.localdate)
+    notes = forms.CharField(label=_("What the follow-up found"), widget=TEXT, max_length=5000)
+    next_due = forms.DateField(label=_("Next follow-up"), widget=DATE_WIDGET, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        done, following = cleaned.get("done_on"), cleaned.get("next_due")
+        if done and following and following <= done:
+            self.add_error("next_due", _("The next follow-up must be after this one."))
+        return cleaned
+
+
+class ClosureForm(KringForm):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=[("", "–"), *ClosureReason.choices])
+    note = forms.CharField(label=_("Closing note"), widget=TEXT, max_length=5000, required=False)

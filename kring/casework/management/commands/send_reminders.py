@@ -1,0 +1,25 @@
+"""`kring send-reminders`: e-mail the TSI meeting and follow-up reminders that are due (run it from cron)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from kring.casework.reminders import send_reminders
+from kring.casework.tasks import send_reminders_task
+
+
+class Command(BaseCommand):
+    help = "Send the due reminders of TSI meetings and follow-ups; --enqueue hands the work to the task worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--enqueue", action="store_true", help="Enqueue for `kring db_worker` instead.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["enqueue"]:
+            result = send_reminders_task.enqueue()
+            self.stdout.write(f"Enqueued reminder task {result.id}.")
+            return
+        run = send_reminders()
+        self.stdout.write(f"Sent reminders: {run.meetings} meetings, {run.follow_ups} follow-ups.")

@@ -1,0 +1,239 @@
+"""Reading TSI cases through the access policy: the only way views reach a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.access.policy import Basis, bases_for_children, basis_among, role_grants, visible_to
+from kring.access.roles import CASE_TEAM_ROLES, Category, Origin
+from kring.casework.actions import active_consent
+from kring.casework.models import (
+    OPEN_STAGES,
+    CaseStage,
+    Consent,
+    FocusArea,
+    FollowUp,
+    Intervention,
+    Meeting,
+    MeetingKind,
+    Need,
+    OutcomeMeasure,
+    PlanVersion,
+    Story,
+    Teller,
+    TsiCase,
+)
+
+
+def team_ids_of(user: Any) -> set[int]:
+    return {grant.unit_id for grant in role_grants(user) if grant.role in CASE_TEAM_ROLES}
+
+
+def is_case_team_member(user: Any, case: TsiCase) -> bool:
+    return case.team_id in team_ids_of(user)
+
+
+def get_case_for_user(user: Any, pk: int, *, for_write: bool = False) -> tuple[TsiCase, list[Basis]]:
+    """The case and the user's bases for its child, or 404; for_write needs membership of the case's team (403)."""
+    case = (
+        visible_to(user, TsiCase.objects.filter(pk=pk))
+        .select_related("child", "team", "requesting_unit", "requested_by", "lead")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    bases = bases_for_children(user, [case.child_id])[case.child_id]
+    if basis_among(bases, Origin.STUDENT_HEALTH, Category.REQUEST) is None:
+        raise Http404
+    if for_write and not is_case_team_member(user, case):
+        raise PermissionDenied
+    return case, bases
+
+
+@dataclass
+class CaseSection:
+    """One part of the case page, with the basis that lets the user see it (None: not shown)."""
+
+    category: str
+    basis: Basis | None
+    items: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class CaseView:
+    case: TsiCase
+    request_basis: Basis
+    consent: Consent | None
+    consents: CaseSection
+    stories: CaseSection
+    needs: CaseSection
+    interventions: CaseSection
+    meetings: CaseSection
+    plans: CaseSection
+    follow_ups: CaseSection
+    outcomes: CaseSection
+    is_team: bool
+
+    @property
+    def current_plan(self) -> PlanVersion | None:
+        return self.plans.items[0] if self.plans.items else None
+
+    @property
+    def stories_by_teller(self) -> list[tuple[str, Any, list[Story]]]:
+        return [(value, label, [s for s in self.stories.items if s.teller == value]) for value, label in Teller.choices]
+
+    @property
+    def needs_by_area(self) -> list[tuple[str, Any, list[Need]]]:
+        return [(value, label, [n for n in self.needs.items if n.area == value]) for value, label in FocusArea.choices]
+
+    @property
+    def interventions_by_area(self) -> list[tuple[str, Any, list[Intervention]]]:
+        return [
+            (value, label, [i for i in self.interventions.items if i.area == value])
+            for value, label in FocusArea.choices
+        ]
+
+    @property
+    def steps(self) -> list[MethodStep]:
+        return method_steps(self)
+
+
+def _section(user: Any, bases: list[Basis], category: str, queryset: QuerySet[Any]) -> CaseSection:
+    basis = basis_among(bases, Origin.JOINT_TEAM, category)
+    items = list(visible_to(user, queryset)) if basis is not None else []
+    return CaseSection(category, basis, items)
+
+
+def case_view_for_user(user: Any, pk: int) -> CaseView:
+    """Everything of the case the user's bases cover, each part with its basis; the read is audited."""
+    case, bases = get_case_for_user(user, pk)
+    consents = Consent.objects.filter(case=case).prefetch_related("givers__guardian", "scopes")
+    meetings = Meeting.objects.filter(case=case).prefetch_related("participants")
+    view = CaseView(
+        case=case,
+        request_basis=basis_among(bases, Origin.STUDENT_HEALTH, Category.REQUEST),  # type: ignore[arg-type]
+        consent=active_consent(case),
+        consents=_section(user, bases, Category.CONSENT, consents.select_related("withdrawn_by")),
+        stories=_section(user, bases, Category.STORY, Story.objects.filter(case=case)),
+        needs=_section(user, bases, Category.NEEDS, Need.objects.filter(case=case)),
+        interventions=_section(user, bases, Category.INTERVENTION, Intervention.objects.filter(case=case)),
+        meetings=_section(user, bases, Category.MEETING, meetings),
+        plans=_section(user, bases, Category.PLAN, PlanVersion.objects.filter(case=case).order_by("-number")),
+        follow_ups=_section(user, bases, Category.PLAN, FollowUp.objects.filter(case=case)),
+        outcomes=_section(user, bases, Category.OUTCOME, OutcomeMeasure.objects.filter(case=case)),
+        is_team=is_case_team_member(user, case),
+    )
+    shown = [s.category for s in _sections(view) if s.basis is not None]
+    record_event(
+        actor=user,
+        action=AuditAction.READ,
+        target_type="tsi_case",
+        target_id=case.pk,
+        child_id=case.child_id,
+        basis=view.request_basis,
+        details={"sections": sorted(set(shown))},
+    )
+    return view
+
+
+def _sections(view: CaseView) -> list[CaseSection]:
+    return [
+        view.consents,
+        view.stories,
+        view.needs,
+        view.interventions,
+        view.meetings,
+        view.plans,
+        view.follow_ups,
+        view.outcomes,
+    ]
+
+
+@dataclass(frozen=True)
+class MethodStep:
+    """One step of the Magneten method and whether (and when) the case has done it: the method-fidelity view."""
+
+    label: str
+    done: bool
+    on: date | None = None
+
+
+def method_steps(view: CaseView) -> list[MethodStep]:
+    case = view.case
+    meetings = view.meetings.items
+    information = [m for m in meetings if m.kind == MeetingKind.INFORMATION]
+    network = [m for m in meetings if m.kind == MeetingKind.NETWORK and m.held]
+    tellers = {s.teller for s in view.stories.items}
+    areas = {n.area for n in view.needs.items}
+    first_consent = min((c.given_on for c in view.consents.items), default=None)
+    first_plan = min((p.agreed_on for p in view.plans.items), default=None)
+    done_follow_ups = [f.done_on for f in view.follow_ups.items if f.done_on]
+    accepted = case.stage not in (CaseStage.REQUESTED, CaseStage.MORE_INFO, CaseStage.DECLINED)
+    return [
+        MethodStep(str(_("Request from the school")), True, timezone.localdate(case.requested_at)),
+        MethodStep(str(_("Assessment of fit")), accepted),
+        MethodStep(str(_("Information meeting with the guardians")), bool(information), _first_day(information)),
+        MethodStep(str(_("Consent of every guardian with custody")), first_consent is not None, first_consent),
+        MethodStep(str(_("Stories from guardians, school and child")), len(tellers) == len(Teller.values)),
+        MethodStep(str(_("Needs analysis: Barnet, Skolan, Hemmet")), len(areas) == len(FocusArea.values)),
+        MethodStep(str(_("Interventions proposed")), bool(view.interventions.items)),
+        MethodStep(str(_("Network meeting on a neutral arena")), bool(network), _first_day(network)),
+        MethodStep(str(_("Joint plan agreed")), first_plan is not None, first_plan),
+        MethodStep(
+            str(_("Follow-up with outcome measures")), bool(done_follow_ups), min(done_follow_ups, default=None)
+        ),
+        MethodStep(
+            str(_("Closure with a reason")),
+            case.closed_at is not None,
+            timezone.localdate(case.closed_at) if case.closed_at else None,
+        ),
+    ]
+
+
+def _first_day(meetings: list[Meeting]) -> date | None:
+    return min((timezone.localdate(m.starts_at) for m in meetings), default=None)
+
+
+@dataclass(frozen=True)
+class WorkListRow:
+    case: TsiCase
+    days_in_stage: int
+    next_meeting: datetime | None
+    next_follow_up: date | None
+    overdue: bool
+
+
+def work_list_for_user(user: Any, *, mine_only: bool = False, include_closed: bool = False) -> list[WorkListRow]:
+    """The cases the user may see: stage, days in stage, next meeting, overdue follow-ups. Constant queries."""
+    today = timezone.localdate()
+    now = timezone.now()
+    cases = visible_to(user, TsiCase.objects.all()).select_related("child", "team", "requesting_unit", "lead")
+    if not include_closed:
+        cases = cases.filter(stage__in=OPEN_STAGES)
+    if mine_only:
+        cases = cases.filter(Q(lead_id=user.pk) | Q(requested_by_id=user.pk))
+    cases = cases.annotate(
+        next_meeting=Min("meetings__starts_at", filter=Q(meetings__starts_at__gte=now, meetings__held=False)),
+        next_follow_up=Min("follow_ups__due_on", filter=Q(follow_ups__done_on__isnull=True)),
+        overdue=Exists(FollowUp.objects.filter(case=OuterRef("pk"), done_on__isnull=True, due_on__lt=today)),
+    ).order_by("-overdue", "stage_since")
+    return [
+        WorkListRow(
+            case=case,
+            days_in_stage=(now - case.stage_since).days,
+            next_meeting=case.next_meeting,  # type: ignore[attr-defined]
+            next_follow_up=case.next_follow_up,  # type: ignore[attr-defined]
+            overdue=bool(case.overdue),  # type: ignore[attr-defined]
+        )
+        for case in cases[:500]
+    ]

@@ -1,0 +1,355 @@
+"""TSI case pages: thin typed views. Access through kring.casework.queries, writes through kring.casework.actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kring.access.policy import can
+from kring.access.roles import Permission
+from kring.casework import actions, forms
+from kring.casework.models import Consent, FollowUp, Intervention, Meeting, TsiCase
+from kring.casework.queries import case_view_for_user, get_case_for_user, work_list_for_user
+from kring.directory.models import Unit, UnitKind
+from kring.http import AuthenticatedRequest
+from kring.people.queries import get_child_for_user
+
+
+@login_required
+def work_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The team's (or the requester's) cases: stage, days in stage, next meeting, overdue follow-ups."""
+    user = request.user
+    if not (can(user, Permission.CASE_WORK) or can(user, Permission.CASE_REQUEST)):
+        raise Http404
+    mine = request.GET.get("mine") == "1"
+    closed = request.GET.get("closed") == "1"
+    rows = work_list_for_user(user, mine_only=mine, include_closed=closed)
+    return render(request, "casework/work_list.html", {"rows": rows, "mine": mine, "closed": closed})
+
+
+@login_required
+def request_case(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
+    """The school asks a TSI team to take the child."""
+    user = request.user
+    if not can(user, Permission.CASE_REQUEST):
+        raise Http404
+    child, _bases = get_child_for_user(user, child_pk)
+    if not actions.requesting_units(user, child):
+        raise Http404
+    teams = Unit.objects.filter(municipality_id=child.municipality_id, kind=UnitKind.JOINT_TEAM).order_by("name")
+    form = forms.RequestForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = _run(
+            form,
+            lambda: actions.request_tsi(
+                by=user,
+                child=child,
+                team=data["team"],
+                reason=data["reason"],
+                tried=data["tried"],
+                child_view=data["child_view"],
+            ),  # fmt: skip
+        )
+        if case is not None:
+            messages.success(request, _("The request has been sent to the team."))
+            return redirect("casework_case", case.pk)
+    return render(request, "casework/request_form.html", {"form": form, "child": child})
+
+
+@login_required
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    view = case_view_for_user(request.user, pk)
+    return render(request, "casework/case_detail.html", {"view": view, "case": view.case})
+
+
+def _run(form: Any, action: Callable[[], Any]) -> Any:
+    """Run an action; a workflow refusal becomes an error at the top of the form (nothing typed is lost)."""
+    try:
+        return action()
+    except actions.WorkflowError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _step(
+    request: AuthenticatedRequest,
+    case: TsiCase,
+    form: Any,
+    perform: Callable[[dict[str, Any]], Any],
+    *,
+    title: Any,
+    done: Any,
+    template: str = "casework/case_step.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The shape of every step of the case: a form, an action, back to the case page with a message."""
+    if request.method == "POST" and form.is_valid() and _run(form, lambda: perform(form.cleaned_data)) is not None:
+        messages.success(request, done)
+        return redirect("casework_case", case.pk)
+    context = {"case": case, "form": form, "title": title, **(extra or {})}
+    return render(request, template, context)
+
+
+@login_required
+def assess(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = forms.AssessmentForm(request.POST or None)
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.assess_request(
+            by=request.user, case=case, decision=d["decision"], note=d["note"], advice=d["advice"]
+        ),
+        title=gettext_lazy("Assess the request"),
+        done=gettext_lazy("The assessment is saved."),
+        template="casework/assess_form.html",
+    )
+
+
+@login_required
+def add_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk)
+    form = forms.MoreInformationForm(request.POST or None)
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.add_request_information(by=request.user, case=case, information=d["information"]),
+        title=gettext_lazy("Answer the team"),
+        done=gettext_lazy("Your answer has been sent to the team."),
+    )
+
+
+@login_required
+def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    guardians = case.child.custodies.values_list("guardian_id", flat=True)
+    from kring.people.models import Guardian
+
+    form = forms.ConsentForm(request.POST or None, guardians=Guardian.objects.filter(pk__in=guardians))
+
+    def perform(d: dict[str, Any]) -> Consent:
+        given = actions.ConsentInput(
+            guardians=list(d["guardians"]), parties=d["parties"], categories=d["categories"], method=d["method"],
+            given_on=d["given_on"], valid_until=d["valid_until"], child_agreement=d["child_agreement"],
+            witness=d["witness"], child_view_note=d["child_view_note"],
+        )  # fmt: skip
+        return actions.record_consent(by=request.user, case=case, given=given)
+
+    return _step(
+        request,
+        case,
+        form,
+        perform,
+        title=gettext_lazy("Record consent"),
+        done=gettext_lazy("The consent is recorded. The team may now share what it covers."),
+        template="casework/consent_form.html",
+    )
+
+
+@login_required
+def withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    consent_obj = Consent.objects.filter(case=case, pk=consent_pk, withdrawn_at__isnull=True).first()
+    if consent_obj is None:
+        raise Http404
+    from kring.people.models import Guardian
+
+    guardians = Guardian.objects.filter(custodies__child=case.child)
+    form = forms.WithdrawalForm(request.POST or None, guardians=guardians)
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.withdraw_consent(
+            by=request.user, consent=consent_obj, guardian=d["guardian"], note=d["note"]
+        ),
+        title=gettext_lazy("Withdraw consent"),
+        done=gettext_lazy("The consent is withdrawn. Sharing has ended and the case is closed."),
+        template="casework/withdraw_form.html",
+    )
+
+
+@login_required
+def add_story(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = forms.StoryForm(request.POST or None, initial={"teller": request.GET.get("teller", "")})
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.record_story(by=request.user, case=case, **d),
+        title=gettext_lazy("Record a story"),
+        done=gettext_lazy("The story is saved."),
+    )
+
+
+@login_required
+def add_need(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = forms.NeedForm(request.POST or None, initial={"area": request.GET.get("area", "")})
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.record_need(by=request.user, case=case, **d),
+        title=gettext_lazy("Add to the needs analysis"),
+        done=gettext_lazy("Saved in the needs analysis."),
+    )
+
+
+@login_required
+def add_intervention(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = forms.InterventionForm(request.POST or None, initial={"area": request.GET.get("area", "")})
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.propose_intervention(by=request.user, case=case, **d),
+        title=gettext_lazy("Propose an intervention"),
+        done=gettext_lazy("The intervention is saved."),
+    )
+
+
+@login_required
+def intervention_status(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    intervention = Intervention.objects.filter(case=case, pk=item_pk).first()
+    if intervention is None:
+        raise Http404
+    form = forms.InterventionStatusForm(request.POST or None, initial={"status": intervention.status})
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.set_intervention_status(by=request.user, intervention=intervention, status=d["status"]),
+        title=gettext_lazy("Change the status of the intervention"),
+        done=gettext_lazy("The status is saved."),
+    )
+
+
+@login_required
+def book_meeting(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = forms.MeetingForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+
+    def perform(d: dict[str, Any]) -> Meeting:
+        people = [actions.ParticipantInput(name, role) for name, role in form.participants()]
+        return actions.book_meeting(
+            by=request.user, case=case, kind=d["kind"], starts_at=d["starts_at"], place=d["place"],
+            neutral_arena=d["neutral_arena"], participants=people,
+        )  # fmt: skip
+
+    return _step(
+        request,
+        case,
+        form,
+        perform,
+        title=gettext_lazy("Book a meeting"),
+        done=gettext_lazy("The meeting is booked."),
+        template="casework/meeting_form.html",
+    )
+
+
+@login_required
+def meeting_notes(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    meeting = Meeting.objects.filter(case=case, pk=item_pk).prefetch_related("participants").first()
+    if meeting is None:
+        raise Http404
+    participants = list(meeting.participants.all())
+    initial = {"notes": meeting.notes, "attended": [p.pk for p in participants if p.attended]}
+    form = forms.MeetingNotesForm(request.POST or None, participants=participants, initial=initial)
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.record_meeting_notes(
+            by=request.user, meeting=meeting, notes=d["notes"], attended_ids=[int(x) for x in d["attended"]]
+        ),
+        title=gettext_lazy("Notes from the meeting"),
+        done=gettext_lazy("The notes are saved."),
+        extra={"meeting": meeting},
+    )
+
+
+@login_required
+def agree_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    current = case.plan_versions.order_by("-number").first()
+    form = forms.PlanForm(request.POST or None, initial=forms.PlanForm.initial_from(current) if current else None)
+    meeting = case.meetings.filter(held=True).order_by("-starts_at").first()
+
+    def perform(d: dict[str, Any]) -> Any:
+        plan = actions.PlanInput(
+            agreed_on=d["agreed_on"], goals=form.goals(), actions=form.actions(), next_follow_up=d["next_follow_up"],
+            overall_responsible=d["overall_responsible"], meeting=meeting,
+        )  # fmt: skip
+        return actions.agree_plan(by=request.user, case=case, plan=plan)
+
+    return _step(
+        request,
+        case,
+        form,
+        perform,
+        title=gettext_lazy("The joint plan"),
+        done=gettext_lazy("The plan is saved as a new version."),
+        template="casework/plan_form.html",
+        extra={"current": current},
+    )
+
+
+@login_required
+def record_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = forms.OutcomeForm(request.POST or None)
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.record_outcome(by=request.user, case=case, outcome=actions.OutcomeInput(**d)),
+        title=gettext_lazy("Record outcome measures"),
+        done=gettext_lazy("The measures are saved."),
+    )
+
+
+@login_required
+def complete_follow_up(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    follow_up = FollowUp.objects.filter(case=case, pk=item_pk, done_on__isnull=True).first()
+    if follow_up is None:
+        raise Http404
+    form = forms.FollowUpForm(request.POST or None)
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.complete_follow_up(by=request.user, follow_up=follow_up, **d),
+        title=gettext_lazy("Follow up"),
+        done=gettext_lazy("The follow-up is saved."),
+        extra={"follow_up": follow_up},
+    )
+
+
+@login_required
+def close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = forms.ClosureForm(request.POST or None)
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.close_case(by=request.user, case=case, reason=d["reason"], note=d["note"]),
+        title=gettext_lazy("Close the case"),
+        done=gettext_lazy("The case is closed."),
+    )
