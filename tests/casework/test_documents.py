@@ -26,7 +26,7 @@ from tests.casework.conftest import TODAY, consent_input
 from tests.conftest import World, login
 from tests.factories import CustodyFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.casework.doc_test_urls")]
+pytestmark = pytest.mark.django_db
 
 GOAL_1 = "Alva kommer till skolan fyra dagar i veckan"
 WORDS_1 = "Jag vill orka gå till skolan"
