@@ -20,9 +20,12 @@ from kring.access.audit import verify_chain
 from kring.access.auth import current_totp_code
 from kring.access.models import AuditEvent
 from kring.access.roles import Role
+from kring.casework.actions import request_tsi
+from kring.casework.models import TsiCase
 from kring.demo.generator import DemoResult
 from kring.demo.names import MUNICIPALITY_CODE
-from kring.directory.models import Municipality
+from kring.directory.models import Municipality, Unit, UnitKind, User
+from kring.people.models import Child
 from tests.conftest import World
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +169,19 @@ def test_totp_refuses_a_user_outside_the_demo_municipality(tiny_demo: DemoResult
 def test_totp_refuses_without_debug(tiny_demo: DemoResult) -> None:
     with pytest.raises(CommandError, match="KRING_DEBUG=true"):
         call_command("totp", "larare@demokommun.example", stdout=StringIO())
+
+
+def test_seed_replace_also_deletes_what_people_did_in_the_demo(tiny_demo: DemoResult) -> None:
+    principal = User.objects.get(email=tiny_demo.login_for(Role.PRINCIPAL).email)
+    school = principal.memberships.get().unit
+    child = Child.objects.filter(placements__unit=school).first()
+    team = Unit.objects.get(municipality=tiny_demo.municipality, kind=UnitKind.JOINT_TEAM)
+    assert child is not None
+    request_tsi(by=principal, child=child, team=team, reason="Demo")
+    events_before = AuditEvent.objects.count()
+
+    _seed("--size", "small", "--replace")
+
+    assert not TsiCase.objects.exists()
+    assert AuditEvent.objects.count() == events_before + 1
+    assert verify_chain().ok
