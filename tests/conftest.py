@@ -15,7 +15,7 @@ from django.test import Client
 from kring.access.audit import drop_triggers, install_triggers
 from kring.access.auth import activate_totp
 from kring.directory.models import Municipality, OrganisationKind, Unit, UnitKind, User
-from kring.people.models import Child
+from kring.people.models import Child, Guardian
 from tests.factories import (
     ChildFactory,
     ContactPersonFactory,
@@ -143,6 +143,42 @@ def outsider(world: World) -> User:
     """A principal in another municipality."""
     school = world.other_municipality_child.placements.get().unit
     return _staff(school.municipality, school, "principal", "rektor@annanstad.example")
+
+
+@pytest.fixture
+def tsi_team(world: World) -> Unit:
+    education = world.school.organisation
+    social = OrganisationFactory(
+        municipality=world.municipality, name="Socialtjänsten TSI", kind=OrganisationKind.SOCIAL_SERVICES
+    )
+    return UnitFactory(
+        organisation=education,
+        co_organisation=social,
+        name="Magneten",
+        kind=UnitKind.JOINT_TEAM,
+        school_forms=[],
+        grades=[],
+    )
+
+
+@pytest.fixture
+def tsi_member(world: World, tsi_team: Unit) -> User:
+    return _staff(world.municipality, tsi_team, "tsi_team_member", "tsi@kommun.example")
+
+
+@pytest.fixture
+def other_team_member(world: World) -> User:
+    other_team = UnitFactory(
+        organisation=world.school.organisation, name="Annat team", kind=UnitKind.JOINT_TEAM, school_forms=[]
+    )
+    return _staff(world.municipality, other_team, "tsi_team_member", "annat.team@kommun.example")
+
+
+@pytest.fixture
+def guardians(world: World) -> list[Guardian]:
+    """Alva has two guardians with joint custody (the world gives her one; add the second)."""
+    CustodyFactory(child=world.child)
+    return list(Guardian.objects.filter(custodies__child=world.child).order_by("last_name", "first_name"))
 
 
 def login(client: Client, user: User) -> Client:

@@ -190,8 +190,8 @@ class InterventionForm(DatesInOrderMixin, KringForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=InterventionKind.choices)
     description = forms.CharField(label=_("What is done"), widget=TEXT, max_length=5000)
     responsible = forms.CharField(label=_("Responsible"), max_length=200)
-    start_on = forms.DateField(label=_("Start"), widget=DATE_WIDGET, initial=timezone.localdate)
-    end_on = forms.DateField(label=_("End"), widget=DATE_WIDGET, required=False)
+    start_on = forms.DateField(label=_("Start date"), widget=DATE_WIDGET, initial=timezone.localdate)
+    end_on = forms.DateField(label=_("End date"), widget=DATE_WIDGET, required=False)
     date_order = ("start_on", "end_on", _("The end must be on or after the start."))
 
 

@@ -14,8 +14,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kring.access.roles import Category, Origin
 from kring.directory.models import Municipality, Unit
 from kring.people.models import Child, Guardian
+
+
+def label_of(choices: type[models.TextChoices], value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
 
 
 class CaseStage(models.TextChoices):
@@ -158,6 +163,13 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"Consent {self.given_on} ({self.case})"
+
+    def scope_summary(self) -> list[tuple[str, list[str]]]:
+        """Each party and the categories it may share, in words (reads the prefetched scopes)."""
+        by_party: dict[str, list[str]] = {}
+        for scope in self.scopes.all():
+            by_party.setdefault(scope.party, []).append(str(label_of(Category, scope.category)))
+        return [(str(label_of(Origin, party)), sorted(categories)) for party, categories in sorted(by_party.items())]
 
 
 class ConsentScope(models.Model):

@@ -9,48 +9,11 @@ import pytest
 
 from kring.casework import actions
 from kring.casework.models import ChildAgreement, ConsentMethod, TsiCase
-from kring.directory.models import OrganisationKind, Unit, UnitKind, User
+from kring.directory.models import Unit, User
 from kring.people.models import Guardian
-from tests.conftest import World, _staff
-from tests.factories import CustodyFactory, OrganisationFactory, UnitFactory
+from tests.conftest import World
 
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def tsi_team(world: World) -> Unit:
-    education = world.school.organisation
-    social = OrganisationFactory(
-        municipality=world.municipality, name="Socialtjänsten TSI", kind=OrganisationKind.SOCIAL_SERVICES
-    )
-    return UnitFactory(
-        organisation=education,
-        co_organisation=social,
-        name="Magneten",
-        kind=UnitKind.JOINT_TEAM,
-        school_forms=[],
-        grades=[],
-    )
-
-
-@pytest.fixture
-def tsi_member(world: World, tsi_team: Unit) -> User:
-    return _staff(world.municipality, tsi_team, "tsi_team_member", "tsi@kommun.example")
-
-
-@pytest.fixture
-def other_team_member(world: World) -> User:
-    other_team = UnitFactory(
-        organisation=world.school.organisation, name="Annat team", kind=UnitKind.JOINT_TEAM, school_forms=[]
-    )
-    return _staff(world.municipality, other_team, "tsi_team_member", "annat.team@kommun.example")
-
-
-@pytest.fixture
-def guardians(world: World) -> list[Guardian]:
-    """Alva has two guardians with joint custody (the world gives her one; add the second)."""
-    CustodyFactory(child=world.child)
-    return actions.custodial_guardians(world.child)
 
 
 @pytest.fixture
