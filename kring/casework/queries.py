@@ -175,7 +175,9 @@ def method_steps(view: CaseView) -> list[MethodStep]:
     network = [m for m in meetings if m.kind == MeetingKind.NETWORK and m.held]
     tellers = {s.teller for s in view.stories.items}
     areas = {n.area for n in view.needs.items}
-    first_consent = min((c.given_on for c in view.consents.items), default=None)
+    # Whether and when consent was given is a fact of the case (the bases shown on the page name it), not of the
+    # consent's details, which only the team sees.
+    first_consent = Consent.objects.filter(case=case).aggregate(first=Min("given_on"))["first"]
     first_plan = min((p.agreed_on for p in view.plans.items), default=None)
     done_follow_ups = [f.done_on for f in view.follow_ups.items if f.done_on]
     accepted = case.stage not in (CaseStage.REQUESTED, CaseStage.MORE_INFO, CaseStage.DECLINED)
