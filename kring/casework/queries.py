@@ -107,6 +107,10 @@ class CaseView:
     def steps(self) -> list[MethodStep]:
         return method_steps(self)
 
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        return timeline(self)
+
 
 def _section(user: Any, bases: list[Basis], category: str, queryset: QuerySet[Any]) -> CaseSection:
     basis = basis_among(bases, Origin.JOINT_TEAM, category)
@@ -166,6 +170,51 @@ class MethodStep:
     label: str
     done: bool
     on: date | None = None
+    day: int | None = None  # days after the request
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    label: str
+
+
+def timeline(view: CaseView) -> list[TimelineEntry]:
+    """What happened in the case, in date order, from the parts the user may see."""
+    case = view.case
+    entries = [
+        TimelineEntry(
+            timezone.localdate(case.requested_at), str(_("Request from %(unit)s")) % {"unit": case.requesting_unit.name}
+        )
+    ]
+    for consent in view.consents.items:
+        entries.append(TimelineEntry(consent.given_on, str(_("Consent given"))))
+        if consent.withdrawn_at:
+            entries.append(TimelineEntry(timezone.localdate(consent.withdrawn_at), str(_("Consent withdrawn"))))
+    entries += [TimelineEntry(s.told_on, str(s.get_teller_display())) for s in view.stories.items]
+    entries += [
+        TimelineEntry(timezone.localdate(m.starts_at), f"{m.get_kind_display()}, {m.place}")
+        for m in view.meetings.items
+    ]
+    entries += [
+        TimelineEntry(p.agreed_on, str(_("Plan version %(number)s agreed")) % {"number": p.number})
+        for p in view.plans.items
+    ]
+    entries += [
+        TimelineEntry(f.done_on, str(_("Follow-up done"))) for f in view.follow_ups.items if f.done_on is not None
+    ]
+    entries += [
+        TimelineEntry(o.measured_on, str(_("Outcome measures: %(occasion)s")) % {"occasion": o.get_occasion_display()})
+        for o in view.outcomes.items
+    ]
+    if case.closed_at:
+        entries.append(
+            TimelineEntry(
+                timezone.localdate(case.closed_at),
+                str(_("Closed: %(reason)s")) % {"reason": case.get_closure_reason_display()},
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.on)
 
 
 def method_steps(view: CaseView) -> list[MethodStep]:
@@ -181,7 +230,7 @@ def method_steps(view: CaseView) -> list[MethodStep]:
     first_plan = min((p.agreed_on for p in view.plans.items), default=None)
     done_follow_ups = [f.done_on for f in view.follow_ups.items if f.done_on]
     accepted = case.stage not in (CaseStage.REQUESTED, CaseStage.MORE_INFO, CaseStage.DECLINED)
-    return [
+    steps = [
         MethodStep(str(_("Request from the school")), True, timezone.localdate(case.requested_at)),
         MethodStep(str(_("Assessment of fit")), accepted),
         MethodStep(str(_("Information meeting with the guardians")), bool(information), _first_day(information)),
@@ -200,6 +249,8 @@ def method_steps(view: CaseView) -> list[MethodStep]:
             timezone.localdate(case.closed_at) if case.closed_at else None,
         ),
     ]
+    start = timezone.localdate(case.requested_at)
+    return [MethodStep(step.label, step.done, step.on, (step.on - start).days if step.on else None) for step in steps]
 
 
 def _first_day(meetings: list[Meeting]) -> date | None:

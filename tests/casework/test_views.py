@@ -237,3 +237,14 @@ def test_work_list_queries_are_constant_with_ten_times_the_cases(
     small = measure()
     add_cases(20)
     assert measure() == small
+
+
+def test_case_page_shows_the_timeline_and_the_days_of_each_step(
+    client: Client, planned_case: TsiCase, tsi_member
+) -> None:  # type: ignore[no-untyped-def]
+    login(client, tsi_member)
+    body = client.get(f"/cases/{planned_case.pk}/", headers={"accept-language": "en"}).content.decode()
+    assert "Timeline" in body
+    assert "Plan version 1 agreed" in body
+    assert "Consent given" in body
+    assert "day 0" in body
