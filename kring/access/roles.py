@@ -40,6 +40,8 @@ class Category(models.TextChoices):
     INTERVENTION = "intervention", _("Interventions")
     MEETING = "meeting", _("Meetings")
     OUTCOME = "outcome", _("Outcome measures")
+    ASSESSMENT = "assessment", _("Social services' assessment")
+    FEEDBACK = "feedback", _("Feedback to the reporter")
 
 
 class Permission(models.TextChoices):
@@ -52,6 +54,10 @@ class Permission(models.TextChoices):
     AUDIT_REVIEW = "audit.review", _("Review the audit log (log review)")
     CASE_REQUEST = "case.request", _("Ask a TSI team to take a child")
     CASE_WORK = "case.work", _("Work on TSI cases as a member of the team")
+    CONCERN_RECORD = "concern.record", _("Record a concern about a pupil")
+    CONCERN_TRIAGE = "concern.triage", _("Handle the school's concerns and ask for consultations")
+    REPORT_FILE = "report.file", _("File a report of concern to social services")
+    REPORT_RECEIVE = "report.receive", _("Receive and assess reports of concern; answer consultations")
 
 
 class Role(models.TextChoices):
@@ -72,8 +78,9 @@ class Role(models.TextChoices):
 
 _P = Permission
 _EVERY_STAFF = frozenset({_P.UNIT_VIEW})
-_SCHOOL_STAFF = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW}
-_REQUESTERS = _SCHOOL_STAFF | {_P.CASE_REQUEST}
+_SCHOOL_STAFF = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.CONCERN_RECORD, _P.REPORT_FILE}
+_REQUESTERS = _SCHOOL_STAFF | {_P.CASE_REQUEST, _P.CONCERN_TRIAGE}
+_SOCIAL_SERVICES = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FILE, _P.REPORT_RECEIVE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TEACHER: _SCHOOL_STAFF,
@@ -83,10 +90,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SCHOOL_NURSE: _REQUESTERS,
     Role.SPECIAL_EDUCATOR: _REQUESTERS,
     Role.PSYCHOLOGIST: _REQUESTERS,
-    Role.SOCIAL_WORKER: _SCHOOL_STAFF,
-    Role.UNIT_MANAGER: _SCHOOL_STAFF | {_P.AUDIT_REVIEW, _P.CASE_WORK},
-    Role.TSI_TEAM_MEMBER: _SCHOOL_STAFF | {_P.CASE_WORK},
-    Role.POLICE_OFFICER: _SCHOOL_STAFF,
+    Role.SOCIAL_WORKER: _SOCIAL_SERVICES,
+    Role.UNIT_MANAGER: _SOCIAL_SERVICES | {_P.AUDIT_REVIEW, _P.CASE_WORK},
+    Role.TSI_TEAM_MEMBER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.CASE_WORK, _P.REPORT_FILE},
+    Role.POLICE_OFFICER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FILE},
     Role.COORDINATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE},
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW},
 }
@@ -101,6 +108,22 @@ PLACEMENT_ORIGINS: dict[str, frozenset[str]] = {
     Role.KURATOR: frozenset({Origin.SCHOOL, Origin.STUDENT_HEALTH}),
     Role.SCHOOL_NURSE: frozenset({Origin.SCHOOL, Origin.STUDENT_HEALTH}),
     Role.PSYCHOLOGIST: frozenset({Origin.SCHOOL, Origin.STUDENT_HEALTH}),
+}
+
+# Which categories of that information they reach through the placement: teachers and mentors the register data
+# and the school's everyday information; the principal also the school's concerns and reports; student health
+# also its own records. Another teacher's concern or a report reaches a teacher only through its own basis.
+_REGISTER = frozenset({Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT, Category.ATTENDANCE})
+_LEADERSHIP = _REGISTER | {Category.CONCERN, Category.REPORT, Category.CONSULTATION}
+_STUDENT_HEALTH = _LEADERSHIP | {Category.CASE_NOTE, Category.NEEDS, Category.PLAN, Category.REQUEST}
+PLACEMENT_CATEGORIES: dict[str, frozenset[str]] = {
+    Role.TEACHER: _REGISTER,
+    Role.MENTOR: _REGISTER,
+    Role.PRINCIPAL: _LEADERSHIP,
+    Role.SPECIAL_EDUCATOR: _STUDENT_HEALTH,
+    Role.KURATOR: _STUDENT_HEALTH,
+    Role.SCHOOL_NURSE: _STUDENT_HEALTH,
+    Role.PSYCHOLOGIST: _STUDENT_HEALTH,
 }
 
 # A child with protected identity (skyddade personuppgifter) is visible through a placement only to the
@@ -123,3 +146,6 @@ CASE_TEAM_ROLES: frozenset[str] = frozenset({Role.TSI_TEAM_MEMBER, Role.UNIT_MAN
 CASE_SCHOOL_ROLES: frozenset[str] = frozenset(
     {Role.PRINCIPAL, Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Role.SPECIAL_EDUCATOR}
 )
+
+# Who in a social services unit receives its reports of concern and answers the consultations of its schools.
+SOCIAL_SERVICES_ROLES: frozenset[str] = frozenset({Role.SOCIAL_WORKER, Role.UNIT_MANAGER})

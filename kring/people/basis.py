@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.access.policy import Basis, ChildModel, RoleGrant, role_grants
-from kring.access.roles import PLACEMENT_ORIGINS, PROTECTED_IDENTITY_ROLES, Origin, Role
+from kring.access.roles import PLACEMENT_CATEGORIES, PLACEMENT_ORIGINS, PROTECTED_IDENTITY_ROLES, Origin, Role
 from kring.people.models import Placement
 
 PLACEMENT_BASIS = "placement"
@@ -35,20 +35,22 @@ class PlacementBasisProvider:
         return [grant for grant in role_grants(user) if grant.role in PLACEMENT_ORIGINS]
 
     def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
-        units_by_scope: dict[tuple[frozenset[str], bool], set[int]] = defaultdict(set)
+        units_by_scope: dict[tuple[frozenset[str], frozenset[str], bool], set[int]] = defaultdict(set)
         for grant in self._grants(user):
-            origins = PLACEMENT_ORIGINS[grant.role]
-            if info.origin and info.origin not in origins:
+            origins, categories = PLACEMENT_ORIGINS[grant.role], PLACEMENT_CATEGORIES[grant.role]
+            if (info.origin and info.origin not in origins) or (info.category and info.category not in categories):
                 continue
-            units_by_scope[(origins, grant.role in PROTECTED_IDENTITY_ROLES)].add(grant.unit_id)
+            units_by_scope[(origins, categories, grant.role in PROTECTED_IDENTITY_ROLES)].add(grant.unit_id)
         reach: Q | None = None
-        for (origins, sees_protected), unit_ids in units_by_scope.items():
+        for (origins, categories, sees_protected), unit_ids in units_by_scope.items():
             placed = _current_placements().filter(unit_id__in=sorted(unit_ids))
             if not sees_protected:
                 placed = placed.filter(child__protected_identity=False)
             part = Q(**{f"{info.child_path}__in": placed.values("child_id")})
             if info.origin_field:
                 part &= Q(**{f"{info.origin_field}__in": sorted(origins)})
+            if info.category_field:
+                part &= Q(**{f"{info.category_field}__in": sorted(categories)})
             reach = part if reach is None else reach | part
         return reach
 
@@ -80,6 +82,7 @@ class PlacementBasisProvider:
                         reason=reason,
                         legal_reference=_legal_reference(origins),
                         origins=origins,
+                        categories=PLACEMENT_CATEGORIES[grant.role],
                     )
                 )
         return found

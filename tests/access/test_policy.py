@@ -55,7 +55,8 @@ def test_basis_for_names_role_unit_and_scope(world: World, teacher, kurator) -> 
     assert basis.kind == "placement"
     assert "Ekskolan" in basis.reason
     assert basis.origins == frozenset({Origin.SCHOOL})
-    assert basis.covers(Origin.SCHOOL, "concern")
+    assert basis.covers(Origin.SCHOOL, "attendance")
+    assert not basis.covers(Origin.SCHOOL, "concern")  # another teacher's concern goes to principal and student health
     assert not basis.covers(Origin.STUDENT_HEALTH, "concern")
     assert not basis.covers(Origin.SOCIAL_SERVICES, "concern")
 
