@@ -224,6 +224,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = env_str("KRING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("KRING_FROM_EMAIL", "kring@example.invalid")
+# The clocks of a report of concern (kring/casework/deadlines.py): days from receipt.
+KRING_INITIAL_ASSESSMENT_DAYS = env_int("KRING_INITIAL_ASSESSMENT_DAYS", 14)
+KRING_FEEDBACK_DAYS = env_int("KRING_FEEDBACK_DAYS", 14)
+KRING_DEADLINE_SKIP_WEEKENDS = env_bool("KRING_DEADLINE_SKIP_WEEKENDS", False)
+
 # Where Kring is reached, for links in e-mails (reminders, invitations).
 KRING_BASE_URL = env_str("KRING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

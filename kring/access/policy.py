@@ -110,6 +110,15 @@ class _Registry:
     child_models: dict[type[models.Model], ChildModel] = field(default_factory=dict)
     role_source: Callable[[Any], list[RoleGrant]] | None = None
     child_directory: ChildDirectory | None = None
+    party_models: dict[type[models.Model], PartyModel] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PartyModel:
+    """A model about no identified child (an anonymous consultation): visible only to its parties."""
+
+    municipality_path: str
+    parties: Callable[[Any], Q]  # the rows the user is a party to
 
 
 @dataclass(frozen=True)
@@ -138,11 +147,21 @@ def register_child_directory(directory: ChildDirectory) -> None:
 
 
 def routine_basis_kinds() -> frozenset[str]:
-    return frozenset(provider.kind for provider in registry.providers if provider.routine)
+    """The kinds of basis from ordinary work; a provider may give more than one kind (its `kinds`)."""
+    return frozenset(
+        kind
+        for provider in registry.providers
+        if provider.routine
+        for kind in getattr(provider, "kinds", (provider.kind,))
+    )
 
 
 def register_role_source(source: Callable[[Any], list[RoleGrant]]) -> None:
     registry.role_source = source
+
+
+def register_party_model(model: type[models.Model], info: PartyModel) -> None:
+    registry.party_models[model] = info
 
 
 def child_model_info(model: type[models.Model]) -> ChildModel:
@@ -172,7 +191,12 @@ def roles_of(user: Any) -> set[str]:
 
 
 def visible_to(user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    """Only the rows of a registered model that the user has a basis for; default deny."""
+    """Only the rows of a registered model that the user has a basis for (or is a party to); default deny."""
+    party = registry.party_models.get(queryset.model)
+    if party is not None:
+        if not is_staff_user(user):
+            return queryset.none()
+        return queryset.filter(Q(**{party.municipality_path: user.municipality_id}) & party.parties(user))
     info = child_model_info(queryset.model)
     if not is_staff_user(user):
         return queryset.none()
@@ -240,5 +264,7 @@ def can(user: Any, permission: str, obj: models.Model | None = None) -> bool:
         return True
     if type(obj) in registry.child_models:
         return basis_for(user, obj) is not None
+    if type(obj) in registry.party_models:
+        return visible_to(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
     municipality_id = getattr(obj, "municipality_id", None)
     return municipality_id == user.municipality_id

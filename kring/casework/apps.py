@@ -33,3 +33,37 @@ class CaseworkConfig(AppConfig):
             )
         register_provider(CaseTeamBasisProvider())
         register_provider(CaseSchoolBasisProvider())
+        self._register_reports()
+
+    def _register_reports(self) -> None:
+        from kring.access.policy import (
+            ChildModel,
+            PartyModel,
+            register_child_model,
+            register_party_model,
+            register_provider,
+        )
+        from kring.access.roles import Category, Origin
+        from kring.casework import models
+        from kring.casework.report_basis import ConcernBasisProvider, ReportBasisProvider, consultation_parties
+
+        register_child_model(
+            models.Concern, ChildModel("child", "municipality_id", origin=Origin.SCHOOL, category=Category.CONCERN)
+        )
+        register_child_model(
+            models.ReportOfConcern,
+            ChildModel("child", "municipality_id", origin_field="origin", category=Category.REPORT),
+        )
+        for model, category in (
+            (models.ReportAssessment, Category.ASSESSMENT),
+            (models.ReportFeedback, Category.FEEDBACK),
+        ):
+            register_child_model(
+                model,
+                ChildModel(
+                    "report__child", "report__municipality_id", origin=Origin.SOCIAL_SERVICES, category=category
+                ),
+            )
+        register_party_model(models.Consultation, PartyModel("municipality_id", consultation_parties))
+        register_provider(ConcernBasisProvider())
+        register_provider(ReportBasisProvider())

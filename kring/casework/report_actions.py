@@ -1,0 +1,427 @@
+"""Writes of concerns, anonymous consultations and reports of concern. Atomic, `by=`, audited, rules here.
+
+The duty to report (SoL 14 kap 1 §) is personal: anyone with the permission files a report, whatever the school's
+routine; a consultation never replaces it. A consultation carries no identity of the child: the text is checked
+for identity numbers and for the names of the school's pupils, and becoming a report is the audited moment the
+child is disclosed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.access.policy import Basis, basis_for, can, role_grants, visible_to
+from kring.access.roles import CASE_SCHOOL_ROLES, SOCIAL_SERVICES_ROLES, Origin, Permission, Role
+from kring.casework import deadlines
+from kring.casework.actions import WorkflowError
+from kring.casework.models import (
+    RISK_CATEGORIES,
+    Concern,
+    ConcernStatus,
+    Consultation,
+    ConsultationMessage,
+    ConsultationStatus,
+    Decision,
+    FeedbackKind,
+    ReportAssessment,
+    ReportFeedback,
+    ReportOfConcern,
+    Triage,
+)
+from kring.directory.models import ContactPerson, Membership, OrganisationKind, Unit, UnitKind
+from kring.people.models import Child, Placement
+
+# Words in what a child said that suggest harm (the child's own words about violence, abuse, neglect, threats).
+RISK_WORDS = (
+    "slår", "slog", "sparka", "skada", "blåmärk", "rädd", "vågar inte", "tafsa", "tar på mig", "sexuell", "hot",
+    "kniv", "inte fått mat", "hungrig", "ensam hemma", "självmord", "ta livet", "hurt", "hit me", "afraid",
+)  # fmt: skip
+IDENTITY_NUMBER = re.compile(r"(?<!\d)(\d{6}|\d{8})\s*[-+]?\s*\d{4}(?!\d)")
+
+
+def suggests_harm(category: str, *texts: str) -> bool:
+    """Do the recorded facts suggest the child may be harmed? Then the duty to report cannot wait."""
+    text = " ".join(texts).casefold()
+    return category in RISK_CATEGORIES or any(word in text for word in RISK_WORDS)
+
+
+def _audit(by: Any, target: Any, child_id: int | None, basis: Basis | None, **details: Any) -> None:
+    record_event(
+        actor=by,
+        action=AuditAction.WRITE,
+        target_type=type(target).__name__.lower(),
+        target_id=target.pk,
+        child_id=child_id,
+        basis=basis,
+        details=details,
+    )
+
+
+def _placed_units(child: Child) -> list[int]:
+    today = timezone.localdate()
+    placements = Placement.objects.filter(child=child, start_date__lte=today).exclude(end_date__lt=today)
+    return list(placements.values_list("unit_id", flat=True))
+
+
+def _units_with_roles(by: Any, roles: frozenset[str] | None = None) -> list[int]:
+    return [grant.unit_id for grant in role_grants(by) if roles is None or grant.role in roles]
+
+
+# --- concerns ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConcernInput:
+    category: str
+    observed: str
+    observed_on: date
+    observed_by: str
+    child_words: str = ""
+
+
+def record_concern(*, by: Any, child: Child, concern: ConcernInput) -> Concern:
+    """Any member of staff at the child's school records a concern; it goes to the principal and student health."""
+    basis = basis_for(by, child)
+    units = [unit for unit in _placed_units(child) if unit in _units_with_roles(by)]
+    if not can(by, Permission.CONCERN_RECORD) or basis is None or not units:
+        raise PermissionDenied
+    if concern.observed_on > timezone.localdate():
+        raise WorkflowError(_("The date cannot be in the future."), code="future")
+    with transaction.atomic():
+        row = Concern.objects.create(
+            municipality_id=child.municipality_id, child=child, unit_id=units[0], reported_by=by,
+            reported_at=timezone.now(), category=concern.category, observed=concern.observed,
+            observed_on=concern.observed_on, observed_by=concern.observed_by, child_words=concern.child_words,
+        )  # fmt: skip
+        _audit(by, row, child.pk, basis, category=concern.category)
+    return row
+
+
+def _triage_basis(by: Any, concern: Concern) -> Basis:
+    if not can(by, Permission.CONCERN_TRIAGE) or concern.unit_id not in _units_with_roles(by, CASE_SCHOOL_ROLES):
+        raise PermissionDenied
+    basis = basis_for(by, concern)
+    if basis is None:
+        raise PermissionDenied
+    return basis
+
+
+def triage_concern(*, by: Any, concern: Concern, triage: str, note: str = "") -> Concern:
+    """The principal or student health decide what happens next; "no further action" closes the concern."""
+    basis = _triage_basis(by, concern)
+    if concern.status == ConcernStatus.CLOSED:
+        raise WorkflowError(_("The concern is closed."), code="closed")
+    if triage not in Triage.values:
+        raise WorkflowError(_("Choose what happens next."), code="triage")
+    now = timezone.now()
+    with transaction.atomic():
+        concern.triage, concern.triage_note, concern.handled_by = triage, note, by
+        concern.status = ConcernStatus.CLOSED if triage == Triage.NO_ACTION else ConcernStatus.HANDLING
+        concern.closed_at = now if concern.status == ConcernStatus.CLOSED else None
+        concern.save()
+        _audit(by, concern, concern.child_id, basis, triage=triage)
+    return concern
+
+
+def close_concern(*, by: Any, concern: Concern, note: str = "") -> Concern:
+    basis = _triage_basis(by, concern)
+    with transaction.atomic():
+        concern.status, concern.closed_at = ConcernStatus.CLOSED, timezone.now()
+        if note:
+            concern.triage_note = f"{concern.triage_note}\n{note}".strip()
+        concern.save()
+        _audit(by, concern, concern.child_id, basis, status="closed")
+    return concern
+
+
+# --- anonymous consultations ------------------------------------------------------------------------------------
+
+
+def identifying_data(text: str, school: Unit) -> list[str]:
+    """What in the text identifies a child: identity numbers, and names of pupils placed at the school."""
+    found = [match.group(0) for match in IDENTITY_NUMBER.finditer(text)]
+    words = re.findall(r"[\w-]+", text.casefold())
+    folded = f" {' '.join(words)} "
+    today = timezone.localdate()
+    pupils = Placement.objects.filter(unit=school, start_date__lte=today).exclude(end_date__lt=today)
+    for first, last in pupils.values_list("child__first_name", "child__last_name").distinct():
+        full = f" {first.casefold()} {last.casefold()} "
+        if full in folded or f" {last.casefold()} " in folded and len(last) > 3:
+            found.append(f"{first} {last}" if full in folded else last)
+    return sorted(set(found))
+
+
+def _check_anonymous(text: str, school: Unit) -> None:
+    found = identifying_data(text, school)
+    if found:
+        raise WorkflowError(
+            _(
+                "A consultation must not identify the child. Remove the identity number or name "
+                "(%(found)s) and describe the situation instead."
+            )
+            % {"found": ", ".join(found)},
+            code="identifying",
+        )
+
+
+def school_contacts(school: Unit) -> list[Any]:
+    return [contact.user for contact in ContactPerson.objects.filter(school=school).select_related("user")]
+
+
+def ask_consultation(
+    *, by: Any, school: Unit, age_band: str, question: str, concern: Concern | None = None
+) -> Consultation:
+    """The principal or student health ask the school's contact persons for advice, without naming the child."""
+    if not can(by, Permission.CONCERN_TRIAGE) or school.pk not in _units_with_roles(by, CASE_SCHOOL_ROLES):
+        raise PermissionDenied
+    if concern is not None and concern.unit_id != school.pk:
+        raise PermissionDenied
+    if not school_contacts(school):
+        raise WorkflowError(
+            _("Your school has no contact person in social services yet. Ask your coordinator."), code="no_contact"
+        )
+    _check_anonymous(question, school)
+    now = timezone.now()
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            municipality_id=school.municipality_id, unit=school, asked_by=by, asked_at=now, age_band=age_band,
+            question=question, concern=concern,
+        )  # fmt: skip
+        ConsultationMessage.objects.create(consultation=consultation, author=by, written_at=now, text=question)
+        if concern is not None and concern.triage != Triage.CONSULTATION:
+            triage_concern(by=by, concern=concern, triage=Triage.CONSULTATION)
+        _audit(by, consultation, None, None, school=school.pk)
+    return consultation
+
+
+def _is_contact(by: Any, consultation: Consultation) -> bool:
+    return (
+        bool(_units_with_roles(by, SOCIAL_SERVICES_ROLES))
+        and ContactPerson.objects.filter(school_id=consultation.unit_id, user_id=by.pk).exists()
+    )
+
+
+def write_in_consultation(*, by: Any, consultation: Consultation, text: str) -> ConsultationMessage:
+    """A message in the thread: the contact person's advice, or the school's answer (checked to stay anonymous)."""
+    if not visible_to(by, Consultation.objects.filter(pk=consultation.pk)).exists():
+        raise PermissionDenied
+    if consultation.status in (ConsultationStatus.CLOSED, ConsultationStatus.REPORTED):
+        raise WorkflowError(_("The consultation is closed."), code="closed")
+    from_social_services = _is_contact(by, consultation)
+    if not from_social_services:
+        _check_anonymous(text, consultation.unit)
+    with transaction.atomic():
+        message = ConsultationMessage.objects.create(
+            consultation=consultation, author=by, written_at=timezone.now(), text=text,
+            from_social_services=from_social_services,
+        )  # fmt: skip
+        consultation.status = ConsultationStatus.ANSWERED if from_social_services else ConsultationStatus.OPEN
+        consultation.save(update_fields=["status"])
+        _audit(by, message, None, None, consultation=consultation.pk)
+    return message
+
+
+def close_consultation(*, by: Any, consultation: Consultation) -> Consultation:
+    if not visible_to(by, Consultation.objects.filter(pk=consultation.pk)).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        consultation.status = ConsultationStatus.CLOSED
+        consultation.save(update_fields=["status"])
+        _audit(by, consultation, None, None, status="closed")
+    return consultation
+
+
+# --- reports of concern -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    what_happened: str
+    when_and_where: str
+    guardians_informed: bool
+    urgency: str
+    child_words: str = ""
+    guardians_not_informed_why: str = ""
+
+
+_ORIGIN_OF_KIND: dict[str, str] = {
+    OrganisationKind.EDUCATION: Origin.SCHOOL,
+    OrganisationKind.STUDENT_HEALTH: Origin.STUDENT_HEALTH,
+    OrganisationKind.SOCIAL_SERVICES: Origin.SOCIAL_SERVICES,
+    OrganisationKind.POLICE: Origin.POLICE,
+    OrganisationKind.HEALTH_CARE: Origin.HEALTH_CARE,
+}
+_STUDENT_HEALTH_ROLES = {Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Role.SPECIAL_EDUCATOR}
+
+
+def _reporter_unit(by: Any, child: Child) -> tuple[Unit, str]:
+    """The unit the reporter reports from (the child's school when they work there) and its origin."""
+    grants = role_grants(by)
+    placed = set(_placed_units(child))
+    grant = next((g for g in grants if g.unit_id in placed), grants[0] if grants else None)
+    if grant is None:
+        raise PermissionDenied
+    unit = Unit.objects.select_related("organisation").get(pk=grant.unit_id)
+    origin = _ORIGIN_OF_KIND.get(unit.organisation.kind, str(Origin.SCHOOL))
+    if origin == Origin.SCHOOL and grant.role in _STUDENT_HEALTH_ROLES:
+        origin = Origin.STUDENT_HEALTH
+    return unit, origin
+
+
+def receiving_unit(child: Child) -> Unit | None:
+    """Where a report goes: the social services unit of the first contact person of the child's school, or else
+    the municipality's first social services unit."""
+    contacts = ContactPerson.objects.filter(school_id__in=_placed_units(child)).order_by("position", "school_id")
+    social_units = Unit.objects.filter(municipality_id=child.municipality_id, kind=UnitKind.SOCIAL_SERVICES_UNIT)
+    memberships = Membership.objects.filter(
+        user_id__in=contacts.values("user_id"), role__in=SOCIAL_SERVICES_ROLES, active=True, unit__in=social_units
+    ).order_by("unit__name")
+    unit_id = memberships.values_list("unit_id", flat=True).first()
+    if unit_id is not None:
+        return Unit.objects.get(pk=unit_id)
+    return social_units.order_by("name").first()
+
+
+def file_report(
+    *,
+    by: Any,
+    child: Child,
+    report: ReportInput,
+    concern: Concern | None = None,
+    consultation: Consultation | None = None,
+) -> ReportOfConcern:
+    """File a report of concern. The reporter is never anonymous; the form says so before it is sent."""
+    if not can(by, Permission.REPORT_FILE) or child.municipality_id != by.municipality_id:
+        raise PermissionDenied
+    if not report.guardians_informed and not report.guardians_not_informed_why.strip():
+        raise WorkflowError(_("Say why the guardians have not been told."), code="why_not_told")
+    receiver = receiving_unit(child)
+    if receiver is None:
+        raise WorkflowError(_("The municipality has no social services unit to receive reports."), code="receiver")
+    unit, origin = _reporter_unit(by, child)
+    with transaction.atomic():
+        row = ReportOfConcern.objects.create(
+            municipality_id=child.municipality_id, child=child, origin=origin, reporter=by, reporter_unit=unit,
+            receiving_unit=receiver, filed_at=timezone.now(), what_happened=report.what_happened,
+            when_and_where=report.when_and_where, child_words=report.child_words,
+            guardians_informed=report.guardians_informed,
+            guardians_not_informed_why=report.guardians_not_informed_why, urgency=report.urgency, concern=concern,
+            consultation=consultation,
+        )  # fmt: skip
+        _audit(by, row, child.pk, basis_for(by, child), urgency=report.urgency, receiver=receiver.pk)
+        if concern is not None and concern.status != ConcernStatus.CLOSED:
+            concern.triage, concern.status, concern.handled_by = Triage.REPORT, ConcernStatus.HANDLING, by
+            concern.save(update_fields=["triage", "status", "handled_by"])
+    return row
+
+
+def report_from_consultation(
+    *, by: Any, consultation: Consultation, child: Child, report: ReportInput
+) -> ReportOfConcern:
+    """The advice was to report: one step that names the child — the audited moment of disclosure."""
+    if consultation.asked_by_id != by.pk and consultation.unit_id not in _units_with_roles(by, CASE_SCHOOL_ROLES):
+        raise PermissionDenied
+    if consultation.status == ConsultationStatus.REPORTED:
+        raise WorkflowError(_("The consultation has already become a report."), code="reported")
+    if consultation.unit_id not in _placed_units(child):
+        raise WorkflowError(_("Choose a pupil of the school that asked."), code="pupil")
+    with transaction.atomic():
+        row = file_report(by=by, child=child, report=report, concern=consultation.concern, consultation=consultation)
+        consultation.status = ConsultationStatus.REPORTED
+        consultation.save(update_fields=["status"])
+        record_event(
+            actor=by,
+            action=AuditAction.WRITE,
+            target_type="consultation_disclosure",
+            target_id=consultation.pk,
+            child_id=child.pk,
+            details={"consultation": consultation.pk, "report": row.pk},
+        )
+    return row
+
+
+def _receiver_basis(by: Any, report: ReportOfConcern) -> Basis:
+    if not can(by, Permission.REPORT_RECEIVE):
+        raise PermissionDenied
+    basis = basis_for(by, report)
+    if basis is None or basis.kind != "report_receiver":
+        raise PermissionDenied
+    return basis
+
+
+def receive_report(*, by: Any, report: ReportOfConcern) -> ReportAssessment:
+    """Social services register the report as received: the clocks start."""
+    basis = _receiver_basis(by, report)
+    if ReportAssessment.objects.filter(report=report).exists():
+        raise WorkflowError(_("The report has already been received."), code="received")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        assessment = ReportAssessment.objects.create(
+            report=report, received_at=now, received_by=by, protection_due=deadlines.protection_due(today),
+            decision_due=deadlines.decision_due(today), feedback_due=deadlines.feedback_due(today),
+        )  # fmt: skip
+        _audit(by, assessment, report.child_id, basis, step="received")
+    return assessment
+
+
+def _assessment(report: ReportOfConcern) -> ReportAssessment:
+    assessment = ReportAssessment.objects.filter(report=report).first()
+    if assessment is None:
+        raise WorkflowError(_("Register the report as received first."), code="not_received")
+    return assessment
+
+
+def record_protection_assessment(*, by: Any, report: ReportOfConcern, outcome: str, note: str) -> ReportAssessment:
+    basis = _receiver_basis(by, report)
+    assessment = _assessment(report)
+    if assessment.protection_assessed_at is not None:
+        raise WorkflowError(_("The protection assessment has already been made."), code="done")
+    with transaction.atomic():
+        assessment.protection_assessed_at, assessment.protection_outcome = timezone.now(), outcome
+        assessment.protection_note = note
+        assessment.save()
+        _audit(by, assessment, report.child_id, basis, step="protection", outcome=outcome)
+    return assessment
+
+
+def record_decision(*, by: Any, report: ReportOfConcern, decision: str, note: str) -> ReportAssessment:
+    """The initial assessment's decision: open an investigation, not open one, or one is already open."""
+    basis = _receiver_basis(by, report)
+    assessment = _assessment(report)
+    if assessment.protection_assessed_at is None:
+        raise WorkflowError(_("Make the protection assessment first."), code="no_protection")
+    if assessment.decided_at is not None:
+        raise WorkflowError(_("The decision has already been made."), code="done")
+    if decision not in Decision.values:
+        raise WorkflowError(_("Choose a decision."), code="decision")
+    with transaction.atomic():
+        assessment.decided_at, assessment.decision, assessment.decision_note = timezone.now(), decision, note
+        assessment.save()
+        _audit(by, assessment, report.child_id, basis, step="decision", decision=decision)
+    return assessment
+
+
+def give_feedback(*, by: Any, report: ReportOfConcern, kind: str) -> ReportFeedback:
+    """Tell the reporter whether an investigation was opened, not opened or is already open (or that feedback
+    would be inappropriate). Nothing more of social services' work reaches the reporter."""
+    basis = _receiver_basis(by, report)
+    assessment = _assessment(report)
+    if ReportFeedback.objects.filter(report=report).exists():
+        raise WorkflowError(_("Feedback has already been given."), code="done")
+    if kind != FeedbackKind.NOT_APPROPRIATE and kind != assessment.decision:
+        raise WorkflowError(_("The feedback must say what was decided."), code="mismatch")
+    with transaction.atomic():
+        feedback = ReportFeedback.objects.create(report=report, kind=kind, given_at=timezone.now(), given_by=by)
+        _audit(by, feedback, report.child_id, basis, kind=kind)
+    return feedback

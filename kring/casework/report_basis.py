@@ -1,0 +1,143 @@
+"""The bases of concerns and reports of concern.
+
+* **concern**: the person who recorded a concern sees it; the principal and student health staff of the school it
+  was recorded at see the school's concerns (they triage them). Other teachers do not.
+* **report_receiver**: social workers and unit managers of the receiving social services unit, and the school's
+  contact persons in social services for reports from their schools, see the report, the child's register data,
+  and social services' assessment (the report travels on the duty to report: OSL 10 kap 28 §, SoL 14 kap 1 §).
+* **report_reporter**: the reporter sees their report and the feedback (SoL 14 kap 1 b §) — nothing else of social
+  services' work.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kring.access.policy import Basis, ChildModel, role_grants
+from kring.access.roles import CASE_SCHOOL_ROLES, SOCIAL_SERVICES_ROLES, Category, Origin
+from kring.casework.models import Concern, ReportOfConcern
+from kring.directory.models import ContactPerson
+
+CONCERN_BASIS = "concern"
+RECEIVER_BASIS = "report_receiver"
+REPORTER_BASIS = "report_reporter"
+REPORT_REFERENCE = "OSL 10 kap 28 §, SoL 14 kap 1 §"
+FEEDBACK_REFERENCE = "SoL 14 kap 1 b §"
+REGISTER_CATEGORIES = frozenset({Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT})
+RECEIVER_CATEGORIES = REGISTER_CATEGORIES | {Category.REPORT, Category.ASSESSMENT, Category.FEEDBACK}
+ALL_ORIGINS = frozenset(Origin.values)
+
+
+def _unit_ids(user: Any, roles: frozenset[str]) -> list[int]:
+    return sorted({grant.unit_id for grant in role_grants(user) if grant.role in roles})
+
+
+class ConcernBasisProvider:
+    kind = CONCERN_BASIS
+    routine = True
+
+    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+        if info.category != Category.CONCERN:
+            return None
+        return Q(reported_by_id=user.pk) | Q(unit_id__in=_unit_ids(user, CASE_SCHOOL_ROLES))
+
+    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+        units = _unit_ids(user, CASE_SCHOOL_ROLES)
+        rows = Concern.objects.filter(Q(reported_by_id=user.pk) | Q(unit_id__in=units), child_id__in=child_ids)
+        found: dict[int, list[Basis]] = defaultdict(list)
+        for child_id, unit_name in rows.values_list("child_id", "unit__name").distinct():
+            reason = _("a concern about the child at %(unit)s") % {"unit": unit_name}
+            found[child_id].append(
+                Basis(
+                    CONCERN_BASIS,
+                    child_id,
+                    reason,
+                    _("own activity, need to know"),
+                    frozenset({Origin.SCHOOL}),
+                    categories=frozenset({Category.CONCERN}),
+                    is_case_basis=True,
+                )
+            )
+        return found
+
+
+def _receiving(user: Any) -> tuple[list[int], Any]:
+    """The social services units whose reports the user receives, and (as a subquery) the schools they are
+    contact person for; a contact person needs a social services role too."""
+    units = _unit_ids(user, SOCIAL_SERVICES_ROLES)
+    contacts = ContactPerson.objects.filter(user_id=user.pk) if units else ContactPerson.objects.none()
+    schools = contacts.values("school_id")
+    return units, schools
+
+
+def _received_q(units: list[int], schools: Any, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}receiving_unit_id__in": units}) | Q(**{f"{prefix}reporter_unit_id__in": schools})
+
+
+class ReportBasisProvider:
+    """The receiving unit's and the contact persons' basis, and the reporter's."""
+
+    kind = RECEIVER_BASIS
+    kinds = (RECEIVER_BASIS, REPORTER_BASIS)
+    routine = True
+
+    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+        units, schools = _receiving(user)
+        if info.category == Category.REPORT:
+            return Q(reporter_id=user.pk) | _received_q(units, schools)
+        if info.category == Category.FEEDBACK:
+            return Q(report__reporter_id=user.pk) | _received_q(units, schools, "report__")
+        if not units:
+            return None
+        if info.category == Category.ASSESSMENT:
+            return _received_q(units, schools, "report__")
+        if info.category in REGISTER_CATEGORIES and not info.origin and not info.origin_field:
+            received = ReportOfConcern.objects.filter(_received_q(units, schools))
+            return Q(**{f"{info.child_path}__in": received.values("child_id")})
+        return None
+
+    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+        units, schools = _receiving(user)
+        reports = ReportOfConcern.objects.filter(child_id__in=child_ids).filter(
+            Q(reporter_id=user.pk) | _received_q(units, schools)
+        )
+        found: dict[int, list[Basis]] = defaultdict(list)
+        rows = reports.values_list("pk", "child_id", "reporter_id", "origin", "receiving_unit__name")
+        for report_id, child_id, reporter_id, origin, unit_name in rows:
+            found[child_id].append(
+                _reporter_basis(report_id, child_id, origin)
+                if reporter_id == user.pk
+                else _receiver_basis(report_id, child_id, unit_name)
+            )
+        return found
+
+
+def _receiver_basis(report_id: int, child_id: int, unit_name: str) -> Basis:
+    reason = _("report of concern %(report)s, received by %(unit)s") % {"report": report_id, "unit": unit_name}
+    return Basis(
+        RECEIVER_BASIS, child_id, reason, REPORT_REFERENCE, ALL_ORIGINS, RECEIVER_CATEGORIES, is_case_basis=True
+    )
+
+
+def _reporter_basis(report_id: int, child_id: int, origin: str) -> Basis:
+    reason = _("you filed report of concern %(report)s") % {"report": report_id}
+    return Basis(
+        REPORTER_BASIS,
+        child_id,
+        reason,
+        FEEDBACK_REFERENCE,
+        frozenset({origin, Origin.SOCIAL_SERVICES}),
+        frozenset({Category.REPORT, Category.FEEDBACK}),
+        is_case_basis=True,
+    )
+
+
+def consultation_parties(user: Any) -> Q:
+    """An anonymous consultation's parties: whoever asked, the principal and student health of the asking school,
+    and the school's contact persons in social services."""
+    units, schools = _receiving(user)
+    return Q(asked_by_id=user.pk) | Q(unit_id__in=_unit_ids(user, CASE_SCHOOL_ROLES)) | Q(unit_id__in=schools)
