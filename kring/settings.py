@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "kring.directory",
     "kring.people",
     "kring.casework",
+    "kring.insights",
     "kring.demo",
 ]
 
