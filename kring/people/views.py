@@ -31,5 +31,8 @@ def child_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "child": overview.child,
         # Principals and student health staff at the child's school ask a joint (TSI) team for help.
         "can_request_tsi": can(request.user, Permission.CASE_REQUEST) and overview.placements != [],
+        # Staff at the child's school record a concern; anyone with the duty to report files a report of concern.
+        "can_record_concern": can(request.user, Permission.CONCERN_RECORD) and overview.placements != [],
+        "can_file_report": can(request.user, Permission.REPORT_FILE),
     }
     return render(request, "people/child_overview.html", context)
