@@ -60,15 +60,16 @@ def audit_read(
     )
 
 
-def audit_list(user: Any, target_type: str, ids: list[int], child_ids: list[int]) -> None:
-    """One read event for a list page: the rows shown and the basis for each child in them."""
+def audit_list(user: Any, target_type: str, child_ids: list[int], target_id: object = "", **details: Any) -> None:
+    """One read event for a page listing children's data: what was shown and the basis for each child in it."""
     bases = bases_for_children(user, child_ids)
     audit_read(
         user,
         target_type,
-        results=ids,
+        target_id,
         children=sorted(set(child_ids)),
         bases={str(child_id): bases[child_id][0].describe() for child_id in child_ids if bases[child_id]},
+        **details,
     )
 
 
@@ -141,7 +142,7 @@ def concern_list_for_user(user: Any) -> list[ConcernGroup]:
             :LIST_LIMIT
         ]
     )
-    audit_list(user, "concern_list", [c.pk for c in concerns], [c.child_id for c in concerns])
+    audit_list(user, "concern_list", [c.child_id for c in concerns], results=[c.pk for c in concerns])
     return [
         ConcernGroup(value, str(label), [(c, next_actor(c)) for c in concerns if c.status == value])
         for value, label in ConcernStatus.choices
@@ -319,7 +320,7 @@ def reports_filed_by(user: Any) -> list[FiledReport]:
     feedback = visible_to(user, ReportFeedback.objects.filter(report__in=[r.pk for r in reports]))
     by_report = {item.report_id: item for item in feedback}
     bases = bases_for_children(user, [r.child_id for r in reports])
-    audit_list(user, "report_list", [r.pk for r in reports], [r.child_id for r in reports])
+    audit_list(user, "report_list", [r.child_id for r in reports], results=[r.pk for r in reports])
     return [
         FiledReport(report, _child_label(report.child, bases[report.child_id]), by_report.get(report.pk))
         for report in reports

@@ -231,8 +231,7 @@ def consultation_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if report is not None:
             messages.success(request, _("The report of concern is filed with social services."))
             return redirect("report_mine")
-    shown = [child.pk for child in pupils]
-    queries.audit_read(user, "consultation", consultation.pk, page="report", pupils=shown)
+    queries.audit_list(user, "consultation", [child.pk for child in pupils], consultation.pk, page="report")
     context = {"form": form, "consultation": consultation}
     return render(request, "casework/consultations/consultation_report.html", context)
 

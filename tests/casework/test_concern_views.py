@@ -396,6 +396,9 @@ def test_turning_a_consultation_into_a_report_discloses_the_child_and_is_audited
     assert "discloses the child's identity to social services" in page
     assert QUESTION in page  # the report is prefilled with the question
     assert "Alva Testsson" in page
+    shown = AuditEvent.objects.get(action=AuditAction.READ, target_type="consultation", actor_id=principal.pk)
+    assert world.child.pk in shown.details["children"] and shown.details["page"] == "report"
+    assert not AuditEvent.objects.filter(target_type="consultation_disclosure").exists()
 
     response = client.post(f"/consultations/{consultation.pk}/report/", {**REPORT_FORM, "pupil": world.child.pk})
 
