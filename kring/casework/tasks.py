@@ -5,9 +5,12 @@ from __future__ import annotations
 from django_tasks import task
 
 from kring.casework.reminders import send_reminders
+from kring.casework.report_reminders import send_report_reminders
 
 
 @task()
 def send_reminders_task() -> dict[str, int]:
+    """The reminders of TSI meetings and follow-ups, and of the deadlines of reports of concern."""
     run = send_reminders()
-    return {"meetings": run.meetings, "follow_ups": run.follow_ups}
+    reports = send_report_reminders()
+    return {"meetings": run.meetings, "follow_ups": run.follow_ups, "reports": reports}

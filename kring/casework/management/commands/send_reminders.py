@@ -1,4 +1,5 @@
-"""`kring send-reminders`: e-mail the TSI meeting and follow-up reminders that are due (run it from cron)."""
+"""`kring send-reminders`: e-mail the reminders that are due (run it from cron): TSI meetings and follow-ups, and
+the deadlines of reports of concern (protection assessment, decision, feedback to the reporter)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from kring.casework.reminders import send_reminders
+from kring.casework.report_reminders import send_report_reminders
 from kring.casework.tasks import send_reminders_task
 
 
 class Command(BaseCommand):
-    help = "Send the due reminders of TSI meetings and follow-ups; --enqueue hands the work to the task worker."
+    help = (
+        "Send the due reminders of TSI meetings and follow-ups and of the deadlines of reports of concern; "
+        "--enqueue hands the work to the task worker."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--enqueue", action="store_true", help="Enqueue for `kring db_worker` instead.")
@@ -22,4 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Enqueued reminder task {result.id}.")
             return
         run = send_reminders()
-        self.stdout.write(f"Sent reminders: {run.meetings} meetings, {run.follow_ups} follow-ups.")
+        reports = send_report_reminders()
+        self.stdout.write(
+            f"Sent reminders: {run.meetings} meetings, {run.follow_ups} follow-ups, {reports} reports of concern."
+        )

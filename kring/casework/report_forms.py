@@ -1,0 +1,54 @@
+"""Forms of social services' steps with a report of concern: they validate input and keep what was typed; the
+order of the steps and the rules of the feedback are in `kring.casework.report_actions`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kring.casework.models import Decision, FeedbackKind, ProtectionOutcome
+from kring.forms import KringForm
+
+TEXT = forms.Textarea(attrs={"rows": 5})
+
+
+class ReceiveForm(KringForm):
+    """Registering the report as received has nothing to fill in: the button starts the clocks."""
+
+
+class ProtectionForm(KringForm):
+    outcome = forms.ChoiceField(
+        label=_("Does the child need protection at once?"),
+        choices=ProtectionOutcome.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("What the assessment rests on"),
+        widget=TEXT,
+        max_length=5000,
+        help_text=_("What you found out today, whom you spoke to, and what is done to protect the child."),
+    )
+
+
+class DecisionForm(KringForm):
+    decision = forms.ChoiceField(
+        label=_("Decision of the initial assessment"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Grounds for the decision"),
+        widget=TEXT,
+        max_length=5000,
+        help_text=_("This note stays with social services; the reporter sees only the feedback."),
+    )
+
+
+class FeedbackForm(KringForm):
+    kind = forms.ChoiceField(
+        label=_("Feedback to the reporter"),
+        choices=FeedbackKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The reporter sees only this: whether an investigation was opened, not opened or is already under way "
+            "(SoL 14 kap 1 b §). Choose no feedback only when it would be inappropriate in this case."
+        ),
+    )

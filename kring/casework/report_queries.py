@@ -1,0 +1,267 @@
+"""Reading reports of concern through the access policy: social services' inbox and the report page.
+
+Who sees a report, and which parts of it, is the policy's answer (`kring.casework.report_basis`): the receiving
+unit and the school's contact persons see the report and social services' assessment; the reporter sees the report
+and the feedback, nothing else of social services' work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import BooleanField, Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.access.policy import Basis, bases_for_children, basis_among, can, role_grants, visible_to
+from kring.access.roles import SOCIAL_SERVICES_ROLES, Category, Origin, Permission
+from kring.casework import deadlines
+from kring.casework.deadlines import Clock
+from kring.casework.models import ReportAssessment, ReportFeedback, ReportOfConcern, Urgency
+from kring.casework.report_basis import RECEIVER_BASIS
+from kring.directory.models import ContactPerson
+
+INBOX_LIMIT = 300
+
+
+class InboxFilter(models.TextChoices):
+    NOT_RECEIVED = "not_received", _("Not received")
+    IN_ASSESSMENT = "in_assessment", _("In assessment")
+    DECIDED = "decided", _("Decided")
+    ALL = "all", _("All")
+
+
+_FILTERS: dict[str, Q] = {
+    InboxFilter.NOT_RECEIVED: Q(assessment__isnull=True),
+    InboxFilter.IN_ASSESSMENT: Q(assessment__isnull=False, assessment__decided_at__isnull=True),
+    InboxFilter.DECIDED: Q(assessment__decided_at__isnull=False),
+    InboxFilter.ALL: Q(),
+}
+
+
+def receiving_q(user: Any) -> Q:
+    """The reports the user handles: received by their social services unit, or from a school they are contact
+    person for. A narrowing of `visible_to`, never a widening: it leaves out the reports the user only filed."""
+    units = sorted({grant.unit_id for grant in role_grants(user) if grant.role in SOCIAL_SERVICES_ROLES})
+    schools = ContactPerson.objects.filter(user_id=user.pk).values("school_id")
+    return Q(receiving_unit_id__in=units) | Q(reporter_unit_id__in=schools)
+
+
+@dataclass(frozen=True)
+class ReportClocks:
+    """The three clocks of a report. Before receipt the protection assessment counts from the day the report was
+    filed (it has arrived), and the other two have not started."""
+
+    protection: Clock
+    decision: Clock | None
+    feedback: Clock | None
+
+    @property
+    def overdue(self) -> bool:
+        return any(c is not None and c.overdue for c in (self.protection, self.decision, self.feedback))
+
+
+def report_clocks(
+    report: ReportOfConcern, assessment: ReportAssessment | None, has_feedback: bool, today: date
+) -> ReportClocks:
+    if assessment is None:
+        due = deadlines.protection_due(timezone.localdate(report.filed_at))
+        return ReportClocks(deadlines.clock(due, done=False, today=today), None, None)
+    return ReportClocks(
+        protection=deadlines.clock(
+            assessment.protection_due, done=assessment.protection_assessed_at is not None, today=today
+        ),
+        decision=deadlines.clock(assessment.decision_due, done=assessment.decided_at is not None, today=today),
+        feedback=deadlines.clock(assessment.feedback_due, done=has_feedback, today=today),
+    )
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    report: ReportOfConcern
+    assessment: ReportAssessment | None
+    clocks: ReportClocks
+
+    @property
+    def overdue(self) -> bool:
+        return self.clocks.overdue
+
+
+@dataclass(frozen=True)
+class Inbox:
+    rows: list[InboxRow]
+    counts: dict[str, int]
+    shown: str
+    limited: bool
+
+    @property
+    def tabs(self) -> list[tuple[str, str, int]]:
+        return [(value, str(label), self.counts.get(value, 0)) for value, label in InboxFilter.choices]
+
+
+def _overdue_q(today: date) -> Q:
+    """The same rule as `ReportClocks.overdue`, in SQL, so that the overdue reports sort first."""
+    start_of_today = timezone.make_aware(datetime.combine(today, time.min))
+    return (
+        Q(assessment__isnull=True, filed_at__lt=start_of_today)
+        | Q(assessment__protection_assessed_at__isnull=True, assessment__protection_due__lt=today)
+        | Q(assessment__decided_at__isnull=True, assessment__decision_due__lt=today)
+        | Q(assessment__isnull=False, feedback__isnull=True, assessment__feedback_due__lt=today)
+    )
+
+
+def _received_reports(user: Any) -> QuerySet[ReportOfConcern]:
+    return visible_to(user, ReportOfConcern.objects.all()).filter(receiving_q(user))
+
+
+def inbox_for_user(user: Any, shown: str = InboxFilter.ALL) -> Inbox:
+    """The reports the user's unit receives: overdue first, then acute, then newest. Constant queries."""
+    if not can(user, Permission.REPORT_RECEIVE):
+        raise Http404
+    shown = shown if shown in _FILTERS else InboxFilter.ALL
+    today = timezone.localdate()
+    reports = (
+        _received_reports(user)
+        .filter(_FILTERS[shown])
+        .select_related("child", "reporter_unit", "assessment", "feedback")
+        .annotate(
+            is_overdue=Case(
+                When(_overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            urgency_rank=Case(
+                When(urgency=Urgency.ACUTE, then=Value(0)),
+                When(urgency=Urgency.URGENT, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("-is_overdue", "urgency_rank", "-filed_at", "-pk")
+    )
+    found = list(reports[: INBOX_LIMIT + 1])
+    rows = [_inbox_row(report, today) for report in found[:INBOX_LIMIT]]
+    return Inbox(rows=rows, counts=_counts(user), shown=shown, limited=len(found) > INBOX_LIMIT)
+
+
+def _inbox_row(report: ReportOfConcern, today: date) -> InboxRow:
+    assessment = getattr(report, "assessment", None)
+    has_feedback = getattr(report, "feedback", None) is not None
+    return InboxRow(report, assessment, report_clocks(report, assessment, has_feedback, today))
+
+
+def _counts(user: Any) -> dict[str, int]:
+    counts = _received_reports(user).aggregate(
+        **{key: Count("pk", filter=q) if key != InboxFilter.ALL else Count("pk") for key, q in _FILTERS.items()}
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+# --- one report --------------------------------------------------------------------------------------------------
+
+
+def is_receiver(user: Any, report: ReportOfConcern, bases: list[Basis]) -> bool:
+    """May the user work on this report (the same test as the actions, narrowed to this very report)?"""
+    if not can(user, Permission.REPORT_RECEIVE) or not any(basis.kind == RECEIVER_BASIS for basis in bases):
+        return False
+    return ReportOfConcern.objects.filter(pk=report.pk).filter(receiving_q(user)).exists()
+
+
+def get_report_for_user(user: Any, pk: int, *, for_write: bool = False) -> tuple[ReportOfConcern, list[Basis]]:
+    """The report and the user's bases for its child, or 404; for_write needs the receiving side (else 403)."""
+    report = (
+        visible_to(user, ReportOfConcern.objects.filter(pk=pk))
+        .select_related("child", "reporter", "reporter_unit", "receiving_unit")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    bases = bases_for_children(user, [report.child_id])[report.child_id]
+    if basis_among(bases, report.origin, Category.REPORT) is None:
+        raise Http404
+    if for_write and not is_receiver(user, report, bases):
+        raise PermissionDenied
+    return report, bases
+
+
+@dataclass
+class ReportView:
+    """The report page: each part with the basis that lets the user see it (None: the part is not shown)."""
+
+    report: ReportOfConcern
+    report_basis: Basis
+    is_receiver: bool
+    assessment_basis: Basis | None
+    assessment: ReportAssessment | None
+    feedback_basis: Basis | None
+    feedback: ReportFeedback | None
+    clocks: ReportClocks | None
+
+    @property
+    def can_receive(self) -> bool:
+        return self.is_receiver and self.assessment is None
+
+    @property
+    def can_assess_protection(self) -> bool:
+        return self.is_receiver and self.assessment is not None and self.assessment.protection_assessed_at is None
+
+    @property
+    def can_decide(self) -> bool:
+        a = self.assessment
+        return self.is_receiver and a is not None and a.protection_assessed_at is not None and a.decided_at is None
+
+    @property
+    def can_give_feedback(self) -> bool:
+        a = self.assessment
+        return self.is_receiver and a is not None and a.decided_at is not None and self.feedback is None
+
+    @property
+    def sections(self) -> list[str]:
+        shown = [Category.REPORT, Category.ASSESSMENT, Category.FEEDBACK]
+        bases = [self.report_basis, self.assessment_basis, self.feedback_basis]
+        return [str(category) for category, basis in zip(shown, bases, strict=True) if basis is not None]
+
+
+def report_view_for_user(user: Any, pk: int) -> ReportView:
+    """Everything of the report the user's bases cover; the read is audited with its basis."""
+    report, bases = get_report_for_user(user, pk)
+    receiver = is_receiver(user, report, bases)
+    assessment_basis = basis_among(bases, Origin.SOCIAL_SERVICES, Category.ASSESSMENT) if receiver else None
+    feedback_basis = basis_among(bases, Origin.SOCIAL_SERVICES, Category.FEEDBACK)
+    assessment = _visible_one(user, ReportAssessment.objects.filter(report=report)) if assessment_basis else None
+    feedback = _visible_one(user, ReportFeedback.objects.filter(report=report)) if feedback_basis else None
+    clocks = report_clocks(report, assessment, feedback is not None, timezone.localdate()) if receiver else None
+    view = ReportView(
+        report=report,
+        report_basis=basis_among(bases, report.origin, Category.REPORT),  # type: ignore[arg-type]
+        is_receiver=receiver,
+        assessment_basis=assessment_basis,
+        assessment=assessment,
+        feedback_basis=feedback_basis,
+        feedback=feedback,
+        clocks=clocks,
+    )
+    record_event(
+        actor=user,
+        action=AuditAction.READ,
+        target_type="report_of_concern",
+        target_id=report.pk,
+        child_id=report.child_id,
+        basis=view.report_basis,
+        details={"sections": view.sections},
+    )
+    return view
+
+
+def decision_of(report: ReportOfConcern) -> str:
+    """The decision of the initial assessment ("" before it), for a user already let through to the report."""
+    return ReportAssessment.objects.filter(report=report).values_list("decision", flat=True).first() or ""
+
+
+def _visible_one(user: Any, queryset: QuerySet[Any]) -> Any:
+    return visible_to(user, queryset).first()

@@ -1,0 +1,134 @@
+"""Social services' side of a report of concern: the inbox, the report page and the steps (receipt, protection
+assessment, decision, feedback). Thin typed views: reads through `report_queries`, writes through `report_actions`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from kring.casework import report_actions, report_forms
+from kring.casework.actions import WorkflowError
+from kring.casework.models import ReportOfConcern
+from kring.casework.report_queries import (
+    InboxFilter,
+    decision_of,
+    get_report_for_user,
+    inbox_for_user,
+    report_view_for_user,
+)
+from kring.http import AuthenticatedRequest
+
+
+@login_required
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
+    """The reports the user's unit receives, with their clocks: overdue first, then acute, then newest."""
+    view = inbox_for_user(request.user, request.GET.get("show", InboxFilter.ALL))
+    return render(request, "casework/reports/inbox.html", {"inbox": view})
+
+
+@login_required
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    view = report_view_for_user(request.user, pk)
+    return render(request, "casework/reports/detail.html", {"view": view, "report": view.report})
+
+
+def _data(request: AuthenticatedRequest) -> Any:
+    """The posted data, also when a form has no fields (receiving the report is just a button)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _run(form: Any, action: Callable[[], Any]) -> Any:
+    """Run an action; a workflow refusal becomes an error at the top of the form (nothing typed is lost)."""
+    try:
+        return action()
+    except WorkflowError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _step(
+    request: AuthenticatedRequest,
+    report: ReportOfConcern,
+    form: Any,
+    perform: Callable[[dict[str, Any]], Any],
+    *,
+    title: Any,
+    done: Any,
+    intro: Any = "",
+) -> HttpResponse:
+    """The shape of every step: a form, an action, back to the report page with a message."""
+    if request.method == "POST" and form.is_valid() and _run(form, lambda: perform(form.cleaned_data)) is not None:
+        messages.success(request, done)
+        return redirect("report_detail", report.pk)
+    context = {"report": report, "form": form, "title": title, "intro": intro}
+    return render(request, "casework/reports/step.html", context)
+
+
+@login_required
+def receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    report, _bases = get_report_for_user(request.user, pk, for_write=True)
+    return _step(
+        request,
+        report,
+        report_forms.ReceiveForm(_data(request)),
+        lambda _cleaned: report_actions.receive_report(by=request.user, report=report),
+        title=_("Register the report as received"),
+        done=_("The report is received. Make the protection assessment today."),
+        intro=_(
+            "Receiving the report starts its clocks: the protection assessment the same day, the initial "
+            "assessment and the feedback to the reporter within their limits."
+        ),
+    )
+
+
+@login_required
+def protection(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    report, _bases = get_report_for_user(request.user, pk, for_write=True)
+    return _step(
+        request,
+        report,
+        report_forms.ProtectionForm(_data(request)),
+        lambda d: report_actions.record_protection_assessment(
+            by=request.user, report=report, outcome=d["outcome"], note=d["note"]
+        ),
+        title=_("Protection assessment"),
+        done=_("The protection assessment is saved."),
+        intro=_("Does the child need protection at once? The assessment is made the same day the report arrives."),
+    )
+
+
+@login_required
+def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    report, _bases = get_report_for_user(request.user, pk, for_write=True)
+    return _step(
+        request,
+        report,
+        report_forms.DecisionForm(_data(request)),
+        lambda d: report_actions.record_decision(
+            by=request.user, report=report, decision=d["decision"], note=d["note"]
+        ),
+        title=_("Initial assessment: the decision"),
+        done=_("The decision is saved. Give the reporter feedback."),
+        intro=_("Decide whether to open an investigation (förhandsbedömning)."),
+    )
+
+
+@login_required
+def feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    report, _bases = get_report_for_user(request.user, pk, for_write=True)
+    form = report_forms.FeedbackForm(_data(request), initial={"kind": decision_of(report)})
+    return _step(
+        request,
+        report,
+        form,
+        lambda d: report_actions.give_feedback(by=request.user, report=report, kind=d["kind"]),
+        title=_("Feedback to the reporter"),
+        done=_("The feedback is given. The reporter sees it on the report."),
+        intro=_("The feedback says what was decided; it is filled in from the decision."),
+    )
