@@ -168,7 +168,7 @@ def concern_view_for_user(user: Any, pk: int) -> ConcernView:
         suggests_harm=suggests_harm(concern.category, concern.observed, concern.child_words),
         can_triage=can_triage(user, concern) and concern.status != ConcernStatus.CLOSED,
         can_report=can(user, Permission.REPORT_FILE),
-        reports=list(visible_to(user, ReportOfConcern.objects.filter(concern=concern))),
+        reports=list(visible_to(user, ReportOfConcern.objects.filter(concern=concern)).select_related("reporter")),
         consultations=list(visible_to(user, Consultation.objects.filter(concern=concern))),
     )
     audit_read(user, "concern", concern.pk, child_id=concern.child_id, basis=basis)

@@ -460,6 +460,9 @@ def test_a_teacher_files_a_report_prefilled_from_the_concern(
     concern.refresh_from_db()
     assert concern.triage == Triage.REPORT
     assert "Alva Testsson" in client.get("/reports/mine/").content.decode()
+    assert f"/concerns/{concern.pk}/" in client.get("/concerns/").content.decode()
+    page = client.get(f"/concerns/{concern.pk}/", headers=EN).content.decode()
+    assert f"Report {report.pk}, filed" in page and "/reports/mine/" in page
 
 
 def test_report_form_keeps_what_was_typed_when_the_reason_is_missing(
