@@ -268,6 +268,12 @@ def consultation_schools(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=school_unit_ids(user)).order_by("name")
 
 
+def contact_persons_of(schools: QuerySet[Unit]) -> list[ContactPerson]:
+    """The schools' contact persons in social services, and how to reach them."""
+    contacts = ContactPerson.objects.filter(school__in=schools).select_related("user", "school")
+    return list(contacts.order_by("school__name", "position"))
+
+
 def pupils_for_consultation(user: Any, consultation: Consultation) -> QuerySet[Child]:
     """The asking school's current pupils that the user may see: whom the consultation can become a report about."""
     placed = _current_pupils([consultation.unit_id]).values("child_id")

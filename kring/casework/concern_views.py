@@ -177,7 +177,8 @@ def consultation_new(request: AuthenticatedRequest) -> HttpResponse:
         if consultation is not None:
             messages.success(request, _("The question is sent to the school's contact persons in social services."))
             return redirect("consultation_detail", consultation.pk)
-    return render(request, "casework/consultations/consultation_form.html", {"form": form, "concern": concern})
+    context = {"form": form, "concern": concern, "contacts": queries.contact_persons_of(schools)}
+    return render(request, "casework/consultations/consultation_form.html", context)
 
 
 @login_required

@@ -273,6 +273,7 @@ def test_the_principal_asks_from_a_concern_and_nothing_of_the_child_is_copied(
     login(client, principal)
     form = client.get(f"/consultations/new/?concern={concern.pk}").content.decode()
     assert OBSERVED not in form and "Alva" not in form and "Jag är trött." not in form
+    assert social_worker.email in form  # the school's contact person, and how to reach them
 
     response = client.post(
         f"/consultations/new/?concern={concern.pk}",
