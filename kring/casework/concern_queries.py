@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among, basis_for, can, role_grants, visible_to
-from kring.access.roles import CASE_SCHOOL_ROLES, SOCIAL_SERVICES_ROLES, Category, Permission
+from kring.access.roles import CASE_SCHOOL_ROLES, Category, Permission
 from kring.casework.models import (
     Concern,
     ConcernStatus,
@@ -32,7 +32,7 @@ from kring.casework.models import (
     ReportOfConcern,
     Triage,
 )
-from kring.casework.report_actions import suggests_harm
+from kring.casework.report_actions import can_triage_concern, concern_units, is_contact_person, suggests_harm
 from kring.directory.models import ContactPerson, Unit
 from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Placement
@@ -86,16 +86,13 @@ def _current_pupils(unit_ids: list[int]) -> QuerySet[Placement]:
 
 def records_concerns_for(user: Any, child: Child) -> bool:
     """Staff record a concern about a pupil of a school where they work."""
-    units = sorted({grant.unit_id for grant in role_grants(user)})
-    placed = _current_pupils(units).filter(child=child)
-    return can(user, Permission.CONCERN_RECORD) and placed.exists()
+    return bool(concern_units(user, child))
 
 
 # --- concerns ---------------------------------------------------------------------------------------------------
 
 
-def can_triage(user: Any, concern: Concern) -> bool:
-    return can(user, Permission.CONCERN_TRIAGE) and concern.unit_id in school_unit_ids(user)
+can_triage = can_triage_concern
 
 
 def get_concern_for_user(user: Any, pk: int, *, for_triage: bool = False) -> tuple[Concern, Basis]:
@@ -190,10 +187,7 @@ def prefill_concern(user: Any, concern_pk: str | None, child: Child) -> Concern 
 # --- anonymous consultations ------------------------------------------------------------------------------------
 
 
-def is_contact_for(user: Any, consultation: Consultation) -> bool:
-    """Is the user one of the asking school's contact persons in social services?"""
-    social = any(grant.role in SOCIAL_SERVICES_ROLES for grant in role_grants(user))
-    return social and ContactPerson.objects.filter(school_id=consultation.unit_id, user_id=user.pk).exists()
+is_contact_for = is_contact_person
 
 
 def is_school_side(user: Any, consultation: Consultation) -> bool:

@@ -89,11 +89,24 @@ class ConcernInput:
     child_words: str = ""
 
 
+def concern_units(user: Any, child: Child) -> list[int]:
+    """The schools where the user may record a concern about the child: where the user works and the child is
+    placed now (empty without the permission)."""
+    if not can(user, Permission.CONCERN_RECORD):
+        return []
+    return [unit for unit in _placed_units(child) if unit in _units_with_roles(user)]
+
+
+def can_triage_concern(user: Any, concern: Concern) -> bool:
+    """The principal and student health of the school where the concern was recorded decide what happens next."""
+    return can(user, Permission.CONCERN_TRIAGE) and concern.unit_id in _units_with_roles(user, CASE_SCHOOL_ROLES)
+
+
 def record_concern(*, by: Any, child: Child, concern: ConcernInput) -> Concern:
     """Any member of staff at the child's school records a concern; it goes to the principal and student health."""
     basis = basis_for(by, child)
-    units = [unit for unit in _placed_units(child) if unit in _units_with_roles(by)]
-    if not can(by, Permission.CONCERN_RECORD) or basis is None or not units:
+    units = concern_units(by, child)
+    if basis is None or not units:
         raise PermissionDenied
     if concern.observed_on > timezone.localdate():
         raise WorkflowError(_("The date cannot be in the future."), code="future")
@@ -108,7 +121,7 @@ def record_concern(*, by: Any, child: Child, concern: ConcernInput) -> Concern:
 
 
 def _triage_basis(by: Any, concern: Concern) -> Basis:
-    if not can(by, Permission.CONCERN_TRIAGE) or concern.unit_id not in _units_with_roles(by, CASE_SCHOOL_ROLES):
+    if not can_triage_concern(by, concern):
         raise PermissionDenied
     basis = basis_for(by, concern)
     if basis is None:
@@ -204,10 +217,11 @@ def ask_consultation(
     return consultation
 
 
-def _is_contact(by: Any, consultation: Consultation) -> bool:
+def is_contact_person(user: Any, consultation: Consultation) -> bool:
+    """Is the user one of the asking school's contact persons in social services?"""
     return (
-        bool(_units_with_roles(by, SOCIAL_SERVICES_ROLES))
-        and ContactPerson.objects.filter(school_id=consultation.unit_id, user_id=by.pk).exists()
+        bool(_units_with_roles(user, SOCIAL_SERVICES_ROLES))
+        and ContactPerson.objects.filter(school_id=consultation.unit_id, user_id=user.pk).exists()
     )
 
 
@@ -217,7 +231,7 @@ def write_in_consultation(*, by: Any, consultation: Consultation, text: str) -> 
         raise PermissionDenied
     if consultation.status in (ConsultationStatus.CLOSED, ConsultationStatus.REPORTED):
         raise WorkflowError(_("The consultation is closed."), code="closed")
-    from_social_services = _is_contact(by, consultation)
+    from_social_services = is_contact_person(by, consultation)
     if not from_social_services:
         _check_anonymous(text, consultation.unit)
     with transaction.atomic():
@@ -302,6 +316,8 @@ def file_report(
 ) -> ReportOfConcern:
     """File a report of concern. The reporter is never anonymous; the form says so before it is sent."""
     if not can(by, Permission.REPORT_FILE) or child.municipality_id != by.municipality_id:
+        raise PermissionDenied
+    if concern is not None and concern.child_id != child.pk:
         raise PermissionDenied
     if not report.guardians_informed and not report.guardians_not_informed_why.strip():
         raise WorkflowError(_("Say why the guardians have not been told."), code="why_not_told")

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kring.access.policy import Basis, ChildModel, role_grants
-from kring.access.roles import CASE_SCHOOL_ROLES, SOCIAL_SERVICES_ROLES, Category, Origin
+from kring.access.roles import CASE_SCHOOL_ROLES, PROTECTED_IDENTITY_ROLES, SOCIAL_SERVICES_ROLES, Category, Origin
 from kring.casework.models import Concern, ReportOfConcern
 from kring.directory.models import ContactPerson
 
@@ -36,6 +36,18 @@ def _unit_ids(user: Any, roles: frozenset[str]) -> list[int]:
     return sorted({grant.unit_id for grant in role_grants(user) if grant.role in roles})
 
 
+def _concern_q(user: Any) -> Q:
+    """Concerns the user recorded, and those of the schools where they triage; a child with protected identity
+    only for the roles that may know the child (as for a placement)."""
+    triage_units = _unit_ids(user, CASE_SCHOOL_ROLES)
+    protected_ok = _unit_ids(user, CASE_SCHOOL_ROLES & PROTECTED_IDENTITY_ROLES)
+    return (
+        Q(reported_by_id=user.pk)
+        | Q(unit_id__in=protected_ok)
+        | Q(unit_id__in=triage_units, child__protected_identity=False)
+    )
+
+
 class ConcernBasisProvider:
     kind = CONCERN_BASIS
     routine = True
@@ -43,11 +55,10 @@ class ConcernBasisProvider:
     def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
         if info.category != Category.CONCERN:
             return None
-        return Q(reported_by_id=user.pk) | Q(unit_id__in=_unit_ids(user, CASE_SCHOOL_ROLES))
+        return _concern_q(user)
 
     def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
-        units = _unit_ids(user, CASE_SCHOOL_ROLES)
-        rows = Concern.objects.filter(Q(reported_by_id=user.pk) | Q(unit_id__in=units), child_id__in=child_ids)
+        rows = Concern.objects.filter(_concern_q(user), child_id__in=child_ids)
         found: dict[int, list[Basis]] = defaultdict(list)
         for child_id, unit_name in rows.values_list("child_id", "unit__name").distinct():
             reason = _("a concern about the child at %(unit)s") % {"unit": unit_name}

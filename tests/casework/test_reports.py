@@ -244,3 +244,22 @@ def test_schools_without_contact_persons_route_to_the_first_social_services_unit
     unit = actions.receiving_unit(world.child)
     assert isinstance(unit, Unit)
     assert unit.kind == UnitKind.SOCIAL_SERVICES_UNIT
+
+
+def test_a_special_educator_does_not_see_concerns_about_a_child_with_protected_identity(
+    world: World, principal
+) -> None:  # type: ignore[no-untyped-def]
+    special_educator = _staff(world.municipality, world.school, "special_educator", "spec@kommun.example")
+    concern = actions.record_concern(
+        by=principal,
+        child=world.protected_child,
+        concern=actions.ConcernInput("wellbeing", "Sigge verkar orolig.", TODAY, "Rektor"),
+    )
+    assert visible_to(principal, Concern.objects.all()).get() == concern
+    assert not visible_to(special_educator, Concern.objects.all()).exists()
+    assert basis_for(special_educator, concern) is None
+
+
+def test_a_report_cannot_name_another_childs_concern(world: World, concern, principal, social_worker) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PermissionDenied):
+        actions.file_report(by=principal, child=world.protected_child, report=REPORT, concern=concern)
