@@ -161,16 +161,22 @@ def close_concern(*, by: Any, concern: Concern, note: str = "") -> Concern:
 
 
 def identifying_data(text: str, school: Unit) -> list[str]:
-    """What in the text identifies a child: identity numbers, and names of pupils placed at the school."""
+    """What in the text identifies a child: identity numbers, and names of pupils placed at the school — a full
+    name, a surname, or a first name written as a name (with a capital letter)."""
     found = [match.group(0) for match in IDENTITY_NUMBER.finditer(text)]
-    words = re.findall(r"[\w-]+", text.casefold())
-    folded = f" {' '.join(words)} "
+    words = re.findall(r"[\w-]+", text)
+    folded = f" {' '.join(word.casefold() for word in words)} "
+    capitalised = {word.casefold() for word in words if word[:1].isupper()}
     today = timezone.localdate()
     pupils = Placement.objects.filter(unit=school, start_date__lte=today).exclude(end_date__lt=today)
     for first, last in pupils.values_list("child__first_name", "child__last_name").distinct():
-        full = f" {first.casefold()} {last.casefold()} "
-        if full in folded or f" {last.casefold()} " in folded and len(last) > 3:
-            found.append(f"{first} {last}" if full in folded else last)
+        full = f"{first.casefold()} {last.casefold()}"
+        if f" {full} " in folded:
+            found.append(f"{first} {last}")
+        elif len(last) > 3 and f" {last.casefold()} " in folded:
+            found.append(last)
+        elif len(first) > 2 and first.casefold() in capitalised:
+            found.append(first)
     return sorted(set(found))
 
 

@@ -263,3 +263,8 @@ def test_a_special_educator_does_not_see_concerns_about_a_child_with_protected_i
 def test_a_report_cannot_name_another_childs_concern(world: World, concern, principal, social_worker) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDenied):
         actions.file_report(by=principal, child=world.protected_child, report=REPORT, concern=concern)
+
+
+def test_a_pupils_first_name_written_as_a_name_is_refused_too(world: World, principal, social_worker) -> None:  # type: ignore[no-untyped-def]
+    assert actions.identifying_data("Alva är ledsen på rasterna.", world.school) == ["Alva"]
+    assert actions.identifying_data("En elev i femman är ledsen på rasterna.", world.school) == []
