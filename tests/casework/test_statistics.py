@@ -1,0 +1,252 @@
+"""Statistics of concerns, consultations and reports of concern: each role's scope, small numbers hidden, one
+audit event per view, deadline compliance, and constant query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kring.access.models import AuditAction, AuditEvent
+from kring.casework import report_actions as actions
+from kring.casework.models import Concern, ConcernCategory, Consultation, ReportOfConcern
+from kring.casework.statistics import CountTable, Statistics, months_until, statistics_for_user
+from kring.directory.models import Unit, User
+from kring.insights.suppression import suppress
+from tests.conftest import World, _staff, login
+from tests.factories import ChildFactory, PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+EN = {"accept-language": "en"}
+REPORT = actions.ReportInput(
+    what_happened="Alva berättar om bråk hemma.",
+    when_and_where="I skolan, till mentor",
+    guardians_informed=True,
+    urgency="normal",
+)
+
+
+@pytest.fixture
+def coordinator(world: World) -> User:
+    return _staff(world.municipality, world.school, "coordinator", "samordnare@kommun.example")
+
+
+def add_concerns(
+    world: World, by: User, unit: Unit, category: str, count: int, when: dt.datetime | None = None
+) -> None:
+    for _ in range(count):
+        Concern.objects.create(
+            municipality=world.municipality, child=world.child, unit=unit, reported_by=by,
+            reported_at=when or timezone.now(), category=category, observed="Ledsen.", observed_on=dt.date.today(),
+            observed_by="mentor",
+        )  # fmt: skip
+
+
+def add_consultations(world: World, by: User, unit: Unit, count: int) -> None:
+    for _ in range(count):
+        Consultation.objects.create(
+            municipality=world.municipality, unit=unit, asked_by=by, asked_at=timezone.now(), age_band="10-12",
+            question="En elev berättar om bråk hemma.",
+        )  # fmt: skip
+
+
+def add_reports(world: World, by: User, count: int, school: Unit | None = None) -> list[ReportOfConcern]:
+    reports = []
+    for _ in range(count):
+        child = ChildFactory(municipality=world.municipality)
+        PlacementFactory(child=child, unit=school or world.school)
+        reports.append(actions.file_report(by=by, child=child, report=REPORT))
+    return reports
+
+
+def published_numbers(stats: Statistics) -> list[int]:
+    tables: list[CountTable] = [t for t in (stats.concerns, stats.reports, stats.consultations) if t is not None]
+    numbers: list[int | None] = []
+    for table in tables:
+        counts = table.counts
+        numbers += [value for row in counts.cells for value in row]
+        numbers += [*counts.row_totals, *counts.column_totals, counts.total]
+    for row in stats.compliance:
+        numbers += [row.on_time, row.late, row.total]
+    return [number for number in numbers if number is not None]
+
+
+def test_the_principal_sees_the_counts_of_their_own_school_only(
+    client: Client, world: World, principal: User, teacher: User, other_teacher: User
+) -> None:
+    add_concerns(world, teacher, world.school, "wellbeing", 8)
+    add_concerns(world, teacher, world.school, "absence", 6)
+    add_concerns(world, teacher, world.school, "violence", 2)
+    add_concerns(world, other_teacher, world.other_school, "wellbeing", 30)
+    add_concerns(world, teacher, world.school, "wellbeing", 9, timezone.now() - dt.timedelta(days=400))
+
+    stats = statistics_for_user(principal)
+
+    assert stats.scope.key == "schools" and "Ekskolan" in stats.scope.label
+    assert stats.concerns is not None
+    assert stats.concerns.counts.total == 16
+    rows = ConcernCategory.values
+    raw = {(rows.index("wellbeing"), -1): 8, (rows.index("absence"), -1): 6, (rows.index("violence"), -1): 2}
+    assert stats.concerns.counts == suppress(_grid(stats.concerns, raw))
+    assert min(published_numbers(stats), default=5) >= 5
+
+
+def _grid(table: CountTable, counts: dict[tuple[int, int], int]) -> list[list[int]]:
+    """The table's raw counts: (row, month counted back from this one as -1) → count, zero elsewhere."""
+    width = len(table.columns)
+    return [[counts.get((row, column - width), 0) for column in range(width)] for row in range(len(table.rows))]
+
+
+def test_statistics_page_hides_small_numbers_and_is_audited_once(
+    client: Client, world: World, principal: User, teacher: User
+) -> None:
+    add_concerns(world, teacher, world.school, "violence", 2)
+    login(client, principal)
+
+    response = client.get("/statistics/", headers=EN)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Concerns by category and month" in body and "<caption>" in body and 'scope="row"' in body
+    assert '<span aria-hidden="true">..</span>' in body
+    assert "fewer than 5" in body
+    event = AuditEvent.objects.get(action=AuditAction.READ, target_type="statistics")
+    assert event.actor_id == principal.pk and event.child_id is None
+    assert event.target_id == "schools" and event.details["units"] == [world.school.pk]
+
+
+@pytest.mark.parametrize("persona", ["teacher", "kurator", "police_officer", "tsi_member"])
+def test_statistics_are_404_for_roles_without_a_scope(
+    client: Client, world: World, request: pytest.FixtureRequest, persona: str
+) -> None:
+    login(client, request.getfixturevalue(persona))
+    assert client.get("/statistics/").status_code == 404
+    assert not AuditEvent.objects.filter(target_type="statistics").exists()
+
+
+def test_another_municipality_counts_nothing_of_ours(
+    world: World, outsider: User, teacher: User, principal: User, social_worker: User
+) -> None:
+    add_concerns(world, teacher, world.school, "wellbeing", 20)
+    add_reports(world, principal, 6)
+    stats = statistics_for_user(outsider)
+    assert stats.concerns is not None and stats.concerns.counts.total is None  # zero: hidden
+    assert published_numbers(stats) == []
+
+
+def test_social_services_count_the_reports_their_unit_received_and_not_the_schools_concerns(
+    world: World, principal: User, teacher: User, social_worker: User
+) -> None:
+    add_concerns(world, teacher, world.school, "wellbeing", 20)
+    add_reports(world, principal, 7)
+    add_consultations(world, principal, world.school, 6)
+    add_consultations(world, principal, world.other_school, 9)  # no contact person of the unit
+
+    stats = statistics_for_user(social_worker)
+
+    assert stats.scope.key == "unit" and stats.concerns is None
+    assert stats.reports.counts.total == 7
+    assert stats.consultations.counts.total == 6
+
+
+def test_coordinator_sees_the_whole_municipality_and_can_choose_no_other_scope(
+    world: World, coordinator: User, principal: User, teacher: User, other_teacher: User, social_worker: User
+) -> None:
+    add_concerns(world, teacher, world.school, "wellbeing", 8)
+    add_concerns(world, other_teacher, world.other_school, "wellbeing", 9)
+    add_consultations(world, principal, world.school, 5)
+    add_consultations(world, principal, world.other_school, 5)
+
+    stats = statistics_for_user(coordinator, "unit")
+
+    assert stats.scope.key == "municipality" and [s.key for s in stats.scopes] == ["municipality"]
+    assert stats.concerns is not None and stats.concerns.counts.total == 17
+    assert stats.consultations.counts.total == 10
+
+
+def test_deadline_compliance_counts_steps_within_their_limits(
+    world: World, principal: User, social_worker: User, coordinator: User
+) -> None:
+    start = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)  # decision and feedback due 2026-11-16
+    with time_machine.travel(start, tick=False):
+        reports = add_reports(world, principal, 12)
+        for report in reports:
+            actions.receive_report(by=social_worker, report=report)
+    for number, report in enumerate(reports):
+        with time_machine.travel(start + dt.timedelta(days=0 if number < 7 else 1), tick=False):
+            actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
+        with time_machine.travel(start + dt.timedelta(days=10 if number < 7 else 20), tick=False):
+            actions.record_decision(by=social_worker, report=report, decision="not_opened", note="")
+        with time_machine.travel(start + dt.timedelta(days=10 if number < 6 else 20), tick=False):
+            actions.give_feedback(by=social_worker, report=report, kind="not_opened")
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC), tick=False):
+        stats = statistics_for_user(coordinator)
+
+    rows = [(row.on_time, row.late, row.total, row.share) for row in stats.compliance]
+    assert rows == [(7, 5, 12, 58), (7, 5, 12, 58), (6, 6, 12, 50)]
+
+
+def test_deadline_compliance_hides_a_count_under_five_and_what_would_reveal_it(
+    world: World, principal: User, social_worker: User, coordinator: User
+) -> None:
+    reports = add_reports(world, principal, 8)
+    for report in reports:
+        actions.receive_report(by=social_worker, report=report)
+        actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
+
+    stats = statistics_for_user(coordinator)
+
+    protection = stats.compliance[0]
+    assert protection.total == 8 and protection.late is None and protection.on_time is None
+    assert protection.share is None
+    assert min(published_numbers(stats), default=5) >= 5
+
+
+def test_reports_are_counted_by_outcome(world: World, principal: User, social_worker: User, coordinator: User) -> None:
+    reports = add_reports(world, principal, 11)
+    for report in reports[:6]:
+        actions.receive_report(by=social_worker, report=report)
+        actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
+        actions.record_decision(by=social_worker, report=report, decision="opened", note="")
+
+    stats = statistics_for_user(coordinator)
+
+    raw = {(0, -1): 6, (3, -1): 5}  # opened; not decided yet
+    assert stats.reports.counts == suppress(_grid(stats.reports, raw))
+    assert stats.reports.counts.total == 11
+    # The zero rows' totals are hidden, so the 5 undecided are hidden too: 11 - 6 would reveal that they are 0.
+    assert stats.reports.counts.row_totals == [6, None, None, None]
+
+
+def test_months_run_back_a_year_across_new_year() -> None:
+    months = months_until(dt.date(2026, 2, 14))
+    assert months[0] == dt.date(2025, 3, 1) and months[-1] == dt.date(2026, 2, 1) and len(months) == 12
+
+
+def test_statistics_queries_are_constant_with_ten_times_the_data(
+    client: Client, world: World, coordinator: User, principal: User, teacher: User, social_worker: User
+) -> None:
+    def add(times: int) -> None:
+        add_concerns(world, teacher, world.school, "wellbeing", 2 * times)
+        add_consultations(world, principal, world.school, times)
+        for report in add_reports(world, principal, times):
+            actions.receive_report(by=social_worker, report=report)
+
+    def measure() -> int:
+        with CaptureQueriesContext(connection) as context:
+            response = client.get("/statistics/")
+        assert response.status_code == 200
+        return len(context.captured_queries)
+
+    login(client, coordinator)
+    client.get("/")
+    add(2)
+    small = measure()
+    add(18)
+    assert measure() == small
