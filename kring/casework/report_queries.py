@@ -28,7 +28,7 @@ from kring.casework.models import ReportAssessment, ReportFeedback, ReportOfConc
 from kring.casework.report_basis import RECEIVER_BASIS
 from kring.directory.models import ContactPerson
 
-INBOX_LIMIT = 300
+INBOX_PAGE_SIZE = 100
 
 
 class InboxFilter(models.TextChoices):
@@ -99,7 +99,16 @@ class Inbox:
     rows: list[InboxRow]
     counts: dict[str, int]
     shown: str
-    limited: bool
+    page: int
+    pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
     @property
     def tabs(self) -> list[tuple[str, str, int]]:
@@ -121,8 +130,9 @@ def _received_reports(user: Any) -> QuerySet[ReportOfConcern]:
     return visible_to(user, ReportOfConcern.objects.all()).filter(receiving_q(user))
 
 
-def inbox_for_user(user: Any, shown: str = InboxFilter.ALL) -> Inbox:
-    """The reports the user's unit receives: overdue first, then acute, then newest. Constant queries."""
+def inbox_for_user(user: Any, shown: str = InboxFilter.ALL, page: int = 1) -> Inbox:
+    """The reports the user's unit receives, a page at a time: overdue first, then acute, then newest. Constant
+    queries."""
     if not can(user, Permission.REPORT_RECEIVE):
         raise Http404
     shown = shown if shown in _FILTERS else InboxFilter.ALL
@@ -144,9 +154,12 @@ def inbox_for_user(user: Any, shown: str = InboxFilter.ALL) -> Inbox:
         )
         .order_by("-is_overdue", "urgency_rank", "-filed_at", "-pk")
     )
-    found = list(reports[: INBOX_LIMIT + 1])
-    rows = [_inbox_row(report, today) for report in found[:INBOX_LIMIT]]
-    return Inbox(rows=rows, counts=_counts(user), shown=shown, limited=len(found) > INBOX_LIMIT)
+    counts = _counts(user)
+    pages = max(1, -(-counts[shown] // INBOX_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * INBOX_PAGE_SIZE
+    rows = [_inbox_row(report, today) for report in reports[start : start + INBOX_PAGE_SIZE]]
+    return Inbox(rows=rows, counts=counts, shown=shown, page=page, pages=pages)
 
 
 def _inbox_row(report: ReportOfConcern, today: date) -> InboxRow:

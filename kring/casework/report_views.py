@@ -30,7 +30,8 @@ from kring.http import AuthenticatedRequest
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
     """The reports the user's unit receives, with their clocks: overdue first, then acute, then newest."""
-    view = inbox_for_user(request.user, request.GET.get("show", InboxFilter.ALL))
+    page = request.GET.get("page", "1")
+    view = inbox_for_user(request.user, request.GET.get("show", InboxFilter.ALL), int(page) if page.isdigit() else 1)
     return render(request, "casework/reports/inbox.html", {"inbox": view})
 
 

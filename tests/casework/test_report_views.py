@@ -173,6 +173,24 @@ def test_an_unreceived_report_from_yesterday_is_overdue(
     assert 'class="row--flagged"' in body and "1 day overdue" in body
 
 
+def test_inbox_shows_a_page_at_a_time(
+    client: Client, world: World, principal: User, social_worker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kring.casework.report_queries.INBOX_PAGE_SIZE", 2)
+    reports = [actions.file_report(by=principal, child=world.child, report=report_input()) for _ in range(5)]
+    login(client, social_worker)
+
+    def listed(query: str) -> list[int]:
+        body = client.get(f"/reports/inbox/{query}", headers=EN).content.decode()
+        return [r.pk for r in reports if f'href="/reports/{r.pk}/"' in body]
+
+    pages = [listed("?page=1"), listed("?page=2"), listed("?page=3")]
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert sorted(pk for page in pages for pk in page) == sorted(r.pk for r in reports)
+    assert listed("?page=9") == pages[2] and listed("?page=x") == pages[0]
+    assert "Page 2 of 3" in client.get("/reports/inbox/?page=2", headers=EN).content.decode()
+
+
 def test_inbox_queries_are_constant_with_ten_times_the_reports(
     client: Client, world: World, principal: User, social_worker: User
 ) -> None:
