@@ -15,7 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import BooleanField, Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kring.access.audit import record_event
@@ -24,7 +26,7 @@ from kring.access.policy import Basis, bases_for_children, basis_among, can, rol
 from kring.access.roles import SOCIAL_SERVICES_ROLES, Category, Origin, Permission
 from kring.casework import deadlines
 from kring.casework.deadlines import Clock
-from kring.casework.models import ReportAssessment, ReportFeedback, ReportOfConcern, Urgency
+from kring.casework.models import Decision, ReportAssessment, ReportFeedback, ReportOfConcern, Urgency
 from kring.casework.report_basis import RECEIVER_BASIS
 from kring.directory.models import ContactPerson
 
@@ -84,10 +86,31 @@ def report_clocks(
 
 
 @dataclass(frozen=True)
+class ClockCell:
+    """A clock as the inbox shows it, formatted once (a page has hundreds of them)."""
+
+    due: str  # ISO date; "" when the clock has not started
+    label: str
+    overdue: bool
+
+
+def clock_cell(clock: Clock | None) -> ClockCell:
+    if clock is None:
+        return ClockCell("", str(_("not started")), False)
+    return ClockCell(clock.due.isoformat(), clock.label, clock.overdue)
+
+
+@dataclass(frozen=True)
 class InboxRow:
     report: ReportOfConcern
     assessment: ReportAssessment | None
     clocks: ReportClocks
+    url: str
+    title: str
+    filed: str
+    urgency: str
+    status: str
+    cells: tuple[ClockCell, ClockCell, ClockCell]
 
     @property
     def overdue(self) -> bool:
@@ -158,14 +181,50 @@ def inbox_for_user(user: Any, shown: str = InboxFilter.ALL, page: int = 1) -> In
     pages = max(1, -(-counts[shown] // INBOX_PAGE_SIZE))
     page = min(max(page, 1), pages)
     start = (page - 1) * INBOX_PAGE_SIZE
-    rows = [_inbox_row(report, today) for report in reports[start : start + INBOX_PAGE_SIZE]]
+    labels = _Labels.current()
+    rows = [_inbox_row(report, today, labels) for report in reports[start : start + INBOX_PAGE_SIZE]]
     return Inbox(rows=rows, counts=counts, shown=shown, page=page, pages=pages)
 
 
-def _inbox_row(report: ReportOfConcern, today: date) -> InboxRow:
+@dataclass(frozen=True)
+class _Labels:
+    """The labels of a page of the inbox, translated once (not once a row)."""
+
+    urgency: dict[str, str]
+    decision: dict[str, str]
+    not_received: str
+    in_assessment: str
+
+    @classmethod
+    def current(cls) -> _Labels:
+        return cls(
+            urgency={value: str(label) for value, label in Urgency.choices},
+            decision={value: str(label) for value, label in Decision.choices},
+            not_received=str(InboxFilter.NOT_RECEIVED.label),
+            in_assessment=str(InboxFilter.IN_ASSESSMENT.label),
+        )
+
+    def status(self, assessment: ReportAssessment | None) -> str:
+        if assessment is None:
+            return self.not_received
+        return self.decision.get(assessment.decision, self.in_assessment)
+
+
+def _inbox_row(report: ReportOfConcern, today: date, labels: _Labels) -> InboxRow:
     assessment = getattr(report, "assessment", None)
     has_feedback = getattr(report, "feedback", None) is not None
-    return InboxRow(report, assessment, report_clocks(report, assessment, has_feedback, today))
+    clocks = report_clocks(report, assessment, has_feedback, today)
+    return InboxRow(
+        report=report,
+        assessment=assessment,
+        clocks=clocks,
+        url=reverse("report_detail", args=[report.pk]),
+        title=gettext("Report %(number)s") % {"number": report.pk},
+        filed=f"{timezone.localtime(report.filed_at):%Y-%m-%d %H:%M}",
+        urgency=labels.urgency.get(report.urgency, report.urgency),
+        status=labels.status(assessment),
+        cells=(clock_cell(clocks.protection), clock_cell(clocks.decision), clock_cell(clocks.feedback)),
+    )
 
 
 def _counts(user: Any) -> dict[str, int]:
