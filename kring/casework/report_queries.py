@@ -30,7 +30,12 @@ from kring.casework.models import Decision, ReportAssessment, ReportFeedback, Re
 from kring.casework.report_basis import RECEIVER_BASIS
 from kring.directory.models import ContactPerson
 
-INBOX_PAGE_SIZE = 100
+INBOX_PAGE_SIZE = 50
+# What the inbox does not show is not read: the report's texts, the notes, and the child's address.
+_NOT_SHOWN = (
+    "what_happened", "when_and_where", "child_words", "guardians_not_informed_why", "assessment__protection_note",
+    "assessment__decision_note", "child__street_address", "child__postal_code", "child__city",
+)  # fmt: skip
 
 
 class InboxFilter(models.TextChoices):
@@ -164,6 +169,7 @@ def inbox_for_user(user: Any, shown: str = InboxFilter.ALL, page: int = 1) -> In
         _received_reports(user)
         .filter(_FILTERS[shown])
         .select_related("child", "reporter_unit", "assessment", "feedback")
+        .defer(*_NOT_SHOWN)
         .annotate(
             is_overdue=Case(
                 When(_overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
