@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/run.py [--size large] [--requests 200] [--seed 1] [--audit-events 2000]
 
-Seeds the demo municipality into a fresh temporary SQLite database, then, as the demo teacher and through Django's
-in-process test client, times child search and the child overview (server time and SQL queries per request), and
-how many audit events a second the hash-chained audit log takes.
+Seeds the demo municipality into a fresh temporary SQLite database, then, through Django's in-process test client,
+times child search and the child overview as the demo teacher, and the TSI work list and case page as the demo TSI
+team member (server time and SQL queries per request), and how many audit events a second the hash-chained audit
+log takes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-TEACHER_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def setup_django(database: Path) -> None:
@@ -99,6 +100,29 @@ def teacher_urls(teacher: Any, requests: int, rng: random.Random) -> tuple[list[
     return searches, overviews
 
 
+def tsi_urls(member: Any, requests: int, rng: random.Random) -> tuple[list[str], list[str], list[str]]:
+    """The work list (open cases, and with the closed ones) and the case pages of varied cases of the team."""
+    from kring.access.policy import visible_to
+    from kring.casework.models import TsiCase
+
+    cases = list(visible_to(member, TsiCase.objects.all()).order_by("pk").values_list("pk", flat=True))
+    if not cases:
+        raise SystemExit("the demo TSI team member sees no cases")
+    pages = [f"/cases/{rng.choice(cases)}/" for _ in range(requests)]
+    return ["/cases/"] * requests, ["/cases/?closed=1"] * requests, pages
+
+
+def case_counts(member: Any) -> str:
+    from kring.access.policy import visible_to
+    from kring.casework.models import OPEN_STAGES, TsiCase
+
+    seen = visible_to(member, TsiCase.objects.all())
+    return (
+        f"TSI cases {TsiCase.objects.count():,}, of which {member.email} sees {seen.count():,} "
+        f"({seen.filter(stage__in=OPEN_STAGES).count():,} open)"
+    )
+
+
 def timed(action: Callable[[], Any]) -> float:
     started = time.perf_counter()
     action()
@@ -129,24 +153,44 @@ def people_counts() -> str:
     return f"children {Child.objects.count():,}, guardians {Guardian.objects.count():,}, staff {User.objects.count():,}"
 
 
+def logged_in(user: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend=LOGIN_BACKEND)
+    client.get("/")  # the first request checks two-factor set-up once per session
+    return client
+
+
+def bench_teacher(teacher: Any, requests: int, seed_value: int) -> None:
+    client = logged_in(teacher)
+    searches, overviews = teacher_urls(teacher, requests, random.Random(seed_value))
+    print(f"\nAs {teacher.email}, {requests} requests each (server time in process, SQLite):")
+    print(measure("child search", client, searches).report())
+    print(measure("child overview", client, overviews).report())
+
+
+def bench_tsi(member: Any, requests: int, seed_value: int) -> None:
+    client = logged_in(member)
+    open_list, with_closed, pages = tsi_urls(member, requests, random.Random(seed_value))
+    print(f"\n{case_counts(member)}")
+    print(f"As {member.email}, {requests} requests each:")
+    print(measure("TSI work list", client, open_list).report())
+    print(measure("work list+closed", client, with_closed).report())
+    print(measure("TSI case page", client, pages).report())
+
+
 def run(size: str, requests: int, seed_value: int, events: int) -> None:
     with tempfile.TemporaryDirectory(prefix="kring-bench-") as directory:
         setup_django(Path(directory) / "bench.sqlite3")
-        from django.test import Client
-
         from kring.access.audit import verify_chain
         from kring.directory.models import User
 
         result = seed(size, seed_value)
         print(people_counts())
         teacher = User.objects.get(email=result.login_for("teacher").email)
-        client = Client()
-        client.force_login(teacher, backend=TEACHER_BACKEND)
-        client.get("/")  # the first request checks two-factor set-up once per session
-        searches, overviews = teacher_urls(teacher, requests, random.Random(seed_value))
-        print(f"\nAs {teacher.email}, {requests} requests each (server time in process, SQLite):")
-        print(measure("child search", client, searches).report())
-        print(measure("child overview", client, overviews).report())
+        bench_teacher(teacher, requests, seed_value)
+        bench_tsi(User.objects.get(email=result.login_for("tsi_team_member").email), requests, seed_value)
         print(f"\nAudit log: {audit_rate(teacher, events):,.0f} events/s ({events:,} events, one transaction each)")
         seconds = timed(lambda: print(f"audit-verify: {verify_chain()}"))
         print(f"audit-verify took {seconds:.2f} s")

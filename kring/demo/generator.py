@@ -2,7 +2,8 @@
 
 `generate_municipality(size=..., seed=...)` writes Demokommun (code 9980): its administrations, schools and
 preschools with classes, children placed in them with their guardians and custody, every kind of staff with their
-roles, two social services contact persons per school, and one demo login per role with TOTP.
+roles, two social services contact persons per school, one demo login per role with TOTP, and TSI cases of the
+joint teams in every stage, written through the casework actions by the demo users (see `kring.demo.cases`).
 
 Only generated identities: every personnummer is in Skatteverket's test series (birth numbers 980-999), e-mail
 addresses are at .example domains, phone numbers are in PTS's series for fiction, streets and places are made up.
@@ -20,8 +21,11 @@ from datetime import date
 from typing import Protocol
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
+from kring.casework.models import Consent, FollowUp, Meeting, Need, OutcomeMeasure, Story, TsiCase
+from kring.demo.cases import write_cases
 from kring.demo.identities import IdentityPool
 from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipality
 from kring.demo.population import CHUNK_CHILDREN, PopulationWriter
@@ -89,11 +93,14 @@ def _structure_counts(structure: Structure) -> Counter[str]:
     )
 
 
-def update_planner_statistics() -> None:
+PEOPLE_MODELS = (Child, Guardian, Custody, Placement, Group, Unit, Membership, ContactPerson, User)
+CASE_MODELS = (TsiCase, Consent, Story, Need, Meeting, FollowUp, OutcomeMeasure)
+
+
+def update_planner_statistics(models: tuple[type[Model], ...] = PEOPLE_MODELS) -> None:
     """ANALYZE the tables just filled in bulk. Without statistics SQLite walks every child of the municipality in
     name order to search a school's pupils; with them it starts from the school's placements (about 8x faster at
     100,000 children)."""
-    models = (Child, Guardian, Custody, Placement, Group, Unit, Membership, ContactPerson, User)
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
@@ -116,5 +123,8 @@ def generate_municipality(
         )
         progress.step(f"{staff['staff']:,} staff")
         update_planner_statistics()
-    counts = dict(_structure_counts(structure) + population + staff)
+        cases = write_cases(structure, logins, _rng(seed, "cases"), count=plan.spec.tsi_cases, seed=seed)
+        progress.step(f"{cases['tsi_cases']:,} TSI cases")
+        update_planner_statistics(CASE_MODELS)
+    counts = dict(_structure_counts(structure) + population + staff + cases)
     return DemoResult(structure.municipality, logins, counts, time.perf_counter() - started, size, seed)

@@ -31,14 +31,15 @@ class SizeSpec:
     police_officers: int
     joint_teams: int
     school_types: tuple[str, ...] = ()  # fixed types for the first schools; the rest are drawn
+    tsi_cases: int = 0  # open and closed cases of the joint teams (see kring.demo.cases)
 
 
 SIZES: dict[str, SizeSpec] = {
     # Only for the test suite: the smallest municipality that still has every kind of thing.
     "tiny": SizeSpec("tiny", 2, 1, (1, 1), (8, 10), (2, 2), (8, 10), 1, 1, 1, ("F-9", "F-6")),
-    "small": SizeSpec("small", 3, 2, (1, 1), (18, 24), (3, 3), (15, 20), 1, 2, 1, ("F-9", "F-6", "F-6")),
-    "medium": SizeSpec("medium", 22, 28, (1, 3), (20, 26), (3, 5), (15, 20), 3, 6, 1, ("F-9",)),
-    "large": SizeSpec("large", 200, 400, (1, 3), (20, 26), (3, 5), (15, 20), 8, 20, 3, ("F-9",)),
+    "small": SizeSpec("small", 3, 2, (1, 1), (18, 24), (3, 3), (15, 20), 1, 2, 1, ("F-9", "F-6", "F-6"), 12),
+    "medium": SizeSpec("medium", 22, 28, (1, 3), (20, 26), (3, 5), (15, 20), 3, 6, 1, ("F-9",), 150),
+    "large": SizeSpec("large", 200, 400, (1, 3), (20, 26), (3, 5), (15, 20), 8, 20, 3, ("F-9",), 1000),
 }
 PUBLIC_SIZES = ("small", "medium", "large")
 

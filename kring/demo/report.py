@@ -26,6 +26,14 @@ _SUMMARY_ROWS = (
     ("staff", "staff"),
     ("memberships", "memberships (roles in units)"),
     ("contacts", "contact persons of schools"),
+    ("tsi_cases", "TSI cases of the joint teams"),
+    ("tsi_requested", "  requested"),
+    ("tsi_more_info", "  more information asked for"),
+    ("tsi_declined", "  declined"),
+    ("tsi_information", "  information and consent"),
+    ("tsi_active", "  analysis and planning"),
+    ("tsi_follow_up", "  follow-up"),
+    ("tsi_closed", "  closed"),
 )
 
 

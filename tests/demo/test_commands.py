@@ -134,9 +134,11 @@ def test_demo_command_starts_from_a_fresh_sqlite_database(tmp_path: Path) -> Non
     assert re.search(r"larare@demokommun\.example\s+\S+\s+[A-Z2-7]{32}\s+\d{6}", result.stdout)
     with sqlite3.connect(database) as db:
         children = db.execute("SELECT count(*) FROM people_child").fetchone()[0]
-        events = db.execute("SELECT actor_label FROM access_auditevent").fetchall()
+        events = db.execute("SELECT actor_label FROM access_auditevent WHERE actor_id IS NULL").fetchall()
+        case_events = db.execute("SELECT count(*) FROM access_auditevent WHERE request_id = 'demo-seed'").fetchone()
     assert children > 500
     assert events == [("kring demo",)]
+    assert case_events[0] > 100  # the demo users' work on the TSI cases
 
     code = _kring("totp", "larare@demokommun.example", database=database)
     assert code.returncode == 0, code.stderr
@@ -177,11 +179,13 @@ def test_seed_replace_also_deletes_what_people_did_in_the_demo(tiny_demo: DemoRe
     child = Child.objects.filter(placements__unit=school).first()
     team = Unit.objects.get(municipality=tiny_demo.municipality, kind=UnitKind.JOINT_TEAM)
     assert child is not None
-    request_tsi(by=principal, child=child, team=team, reason="Demo")
-    events_before = AuditEvent.objects.count()
+    made = request_tsi(by=principal, child=child, team=team, reason="Demo")
+    events_before = list(AuditEvent.objects.values_list("pk", flat=True))
 
     _seed("--size", "small", "--replace")
 
-    assert not TsiCase.objects.exists()
-    assert AuditEvent.objects.count() == events_before + 1
+    new = Municipality.objects.get(code=MUNICIPALITY_CODE)
+    assert not TsiCase.objects.filter(pk=made.pk).exists()
+    assert not TsiCase.objects.exclude(municipality=new).exists()  # only the new demo's own cases
+    assert AuditEvent.objects.filter(pk__in=events_before).count() == len(events_before)
     assert verify_chain().ok

@@ -22,8 +22,8 @@ class Command(BaseCommand):
             "--size",
             choices=PUBLIC_SIZES,
             default="small",
-            help="small: 5 schools and preschools, ~600 children (seconds); medium: ~10,000 children; "
-            "large: ~100,000 children (about a minute on SQLite)",
+            help="small: 5 schools and preschools, ~600 children, 12 TSI cases (seconds); medium: ~10,000 children, "
+            "150 TSI cases; large: ~100,000 children, 1,000 TSI cases (two to three minutes on SQLite)",
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the same seed gives the same data")
         parser.add_argument(
