@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -266,8 +267,20 @@ class WorkListRow:
     overdue: bool
 
 
-def work_list_for_user(user: Any, *, mine_only: bool = False, include_closed: bool = False) -> list[WorkListRow]:
-    """The cases the user may see: stage, days in stage, next meeting, overdue follow-ups. Constant queries."""
+WORK_LIST_PAGE_SIZE = 50
+
+
+@dataclass
+class WorkListPage:
+    rows: list[WorkListRow]
+    page: Page[TsiCase]
+
+
+def work_list_for_user(
+    user: Any, *, mine_only: bool = False, include_closed: bool = False, page_number: str | int | None = 1
+) -> WorkListPage:
+    """The cases the user may see, a page at a time: stage, days in stage, next meeting, overdue follow-ups (of
+    open cases) first. Constant queries."""
     today = timezone.localdate()
     now = timezone.now()
     cases = visible_to(user, TsiCase.objects.all()).select_related("child", "team", "requesting_unit", "lead")
@@ -278,9 +291,14 @@ def work_list_for_user(user: Any, *, mine_only: bool = False, include_closed: bo
     cases = cases.annotate(
         next_meeting=Min("meetings__starts_at", filter=Q(meetings__starts_at__gte=now, meetings__held=False)),
         next_follow_up=Min("follow_ups__due_on", filter=Q(follow_ups__done_on__isnull=True)),
-        overdue=Exists(FollowUp.objects.filter(case=OuterRef("pk"), done_on__isnull=True, due_on__lt=today)),
-    ).order_by("-overdue", "stage_since")
-    return [
+        overdue=Exists(
+            FollowUp.objects.filter(
+                case=OuterRef("pk"), case__stage__in=OPEN_STAGES, done_on__isnull=True, due_on__lt=today
+            )
+        ),
+    ).order_by("-overdue", "stage_since", "pk")
+    page = Paginator(cases, WORK_LIST_PAGE_SIZE).get_page(page_number)
+    rows = [
         WorkListRow(
             case=case,
             days_in_stage=(now - case.stage_since).days,
@@ -288,5 +306,6 @@ def work_list_for_user(user: Any, *, mine_only: bool = False, include_closed: bo
             next_follow_up=case.next_follow_up,  # type: ignore[attr-defined]
             overdue=bool(case.overdue),  # type: ignore[attr-defined]
         )
-        for case in cases[:500]
+        for case in page.object_list
     ]
+    return WorkListPage(rows, page)

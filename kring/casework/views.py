@@ -30,8 +30,11 @@ def work_list(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     mine = request.GET.get("mine") == "1"
     closed = request.GET.get("closed") == "1"
-    rows = work_list_for_user(user, mine_only=mine, include_closed=closed)
-    return render(request, "casework/work_list.html", {"rows": rows, "mine": mine, "closed": closed})
+    listing = work_list_for_user(user, mine_only=mine, include_closed=closed, page_number=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"rows": listing.rows, "page": listing.page, "mine": mine, "closed": closed, "query": query.urlencode()}
+    return render(request, "casework/work_list.html", context)
 
 
 @login_required

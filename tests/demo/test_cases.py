@@ -215,7 +215,7 @@ def test_demo_teacher_sees_none_of_the_cases(client: Client, small_demo: DemoRes
     client.get("/")
 
     assert client.get("/cases/", {"closed": "1"}).status_code == 404
-    assert work_list_for_user(teacher, include_closed=True) == []
+    assert work_list_for_user(teacher, include_closed=True).rows == []
     for case in _cases(small_demo):
         assert client.get(f"/cases/{case.pk}/").status_code == 404
 
@@ -231,7 +231,7 @@ def test_demo_principal_sees_the_request_of_a_case_from_their_school(client: Cli
 
     assert response.status_code == 200
     assert case.reason.splitlines()[0][:40] in response.content.decode()
-    assert case.pk in {row.case.pk for row in work_list_for_user(principal)}
+    assert case.pk in {row.case.pk for row in work_list_for_user(principal).rows}
 
 
 # Sizes and determinism
