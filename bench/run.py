@@ -191,6 +191,7 @@ def run(size: str, requests: int, seed_value: int, events: int) -> None:
         teacher = User.objects.get(email=result.login_for("teacher").email)
         bench_teacher(teacher, requests, seed_value)
         bench_tsi(User.objects.get(email=result.login_for("tsi_team_member").email), requests, seed_value)
+        bench_reports(result, requests, seed_value, DEMO_REPORTS[size])
         print(f"\nAudit log: {audit_rate(teacher, events):,.0f} events/s ({events:,} events, one transaction each)")
         seconds = timed(lambda: print(f"audit-verify: {verify_chain()}"))
         print(f"audit-verify took {seconds:.2f} s")
@@ -204,6 +205,102 @@ def main() -> None:
     parser.add_argument("--audit-events", type=int, default=2000)
     options = parser.parse_args()
     run(options.size, options.requests, options.seed, options.audit_events)
+
+
+# --- Reports of concern: social services' inbox ------------------------------------------------------------------
+# The demo municipality has no reports of concern, so this section files them through report_actions (as the demo
+# principal and kurator, for pupils of their school, over the last four months), takes social services' steps on
+# most of them as the demo social worker (a contact person of that school), and then times the inbox.
+
+# About four months of what a social services area unit receives at the national rate (some 19 reports a year per
+# 100 children) at size large; fewer at the smaller sizes.
+DEMO_REPORTS = {"small": 100, "medium": 400, "large": 1000}
+REPORT_DAYS = 120
+
+
+def _report_input(rng: random.Random) -> Any:
+    from kring.casework.report_actions import ReportInput
+
+    informed = rng.random() < 0.6
+    return ReportInput(
+        what_happened="Eleven berättar att det är bråk hemma och har varit ledsen i flera veckor.",
+        when_and_where="I skolan, till mentor",
+        guardians_informed=informed,
+        guardians_not_informed_why="" if informed else "Misstänkt våld i hemmet.",
+        urgency=rng.choices(("acute", "urgent", "normal"), weights=(1, 3, 6))[0],
+        child_words="Jag vill inte gå hem.",
+    )
+
+
+def _handle_report(report: Any, worker: Any, filed: Any, stage: int) -> None:
+    """Social services' steps, each on a plausible day: the later the stage, the further the report has come."""
+    import datetime as dt
+
+    import time_machine
+
+    from kring.casework import report_actions as actions
+
+    steps = [
+        (dt.timedelta(hours=1), lambda: actions.receive_report(by=worker, report=report)),
+        (dt.timedelta(hours=3), lambda: actions.record_protection_assessment(
+            by=worker, report=report, outcome="not_needed", note="Ingen akut fara.")),
+        (dt.timedelta(days=10 + stage), lambda: actions.record_decision(
+            by=worker, report=report, decision=("opened", "not_opened", "already_open")[stage % 3], note="")),
+        (dt.timedelta(days=11 + stage), lambda: actions.give_feedback(
+            by=worker, report=report, kind=("opened", "not_opened", "already_open")[stage % 3])),
+    ]  # fmt: skip
+    now = dt.datetime.now(tz=dt.UTC)
+    for offset, step in steps[: min(stage, len(steps))]:
+        if filed + offset > now:
+            return
+        with time_machine.travel(filed + offset, tick=False):
+            step()
+
+
+def file_demo_reports(result: Any, count: int, seed_value: int) -> Any:
+    """File `count` reports of concern, spread over the last `REPORT_DAYS` days; returns the demo social worker."""
+    import datetime as dt
+
+    import time_machine
+
+    from kring.access.policy import visible_to
+    from kring.casework import report_actions as actions
+    from kring.directory.models import User
+    from kring.people.models import Child
+
+    rng = random.Random(seed_value)
+    reporters = [User.objects.get(email=result.login_for(role).email) for role in ("principal", "kurator")]
+    worker = User.objects.get(email=result.login_for("social_worker").email)
+    pupils = list(visible_to(reporters[0], Child.objects.all()).values_list("pk", flat=True))
+    children = Child.objects.in_bulk(pupils)
+    now = dt.datetime.now(tz=dt.UTC)
+    for number in range(count):
+        filed = now - dt.timedelta(days=REPORT_DAYS * (count - number) / count, minutes=rng.randint(0, 600))
+        with time_machine.travel(filed, tick=False):
+            report = actions.file_report(
+                by=reporters[number % 2], child=children[rng.choice(pupils)], report=_report_input(rng)
+            )
+        _handle_report(report, worker, filed, rng.choices((0, 1, 2, 3, 4), weights=(1, 1, 1, 2, 5))[0])
+    return worker
+
+
+def report_counts(worker: Any) -> str:
+    from kring.casework.report_queries import inbox_for_user
+
+    counts = inbox_for_user(worker).counts
+    return ", ".join(f"{key.replace('_', ' ')} {value:,}" for key, value in counts.items())
+
+
+def bench_reports(result: Any, requests: int, seed_value: int, count: int) -> None:
+    from kring.casework.models import ReportOfConcern
+
+    started = time.perf_counter()
+    worker = file_demo_reports(result, count, seed_value)
+    print(f"\nReports of concern: filed {ReportOfConcern.objects.count():,} in {time.perf_counter() - started:.0f} s")
+    client = logged_in(worker)
+    print(f"As {worker.email} ({report_counts(worker)}), {requests} requests each:")
+    print(measure("reports inbox", client, ["/reports/inbox/"] * requests).report())
+    print(measure("inbox, open", client, ["/reports/inbox/?show=in_assessment"] * requests).report())
 
 
 if __name__ == "__main__":
