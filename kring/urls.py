@@ -15,7 +15,7 @@ urlpatterns = [
     path("consultations/", include("kring.casework.consultation_urls")),
     path("reports/", include("kring.casework.report_filing_urls")),
     path("reports/", include("kring.casework.report_urls")),
-    path("statistics/", include("kring.casework.statistics_urls")),
+    path("statistics/", include("kring.insights.urls")),
     path("audit/", include("kring.access.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -58,6 +58,7 @@ class Permission(models.TextChoices):
     CONCERN_TRIAGE = "concern.triage", _("Handle the school's concerns and ask for consultations")
     REPORT_FILE = "report.file", _("File a report of concern to social services")
     REPORT_RECEIVE = "report.receive", _("Receive and assess reports of concern; answer consultations")
+    STATISTICS_VIEW = "statistics.view", _("See the statistics of concerns and reports (small counts suppressed)")
 
 
 class Role(models.TextChoices):
@@ -85,17 +86,17 @@ _SOCIAL_SERVICES = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FIL
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TEACHER: _SCHOOL_STAFF,
     Role.MENTOR: _SCHOOL_STAFF,
-    Role.PRINCIPAL: _REQUESTERS,
+    Role.PRINCIPAL: _REQUESTERS | {_P.STATISTICS_VIEW},
     Role.KURATOR: _REQUESTERS,
     Role.SCHOOL_NURSE: _REQUESTERS,
     Role.SPECIAL_EDUCATOR: _REQUESTERS,
     Role.PSYCHOLOGIST: _REQUESTERS,
-    Role.SOCIAL_WORKER: _SOCIAL_SERVICES,
-    Role.UNIT_MANAGER: _SOCIAL_SERVICES | {_P.AUDIT_REVIEW, _P.CASE_WORK},
+    Role.SOCIAL_WORKER: _SOCIAL_SERVICES | {_P.STATISTICS_VIEW},
+    Role.UNIT_MANAGER: _SOCIAL_SERVICES | {_P.AUDIT_REVIEW, _P.CASE_WORK, _P.STATISTICS_VIEW},
     Role.TSI_TEAM_MEMBER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.CASE_WORK, _P.REPORT_FILE},
     Role.POLICE_OFFICER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FILE},
-    Role.COORDINATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE},
-    Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW},
+    Role.COORDINATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.STATISTICS_VIEW},
+    Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW},
 }
 
 # What staff of the unit where a child is placed may see, by role: the school's own information, and for

@@ -38,6 +38,7 @@ from kring.casework.models import (
     ReportOfConcern,
     Triage,
 )
+from kring.casework.report_basis import received_q
 from kring.directory.models import ContactPerson, Membership, OrganisationKind, Unit, UnitKind
 from kring.people.models import Child, Placement
 
@@ -373,7 +374,12 @@ def report_from_consultation(
 
 
 def _receiver_basis(by: Any, report: ReportOfConcern) -> Basis:
-    if not can(by, Permission.REPORT_RECEIVE):
+    """The receiver's basis, checked for this report (a basis is per child: the same person may have filed another
+    report about the child, which gives no right to act on this one)."""
+    if (
+        not can(by, Permission.REPORT_RECEIVE)
+        or not ReportOfConcern.objects.filter(received_q(by), pk=report.pk).exists()
+    ):
         raise PermissionDenied
     basis = basis_for(by, report)
     if basis is None or basis.kind != "report_receiver":

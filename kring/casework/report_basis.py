@@ -89,6 +89,13 @@ def _received_q(units: list[int], schools: Any, prefix: str = "") -> Q:
     return Q(**{f"{prefix}receiving_unit_id__in": units}) | Q(**{f"{prefix}reporter_unit_id__in": schools})
 
 
+def received_q(user: Any, prefix: str = "") -> Q:
+    """The reports the user handles as a receiver: received by their social services unit, or from a school they
+    are contact person for (not those they only filed)."""
+    units, schools = _receiving(user)
+    return _received_q(units, schools, prefix)
+
+
 class ReportBasisProvider:
     """The receiving unit's and the contact persons' basis, and the reporter's."""
 

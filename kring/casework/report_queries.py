@@ -22,13 +22,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import Basis, bases_for_children, basis_among, can, role_grants, visible_to
-from kring.access.roles import SOCIAL_SERVICES_ROLES, Category, Origin, Permission
+from kring.access.policy import Basis, bases_for_children, basis_among, can, visible_to
+from kring.access.roles import Category, Origin, Permission
 from kring.casework import deadlines
 from kring.casework.deadlines import Clock
 from kring.casework.models import Decision, ReportAssessment, ReportFeedback, ReportOfConcern, Urgency
-from kring.casework.report_basis import RECEIVER_BASIS
-from kring.directory.models import ContactPerson
+from kring.casework.report_basis import RECEIVER_BASIS, received_q
 
 INBOX_PAGE_SIZE = 50
 # What the inbox does not show is not read: the report's texts, the notes, and the child's address.
@@ -53,12 +52,7 @@ _FILTERS: dict[str, Q] = {
 }
 
 
-def receiving_q(user: Any) -> Q:
-    """The reports the user handles: received by their social services unit, or from a school they are contact
-    person for. A narrowing of `visible_to`, never a widening: it leaves out the reports the user only filed."""
-    units = sorted({grant.unit_id for grant in role_grants(user) if grant.role in SOCIAL_SERVICES_ROLES})
-    schools = ContactPerson.objects.filter(user_id=user.pk).values("school_id")
-    return Q(receiving_unit_id__in=units) | Q(reporter_unit_id__in=schools)
+receiving_q = received_q
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Social services' side of a report of concern: the inbox, the report page and the steps (receipt, protection
-assessment, decision, feedback), and the statistics page. Thin typed views: reads through `report_queries` and
-`statistics`, writes through `report_actions`."""
+assessment, decision, feedback). Thin typed views: reads through `report_queries`, writes through
+`report_actions`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from kring.casework.report_queries import (
     inbox_for_user,
     report_view_for_user,
 )
-from kring.casework.statistics import statistics_for_user
 from kring.http import AuthenticatedRequest
 
 
@@ -135,10 +134,3 @@ def feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         done=_("The feedback is given. The reporter sees it on the report."),
         intro=_("The feedback says what was decided; it is filled in from the decision."),
     )
-
-
-@login_required
-def statistics(request: AuthenticatedRequest) -> HttpResponse:
-    """Counts of concerns, consultations and reports of concern in the user's scope, small counts suppressed."""
-    stats = statistics_for_user(request.user, request.GET.get("scope", ""))
-    return render(request, "casework/statistics.html", {"stats": stats})

@@ -268,3 +268,17 @@ def test_a_report_cannot_name_another_childs_concern(world: World, concern, prin
 def test_a_pupils_first_name_written_as_a_name_is_refused_too(world: World, principal, social_worker) -> None:  # type: ignore[no-untyped-def]
     assert actions.identifying_data("Alva är ledsen på rasterna.", world.school) == ["Alva"]
     assert actions.identifying_data("En elev i femman är ledsen på rasterna.", world.school) == []
+
+
+def test_a_reporter_cannot_act_on_their_report_through_another_basis_for_the_child(
+    world: World, report: ReportOfConcern, social_worker, principal
+) -> None:  # type: ignore[no-untyped-def]
+    own = actions.file_report(by=social_worker, child=world.child, report=REPORT)
+    other_unit = UnitFactory(
+        organisation=world.social_services.organisation, name="Mottagningen", kind=UnitKind.SOCIAL_SERVICES_UNIT
+    )
+    ReportOfConcern.objects.filter(pk=own.pk).update(receiving_unit=other_unit, reporter_unit=other_unit)
+    own.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        actions.receive_report(by=social_worker, report=own)
+    actions.receive_report(by=social_worker, report=report)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from kring.casework import report_views
+from kring.insights import views
 
 urlpatterns: list[URLPattern] = [
-    path("", report_views.statistics, name="statistics"),
+    path("", views.statistics, name="statistics"),
 ]
