@@ -1,7 +1,7 @@
 """The school's side of a concern in the browser: a teacher records a concern, the principal asks the school's
 contact person anonymously, the contact person advises a report, the principal turns the consultation into a
-report, and the reporter sees exactly the feedback. The police file a report by identity number. Social services'
-own steps are done through the actions here (their pages are tested with them). Screenshots in test-artifacts/."""
+report, social services receive it, assess, decide and give feedback, and the reporter sees exactly the feedback.
+The police file a report by identity number. Screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from kring.casework import report_actions as actions
 from kring.casework.models import Concern, Consultation, ReportOfConcern
 from tests.browser.test_tsi_case import _log_in
 from tests.conftest import World
@@ -98,14 +97,38 @@ def test_concern_to_consultation_to_report_with_feedback(
     expect(principal_page.locator(".message--success")).to_be_visible()
     report = ReportOfConcern.objects.get()
 
-    # Social services assess and decide (their pages are tested with them); the reporter sees only the feedback.
-    actions.receive_report(by=social_worker, report=report)
-    actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="Ej akut.")
-    actions.record_decision(by=social_worker, report=report, decision="opened", note="Utredning om hemmet.")
-    actions.give_feedback(by=social_worker, report=report, kind="opened")
+    # Social services receive the report in the inbox, make the protection and initial assessments, decide, and
+    # give the feedback — all in the browser.
+    social_page.goto(f"{live_server.url}/reports/inbox/")
+    social_page.locator(f"a[href='/reports/{report.pk}/']").first.click()
+    social_page.locator(f"a[href='/reports/{report.pk}/receive/']").click()
+    _submit(social_page)
+    social_page.locator(f"a[href='/reports/{report.pk}/protection/']").click()
+    social_page.locator("[name=outcome][value=not_needed]").check()
+    social_page.locator("[name=note]").fill("Ej akut: barnet är i skolan i dag.")
+    _submit(social_page)
+    social_page.locator(f"a[href='/reports/{report.pk}/decision/']").click()
+    social_page.locator("[name=decision][value=opened]").check()
+    social_page.locator("[name=note]").fill("Utredning om hemmet.")
+    _submit(social_page)
+    social_page.locator(f"a[href='/reports/{report.pk}/feedback/']").click()
+    _submit(social_page)
+    expect(social_page.locator(".message--success")).to_be_visible()
+    screenshot(social_page, "social-services-decided")
+
+    # The principal (the reporter) sees exactly the feedback, and nothing of the assessment.
     principal_page.goto(f"{live_server.url}/reports/mine/")
     expect(principal_page.locator("main")).not_to_contain_text("Utredning om hemmet.")
+    principal_page.goto(f"{live_server.url}/reports/{report.pk}/")
+    expect(principal_page.locator("#feedback-heading")).to_be_visible()
+    expect(principal_page.locator("#assessment-heading")).to_have_count(0)
+    expect(principal_page.locator("main")).not_to_contain_text("Ej akut: barnet är i skolan i dag.")
     screenshot(principal_page, "feedback")
+
+    # The teacher follows the concern: the report was made; social services' work stays out of sight.
+    teacher_page.goto(f"{live_server.url}/concerns/{concern.pk}/")
+    expect(teacher_page.locator("main")).not_to_contain_text("Utredning om hemmet.")
+    screenshot(teacher_page, "teacher-follows")
 
     # The police report a child by identity number.
     police_page = pages["police"]
