@@ -6,9 +6,6 @@ through `kring.casework.report_actions`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +19,6 @@ from kring.access.policy import basis_among, can
 from kring.access.roles import Category, Permission
 from kring.casework import concern_queries as queries
 from kring.casework import report_actions as actions
-from kring.casework.actions import WorkflowError
 from kring.casework.concern_forms import (
     CloseConcernForm,
     ConcernForm,
@@ -33,20 +29,11 @@ from kring.casework.concern_forms import (
     ReportForm,
     TriageForm,
 )
+from kring.casework.forms import run_action
 from kring.casework.models import Concern, ConcernStatus, Triage
 from kring.http import AuthenticatedRequest
 from kring.people.models import Child
 from kring.people.queries import get_child_for_user
-
-
-def _run(form: Any, action: Callable[[], Any], field: str | None = None) -> Any:
-    """Run an action; a refusal becomes a form error (on `field` for identifying data), nothing typed is lost."""
-    try:
-        return action()
-    except WorkflowError as error:
-        form.add_error(field if field and error.code == "identifying" else None, error)
-        return None
-
 
 # --- concerns ---------------------------------------------------------------------------------------------------
 
@@ -60,7 +47,7 @@ def concern_new(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        concern = _run(form, lambda: actions.record_concern(by=user, child=child, concern=form.to_input()))
+        concern = run_action(form, lambda: actions.record_concern(by=user, child=child, concern=form.to_input()))
         if concern is not None:
             messages.success(request, _("The concern is recorded and sent to the principal and student health."))
             return redirect("concern_detail", concern.pk)
@@ -167,7 +154,7 @@ def consultation_new(request: AuthenticatedRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        consultation = _run(
+        consultation = run_action(
             form,
             lambda: actions.ask_consultation(
                 by=user, school=data["school"], age_band=data["age_band"], question=data["question"], concern=concern
@@ -189,7 +176,7 @@ def consultation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
-        message = _run(
+        message = run_action(
             form,
             lambda: actions.write_in_consultation(by=user, consultation=consultation, text=text),
             field="text",
@@ -223,7 +210,7 @@ def consultation_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ConsultationReportForm(request.POST or None, pupils=pupils, initial=initial)
     if request.method == "POST" and form.is_valid():
         child = form.cleaned_data["pupil"]
-        report = _run(
+        report = run_action(
             form,
             lambda: actions.report_from_consultation(
                 by=user, consultation=consultation, child=child, report=form.to_input()
@@ -243,7 +230,7 @@ def consultation_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _file(
     request: AuthenticatedRequest, form: ReportForm, child: Child, concern: Concern | None
 ) -> HttpResponse | None:
-    report = _run(
+    report = run_action(
         form, lambda: actions.file_report(by=request.user, child=child, report=form.to_input(), concern=concern)
     )
     if report is None:

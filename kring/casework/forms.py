@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.access.roles import Category, Origin
-from kring.casework.actions import Decision
+from kring.casework.actions import Decision, WorkflowError
 from kring.casework.models import (
     BbicAspect,
     ChildAgreement,
@@ -51,6 +52,16 @@ CONSENT_CATEGORIES = [
     (Category.ATTENDANCE, _("Attendance")),
     (Category.CASE_NOTE, _("Case notes")),
 ]
+
+
+def run_action(form: Any, action: Callable[[], Any], field: str | None = None) -> Any:
+    """Run an action; a workflow refusal becomes a form error (on `field` when given and the refusal is about
+    identifying data, else at the top), so nothing typed is lost. Returns the action's result, or None."""
+    try:
+        return action()
+    except WorkflowError as error:
+        form.add_error(field if field and error.code == "identifying" else None, error)
+        return None
 
 
 class DatesInOrderMixin:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from kring.casework import report_actions, report_forms
-from kring.casework.actions import WorkflowError
+from kring.casework.forms import run_action
 from kring.casework.models import ReportOfConcern
 from kring.casework.report_queries import (
     InboxFilter,
@@ -45,15 +45,6 @@ def _data(request: AuthenticatedRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _run(form: Any, action: Callable[[], Any]) -> Any:
-    """Run an action; a workflow refusal becomes an error at the top of the form (nothing typed is lost)."""
-    try:
-        return action()
-    except WorkflowError as error:
-        form.add_error(None, error)
-        return None
-
-
 def _step(
     request: AuthenticatedRequest,
     report: ReportOfConcern,
@@ -65,7 +56,11 @@ def _step(
     intro: Any = "",
 ) -> HttpResponse:
     """The shape of every step: a form, an action, back to the report page with a message."""
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: perform(form.cleaned_data)) is not None:
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(form, lambda: perform(form.cleaned_data)) is not None
+    ):
         messages.success(request, done)
         return redirect("report_detail", report.pk)
     context = {"report": report, "form": form, "title": title, "intro": intro}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from kring.access.policy import can
 from kring.access.roles import Permission
 from kring.casework import actions, forms
+from kring.casework.forms import run_action
 from kring.casework.models import Consent, FollowUp, Intervention, Meeting, TsiCase
 from kring.casework.queries import case_view_for_user, get_case_for_user, work_list_for_user
 from kring.directory.models import Unit, UnitKind
@@ -50,7 +51,7 @@ def request_case(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
     form = forms.RequestForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        case = _run(
+        case = run_action(
             form,
             lambda: actions.request_tsi(
                 by=user,
@@ -73,15 +74,6 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "casework/case_detail.html", {"view": view, "case": view.case})
 
 
-def _run(form: Any, action: Callable[[], Any]) -> Any:
-    """Run an action; a workflow refusal becomes an error at the top of the form (nothing typed is lost)."""
-    try:
-        return action()
-    except actions.WorkflowError as error:
-        form.add_error(None, error)
-        return None
-
-
 def _step(
     request: AuthenticatedRequest,
     case: TsiCase,
@@ -94,7 +86,11 @@ def _step(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The shape of every step of the case: a form, an action, back to the case page with a message."""
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: perform(form.cleaned_data)) is not None:
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(form, lambda: perform(form.cleaned_data)) is not None
+    ):
         messages.success(request, done)
         return redirect("casework_case", case.pk)
     context = {"case": case, "form": form, "title": title, **(extra or {})}
