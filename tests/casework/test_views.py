@@ -257,3 +257,15 @@ def test_a_closed_case_is_never_overdue(client: Client, consented_case: TsiCase,
     assert work_list_for_user(tsi_member).rows[0].overdue
     actions.close_case(by=tsi_member, case=consented_case, reason="moved")
     assert not work_list_for_user(tsi_member, include_closed=True).rows[0].overdue
+
+
+def test_a_decline_advising_a_report_links_to_the_report_form(
+    client: Client, requested_case: TsiCase, tsi_member, principal
+) -> None:  # type: ignore[no-untyped-def]
+    actions.assess_request(
+        by=tsi_member, case=requested_case, decision="decline", note="Kan fara illa.", advice="report_of_concern"
+    )
+    login(client, principal)
+    body = client.get(f"/cases/{requested_case.pk}/").content.decode()
+    assert f'href="/reports/new/{requested_case.child_id}/"' in body
+    assert client.get(f"/reports/new/{requested_case.child_id}/").status_code == 200
