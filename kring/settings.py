@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "kring.people",
     "kring.casework",
     "kring.insights",
+    "kring.schooldata",
     "kring.demo",
 ]
 

@@ -42,6 +42,7 @@ class Category(models.TextChoices):
     OUTCOME = "outcome", _("Outcome measures")
     ASSESSMENT = "assessment", _("Social services' assessment")
     FEEDBACK = "feedback", _("Feedback to the reporter")
+    ABSENCE_INVESTIGATION = "absence_investigation", _("Investigation of absence")
 
 
 class Permission(models.TextChoices):
@@ -59,6 +60,8 @@ class Permission(models.TextChoices):
     REPORT_FILE = "report.file", _("File a report of concern to social services")
     REPORT_RECEIVE = "report.receive", _("Receive and assess reports of concern; answer consultations")
     STATISTICS_VIEW = "statistics.view", _("See the statistics of concerns and reports (small counts suppressed)")
+    ABSENCE_OVERSEE = "absence.oversee", _("Follow the school's absence: early warning and investigations of absence")
+    SCHOOLDATA_IMPORT = "schooldata.import", _("Import school data and see the import history")
 
 
 class Role(models.TextChoices):
@@ -80,7 +83,7 @@ class Role(models.TextChoices):
 _P = Permission
 _EVERY_STAFF = frozenset({_P.UNIT_VIEW})
 _SCHOOL_STAFF = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.CONCERN_RECORD, _P.REPORT_FILE}
-_REQUESTERS = _SCHOOL_STAFF | {_P.CASE_REQUEST, _P.CONCERN_TRIAGE}
+_REQUESTERS = _SCHOOL_STAFF | {_P.CASE_REQUEST, _P.CONCERN_TRIAGE, _P.ABSENCE_OVERSEE}
 _SOCIAL_SERVICES = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FILE, _P.REPORT_RECEIVE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -95,8 +98,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_MANAGER: _SOCIAL_SERVICES | {_P.AUDIT_REVIEW, _P.CASE_WORK, _P.STATISTICS_VIEW},
     Role.TSI_TEAM_MEMBER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.CASE_WORK, _P.REPORT_FILE},
     Role.POLICE_OFFICER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FILE},
-    Role.COORDINATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.STATISTICS_VIEW},
-    Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW},
+    Role.COORDINATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
+    Role.ADMINISTRATOR: _EVERY_STAFF
+    | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
 }
 
 # What staff of the unit where a child is placed may see, by role: the school's own information, and for
@@ -115,7 +119,7 @@ PLACEMENT_ORIGINS: dict[str, frozenset[str]] = {
 # and the school's everyday information; the principal also the school's concerns and reports; student health
 # also its own records. Another teacher's concern or a report reaches a teacher only through its own basis.
 _REGISTER = frozenset({Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT, Category.ATTENDANCE})
-_LEADERSHIP = _REGISTER | {Category.CONCERN, Category.REPORT, Category.CONSULTATION}
+_LEADERSHIP = _REGISTER | {Category.CONCERN, Category.REPORT, Category.CONSULTATION, Category.ABSENCE_INVESTIGATION}
 _STUDENT_HEALTH = _LEADERSHIP | {Category.CASE_NOTE, Category.NEEDS, Category.PLAN, Category.REQUEST}
 PLACEMENT_CATEGORIES: dict[str, frozenset[str]] = {
     Role.TEACHER: _REGISTER,
