@@ -234,6 +234,16 @@ KRING_DEADLINE_SKIP_WEEKENDS = env_bool("KRING_DEADLINE_SKIP_WEEKENDS", False)
 # Where Kring is reached, for links in e-mails (reminders, invitations).
 KRING_BASE_URL = env_str("KRING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The schools' SS 12000 API (see docs/school-data.md): its root, and either a fixed bearer token or OAuth2 client
+# credentials at a token URL.
+KRING_SS12000_URL = env_str("KRING_SS12000_URL", "")
+KRING_SS12000_TOKEN = env_str("KRING_SS12000_TOKEN", "")
+KRING_SS12000_TOKEN_URL = env_str("KRING_SS12000_TOKEN_URL", "")
+KRING_SS12000_CLIENT_ID = env_str("KRING_SS12000_CLIENT_ID", "")
+KRING_SS12000_CLIENT_SECRET = env_str("KRING_SS12000_CLIENT_SECRET", "")
+KRING_SS12000_MUNICIPALITY = env_str("KRING_SS12000_MUNICIPALITY", "")
+KRING_SS12000_TIMEOUT = env_int("KRING_SS12000_TIMEOUT", 30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
