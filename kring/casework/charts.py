@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from xml.etree import ElementTree
 
 import matplotlib
@@ -26,6 +27,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from kring.casework.models import OutcomeMeasure  # noqa: E402
+from kring.casework.outcome_sources import ImportedAttendance  # noqa: E402
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -45,6 +47,8 @@ class LineStyle:
 ATTENDANCE_STYLE = LineStyle("#0b4f6c", "-", "o")
 CONFLICTS_STYLE = LineStyle("#b3261e", "--", "s")
 LISTENED_STYLE = LineStyle("#1d6b34", ":", "^")
+IMPORTED_STYLE = LineStyle("#5c3c92", "-.", "D")
+CASE_SPAN_COLOUR = "#e8e8e8"
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,36 @@ def _line(axes: Axes, rows: list[OutcomeRow], field: str, label: str, style: Lin
     return line
 
 
-def _draw(rows: list[OutcomeRow]) -> Figure:
+def _imported_line(axes: Axes, imported: ImportedAttendance) -> list[Any]:
+    """The month-by-month attendance from the school's records, and the span of the case shaded behind it."""
+    points = [
+        (p.start + (p.end - p.start) / 2, p.attendance_percent)
+        for p in imported.months
+        if p.attendance_percent is not None
+    ]
+    (line,) = axes.plot(
+        [float(date2num(day)) for day, _value in points],
+        [float(value) for _day, value in points],
+        label=_("Attendance from the school's records (%)"),
+        color=IMPORTED_STYLE.color,
+        linestyle=IMPORTED_STYLE.linestyle,
+        marker=IMPORTED_STYLE.marker,
+        linewidth=1.5,
+    )
+    end = imported.case_end or max((p.end for p in imported.months), default=imported.case_start)
+    span = axes.axvspan(
+        float(date2num(imported.case_start)),
+        float(date2num(end)),
+        facecolor=CASE_SPAN_COLOUR,
+        zorder=0,
+        label=_("The TSI case"),
+        hatch="//",
+        edgecolor="#b0b0b0",
+    )
+    return [line, span]
+
+
+def _draw(rows: list[OutcomeRow], imported: ImportedAttendance | None = None) -> Figure:
     figure = Figure(figsize=(7.5, 3.6), dpi=100, layout="constrained")
     attendance = figure.add_subplot()
     ratings = attendance.twinx()
@@ -109,17 +142,19 @@ def _draw(rows: list[OutcomeRow]) -> Figure:
         _line(ratings, rows, "home_conflicts", _("Conflicts at home (1–5)"), CONFLICTS_STYLE),
         _line(ratings, rows, "listened_to", _("The child feels listened to (1–5)"), LISTENED_STYLE),
     ]
+    if imported is not None:
+        lines += _imported_line(attendance, imported)
     locator = AutoDateLocator(minticks=2, maxticks=6)
     attendance.xaxis.set_major_locator(locator)
     attendance.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
     attendance.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
     attendance.set_title(_("Outcome measures over time"), loc="left", fontsize=11)
     days = sorted({row.measured_on for row in rows})
-    if len(days) == 1:  # one day alone: a month around it, not matplotlib's default of years
+    if len(days) == 1 and imported is None:  # one day alone: a month around it, not matplotlib's default of years
         middle = float(date2num(days[0]))
         attendance.set_xlim(middle - 15, middle + 15)
         attendance.set_xticks([middle])
-    if not rows:
+    if not rows and imported is None:
         attendance.text(0.5, 0.5, _("No measures yet"), transform=attendance.transAxes, ha="center", va="center")
         attendance.set_xticks([])
     figure.legend(handles=lines, loc="outside lower center", ncols=3, frameon=False, fontsize=8)
@@ -154,9 +189,10 @@ def _set_presentation(element: ElementTree.Element, declaration: str) -> None:
         element.set(name, value)
 
 
-def outcome_chart_svg(case_measures: Iterable[OutcomeMeasure]) -> bytes:
-    """The chart as SVG bytes, with translated labels (in the active language) and no inline styles."""
-    figure = _draw(outcome_table(case_measures))
+def outcome_chart_svg(case_measures: Iterable[OutcomeMeasure], imported: ImportedAttendance | None = None) -> bytes:
+    """The chart as SVG bytes, with translated labels (in the active language) and no inline styles; with the
+    attendance from the school's records when the viewer may see it."""
+    figure = _draw(outcome_table(case_measures), imported)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "Kring"})
     return without_inline_styles(buffer.getvalue()).encode()

@@ -27,6 +27,7 @@ from kring.access.roles import Category, Origin
 from kring.casework.actions import active_consent, plan_on
 from kring.casework.charts import outcome_chart_svg
 from kring.casework.models import Consent, OutcomeMeasure, Participant, PlanVersion, TsiCase
+from kring.casework.outcome_sources import imported_attendance
 from kring.casework.queries import get_case_for_user
 
 # --- rendering --------------------------------------------------------------------------------------------------
@@ -344,6 +345,6 @@ def outcome_chart_for_user(user: Any, pk: int) -> bytes:
     """The outcome chart (SVG) for a user with a basis covering the team's outcome measures; the read is audited."""
     access = case_part_for_user(user, pk, Category.OUTCOME)
     measures = visible_to(user, OutcomeMeasure.objects.filter(case=access.case))
-    svg = outcome_chart_svg(measures)
+    svg = outcome_chart_svg(measures, imported_attendance(user, access.case, access.bases))
     record_read(by=user, case=access.case, basis=access.basis, target_type="tsi_outcome_chart")
     return svg

@@ -34,6 +34,7 @@ from kring.casework.models import (
     Teller,
     TsiCase,
 )
+from kring.casework.outcome_sources import ImportedAttendance, imported_attendance
 
 
 def team_ids_of(user: Any) -> set[int]:
@@ -84,6 +85,7 @@ class CaseView:
     follow_ups: CaseSection
     outcomes: CaseSection
     is_team: bool
+    attendance: ImportedAttendance | None = None
 
     @property
     def current_plan(self) -> PlanVersion | None:
@@ -137,8 +139,11 @@ def case_view_for_user(user: Any, pk: int) -> CaseView:
         follow_ups=_section(user, bases, Category.PLAN, FollowUp.objects.filter(case=case)),
         outcomes=_section(user, bases, Category.OUTCOME, OutcomeMeasure.objects.filter(case=case)),
         is_team=is_case_team_member(user, case),
+        attendance=imported_attendance(user, case, bases),
     )
     shown = [s.category for s in _sections(view) if s.basis is not None]
+    if view.attendance is not None:
+        shown.append(Category.ATTENDANCE)
     record_event(
         actor=user,
         action=AuditAction.READ,

@@ -19,3 +19,7 @@ class SchooldataConfig(AppConfig):
             (models.AbsenceInvestigation, Category.ABSENCE_INVESTIGATION),
         ):
             register_child_model(model, ChildModel("child", "municipality_id", origin=Origin.SCHOOL, category=category))
+        from kring.casework.outcome_sources import register_attendance_source
+        from kring.schooldata.outcomes import case_attendance
+
+        register_attendance_source(case_attendance)
