@@ -179,6 +179,9 @@ def without_inline_styles(svg: str) -> str:
         style = element.attrib.pop("style", None)
         for declaration in (style or "").split(";"):
             _set_presentation(element, declaration)
+    # Registered again on every call: a library may have mapped a prefix to the SVG namespace since import.
+    ElementTree.register_namespace("", SVG_NS)
+    ElementTree.register_namespace("xlink", XLINK_NS)
     return ElementTree.tostring(root, encoding="unicode")
 
 
