@@ -13,9 +13,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from kring.access.audit import record_event
@@ -60,13 +62,30 @@ def _save_page(run: ImportRun, resource: str, result: PageResult, row_offset: in
     run.save(update_fields=["counts", "rejected"])
 
 
+def latest_modified(records: list[dict[str, Any]], latest: datetime | None) -> datetime | None:
+    """The latest `meta.modified` among the records (the server's clock), or `latest` if none is later."""
+    for record in records:
+        meta = record.get("meta")
+        text = meta.get("modified") if isinstance(meta, dict) else None
+        if not isinstance(text, str):
+            continue
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        if latest is None or moment > latest:
+            latest = moment
+    return latest
+
+
 def _import_resource(
     client: Ss12000Client, run: ImportRun, lookup: Lookup, resource: str, progress: Progress, *, full: bool
 ) -> set[int]:
     checkpoint, _ = SyncCheckpoint.objects.get_or_create(municipality_id=run.municipality_id, resource=resource)
     if not checkpoint.page_token:
-        checkpoint.pass_started_at = timezone.now()
-        checkpoint.save(update_fields=["pass_started_at", "updated_at"])
+        checkpoint.pass_latest_modified = checkpoint.modified_after
     modified_after = None if full else checkpoint.modified_after
     units: set[int] = set()
     pages = client.pages(
@@ -80,8 +99,9 @@ def _import_resource(
             result = APPLY[resource](page.records, lookup)
             _save_page(run, resource, result)
             checkpoint.page_token = page.next_token or ""
+            checkpoint.pass_latest_modified = latest_modified(page.records, checkpoint.pass_latest_modified)
             if page.next_token is None:
-                checkpoint.modified_after, checkpoint.pass_started_at = checkpoint.pass_started_at, None
+                checkpoint.modified_after = checkpoint.pass_latest_modified
             checkpoint.save()
             record_event(
                 actor=run.started_by,
@@ -99,12 +119,18 @@ def _import_resource(
 
 def _import_deletions(client: Ss12000Client, run: ImportRun, lookup: Lookup, progress: Progress) -> set[int]:
     checkpoint, _ = SyncCheckpoint.objects.get_or_create(municipality_id=run.municipality_id, resource=DELETIONS)
-    started = timezone.now()
+    # The server's clock: the latest change seen in any resource. Deletions after it are asked for next time too
+    # (deleting twice changes nothing), so none is lost whatever the difference between the clocks.
+    horizon = (
+        SyncCheckpoint.objects.filter(municipality_id=run.municipality_id)
+        .exclude(resource=DELETIONS)
+        .aggregate(latest=Max("modified_after"))["latest"]
+    )
     deleted = client.deleted_entities(checkpoint.modified_after)
     with transaction.atomic():
         result = apply_deletions(deleted, lookup)
         _save_page(run, DELETIONS, result)
-        checkpoint.modified_after = started
+        checkpoint.modified_after = horizon
         checkpoint.save()
         record_event(
             actor=run.started_by,

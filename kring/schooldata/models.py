@@ -203,12 +203,13 @@ class ImportRejection(models.Model):
 
 class SyncCheckpoint(models.Model):
     """How far the SS 12000 import of one resource has come: the page to resume from within an interrupted pass,
-    and the time from which the next pass asks only for what changed."""
+    and the time from which the next pass asks only for what changed. Times are the server's own (the latest
+    `meta.modified` seen), so that a clock difference between Kring and the server loses nothing."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     resource = models.CharField(max_length=40)
     modified_after = models.DateTimeField(null=True, blank=True)
-    pass_started_at = models.DateTimeField(null=True, blank=True)
+    pass_latest_modified = models.DateTimeField(null=True, blank=True)
     page_token = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -136,6 +136,7 @@ def apply_organisations(records: Sequence[dict[str, Any]], lookup: Lookup) -> Pa
     codes = [s.school_unit_code for s in schools if s.school_unit_code]
     existing = {u.ss12000_id: u for u in units.filter(ss12000_id__in=[s.id for s in schools])}
     by_code = {u.school_unit_code: u for u in units.filter(school_unit_code__in=codes, ss12000_id="")}
+    by_name = {u.name: u for u in units.filter(name__in=[s.display_name for s in schools])}
     organisation = (
         Organisation.objects.filter(municipality_id=lookup.municipality_id, kind=OrganisationKind.EDUCATION)
         .order_by("pk")
@@ -143,10 +144,17 @@ def apply_organisations(records: Sequence[dict[str, Any]], lookup: Lookup) -> Pa
     )
     wanted = {}
     for school in schools:
-        if school.id not in existing and school.school_unit_code in by_code:
-            existing[school.id] = by_code.pop(school.school_unit_code)  # a unit set up by hand: adopt it
-            existing[school.id].ss12000_id = school.id
-            existing[school.id].save(update_fields=["ss12000_id"])
+        if school.id not in existing:
+            adopted = by_code.pop(school.school_unit_code, None) if school.school_unit_code else None
+            named = by_name.get(school.display_name)
+            if adopted is None and named is not None and named.ss12000_id:
+                result.reject({"id": school.id}, "displayName: another unit in Kring has this name")
+                continue
+            adopted = adopted or named
+            if adopted is not None:  # a unit set up by hand: adopt it
+                adopted.ss12000_id = school.id
+                adopted.save(update_fields=["ss12000_id"])
+                existing[school.id] = adopted
         if school.id not in existing and organisation is None:
             result.reject({"id": school.id}, "no education organisation in Kring to put a new school unit under")
             continue

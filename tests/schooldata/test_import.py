@@ -1,0 +1,259 @@
+"""The SS 12000 import over real HTTP from the local test server: everything lands keyed on SS 12000 ids, malformed
+records are rejected with their reason, running it twice changes nothing, and an import killed mid-way completes
+on the next run without duplicates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from kring.access.models import AuditEvent
+from kring.directory.models import Unit
+from kring.people.models import Child, Custody, Group, Guardian, Placement
+from kring.schooldata.client import Ss12000Error
+from kring.schooldata.dataset import Ss12000Dataset
+from kring.schooldata.importer import import_ss12000
+from kring.schooldata.models import (
+    AbsenceIndicator,
+    AbsenceKind,
+    AbsenceRecord,
+    ImportRun,
+    ImportStatus,
+    SyncCheckpoint,
+)
+from kring.schooldata.testserver import RunningServer
+from tests.conftest import World
+from tests.schooldata.conftest import CLOCK, client_for, person_record
+
+PUPILS = 6
+SCHOOL, OTHER_SCHOOL = "org-school-1", "org-school-2"
+MONDAY = date(2026, 8, 17)
+
+
+def _organisations(dataset: Ss12000Dataset) -> None:
+    dataset.put("organisations", {"id": "org-owner", "displayName": "Testkommun", "organisationType": "Huvudman"})
+    for org_id, name, code in ((SCHOOL, "Björkskolan", "12345678"), (OTHER_SCHOOL, "Granskolan", "23456789")):
+        dataset.put(
+            "organisations",
+            {
+                "id": org_id,
+                "displayName": name,
+                "organisationType": "Skolenhet",
+                "schoolUnitCode": code,
+                "schoolTypes": ["GR"],
+                "parentOrganisation": {"id": "org-owner"},
+            },
+        )
+
+
+def _pupil(n: int, school: str) -> dict[str, Any]:
+    guardians = [f"person-{100 + 2 * n:04d}", f"person-{101 + 2 * n:04d}"]
+    return person_record(
+        n,
+        responsibles=[{"person": {"id": g}, "relationType": "Vårdnadshavare"} for g in guardians],
+        enrolments=[{"enroledAt": {"id": school}, "schoolYear": 7, "schoolType": "GR", "startDate": "2026-08-17"}],
+    )
+
+
+def _absence(n: int, pupil: int, day: date, school: str = SCHOOL, kind: str = "Ogiltig") -> dict[str, Any]:
+    start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=UTC) + timedelta(hours=n % 5)
+    return {
+        "id": f"absence-{n:05d}",
+        "student": {"id": f"person-{pupil:04d}"},
+        "organisation": {"id": school},
+        "startTime": start.isoformat(),
+        "endTime": (start + timedelta(minutes=60)).isoformat(),
+        "type": kind,
+    }
+
+
+def fill(dataset: Ss12000Dataset) -> None:
+    """Two schools, six pupils with two guardians each, a class, and 25 lesson absences."""
+    _organisations(dataset)
+    for n in range(PUPILS):
+        dataset.put("persons", _pupil(n, SCHOOL if n < 4 else OTHER_SCHOOL))
+        for g in (100 + 2 * n, 101 + 2 * n):
+            dataset.put("persons", person_record(g))
+    members = [{"person": {"id": f"person-{n:04d}"}} for n in range(4)]
+    dataset.put(
+        "groups",
+        {
+            "id": "group-7a",
+            "displayName": "7A",
+            "groupType": "Klass",
+            "schoolType": "GR",
+            "organisation": {"id": SCHOOL},
+            "startDate": "2026-08-17",
+            "groupMemberships": members,
+        },
+    )
+    for n in range(25):
+        dataset.put("absences", _absence(n, n % 4, MONDAY + timedelta(days=7 * (n // 5) + n % 5)))
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Everything the import writes, in a comparable form."""
+    return {
+        "units": sorted(Unit.objects.exclude(ss12000_id="").values_list("ss12000_id", "name", "school_unit_code")),
+        "children": sorted(
+            Child.objects.exclude(ss12000_id="").values_list(
+                "ss12000_id", "identity_number", "first_name", "last_name", "birth_date"
+            )
+        ),
+        "guardians": sorted(
+            Guardian.objects.exclude(ss12000_id="").values_list("ss12000_id", "first_name", "last_name")
+        ),
+        "custody": sorted(
+            Custody.objects.exclude(guardian__ss12000_id="").values_list(
+                "child__ss12000_id", "guardian__ss12000_id", "kind"
+            )
+        ),
+        "placements": sorted(
+            Placement.objects.exclude(ss12000_id="").values_list(
+                "ss12000_id", "child__ss12000_id", "unit__ss12000_id", "grade", "group__name", "start_date"
+            )
+        ),
+        "groups": sorted(Group.objects.exclude(ss12000_id="").values_list("ss12000_id", "name", "school_year")),
+        "absences": sorted(
+            AbsenceRecord.objects.values_list("source_id", "child__ss12000_id", "day", "minutes", "kind")
+        ),
+    }
+
+
+def run(server: RunningServer, world: World, **options: Any) -> ImportRun:
+    with client_for(server, page_size=options.pop("page_size", 4)) as client:
+        return import_ss12000(municipality=world.municipality, client=client, **options)
+
+
+@pytest.fixture
+def server(ss12000_server: RunningServer) -> RunningServer:
+    fill(ss12000_server.dataset)
+    return ss12000_server
+
+
+def test_import_writes_units_pupils_guardians_custody_placements_groups_and_absences(
+    server: RunningServer, world: World
+) -> None:
+    result = run(server, world)
+
+    assert result.status == ImportStatus.COMPLETED and result.rejected == 0
+    data = snapshot()
+    assert [u[0] for u in data["units"]] == [SCHOOL, OTHER_SCHOOL]
+    assert len(data["children"]) == PUPILS and len(data["guardians"]) == 2 * PUPILS
+    assert {c[2] for c in data["custody"]} == {"joint"} and len(data["custody"]) == 2 * PUPILS
+    assert len(data["placements"]) == PUPILS
+    assert sorted(p[4] for p in data["placements"] if p[4]) == ["7A"] * 4
+    assert len(data["absences"]) == 25 and {a[3] for a in data["absences"]} == {60}
+    assert {a[4] for a in data["absences"]} == {AbsenceKind.INVALID}
+    assert AbsenceIndicator.objects.filter(child__ss12000_id="person-0000").exists()
+    assert AuditEvent.objects.filter(target_type="schooldata_import", target_id=str(result.pk)).exists()
+
+
+def test_running_the_import_twice_changes_nothing(server: RunningServer, world: World) -> None:
+    run(server, world)
+    first = snapshot()
+
+    again = run(server, world, full=True)
+
+    assert snapshot() == first
+    assert all(counts.get("created", 0) == 0 and counts.get("updated", 0) == 0 for counts in again.counts.values())
+    assert again.counts["absences"]["unchanged"] == 25
+
+
+def test_a_malformed_record_is_rejected_with_its_reason_and_the_rest_imported(
+    server: RunningServer, world: World
+) -> None:
+    broken = _absence(900, 0, MONDAY)
+    del broken["startTime"]
+    server.dataset.put("absences", broken)
+    server.dataset.put("persons", _pupil(50, SCHOOL) | {"civicNo": {"value": "201401019999"}})
+
+    result = run(server, world)
+
+    reasons = dict(result.rejections.values_list("source_id", "reason"))
+    assert "startTime" in reasons["absence-00900"] and "Field required" in reasons["absence-00900"]
+    assert "civicNo" in reasons["person-0050"]
+    assert "201401019999" not in reasons["person-0050"]  # the reason never repeats the personal data
+    assert AbsenceRecord.objects.count() == 25 and Child.objects.exclude(ss12000_id="").count() == PUPILS
+
+
+def test_an_import_killed_mid_way_completes_on_the_next_run_without_duplicates(
+    server: RunningServer, world: World, ss12000_dataset: Ss12000Dataset
+) -> None:
+    pages = {"absences": 0}
+
+    def kill_after_two_pages_of_absences(resource: str, _done: int, _result: object) -> None:
+        if resource == "absences":
+            pages["absences"] += 1
+            if pages["absences"] == 2:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(server, world, progress=kill_after_two_pages_of_absences)
+    assert AbsenceRecord.objects.count() == 8  # two committed pages of four
+    assert SyncCheckpoint.objects.get(resource="absences").page_token
+
+    resumed = run(server, world)
+
+    assert resumed.status == ImportStatus.COMPLETED
+    assert AbsenceRecord.objects.count() == 25
+    assert resumed.counts["absences"]["created"] == 17  # it carried on after the last committed page
+    assert ImportRun.objects.filter(status=ImportStatus.FAILED).count() == 1
+    assert Child.objects.exclude(ss12000_id="").count() == PUPILS
+
+
+def test_the_next_run_asks_only_for_what_changed_and_applies_deletions(server: RunningServer, world: World) -> None:
+    run(server, world)
+    server.dataset.now = CLOCK + timedelta(days=1)
+    renamed = server.dataset.get("persons", "person-0001")
+    assert renamed is not None
+    server.dataset.put("persons", renamed | {"givenName": "Ny"})
+    server.dataset.delete("absences", "absence-00003")
+    server.dataset.delete("groups", "group-7a")
+
+    result = run(server, world)
+
+    assert result.counts["persons"]["updated"] == 1 and result.counts["persons"].get("unchanged", 0) == 0
+    assert "absences" not in result.counts or result.counts["absences"].get("created", 0) == 0
+    assert result.counts["deletedEntities"]["absences deleted"] == 1
+    assert Child.objects.get(ss12000_id="person-0001").first_name == "Ny"
+    assert not AbsenceRecord.objects.filter(source_id="absence-00003").exists()
+    assert not Group.objects.filter(ss12000_id="group-7a").exists()
+    last = server.app.requests_to("/persons")[-1]
+    assert "meta.modified.after" in last.query or "pageToken" in last.query
+
+
+def test_a_server_that_keeps_failing_fails_the_run_and_the_next_run_carries_on(
+    server: RunningServer, world: World
+) -> None:
+    server.app.fail_next(3, status=503, path="/absences")  # the first try and both retries
+
+    with pytest.raises(Ss12000Error):
+        run(server, world)
+    failed = ImportRun.objects.get()
+    assert failed.status == ImportStatus.FAILED and "503" in failed.error
+
+    assert run(server, world).status == ImportStatus.COMPLETED
+    assert AbsenceRecord.objects.count() == 25
+
+
+def test_import_command_prints_counts(server: RunningServer, world: World) -> None:
+    out = StringIO()
+
+    call_command(
+        "import_ss12000",
+        municipality=world.municipality.code,
+        url=server.base_url,
+        token_url=server.token_url,
+        client_id=server.client_id,
+        client_secret=server.client_secret,
+        page_size=10,
+        stdout=out,
+    )
+
+    text = out.getvalue()
+    assert "completed" in text and "absences" in text and "created 25" in text
