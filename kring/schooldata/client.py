@@ -83,7 +83,11 @@ class Ss12000Client:
         response = self._send(
             "POST", s.token_url, data=data, auth=(s.client_id or "", s.client_secret or ""), authenticate=False
         )
-        token = response.json().get("access_token")
+        try:
+            body = response.json()
+        except ValueError as error:
+            raise Ss12000Error(f"POST {s.token_url}: the answer is not JSON") from error
+        token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             raise Ss12000Error("the token endpoint answered without an access_token")
         return token
