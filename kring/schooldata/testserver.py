@@ -65,6 +65,7 @@ class _Fault:
     path: str | None
     status: int = 500
     seconds: float = 0.0
+    body: str | None = None
 
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed"}
@@ -89,10 +90,11 @@ class Ss12000App:
 
     # -- for tests -------------------------------------------------------------------------------------------
 
-    def fail_next(self, n: int = 1, status: int = 500, *, path: str | None = None) -> None:
-        """Answer the next `n` requests (to `path` only, e.g. "/persons", if given) with `status`."""
+    def fail_next(self, n: int = 1, status: int = 500, *, path: str | None = None, body: str | None = None) -> None:
+        """Answer the next `n` requests (to `path` only, e.g. "/persons", if given) with `status`: a JSON error,
+        or `body` as HTML (a proxy's or a login page's answer: with status 200 too)."""
         with self._lock:
-            self._failures.append(_Fault(n, path, status=status))
+            self._failures.append(_Fault(n, path, status=status, body=body))
 
     def delay_next(self, n: int = 1, seconds: float = 1.0, *, path: str | None = None) -> None:
         """Hold the next `n` requests (to `path` only, if given) for `seconds` before answering them."""
@@ -126,10 +128,16 @@ class Ss12000App:
         self.requests.append(LoggedRequest(method, path, query))
         if delay := self._take(self._delays, path):
             self._closing.wait(delay.seconds)
+        content_type, headers = "application/json; charset=utf-8", []
+        body: Any
         try:
             if failure := self._take(self._failures, path):
-                raise _HttpError(failure.status, "injected", "a fault injected by the test")
-            status, body, headers = 200, self._route(method, path, query, environ), []
+                if failure.body is not None:
+                    content_type, status, body = "text/html; charset=utf-8", failure.status, failure.body
+                else:
+                    raise _HttpError(failure.status, "injected", "a fault injected by the test")
+            else:
+                status, body = 200, self._route(method, path, query, environ)
         except _HttpError as error:
             status, headers = error.status, error.headers
             body = {"code": error.code, "message": error.message}
@@ -137,11 +145,11 @@ class Ss12000App:
                 body = {"error": error.code, "error_description": error.message}
         except Exception:
             logger.exception("SS 12000 test server: %s %s failed", method, path)
-            status, body, headers = 500, {"code": "internal", "message": "the test server failed"}, []
-        payload = json.dumps(body, ensure_ascii=False).encode()
+            status, body = 500, {"code": "internal", "message": "the test server failed"}
+        payload = (body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)).encode()
         start_response(
             f"{status} {_REASONS.get(status, 'Error')}",
-            [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(payload))), *headers],
+            [("Content-Type", content_type), ("Content-Length", str(len(payload))), *headers],
         )
         return [payload]
 

@@ -195,3 +195,11 @@ def test_a_malformed_record_comes_back_raw_with_the_rest(ss12000_server: Running
     assert len(reasons) == 1
     assert "civicNo.value" in reasons[0]
     assert "19800101" not in reasons[0]
+
+
+@pytest.mark.parametrize("path", ["/token", "/persons"])
+def test_an_answer_that_is_not_json_raises(ss12000_server: RunningServer, path: str) -> None:
+    ss12000_server.app.fail_next(1, status=200, path=path, body="<html>Logga in</html>")
+
+    with client_for(ss12000_server) as client, pytest.raises(Ss12000Error, match="not JSON"):
+        client.page("persons")
