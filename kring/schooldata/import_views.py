@@ -1,0 +1,209 @@
+"""The import history of the municipality's school data, a run's refused records, and the CSV upload.
+
+Only for roles with the permission to import school data (administrator, coordinator), and only the runs of their
+own municipality; everyone else gets 404. The pages hold no child data (a refused record is named by its line and
+id, never its content), but every view is audited all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.access.policy import can
+from kring.access.roles import Permission
+from kring.http import AuthenticatedRequest
+from kring.schooldata.csv_import import import_csv
+from kring.schooldata.import_forms import CsvUploadForm
+from kring.schooldata.models import ImportRejection, ImportRun, ImportStatus
+
+RUNS_PER_PAGE = 50
+REJECTIONS_PER_PAGE = 100
+REJECTIONS_ON_UPLOAD = 100
+
+RESOURCE_LABELS = {
+    "rows": gettext_lazy("Lines"),
+    "pupils": gettext_lazy("Pupils"),
+    "organisations": gettext_lazy("School units"),
+    "persons": gettext_lazy("Pupils"),
+    "placements": gettext_lazy("Preschool placements"),
+    "groups": gettext_lazy("Classes"),
+    "absences": gettext_lazy("Absences"),
+    "deletedEntities": gettext_lazy("Deletions"),
+    "indicators": gettext_lazy("Absence indicators"),
+}
+COUNT_LABELS = {
+    "read": gettext_lazy("read"),
+    "created": gettext_lazy("new"),
+    "updated": gettext_lazy("changed"),
+    "unchanged": gettext_lazy("unchanged"),
+    "skipped": gettext_lazy("skipped"),
+    "rejected": gettext_lazy("refused"),
+    "recomputed": gettext_lazy("recomputed"),
+    "guardians created": gettext_lazy("new guardians"),
+    "guardians updated": gettext_lazy("changed guardians"),
+    "guardians unchanged": gettext_lazy("unchanged guardians"),
+    "placements created": gettext_lazy("new placements"),
+    "placements updated": gettext_lazy("changed placements"),
+    "placements unchanged": gettext_lazy("unchanged placements"),
+    "placements deleted": gettext_lazy("ended placements"),
+    "placements grouped": gettext_lazy("placements moved to a class"),
+    "absences deleted": gettext_lazy("absences deleted"),
+    "groups deleted": gettext_lazy("classes deleted"),
+    "custody deleted": gettext_lazy("custodies deleted"),
+}
+_NOT_SHOWN = {"seconds"}
+
+View = Callable[..., HttpResponse]
+
+
+def import_permission_required(view: View) -> View:
+    """404 for anyone who may not import school data. Goes under @login_required."""
+
+    @wraps(view)
+    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can(request.user, Permission.SCHOOLDATA_IMPORT):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def import_runs_for_user(user: Any) -> QuerySet[ImportRun]:
+    """The import runs of the user's municipality, newest first, if they may import school data; else none."""
+    if not can(user, Permission.SCHOOLDATA_IMPORT):
+        return ImportRun.objects.none()
+    return ImportRun.objects.filter(municipality_id=user.municipality_id).select_related("started_by")
+
+
+def get_import_run_for_user(user: Any, pk: int) -> ImportRun:
+    run = import_runs_for_user(user).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def count_summary(counts: dict[str, Any]) -> list[tuple[str, str]]:
+    """A run's counts as (resource, "12 new, 3 changed") pairs, leaving out the zeros."""
+    summary = []
+    for resource, numbers in counts.items():
+        if not isinstance(numbers, dict):
+            continue
+        parts = [
+            _("%(number)s %(what)s") % {"number": number, "what": COUNT_LABELS.get(name, name)}
+            for name, number in numbers.items()
+            if number and name not in _NOT_SHOWN
+        ]
+        if parts:
+            summary.append((str(RESOURCE_LABELS.get(resource, resource)), ", ".join(parts)))
+    return summary
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return _("%(seconds)s s") % {"seconds": f"{seconds:.1f}"}
+    minutes, rest = divmod(round(seconds), 60)
+    return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One run as the pages show it: labels and numbers worked out once, not in the template."""
+
+    run: ImportRun
+    by: str
+    duration: str
+    counts: list[tuple[str, str]]
+    failed: bool
+
+    @classmethod
+    def of(cls, run: ImportRun) -> RunRow:
+        by = str(run.started_by) if run.started_by else run.started_by_label
+        failed = run.status == ImportStatus.FAILED
+        return cls(run, by, duration(run.seconds), count_summary(run.counts), failed)
+
+
+@dataclass(frozen=True)
+class RejectionRow:
+    line: int | None
+    resource: str
+    source_id: str
+    reason: str
+
+
+def rejection_rows(rejections: Iterable[ImportRejection]) -> list[RejectionRow]:
+    return [
+        RejectionRow(r.row_number, str(RESOURCE_LABELS.get(r.resource, r.resource)), r.source_id, r.reason)
+        for r in rejections
+    ]
+
+
+def _audit_read(request: AuthenticatedRequest, target_id: object, details: dict[str, Any]) -> None:
+    record_event(
+        actor=request.user,
+        action=AuditAction.READ,
+        target_type="schooldata_import",
+        target_id=target_id,
+        details=details,
+    )
+
+
+@login_required
+@import_permission_required
+def import_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The municipality's imports, newest first."""
+    page = Paginator(import_runs_for_user(request.user), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [RunRow.of(run) for run in page]
+    _audit_read(request, "", {"page": "import history", "page_number": page.number})
+    return render(request, "schooldata/imports/import_list.html", {"page": page, "rows": rows})
+
+
+@login_required
+@import_permission_required
+def import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One run: what it did, and every record or line it refused."""
+    run = get_import_run_for_user(request.user, pk)
+    rejections = Paginator(run.rejections.all(), REJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    _audit_read(request, run.pk, {"page": "import", "page_number": rejections.number})
+    context = {"row": RunRow.of(run), "page": rejections, "rejections": rejection_rows(rejections)}
+    return render(request, "schooldata/imports/import_detail.html", context)
+
+
+@login_required
+@import_permission_required
+def csv_upload(request: AuthenticatedRequest) -> HttpResponse:
+    """Upload a CSV file of pupils or absences: imported whole, or not at all with every refused line shown."""
+    form = CsvUploadForm(request.POST, request.FILES) if request.method == "POST" else CsvUploadForm()
+    run, rejections = None, []
+    municipality = request.user.municipality
+    if municipality is None:  # can() lets no one without a municipality in; this tells mypy so
+        raise Http404
+    if form.is_valid():
+        run = import_csv(
+            municipality=municipality,
+            kind=form.cleaned_data["kind"],
+            file=form.cleaned_data["file"],
+            by=request.user,
+        )
+        if run.status == ImportStatus.COMPLETED:
+            messages.success(request, _("The file was imported."))
+            return redirect("schooldata_import_detail", pk=run.pk)
+        form.refuse_file(run.error)
+        rejections = rejection_rows(run.rejections.all()[:REJECTIONS_ON_UPLOAD])
+    context = {"form": form, "run": run, "rejections": rejections}
+    return render(request, "schooldata/imports/csv_upload.html", context)
