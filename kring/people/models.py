@@ -132,7 +132,8 @@ class Placement(models.Model):
     group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="placements")
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
-    ss12000_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # An SS 12000 placement's id, or for a school enrolment "<person id>/<school unit id>/<start date>".
+    ss12000_id = models.CharField(max_length=200, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("placement")

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import time
-from typing import TextIO
+from typing import Protocol
 
 BAR_WIDTH = 30
 
 
+class Stream(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+    def flush(self) -> None: ...
+
+    def isatty(self) -> bool: ...
+
+
 class ProgressLine:
-    def __init__(self, stream: TextIO, *, interactive: bool | None = None) -> None:
+    def __init__(self, stream: Stream, *, interactive: bool | None = None) -> None:
         self.stream = stream
         self.interactive = stream.isatty() if interactive is None else interactive
         self.started = time.perf_counter()

@@ -8,7 +8,7 @@ nothing the second time: that is what makes the import idempotent and resumable.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -32,6 +32,7 @@ ABSENCE_KINDS = {
 }
 BATCH = 2000
 R = TypeVar("R", bound=schemas.BaseModel)
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,15 @@ def validate(model: type[R], records: Iterable[dict[str, Any]], result: PageResu
 
 
 def _sync(
-    model: type[Model],
+    model: type[M],
     wanted: dict[str, dict[str, Any]],
-    existing: dict[str, Model],
+    existing: Mapping[str, M],
     result: PageResult,
-    make: Callable[[str, dict[str, Any]], Model],
-) -> list[Model]:
+    make: Callable[[str, dict[str, Any]], M],
+) -> list[M]:
     """Create what is new and update what differs; count what is already as the source says."""
-    created, changed = [], []
+    created: list[M] = []
+    changed: list[M] = []
     fields: set[str] = set()
     for key, values in wanted.items():
         row = existing.get(key)

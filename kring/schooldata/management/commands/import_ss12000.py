@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kring.directory.models import Municipality
 from kring.schooldata.client import Ss12000Client, Ss12000Error
 from kring.schooldata.importer import import_ss12000
-from kring.schooldata.progress import ProgressLine
+from kring.schooldata.progress import ProgressLine, Stream
 from kring.schooldata.sources import NotConfigured, client_settings
 from kring.schooldata.upserts import PageResult
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         except NotConfigured as error:
             raise CommandError(str(error)) from error
         connection.page_size = options["page_size"]
-        line = ProgressLine(self.stdout._out)
+        line = ProgressLine(cast(Stream, self.stdout._out))  # the raw stream: the wrapper adds newlines
 
         def progress(resource: str, done: int, _result: PageResult) -> None:
             line.update(resource, done)
