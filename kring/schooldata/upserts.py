@@ -281,6 +281,12 @@ def _sync_guardians(pupils: list[schemas.Person], lookup: Lookup, result: PageRe
     guardians = Guardian.objects.filter(municipality_id=lookup.municipality_id)
     existing = {g.ss12000_id: g for g in guardians.filter(ss12000_id__in=list(embedded))}
     wanted = {key: _guardian_values(person) for key, person in embedded.items()}
+    numbers = {v["identity_number"]: k for k, v in wanted.items() if k not in existing and v["identity_number"]}
+    for guardian in guardians.filter(ss12000_id="", identity_number__in=list(numbers)):  # entered by hand: adopt
+        guardian.ss12000_id = numbers.pop(guardian.identity_number, "")
+        if guardian.ss12000_id:
+            guardian.save(update_fields=["ss12000_id"])
+            existing[guardian.ss12000_id] = guardian
     counts = PageResult()
     _sync(
         Guardian,
