@@ -2,8 +2,9 @@
 
 `generate_municipality(size=..., seed=...)` writes Demokommun (code 9980): its administrations, schools and
 preschools with classes, children placed in them with their guardians and custody, every kind of staff with their
-roles, two social services contact persons per school, one demo login per role with TOTP, and TSI cases of the
-joint teams in every stage, written through the casework actions by the demo users (see `kring.demo.cases`).
+roles, two social services contact persons per school, one demo login per role with TOTP, TSI cases of the
+joint teams in every stage, written through the casework actions by the demo users (see `kring.demo.cases`), and
+the pupils' lesson-level absence this term with the absence indicators computed from it (`kring.demo.attendance`).
 
 Only generated identities: every personnummer is in Skatteverket's test series (birth numbers 980-999), e-mail
 addresses are at .example domains, phone numbers are in PTS's series for fiction, streets and places are made up.
@@ -25,6 +26,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from kring.casework.models import Consent, FollowUp, Meeting, Need, OutcomeMeasure, Story, TsiCase
+from kring.demo.attendance import write_attendance
 from kring.demo.cases import write_cases
 from kring.demo.identities import IdentityPool
 from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipality
@@ -33,6 +35,8 @@ from kring.demo.staff import DemoLogin, write_staff
 from kring.demo.structure import Structure, write_structure
 from kring.directory.models import ContactPerson, Membership, Municipality, Unit, User
 from kring.people.models import Child, Custody, Group, Guardian, Placement
+from kring.schooldata.indicators import recompute_indicators
+from kring.schooldata.models import AbsenceIndicator, AbsenceRecord
 
 __all__ = ["DemoLogin", "DemoResult", "generate_municipality", "plan_for"]
 
@@ -95,6 +99,7 @@ def _structure_counts(structure: Structure) -> Counter[str]:
 
 PEOPLE_MODELS = (Child, Guardian, Custody, Placement, Group, Unit, Membership, ContactPerson, User)
 CASE_MODELS = (TsiCase, Consent, Story, Need, Meeting, FollowUp, OutcomeMeasure)
+ATTENDANCE_MODELS = (AbsenceRecord,)
 
 
 def update_planner_statistics(models: tuple[type[Model], ...] = PEOPLE_MODELS) -> None:
@@ -112,6 +117,7 @@ def generate_municipality(
     """Write a new demo municipality into the database, in one transaction."""
     started = time.perf_counter()
     progress = _Progress(stdout if size == "large" else None, started)
+    today = today or timezone.localdate()
     plan = plan_for(size=size, seed=seed, today=today)
     with transaction.atomic():
         structure = write_structure(plan, _rng(seed, "units"))
@@ -126,5 +132,12 @@ def generate_municipality(
         cases = write_cases(structure, logins, _rng(seed, "cases"), count=plan.spec.tsi_cases, seed=seed)
         progress.step(f"{cases['tsi_cases']:,} TSI cases")
         update_planner_statistics(CASE_MODELS)
-    counts = dict(_structure_counts(structure) + population + staff + cases)
+        # After the cases: their children's absence follows the case (more before the request, less after).
+        attendance = write_attendance(structure, _rng(seed, "attendance"), today=today)
+        progress.step(f"{attendance['absences']:,} absences in {attendance['school_days']} school days")
+        update_planner_statistics(ATTENDANCE_MODELS)
+        attendance["absence_indicators"] = recompute_indicators(structure.municipality.pk, today=today)
+        update_planner_statistics((AbsenceIndicator,))
+        progress.step(f"{attendance['absence_indicators']:,} absence indicators")
+    counts = dict(_structure_counts(structure) + population + staff + cases + attendance)
     return DemoResult(structure.municipality, logins, counts, time.perf_counter() - started, size, seed)
