@@ -70,7 +70,13 @@ def delete_demo_municipality(municipality: Municipality) -> None:
 
 
 def seed_demo(
-    *, size: str, seed: int, replace: bool = False, stdout: Writable | None = None, by_label: str = "kring seed"
+    *,
+    size: str,
+    seed: int,
+    replace: bool = False,
+    stdout: Writable | None = None,
+    by_label: str = "kring seed",
+    via_ss12000: bool = False,
 ) -> DemoResult:
     """Generate the demo municipality (replacing an earlier one if asked) and audit the seed run."""
     with transaction.atomic():
@@ -79,7 +85,7 @@ def seed_demo(
             if not replace:
                 raise DemoAlreadySeeded(f"{existing.name} ({existing.code}) is already in the database")
             delete_demo_municipality(existing)
-        result = generate_municipality(size=size, seed=seed, stdout=stdout)
+        result = generate_municipality(size=size, seed=seed, stdout=stdout, via_ss12000=via_ss12000)
         record_event(
             actor=None,
             action=AuditAction.WRITE,
@@ -87,6 +93,12 @@ def seed_demo(
             target_id=result.municipality.pk,
             municipality_id=result.municipality.pk,
             actor_label=by_label,
-            details={"size": size, "seed": seed, "replaced": existing is not None, "counts": result.counts},
+            details={
+                "size": size,
+                "seed": seed,
+                "replaced": existing is not None,
+                "via_ss12000": via_ss12000,
+                "counts": result.counts,
+            },
         )
     return result

@@ -33,10 +33,11 @@ from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipali
 from kring.demo.population import CHUNK_CHILDREN, PopulationWriter
 from kring.demo.staff import DemoLogin, write_staff
 from kring.demo.structure import Structure, write_structure
+from kring.demo.via_ss12000 import round_trip_absences, round_trip_people
 from kring.directory.models import ContactPerson, Membership, Municipality, Unit, User
 from kring.people.models import Child, Custody, Group, Guardian, Placement
 from kring.schooldata.indicators import recompute_indicators
-from kring.schooldata.models import AbsenceIndicator, AbsenceRecord
+from kring.schooldata.models import AbsenceIndicator, AbsenceRecord, ImportRun
 
 __all__ = ["DemoLogin", "DemoResult", "generate_municipality", "plan_for"]
 
@@ -111,10 +112,22 @@ def update_planner_statistics(models: tuple[type[Model], ...] = PEOPLE_MODELS) -
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
+def _records(run: ImportRun) -> int:
+    """What an import created, over every resource (pupils, guardians, placements, ...)."""
+    return sum(
+        number
+        for counts in run.counts.values()
+        for name, number in counts.items()
+        if isinstance(number, int) and name.endswith("created")
+    )
+
+
 def generate_municipality(
-    *, size: str, seed: int, stdout: Writable | None = None, today: date | None = None
+    *, size: str, seed: int, stdout: Writable | None = None, today: date | None = None, via_ss12000: bool = False
 ) -> DemoResult:
-    """Write a new demo municipality into the database, in one transaction."""
+    """Write a new demo municipality into the database, in one transaction. With `via_ss12000` the pupils,
+    guardians, placements, classes and absences are loaded through the SS 12000 import from the local server
+    (`kring.demo.via_ss12000`)."""
     started = time.perf_counter()
     progress = _Progress(stdout if size == "large" else None, started)
     today = today or timezone.localdate()
@@ -124,6 +137,10 @@ def generate_municipality(
         progress.step(f"{len(structure.units())} units, {plan.children:,} seats in classes")
         people = PopulationWriter(structure, _rng(seed, "people"), IdentityPool(_rng(seed, "identities")))
         population = people.write(progress)
+        if via_ss12000:
+            run = round_trip_people(structure.municipality)
+            population["records_imported_via_ss12000"] += _records(run)
+            progress.step(f"pupils imported through SS 12000 in {run.seconds or 0:.1f} s")
         logins, staff = write_staff(
             structure, _rng(seed, "staff"), _rng(seed, "totp"), police_officers=plan.spec.police_officers
         )
@@ -135,6 +152,10 @@ def generate_municipality(
         # After the cases: their children's absence follows the case (more before the request, less after).
         attendance = write_attendance(structure, _rng(seed, "attendance"), today=today)
         progress.step(f"{attendance['absences']:,} absences in {attendance['school_days']} school days")
+        if via_ss12000:
+            run = round_trip_absences(structure.municipality)
+            attendance["records_imported_via_ss12000"] += _records(run)
+            progress.step(f"absences imported through SS 12000 in {run.seconds or 0:.1f} s")
         update_planner_statistics(ATTENDANCE_MODELS)
         attendance["absence_indicators"] = recompute_indicators(structure.municipality.pk, today=today)
         update_planner_statistics((AbsenceIndicator,))

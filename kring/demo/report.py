@@ -34,6 +34,8 @@ _SUMMARY_ROWS = (
     ("tsi_active", "  analysis and planning"),
     ("tsi_follow_up", "  follow-up"),
     ("tsi_closed", "  closed"),
+    ("absences", "lesson absences this term"),
+    ("absence_indicators", "absence indicators"),
 )
 
 
@@ -43,6 +45,9 @@ def format_summary(result: DemoResult) -> str:
         f"in {result.seconds:.1f} s:"
     ]
     lines += [f"  {label:<58} {result.counts.get(key, 0):>9,}" for key, label in _SUMMARY_ROWS]
+    if "records_imported_via_ss12000" in result.counts:
+        label = "records created by the SS 12000 import"
+        lines.append(f"  {label:<58} {result.counts['records_imported_via_ss12000']:>9,}")
     return "\n".join(lines) + "\n"
 
 

@@ -27,14 +27,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the same seed gives the same data")
         parser.add_argument(
+            "--via-ss12000",
+            action="store_true",
+            help="load the pupils, guardians, placements, classes and absences through the SS 12000 import from "
+            "a local SS 12000 server, as a municipality's school data would come",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="delete an existing demo municipality first (its audit events are kept)",
         )
 
-    def handle(self, *args: Any, size: str, seed: int, replace: bool, **options: Any) -> None:
+    def handle(self, *args: Any, size: str, seed: int, replace: bool, via_ss12000: bool, **options: Any) -> None:
         try:
-            result = seed_demo(size=size, seed=seed, replace=replace, stdout=self.stdout)
+            result = seed_demo(size=size, seed=seed, replace=replace, stdout=self.stdout, via_ss12000=via_ss12000)
         except DemoAlreadySeeded as error:
             raise CommandError(
                 f"{error}. Run `kring seed --replace` to delete it and generate a new one "
