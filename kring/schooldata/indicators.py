@@ -323,16 +323,22 @@ def _rows(frame: _Frame, municipality_id: int, pupils: dict[int, set[int]]) -> I
 
 
 def _insert(rows: Iterator[tuple[Any, ...]]) -> int:
-    """Write the rows with one prepared INSERT over batches of parameters."""
+    """Write the rows: with COPY on PostgreSQL, else with one prepared INSERT over batches of parameters."""
     meta = AbsenceIndicator._meta
     column_of = {field.name: str(field.column) for field in meta.concrete_fields}
+    table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in _FIELDS)
-    placeholders = ", ".join(["%s"] * len(_FIELDS))
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_FIELDS))})"  # noqa: S608
     written = 0
     with connection.cursor() as cursor:
+        # A batch is computed (reading absence from the open cursor) before it is written: no reading during a COPY.
         while batch := list(itertools.islice(rows, BATCH_SIZE)):
-            cursor.executemany(sql, batch)
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(insert, batch)
             written += len(batch)
     return written
 
