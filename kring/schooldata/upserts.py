@@ -21,6 +21,7 @@ from kring.directory.models import Organisation, OrganisationKind, SchoolForm, U
 from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Custody, CustodyKind, Group, Guardian, Placement, name_key
 from kring.schooldata import schemas
+from kring.schooldata.bulk import adapt_date, insert_rows
 from kring.schooldata.models import AbsenceKind, AbsenceRecord
 
 SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
@@ -449,6 +450,9 @@ def apply_groups(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResul
 # -- absences ----------------------------------------------------------------------------------------------------
 
 
+ABSENCE_FIELDS = ("municipality", "child", "unit", "day", "minutes", "kind", "source_id")
+
+
 def apply_absences(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResult:
     result = PageResult()
     wanted: dict[str, tuple[int, int, date, int, int]] = {}
@@ -459,52 +463,41 @@ def apply_absences(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageRes
         elif unit_id is None:
             result.reject(record, f"organisation: unknown school unit {record.organisation.id}")
         else:
-            day = (
-                record.start_time.astimezone(SWEDISH_TIME).date()
-                if record.start_time.tzinfo
-                else record.start_time.date()
+            start = record.start_time.astimezone(SWEDISH_TIME) if record.start_time.tzinfo else record.start_time
+            wanted[record.id] = (
+                child_id,
+                unit_id,
+                start.date(),
+                min(record.minutes, 32767),
+                ABSENCE_KINDS[record.type],
             )
-            wanted[record.id] = (child_id, unit_id, day, min(record.minutes, 32767), ABSENCE_KINDS[record.type])
     existing = {
         row[0]: row
         for row in AbsenceRecord.objects.filter(
             municipality_id=lookup.municipality_id, source_id__in=list(wanted)
         ).values_list("source_id", "pk", "child_id", "unit_id", "day", "minutes", "kind")
     }
-    created, changed = [], []
-    for key, (child_id, unit_id, day, minutes, kind) in wanted.items():
+    created: list[tuple[Any, ...]] = []
+    changed: list[AbsenceRecord] = []
+    for key, values in wanted.items():
         row = existing.get(key)
         if row is None:
-            created.append(
-                AbsenceRecord(
-                    municipality_id=lookup.municipality_id,
-                    source_id=key,
-                    child_id=child_id,
-                    unit_id=unit_id,
-                    day=day,
-                    minutes=minutes,
-                    kind=kind,
-                )
-            )
-        elif row[2:] != (child_id, unit_id, day, minutes, kind):
+            child_id, unit_id, day, minutes, kind = values
+            created.append((lookup.municipality_id, child_id, unit_id, adapt_date(day), minutes, kind, key))
+        elif row[2:] != values:
+            child_id, unit_id, day, minutes, kind = values
             changed.append(
                 AbsenceRecord(
-                    pk=row[1],
-                    municipality_id=lookup.municipality_id,
-                    source_id=key,
-                    child_id=child_id,
-                    unit_id=unit_id,
-                    day=day,
-                    minutes=minutes,
-                    kind=kind,
+                    pk=row[1], municipality_id=lookup.municipality_id, source_id=key, child_id=child_id,
+                    unit_id=unit_id, day=day, minutes=minutes, kind=kind,
                 )
-            )
+            )  # fmt: skip
             result.unit_ids.add(row[3])
         else:
             result.counts["unchanged"] += 1
             continue
-        result.unit_ids.add(unit_id)
-    AbsenceRecord.objects.bulk_create(created, batch_size=BATCH)
+        result.unit_ids.add(values[1])
+    insert_rows(AbsenceRecord, ABSENCE_FIELDS, created)
     AbsenceRecord.objects.bulk_update(changed, ["child_id", "unit_id", "day", "minutes", "kind"], batch_size=BATCH)
     result.counts["created"] += len(created)
     result.counts["updated"] += len(changed)
