@@ -137,6 +137,16 @@ class AbsenceInvestigation(models.Model):
         verbose_name_plural = _("absence investigations")
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["unit", "status"], name="absence_investigation_unit")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "unit"], condition=models.Q(status="open"), name="absence_investigation_one_open"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(status="open") & models.Q(closed_at__isnull=True))
+                | (models.Q(status="closed") & models.Q(closed_at__isnull=False)),
+                name="absence_investigation_closed_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child} ({self.opened_at:%Y-%m-%d})"
