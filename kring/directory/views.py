@@ -27,6 +27,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "can_search": can(user, Permission.CHILD_SEARCH),
         "can_manage": can(user, Permission.DIRECTORY_MANAGE),
         "can_review": can(user, Permission.AUDIT_REVIEW),
+        "can_oversee_absence": can(user, Permission.ABSENCE_OVERSEE),
         "can_import": can(user, Permission.SCHOOLDATA_IMPORT),
         "is_school_staff": bool(roles & {Role.TEACHER, Role.MENTOR, Role.PRINCIPAL} | roles & _STUDENT_HEALTH_ROLES),
         "is_social_services": bool(roles & {Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.TSI_TEAM_MEMBER}),
