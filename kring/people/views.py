@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -8,7 +12,26 @@ from kring.access.policy import can
 from kring.access.roles import Permission
 from kring.http import AuthenticatedRequest
 from kring.people.forms import ChildSearchForm
+from kring.people.models import Child
 from kring.people.queries import child_overview_for_user, search_children_for_user
+
+
+@dataclass(frozen=True)
+class OverviewPart:
+    """A section that an app below people adds to the child overview (people cannot import it): its template,
+    rendered with `part`, and what the template shows. The source decides the basis and audits its read."""
+
+    template: str
+    context: dict[str, Any]
+
+
+OverviewSource = Callable[[Any, Child], OverviewPart | None]
+_overview_sources: list[OverviewSource] = []
+
+
+def register_overview_source(source: OverviewSource) -> None:
+    if source not in _overview_sources:
+        _overview_sources.append(source)
 
 
 @login_required
@@ -34,5 +57,6 @@ def child_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # Staff at the child's school record a concern; anyone with the duty to report files a report of concern.
         "can_record_concern": can(request.user, Permission.CONCERN_RECORD) and overview.placements != [],
         "can_file_report": can(request.user, Permission.REPORT_FILE),
+        "parts": [part for source in _overview_sources if (part := source(request.user, overview.child))],
     }
     return render(request, "people/child_overview.html", context)

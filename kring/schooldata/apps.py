@@ -23,3 +23,7 @@ class SchooldataConfig(AppConfig):
         from kring.schooldata.outcomes import case_attendance
 
         register_attendance_source(case_attendance)
+        from kring.people.views import register_overview_source
+        from kring.schooldata.queries import child_absence_part
+
+        register_overview_source(child_absence_part)

@@ -28,6 +28,8 @@ from kring.casework.concern_queries import next_actor
 from kring.casework.models import OPEN_STAGES, CaseStage, Concern, ConcernStatus, TsiCase
 from kring.directory.models import Unit, UnitKind
 from kring.people.models import Child, Placement
+from kring.people.queries import get_child_for_user
+from kring.people.views import OverviewPart
 from kring.schooldata.indicators import REASON_STREAK, REASON_TERM, REASON_UNEXCUSED, REASON_WINDOW
 from kring.schooldata.models import (
     AbsenceIndicator,
@@ -334,3 +336,43 @@ def audit_investigation_read(user: Any, investigation: AbsenceInvestigation, bas
         child_id=investigation.child_id,
         basis=basis,
     )
+
+
+# --- the child overview ------------------------------------------------------------------------------------------
+
+
+def child_absence_part(user: Any, child: Child) -> OverviewPart:
+    """The Absence section of the child overview, loaded after the page (htmx) so that the overview itself keeps
+    its queries: the section asks the policy for its own basis and audits its own read (`child_absence_for_user`)."""
+    return OverviewPart("schooldata/_child_absence_loader.html", {"url": reverse("absence_child", args=[child.pk])})
+
+
+@dataclass(frozen=True)
+class ChildAbsence:
+    child: Child
+    basis: Basis
+    rows: list[EarlyWarningRow]
+
+
+def child_absence_for_user(user: Any, child_pk: int) -> ChildAbsence | None:
+    """The pupil's absence indicators at their schools, for a user whose basis reaches the school's attendance (not,
+    say, a TSI team without the guardians' consent to it); the read is audited. 404 without any basis for the child,
+    None with a basis that does not reach the attendance."""
+    child, bases = get_child_for_user(user, child_pk)
+    basis = basis_among(bases, Origin.SCHOOL, Category.ATTENDANCE)
+    if basis is None:
+        return None
+    indicators = list(
+        visible_to(user, AbsenceIndicator.objects.filter(child=child)).select_related("unit").order_by("unit__name")
+    )
+    record_event(
+        actor=user,
+        action=AuditAction.READ,
+        target_type="absence_indicator",
+        target_id=child.pk,
+        child_id=child.pk,
+        basis=basis,
+        details={"indicators": [indicator.pk for indicator in indicators]},
+    )
+    rows = [EarlyWarningRow(indicator=indicator, child=child, group="") for indicator in indicators]
+    return ChildAbsence(child, basis, rows)

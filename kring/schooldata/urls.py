@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
         views.investigation_start,
         name="absence_investigation_start",
     ),
+    path("child/<int:child_pk>/", views.child_absence, name="absence_child"),
     path("investigations/<int:pk>/", views.investigation_detail, name="absence_investigation"),
     path("investigations/<int:pk>/close/", views.investigation_close, name="absence_investigation_close"),
 ]

@@ -105,3 +105,15 @@ def investigation_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     queries.audit_investigation_read(user, investigation, basis)
     context = {"investigation": investigation, "form": form}
     return render(request, "schooldata/investigation_close.html", context)
+
+
+@login_required
+def child_absence(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
+    """The Absence section of the child overview (loaded into it with htmx), or a page of its own."""
+    absence = queries.child_absence_for_user(request.user, child_pk)
+    if absence is None:
+        if request.htmx:
+            return HttpResponse(status=204)  # the overview simply has no Absence section
+        raise Http404
+    template = "schooldata/child_absence.html#section" if request.htmx else "schooldata/child_absence.html"
+    return render(request, template, {"absence": absence, "child": absence.child})

@@ -314,3 +314,57 @@ def test_the_number_of_queries_does_not_grow_with_the_pupils(
 
     assert few == many
     assert client.get(page(world)).content.decode().count("/absence/investigations/") >= 30
+
+
+# --- the child overview ------------------------------------------------------------------------------------------
+
+HTMX = {"HX-Request": "true", "accept-language": "en"}
+
+
+@pytest.mark.parametrize("persona", ["principal", "kurator", "teacher"])
+def test_the_child_overview_loads_the_absence_for_staff_at_the_school(
+    client: Client, world: World, flagged: AbsenceIndicator, persona: str, request: pytest.FixtureRequest
+) -> None:
+    user = request.getfixturevalue(persona)
+    login(client, user)
+    overview = client.get(f"/children/{world.child.pk}/", headers=EN).content.decode()
+    assert f'hx-get="/absence/child/{world.child.pk}/"' in overview
+
+    section = client.get(f"/absence/child/{world.child.pk}/", headers=HTMX)
+
+    body = section.content.decode()
+    assert section.status_code == 200 and "<html" not in body
+    assert 'id="absence-heading"' in body and "20.0 %" in body and "up 4.2 points" in body and "Ekskolan" in body
+    read = AuditEvent.objects.get(target_type="absence_indicator", actor_id=user.pk)
+    assert read.child_id == world.child.pk and read.basis_kind == "placement"
+    assert read.details == {"indicators": [flagged.pk]}
+    page = client.get(f"/absence/child/{world.child.pk}/", headers=EN)
+    assert page.status_code == 200 and "<html" in page.content.decode()
+
+
+def test_the_child_overview_shows_no_absence_without_a_basis_for_it(
+    client: Client, world: World, flagged: AbsenceIndicator, principal: User, tsi_member: User, tsi_team: Unit
+) -> None:
+    """The TSI team sees the child through its case, but not the school's attendance without a consent to it."""
+    tsi_actions.request_tsi(by=principal, child=world.child, team=tsi_team, reason="Mycket frånvaro.")
+    login(client, tsi_member)
+    overview = client.get(f"/children/{world.child.pk}/", headers=EN)
+    assert overview.status_code == 200 and "Alva Testsson" in overview.content.decode()
+
+    section = client.get(f"/absence/child/{world.child.pk}/", headers=HTMX)
+    page = client.get(f"/absence/child/{world.child.pk}/", headers=EN)
+
+    assert section.status_code == 204 and section.content == b""
+    assert page.status_code == 404 and "20.0 %" not in page.content.decode()
+    assert not AuditEvent.objects.filter(target_type="absence_indicator").exists()
+
+
+@pytest.mark.parametrize("persona", ["other_principal", "social_worker", "police_officer", "outsider"])
+def test_the_absence_of_a_child_one_has_no_basis_for_is_404(
+    client: Client, world: World, flagged: AbsenceIndicator, persona: str, request: pytest.FixtureRequest
+) -> None:
+    login(client, request.getfixturevalue(persona))
+
+    for headers in (HTMX, EN):
+        response = client.get(f"/absence/child/{world.child.pk}/", headers=headers)
+        assert response.status_code == 404 and "Testsson" not in response.content.decode()
