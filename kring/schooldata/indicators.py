@@ -347,9 +347,11 @@ def recompute_indicators(municipality_id: int, *, unit_ids: list[int] | None = N
     """Replace the absence indicators of the municipality's pupils (or only those of the given schools) with new
     ones computed for `today`; a pupil without absence gets a row of zeros. Returns the number of rows written."""
     today = today or timezone.localdate()
-    settings, _created = AbsenceSettings.objects.get_or_create(municipality_id=municipality_id)
-    frame = _Frame.build(today, settings)
+    AbsenceSettings.objects.get_or_create(municipality_id=municipality_id)
     with transaction.atomic():
+        # The settings row is the municipality's lock: two recomputes (an import, a change of thresholds) take turns.
+        settings = AbsenceSettings.objects.select_for_update().get(municipality_id=municipality_id)
+        frame = _Frame.build(today, settings)
         pupils = _pupils(municipality_id, unit_ids, today)
         stale = AbsenceIndicator.objects.filter(municipality_id=municipality_id)
         if unit_ids is not None:
