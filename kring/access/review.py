@@ -36,6 +36,11 @@ TARGET_LABELS = {
 }
 
 
+def register_target_labels(labels: dict[str, Any]) -> None:
+    """Apps above `access` name their own audit target types for the review page (in their `ready()`)."""
+    TARGET_LABELS.update(labels)
+
+
 class AuditFilterForm(KringForm):
     child = forms.CharField(
         label=_("Child's identity number"),
