@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kring.directory.models import Municipality, Unit
 from kring.people.models import Child
@@ -112,8 +113,8 @@ class AbsenceIndicator(models.Model):
 
 
 class InvestigationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("investigation", "Open")
+    CLOSED = "closed", pgettext_lazy("investigation", "Closed")
 
 
 class AbsenceInvestigation(models.Model):

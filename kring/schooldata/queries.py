@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
@@ -157,7 +157,7 @@ class EarlyWarningRow:
             return _("up %(points)s points") % {"points": points}
         if trend < 0:
             return _("down %(points)s points") % {"points": points}
-        return _("unchanged")
+        return pgettext("trend", "unchanged")
 
 
 def _current_placements(unit: Unit, child_ids: list[int]) -> QuerySet[Placement]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -49,6 +50,7 @@ def test_case_page_shows_attendance_before_and_during_with_a_consent_covering_it
     _consent_with_attendance(accepted_case, tsi_member, guardians)
     _absent_every_monday_before(accepted_case, world)
     login(client, tsi_member)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read the English labels
 
     page = client.get(f"/cases/{accepted_case.pk}/").content.decode()
     chart = client.get(f"/cases/{accepted_case.pk}/outcomes.svg").content.decode()
@@ -65,6 +67,7 @@ def test_case_page_hides_the_school_records_without_a_consent_covering_attendanc
     )
     _absent_every_monday_before(accepted_case, world)
     login(client, tsi_member)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     page = client.get(f"/cases/{accepted_case.pk}/").content.decode()
     chart = client.get(f"/cases/{accepted_case.pk}/outcomes.svg").content.decode()
