@@ -257,3 +257,29 @@ def test_import_command_prints_counts(server: RunningServer, world: World) -> No
 
     text = out.getvalue()
     assert "completed" in text and "absences" in text and "created 25" in text
+
+
+def test_the_scheduled_task_imports_from_the_configured_api(server: RunningServer, world: World, settings: Any) -> None:
+    from kring.schooldata.tasks import import_ss12000_task
+
+    settings.KRING_SS12000_URL = server.base_url
+    settings.KRING_SS12000_TOKEN_URL = server.token_url
+    settings.KRING_SS12000_CLIENT_ID = server.client_id
+    settings.KRING_SS12000_CLIENT_SECRET = server.client_secret
+    settings.KRING_SS12000_MUNICIPALITY = world.municipality.code
+
+    outcome = import_ss12000_task.call()
+
+    assert outcome["status"] == ImportStatus.COMPLETED and outcome["rejected"] == 0
+    assert AbsenceRecord.objects.count() == 25
+    out = StringIO()
+    call_command("import_ss12000", enqueue=True, municipality=world.municipality.code, stdout=out)
+    assert "Enqueued" in out.getvalue()
+
+
+def test_import_command_without_an_api_says_how_to_configure_it(world: World, settings: Any) -> None:
+    from django.core.management.base import CommandError
+
+    settings.KRING_SS12000_URL = ""
+    with pytest.raises(CommandError, match="KRING_SS12000_URL"):
+        call_command("import_ss12000", municipality=world.municipality.code, stdout=StringIO())

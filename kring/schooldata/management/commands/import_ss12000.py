@@ -71,7 +71,7 @@ class Command(BaseCommand):
 
 
 def format_run(run: Any) -> str:
-    lines = [f"Import {run.pk} {run.get_status_display().lower()} in {run.seconds or 0:.1f} s"]
+    lines = [f"Import {run.pk} {run.status} in {run.seconds or 0:.1f} s"]
     for resource, counts in run.counts.items():
         parts = ", ".join(f"{name} {number:,}" for name, number in counts.items())
         lines.append(f"  {resource:<16} {parts}")
