@@ -47,3 +47,12 @@ def screenshot_dir() -> Path:
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """A Swedish municipal employee's browser: Swedish first (the page language follows Accept-Language)."""
     return {**browser_context_args, "locale": "sv-SE"}
+
+
+@pytest.fixture(autouse=True)
+def _forget_used_totp_codes() -> None:
+    """allauth remembers a used TOTP code in the cache for its window, keyed by user id; a new test's user may get
+    the id of an earlier test's user, and logging in within the same 30 seconds would then be refused."""
+    from django.core.cache import cache
+
+    cache.clear()
