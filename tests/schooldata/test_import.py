@@ -283,3 +283,24 @@ def test_import_command_without_an_api_says_how_to_configure_it(world: World, se
     settings.KRING_SS12000_URL = ""
     with pytest.raises(CommandError, match="KRING_SS12000_URL"):
         call_command("import_ss12000", municipality=world.municipality.code, stdout=StringIO())
+
+
+def test_a_large_import_refreshes_the_planner_statistics_before_the_indicators(
+    server: RunningServer, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kring.schooldata import importer
+
+    analysed: list[str] = []
+    monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 20)
+    monkeypatch.setattr(importer, "update_statistics", lambda model: analysed.append(model.__name__))
+
+    run(server, world)
+    run(server, world)  # nothing changed: no ANALYZE
+
+    assert analysed == ["AbsenceRecord"]
+
+
+def test_update_statistics_runs_on_this_database(db: None) -> None:
+    from kring.schooldata.importer import update_statistics
+
+    update_statistics(AbsenceRecord)  # ANALYZE is valid SQL on SQLite and PostgreSQL alike
