@@ -26,6 +26,8 @@ def kring(request: HttpRequest) -> dict[str, Any]:
             "consultations": bool({Permission.CONCERN_TRIAGE, Permission.REPORT_RECEIVE} & granted),
             "reports_received": Permission.REPORT_RECEIVE in granted,
             "reports_mine": Permission.REPORT_FILE in granted and Permission.REPORT_RECEIVE not in granted,
+            "absence": Permission.ABSENCE_OVERSEE in granted,
+            "school_data": Permission.SCHOOLDATA_IMPORT in granted,
         },
         "my_role_grants": role_grants(user),
     }
