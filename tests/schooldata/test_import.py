@@ -304,3 +304,25 @@ def test_update_statistics_runs_on_this_database(db: None) -> None:
     from kring.schooldata.importer import update_statistics
 
     update_statistics(AbsenceRecord)  # ANALYZE is valid SQL on SQLite and PostgreSQL alike
+
+
+def test_pages_are_applied_with_the_garbage_collector_paused_and_it_runs_again_after(
+    server: RunningServer, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from kring.schooldata import importer
+
+    seen: list[bool] = []
+    apply_absences = importer.APPLY["absences"]
+
+    def watching(records: Any, lookup: Any) -> Any:
+        seen.append(gc.isenabled())
+        return apply_absences(records, lookup)
+
+    monkeypatch.setitem(importer.APPLY, "absences", watching)
+
+    run(server, world)
+
+    assert seen and not any(seen)
+    assert gc.isenabled()
