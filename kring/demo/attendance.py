@@ -42,10 +42,8 @@ from kring.casework.models import CaseStage, TsiCase
 from kring.demo.structure import Structure
 from kring.people.models import Placement
 from kring.schooldata.models import AbsenceKind, AbsenceRecord
+from kring.schooldata.school_calendar import is_school_day, term_start
 
-AUTUMN = ((8, 15), (12, 21))  # first and last day of the autumn term
-SPRING = ((1, 7), (6, 12))
-AUTUMN_BREAK_WEEK = 44
 MIN_SCHOOL_DAYS = 20  # a younger term starts at the term before
 DAY_SHAPES: tuple[tuple[int, ...], ...] = (
     (60, 60, 60, 60, 60),
@@ -88,27 +86,6 @@ MINIMUM_AT_DEMO_SCHOOL = {Pattern.DRIFTING: 3, Pattern.LONG: 2, Pattern.CHRONIC:
 
 
 # --- the school calendar ------------------------------------------------------------------------------------------
-
-
-def _in_term(day: date) -> bool:
-    for (first_month, first_day), (last_month, last_day) in (AUTUMN, SPRING):
-        if date(day.year, first_month, first_day) <= day <= date(day.year, last_month, last_day):
-            return True
-    return False
-
-
-def is_school_day(day: date) -> bool:
-    """Monday to Friday in a term, outside the autumn break."""
-    return day.weekday() < 5 and day.isocalendar().week != AUTUMN_BREAK_WEEK and _in_term(day)
-
-
-def term_start(day: date) -> date:
-    """The first day of the term `day` is in, or of the last term before it (in the summer: the spring term)."""
-    autumn = date(day.year, *AUTUMN[0])
-    spring = date(day.year, *SPRING[0])
-    if day >= autumn:
-        return autumn
-    return spring if day >= spring else date(day.year - 1, *AUTUMN[0])
 
 
 def school_days(today: date) -> list[date]:

@@ -41,6 +41,7 @@ from django.utils import timezone
 from kring.directory.models import UnitKind
 from kring.people.models import Placement
 from kring.schooldata.models import AbsenceIndicator, AbsenceKind, AbsenceLevel, AbsenceRecord, AbsenceSettings
+from kring.schooldata.school_calendar import term_start
 
 BATCH_SIZE = 5000
 FULL_DAY_SHARE = 0.75
@@ -69,20 +70,6 @@ _FIELDS = (
     "level",
     "reasons",
 )
-
-
-def term_start(day: date) -> date:
-    """The first day of the term that `day` is in: the autumn term starts on 15 August, the spring term on 7 January.
-
-    1–6 January still belong to the autumn term that began the August before; the summer holiday belongs to the
-    spring term until the autumn term starts."""
-    autumn = date(day.year, 8, 15)
-    if day >= autumn:
-        return autumn
-    spring = date(day.year, 1, 7)
-    if day >= spring:
-        return spring
-    return date(day.year - 1, 8, 15)
 
 
 def school_days(first: date, last: date) -> int:

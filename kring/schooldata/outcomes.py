@@ -15,17 +15,9 @@ from kring.access.policy import Basis, basis_among, visible_to
 from kring.access.roles import Category, Origin
 from kring.casework.outcome_sources import AttendancePeriod, ImportedAttendance
 from kring.schooldata.models import AbsenceRecord, AbsenceSettings
+from kring.schooldata.school_calendar import is_school_day
 
 BEFORE_WEEKS = 8
-
-
-def is_school_day(day: date) -> bool:
-    """Mon–Fri within the school year's terms: not the summer (16 June–14 August) nor Christmas (22 Dec–6 Jan)."""
-    if day.weekday() >= 5:
-        return False
-    if (6, 16) <= (day.month, day.day) <= (8, 14):
-        return False
-    return not ((day.month, day.day) >= (12, 22) or (day.month, day.day) <= (1, 6))
 
 
 def _school_days(start: date, end: date) -> list[date]:
