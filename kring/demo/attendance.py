@@ -41,6 +41,7 @@ from django.utils import timezone
 from kring.casework.models import CaseStage, TsiCase
 from kring.demo.structure import Structure
 from kring.people.models import Placement
+from kring.schooldata.bulk import insert_statement
 from kring.schooldata.models import AbsenceKind, AbsenceRecord
 from kring.schooldata.school_calendar import is_school_day, term_start
 
@@ -366,13 +367,7 @@ class _RowWriter:
         self.prefix = str(uuid.UUID(int=rng.getrandbits(128), version=4))[:24]
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
-        meta = AbsenceRecord._meta
-        quote = connection.ops.quote_name
-        column_of = {field.name: str(field.column) for field in meta.concrete_fields}
-        columns = ", ".join(quote(column_of[name]) for name in self.COLUMNS)
-        placeholders = ", ".join(["%s"] * len(self.COLUMNS))
-        # Only names from the model's metadata go into the statement; the values are parameters.
-        self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        self.sql = insert_statement(AbsenceRecord, self.COLUMNS)
 
     def add(self, pupil: Pupil, absences: Absences, shapes: tuple[int, ...]) -> None:
         prefix, number = self.prefix, self.written + len(self.rows)
