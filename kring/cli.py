@@ -7,7 +7,22 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from pathlib import Path
+
+
+def command_name() -> str:
+    """How to type the `kring` command from here: `kring` when that is on the PATH, else its path (after the
+    README's install: `.venv/bin/kring`), so that a hint printed to the user works as written."""
+    installed = Path(sys.executable).parent / "kring"
+    on_path = shutil.which("kring")
+    if on_path and Path(on_path).resolve() == installed.resolve():
+        return "kring"
+    try:
+        return str(installed.relative_to(Path.cwd()))
+    except ValueError:
+        return str(installed)
 
 
 def main() -> None:

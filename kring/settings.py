@@ -175,6 +175,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kring"
+# Accept the code of the 30-second step before and after the server's (RFC 6238 section 5.2: at most one step of
+# clock drift), so that a code typed at the end of its window is not refused; a used code stays refused.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
 # Log out after inactivity (every request renews the session).

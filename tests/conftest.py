@@ -6,10 +6,13 @@ and Björkskolan), social services, a police area; and a second municipality, An
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from kring.access.audit import drop_triggers, install_triggers
@@ -28,8 +31,41 @@ from tests.factories import (
     UserFactory,
 )
 
+# The suite never reads the wall clock: it runs at this instant (a Wednesday morning in the autumn term), and the
+# clock ticks on from there. `KRING_TEST_NOW` (an ISO 8601 time with an offset) runs it at another: CI runs it in
+# the summer holiday, on Christmas Eve, on 29 February and at 23:30 UTC (a Sunday night, Monday in Stockholm).
+DEFAULT_TEST_NOW = "2026-11-18T09:30:00+01:00"
+TEST_NOW_VARIABLE = "KRING_TEST_NOW"
+
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "lösenord-för-test-1"
+
+
+def suite_start() -> dt.datetime:
+    value = os.environ.get(TEST_NOW_VARIABLE) or DEFAULT_TEST_NOW
+    now = dt.datetime.fromisoformat(value)
+    if now.tzinfo is None:
+        raise pytest.UsageError(f"{TEST_NOW_VARIABLE}={value!r} needs an offset, e.g. {DEFAULT_TEST_NOW}")
+    return now
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    traveller = time_machine.travel(suite_start(), tick=True)
+    traveller.start()
+    config.stash[_CLOCK] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_CLOCK, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"kring: the clock starts at {suite_start().isoformat()} (set {TEST_NOW_VARIABLE} to change it)"
+
+
+_CLOCK = pytest.StashKey[time_machine.travel]()
 
 
 @pytest.fixture(autouse=True)

@@ -269,12 +269,18 @@ class CaseDates:
     improving: bool
 
 
+WORST_BEFORE_REQUEST = 20  # school days before the request when the child's absence was at its worst
+
+
 def tsi_child(absences: Absences, case: CaseDates) -> None:
+    """Often absent; most of all in the four weeks before the school asked for help (whatever today is, so that a
+    recent request's child is above the signal threshold), and less once the team's work has started."""
     rng = absences.rng
     base = rng.uniform(0.25, 0.4)
+    worst = rng.uniform(0.55, 0.7)
     settled = case.requested + rng.randint(5, 10)  # the team has accepted; the information meeting is near
     for day in range(absences.last + 1):
-        rate = base
+        rate = worst if case.requested - WORST_BEFORE_REQUEST <= day <= settled else base
         if case.improving and day > settled:
             rate = max(0.03, base * (1 - (day - settled) / 20))
         if rng.random() < rate:

@@ -7,6 +7,7 @@ import time
 from allauth.mfa import app_settings as mfa_settings
 
 from kring.access.auth import current_totp_code
+from kring.cli import command_name
 from kring.demo.generator import DemoResult
 
 _SUMMARY_ROWS = (
@@ -79,5 +80,5 @@ def format_hint(example_email: str) -> str:
         "To log in: open the site, enter an e-mail above and the password, then the 6-digit code.\n"
         "Get the code by adding the TOTP secret to an authenticator app (Google Authenticator, Microsoft\n"
         "Authenticator, FreeOTP, ...), or print the current one in another terminal with:\n"
-        f"  KRING_DEBUG=true kring totp {example_email}\n"
+        f"  KRING_DEBUG=true {command_name()} totp {example_email}\n"
     )

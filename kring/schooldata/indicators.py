@@ -13,6 +13,8 @@ The rules:
   to one decimal and capped at 100; the thresholds are compared with the rounded figure that the pages show.
 * The rolling window is the last `window_days` days, today included; the trend compares it with the window of the
   same length before it. Neither reaches back before the term began (`term_start`): the break is no school time.
+* In a holiday (Christmas, summer) the figures are measured up to the last day of the term that just ended
+  (`last_term_day`), so that they say what the term ended with, not absence diluted by weeks without school.
 * A day counts as absent when at least 75 % of its scheduled minutes were missed. A run of such days continues over
   a weekend; a school day with less absence ends it. The current run is the one that reaches the last school day
   (today, or the Friday before at a weekend).
@@ -41,7 +43,7 @@ from django.utils import timezone
 from kring.directory.models import UnitKind
 from kring.people.models import Placement
 from kring.schooldata.models import AbsenceIndicator, AbsenceKind, AbsenceLevel, AbsenceRecord, AbsenceSettings
-from kring.schooldata.school_calendar import term_start
+from kring.schooldata.school_calendar import last_term_day, term_start
 
 BATCH_SIZE = 5000
 FULL_DAY_SHARE = 0.75
@@ -128,7 +130,8 @@ class _Day:
 class _Frame:
     """The periods of one computation, their scheduled minutes, and the thresholds."""
 
-    today: date
+    today: date  # the last day measured: the day computed on, or in a holiday the last day of the term
+    computed_on: date
     term: date
     window: date
     previous: date
@@ -137,14 +140,15 @@ class _Frame:
     settings: AbsenceSettings
 
     @classmethod
-    def build(cls, today: date, settings: AbsenceSettings) -> _Frame:
+    def build(cls, computed_on: date, settings: AbsenceSettings) -> _Frame:
+        today = last_term_day(computed_on)
         start = term_start(today)
         span = timedelta(days=settings.window_days)
         window = max(today - span + timedelta(days=1), start)
         previous_end = today - span
         month = today - timedelta(days=UNEXCUSED_DAYS_SPAN - 1)
         previous = max(previous_end - span + timedelta(days=1), start)
-        return cls(today, start, window, previous, previous_end, month, settings)
+        return cls(today, computed_on, start, window, previous, previous_end, month, settings)
 
     @property
     def first_day(self) -> date:
@@ -296,7 +300,7 @@ def _school_figures(
 
 def _rows(frame: _Frame, municipality_id: int, pupils: dict[int, set[int]]) -> Iterator[tuple[Any, ...]]:
     """The rows to write, school by school, with the computation day and reasons prepared for the database."""
-    computed_on = connection.ops.adapt_datefield_value(frame.today)
+    computed_on = connection.ops.adapt_datefield_value(frame.computed_on)
     reasons_field = AbsenceIndicator._meta.get_field("reasons")
     prepared: dict[tuple[str, ...], Any] = {}
     days: dict[Any, _Day] = {}

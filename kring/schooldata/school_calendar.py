@@ -1,7 +1,8 @@
 """Kring's school calendar, until one is imported (SS 12000 CalendarEvents): the autumn term from 15 August to
 21 December with the autumn break in week 44, the spring term from 7 January to 12 June, school on Monday to
 Friday. Used by the outcome link and the demo; the absence indicators count every weekday of the term (see
-`kring.schooldata.indicators`) and take the term's start from here."""
+`kring.schooldata.indicators`) and take the term's start, and in a holiday the last day of the term that just
+ended, from here."""
 
 from __future__ import annotations
 
@@ -33,3 +34,11 @@ def in_term(day: date) -> bool:
 def is_school_day(day: date) -> bool:
     """Monday to Friday in a term, outside the autumn break."""
     return day.weekday() < 5 and day.isocalendar().week != AUTUMN_BREAK_WEEK and in_term(day)
+
+
+def last_term_day(day: date) -> date:
+    """`day` itself in term time; in a holiday (Christmas, summer) the last day of the term that ended before it."""
+    if in_term(day):
+        return day
+    ends = [date(year, *last) for year in (day.year - 1, day.year) for _first, last in (AUTUMN, SPRING)]
+    return max(end for end in ends if end <= day)

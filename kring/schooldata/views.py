@@ -23,6 +23,7 @@ from kring.schooldata import investigations as actions
 from kring.schooldata import queries
 from kring.schooldata.forms import CloseInvestigationForm, InvestigationForm, LevelFilterForm
 from kring.schooldata.models import AbsenceInvestigation, InvestigationStatus
+from kring.schooldata.school_calendar import last_term_day
 
 
 @login_required
@@ -41,13 +42,15 @@ def early_warning(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     form = LevelFilterForm(request.GET or None)
     level_min = form.level_min()
     rows = queries.early_warning_rows(user, unit, level_min=level_min)
+    computed = queries.computed_on(user, unit)
     context = {
         "unit": unit,
         "rows": rows,
         "form": form,
         "level_min": level_min,
         "settings": queries.absence_settings_for(unit.municipality_id),
-        "computed_on": queries.computed_on(user, unit),
+        "computed_on": computed,
+        "measured_until": last_term_day(computed) if computed else None,
         "can_record_concern": can(user, Permission.CONCERN_RECORD),
     }
     return render(request, "schooldata/early_warning.html", context)

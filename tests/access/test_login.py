@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from kring.access.auth import current_totp_code
 from kring.access.models import AuditAction, AuditEvent
@@ -34,6 +38,24 @@ def test_login_with_password_and_totp_reaches_the_start_page(client: Client, tea
 
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor_id=teacher.pk).count() == 1
+
+
+def test_totp_code_of_the_step_before_is_accepted_but_not_two_steps_old(client: Client, teacher) -> None:  # type: ignore[no-untyped-def]
+    """RFC 6238 section 5.2: one step of drift, so that a code typed as its window closes still works."""
+    now = timezone.now()
+    with time_machine.travel(now - dt.timedelta(seconds=30), tick=False):
+        one_step_old = current_totp_code(TOTP_SECRET)
+    with time_machine.travel(now - dt.timedelta(seconds=65), tick=False):
+        two_steps_old = current_totp_code(TOTP_SECRET)
+    with time_machine.travel(now, tick=False):
+        client.post(LOGIN, {"login": teacher.email, "password": PASSWORD})
+
+        refused = client.post(TOTP, {"code": two_steps_old})
+        accepted = client.post(TOTP, {"code": one_step_old})
+
+    assert refused.status_code == 200
+    assert accepted.status_code == 302
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor_id=teacher.pk).count() == 1
 
 

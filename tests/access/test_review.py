@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction, AuditEvent
@@ -95,8 +96,8 @@ def test_log_review_filters_by_user_action_and_date(
     _read(principal, world.child.pk)
     record_event(actor=principal, action=AuditAction.SEARCH, target_type="child")
     login(client, administrator)
-    today = dt.date.today().isoformat()
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    today = timezone.localdate().isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 
     by_user = client.get("/audit/", {"user": "rektor@", "action": "read"}).content.decode()
     by_day = client.get("/audit/", {"date_from": today, "date_to": today, "action": "read"}).content.decode()

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from kring.schooldata.indicators import recompute_indicators
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 def _away_the_last_school_days(world: World, days: int) -> None:
     """Whole days away, unexcused, on the last `days` weekdays before today."""
-    day, written = dt.date.today(), 0
+    day, written = timezone.localdate(), 0
     rows = []
     while written < days:
         day -= dt.timedelta(days=1)

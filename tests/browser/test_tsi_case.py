@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from kring.access.auth import current_totp_code
@@ -15,7 +16,7 @@ from tests.conftest import PASSWORD, TOTP_SECRET, World
 
 pytestmark = pytest.mark.browser
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _log_in(page: Page, url: str, user) -> None:  # type: ignore[no-untyped-def]

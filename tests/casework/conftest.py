@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from kring.casework import actions
 from kring.casework.models import ChildAgreement, ConsentMethod, TsiCase
@@ -13,7 +14,7 @@ from kring.directory.models import Unit, User
 from kring.people.models import Guardian
 from tests.conftest import World
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

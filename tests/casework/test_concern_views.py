@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
 from kring.casework import report_actions as actions
@@ -28,7 +29,7 @@ from tests.factories import ChildFactory, PlacementFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 EN = {"accept-language": "en"}
 OBSERVED = "Alva gråter ofta på rasterna och vill inte gå hem."
 QUESTION = "En elev i femman berättar om bråk hemma varje kväll. Vad gör vi?"

@@ -11,7 +11,7 @@ import pathlib
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -50,7 +50,7 @@ def _plan(goal: str, words: str, agreed_on: dt.date, meeting: object = None) -> 
 def _with_two_plans(case: TsiCase, member: User) -> TsiCase:
     """Version 1 agreed 30 days ago at a network meeting, version 2 five days ago."""
     meeting = actions.book_meeting(
-        by=member, case=case, kind=MeetingKind.NETWORK, starts_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=30),
+        by=member, case=case, kind=MeetingKind.NETWORK, starts_at=timezone.now() - dt.timedelta(days=30),
         place="Biblioteket", neutral_arena=True,
         participants=[actions.ParticipantInput("Lena Lärare", ParticipantRole.TRUSTED_ADULT)],
     )  # fmt: skip

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
+from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
 from kring.access.policy import basis_for, visible_to
@@ -28,7 +29,7 @@ from tests.conftest import World, _staff
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -101,7 +101,10 @@ def test_every_school_has_pupils_above_the_thresholds(small_demo: DemoResult) ->
     assert small_demo.counts["absence_indicators"] == Placement.objects.filter(unit__in=schools).count()
 
 
-def test_the_demo_principals_school_has_pupils_at_both_levels_for_every_reason(small_demo: DemoResult) -> None:
+def test_the_demo_principals_school_has_pupils_at_both_levels_for_every_reason(
+    small_demo_mid_term: DemoResult,
+) -> None:
+    small_demo = small_demo_mid_term
     school = Membership.objects.get(user__email=small_demo.login_for(Role.PRINCIPAL).email, role=Role.PRINCIPAL).unit
     indicators = AbsenceIndicator.objects.filter(unit=school)
 
@@ -115,7 +118,8 @@ def test_the_demo_principals_school_has_pupils_at_both_levels_for_every_reason(s
     assert indicators.filter(current_streak__gte=5).exists() or indicators.filter(longest_streak__gte=5).exists()
 
 
-def test_children_of_recent_tsi_requests_were_often_absent(small_demo: DemoResult) -> None:
+def test_children_of_recent_tsi_requests_were_often_absent(small_demo_mid_term: DemoResult) -> None:
+    small_demo = small_demo_mid_term
     recent = TsiCase.objects.filter(
         municipality=small_demo.municipality,
         stage__in=[CaseStage.REQUESTED, CaseStage.MORE_INFO, CaseStage.INFORMATION],

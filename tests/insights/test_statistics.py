@@ -43,7 +43,7 @@ def add_concerns(
     for _ in range(count):
         Concern.objects.create(
             municipality=world.municipality, child=world.child, unit=unit, reported_by=by,
-            reported_at=when or timezone.now(), category=category, observed="Ledsen.", observed_on=dt.date.today(),
+            reported_at=when or timezone.now(), category=category, observed="Ledsen.", observed_on=timezone.localdate(),
             observed_by="mentor",
         )  # fmt: skip
 

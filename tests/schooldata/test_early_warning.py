@@ -4,12 +4,11 @@ and a constant number of queries."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
 from kring.casework import actions as tsi_actions
@@ -23,7 +22,7 @@ from tests.factories import ChildFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 EN = {"accept-language": "en"}
 
 
@@ -236,7 +235,7 @@ def test_what_has_been_done_and_who_acts_next(
 
     investigation = open_investigation(child=world.child, unit=world.school, by=principal)
     body = client.get(page(world), headers=EN).content.decode()
-    opened = investigation.opened_at.date().isoformat()
+    opened = timezone.localdate(investigation.opened_at).isoformat()
     assert f"Investigation open since {opened}, led by {principal}" in body
     assert f'href="/absence/investigations/{investigation.pk}/"' in body
     assert "Start absence investigation" not in body and "Open the investigation" in body

@@ -14,6 +14,7 @@ from kring.directory.models import Unit, UnitKind
 from kring.people.models import Child
 from kring.schooldata.indicators import recompute_indicators, school_days, term_start
 from kring.schooldata.models import AbsenceIndicator, AbsenceKind, AbsenceLevel, AbsenceRecord, AbsenceSettings
+from kring.schooldata.school_calendar import last_term_day
 from tests.conftest import World
 from tests.factories import ChildFactory, PlacementFactory, UnitFactory
 
@@ -293,3 +294,38 @@ def test_a_pupil_at_two_schools_gets_a_row_for_each(world: World) -> None:
     rows = {row.unit_id: row for row in AbsenceIndicator.objects.filter(child=world.child)}
     assert rows[world.school.pk].window_percent == 0
     assert rows[world.other_school.pk].window_percent == 5.0
+
+
+# --- holidays ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "last"),
+    [
+        ("2026-10-14", "2026-10-14"),
+        ("2026-12-21", "2026-12-21"),
+        ("2026-12-24", "2026-12-21"),
+        ("2027-01-06", "2026-12-21"),
+        ("2027-07-14", "2027-06-12"),
+        ("2028-02-29", "2028-02-29"),
+    ],
+)
+def test_last_term_day_is_the_day_itself_in_term_and_the_end_of_the_term_in_a_holiday(day: str, last: str) -> None:
+    assert last_term_day(dt.date.fromisoformat(day)) == dt.date.fromisoformat(last)
+
+
+def test_indicators_in_the_summer_holiday_are_those_of_the_spring_terms_last_day(world: World) -> None:
+    child = pupil(world)
+    for day in ("2027-06-07", "2027-06-08", "2027-06-09", "2027-06-10", "2027-06-11"):
+        absent(child, world.school, day)
+
+    recompute_indicators(world.municipality.pk, today=dt.date(2027, 6, 12))
+    on_the_last_day = indicator_of(child)
+    recompute_indicators(world.municipality.pk, today=dt.date(2027, 7, 14))
+    in_the_holiday = indicator_of(child)
+
+    assert in_the_holiday.computed_on == dt.date(2027, 7, 14)
+    assert in_the_holiday.window_percent == on_the_last_day.window_percent > 0
+    assert in_the_holiday.term_percent == on_the_last_day.term_percent
+    assert in_the_holiday.longest_streak == 5
+    assert in_the_holiday.level == AbsenceLevel.HIGH

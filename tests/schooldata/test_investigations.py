@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
 from kring.casework.actions import WorkflowError
@@ -22,7 +23,7 @@ from tests.factories import ChildFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 EN = {"accept-language": "en"}
 BACKGROUND = "Alva har varit borta varje måndag sedan september. Mamma säger att hon har ont i magen."
 

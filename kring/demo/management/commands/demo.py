@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from kring.cli import command_name
 from kring.demo.actions import seed_demo
 from kring.demo.management.commands.seed import DEFAULT_SEED
 from kring.demo.plan import PUBLIC_SIZES
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError(
                 "kring demo deletes and recreates the database, so it only runs in development: set "
-                "KRING_DEBUG=true (the `kring` command does this for you)."
+                f"KRING_DEBUG=true (`{command_name()} demo` does this for you)."
             )
         if not options["keep"]:
             self._delete_database()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kring.cli import command_name
 from kring.demo.actions import DemoAlreadySeeded, seed_demo
 from kring.demo.plan import PUBLIC_SIZES
 from kring.demo.report import format_logins, format_summary
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             result = seed_demo(size=size, seed=seed, replace=replace, stdout=self.stdout, via_ss12000=via_ss12000)
         except DemoAlreadySeeded as error:
             raise CommandError(
-                f"{error}. Run `kring seed --replace` to delete it and generate a new one "
+                f"{error}. Run `{command_name()} seed --replace` to delete it and generate a new one "
                 "(the audit log keeps its events)."
             ) from error
         self.stdout.write(format_summary(result))
