@@ -49,23 +49,18 @@ def suite_start() -> dt.datetime:
     return now
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    traveller = time_machine.travel(suite_start(), tick=True)
-    traveller.start()
-    config.stash[_CLOCK] = traveller
+# Started when this file is imported, before pytest imports any other conftest or test module (their module-level
+# dates, such as TODAY, read this clock too), and stopped when pytest is done.
+_CLOCK = time_machine.travel(suite_start(), tick=True)
+_CLOCK.start()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    traveller = config.stash.get(_CLOCK, None)
-    if traveller is not None:
-        traveller.stop()
+    _CLOCK.stop()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"kring: the clock starts at {suite_start().isoformat()} (set {TEST_NOW_VARIABLE} to change it)"
-
-
-_CLOCK = pytest.StashKey[time_machine.travel]()
 
 
 @pytest.fixture(autouse=True)
