@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -42,12 +42,9 @@ from kring.casework.models import (
     Story,
     TsiCase,
 )
+from kring.casework.workflow import WorkflowError
 from kring.directory.models import Unit, UnitKind
 from kring.people.models import Child, Guardian, Placement
-
-
-class WorkflowError(ValidationError):
-    """A step the TSI workflow does not allow now; the message says why, in the user's language."""
 
 
 def _audit(by: Any, case: TsiCase, target: Any, basis: Basis | None, **details: Any) -> None:

@@ -10,9 +10,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kring.casework.forms import DATE_WIDGET, TEXT
 from kring.casework.models import AgeBand, Concern, ConcernCategory, Consultation, Triage, Urgency
 from kring.casework.report_actions import ConcernInput, ReportInput
+from kring.casework.workflow import DATE_WIDGET, TEXT
 from kring.directory.models import Unit
 from kring.forms import KringForm
 from kring.people.identity import parse_identity_number

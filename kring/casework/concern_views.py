@@ -29,8 +29,8 @@ from kring.casework.concern_forms import (
     ReportForm,
     TriageForm,
 )
-from kring.casework.forms import run_action
 from kring.casework.models import Concern, ConcernStatus, Triage
+from kring.casework.workflow import run_action
 from kring.http import AuthenticatedRequest
 from kring.people.models import Child
 from kring.people.queries import get_child_for_user

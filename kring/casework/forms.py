@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.access.roles import Category, Origin
-from kring.casework.actions import Decision, WorkflowError
+from kring.casework.actions import Decision
 from kring.casework.models import (
     BbicAspect,
     ChildAgreement,
@@ -27,13 +26,10 @@ from kring.casework.models import (
     ParticipantRole,
     Teller,
 )
+from kring.casework.workflow import DATE_WIDGET, DATETIME_WIDGET, TEXT
 from kring.directory.models import Unit
 from kring.forms import KringForm
 from kring.people.models import Guardian
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-TEXT = forms.Textarea(attrs={"rows": 4})
 
 CONSENT_PARTIES = [
     (Origin.SCHOOL, _("School")),
@@ -52,16 +48,6 @@ CONSENT_CATEGORIES = [
     (Category.ATTENDANCE, _("Attendance")),
     (Category.CASE_NOTE, _("Case notes")),
 ]
-
-
-def run_action(form: Any, action: Callable[[], Any], field: str | None = None) -> Any:
-    """Run an action; a workflow refusal becomes a form error (on `field` when given and the refusal is about
-    identifying data, else at the top), so nothing typed is lost. Returns the action's result, or None."""
-    try:
-        return action()
-    except WorkflowError as error:
-        form.add_error(field if field and error.code == "identifying" else None, error)
-        return None
 
 
 class DatesInOrderMixin:

@@ -21,9 +21,9 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.roles import CASE_TEAM_ROLES
 from kring.casework.models import OPEN_STAGES, FollowUp, Meeting, TsiCase
+from kring.casework.workflow import SYSTEM_ACTOR
 from kring.directory.models import Membership
 
-SYSTEM_ACTOR = "Kring (system)"
 MEETING_NOTICE = timedelta(hours=24)
 
 

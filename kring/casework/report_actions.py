@@ -23,7 +23,6 @@ from kring.access.models import AuditAction
 from kring.access.policy import Basis, basis_for, can, role_grants, visible_to
 from kring.access.roles import CASE_SCHOOL_ROLES, SOCIAL_SERVICES_ROLES, Origin, Permission, Role
 from kring.casework import deadlines
-from kring.casework.actions import WorkflowError
 from kring.casework.models import (
     RISK_CATEGORIES,
     Concern,
@@ -39,6 +38,7 @@ from kring.casework.models import (
     Triage,
 )
 from kring.casework.report_basis import received_q
+from kring.casework.workflow import WorkflowError
 from kring.directory.models import ContactPerson, Membership, OrganisationKind, Unit, UnitKind
 from kring.people.models import Child, Placement
 

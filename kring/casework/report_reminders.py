@@ -30,7 +30,7 @@ from kring.access.models import AuditAction
 from kring.access.roles import SOCIAL_SERVICES_ROLES
 from kring.casework import deadlines
 from kring.casework.models import ReportAssessment
-from kring.casework.reminders import SYSTEM_ACTOR
+from kring.casework.workflow import SYSTEM_ACTOR
 from kring.directory.models import Membership
 
 NOTICE_DAYS = 2

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from kring.casework import report_actions, report_forms
-from kring.casework.forms import run_action
 from kring.casework.models import ReportOfConcern
 from kring.casework.report_queries import (
     InboxFilter,
@@ -23,6 +22,7 @@ from kring.casework.report_queries import (
     inbox_for_user,
     report_view_for_user,
 )
+from kring.casework.workflow import run_action
 from kring.http import AuthenticatedRequest
 
 

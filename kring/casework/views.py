@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from kring.access.policy import can
 from kring.access.roles import Permission
 from kring.casework import actions, forms
-from kring.casework.forms import run_action
 from kring.casework.models import Consent, FollowUp, Intervention, Meeting, TsiCase
 from kring.casework.queries import case_view_for_user, get_case_for_user, work_list_for_user
+from kring.casework.workflow import run_action
 from kring.directory.models import Unit, UnitKind
 from kring.http import AuthenticatedRequest
 from kring.people.queries import get_child_for_user

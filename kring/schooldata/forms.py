@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kring.casework.forms import DATE_WIDGET, TEXT
+from kring.casework.workflow import DATE_WIDGET, TEXT
 from kring.forms import KringForm
 from kring.schooldata.models import AbsenceInvestigation, AbsenceLevel
 

@@ -20,7 +20,7 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among
 from kring.access.roles import Category, Origin
-from kring.casework.actions import WorkflowError
+from kring.casework.workflow import WorkflowError
 from kring.directory.models import Unit
 from kring.people.models import Child, Placement
 from kring.schooldata.models import AbsenceInvestigation, InvestigationStatus

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from kring.access.models import AuditAction, AuditEvent
 from kring.casework import actions
-from kring.casework.actions import Decision, WorkflowError
+from kring.casework.actions import Decision
 from kring.casework.models import (
     CaseStage,
     ClosureReason,
@@ -19,6 +19,7 @@ from kring.casework.models import (
     PlanVersion,
     TsiCase,
 )
+from kring.casework.workflow import WorkflowError
 from tests.casework.conftest import TODAY, consent_input
 from tests.factories import GuardianFactory
 

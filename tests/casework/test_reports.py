@@ -14,7 +14,6 @@ from kring.access.models import AuditAction, AuditEvent
 from kring.access.policy import basis_for, visible_to
 from kring.casework import deadlines
 from kring.casework import report_actions as actions
-from kring.casework.actions import WorkflowError
 from kring.casework.models import (
     Concern,
     ConcernStatus,
@@ -24,6 +23,7 @@ from kring.casework.models import (
     ReportFeedback,
     ReportOfConcern,
 )
+from kring.casework.workflow import WorkflowError
 from kring.directory.models import Unit, UnitKind, User
 from tests.conftest import World, _staff
 from tests.factories import UnitFactory

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
-from kring.casework.actions import WorkflowError
+from kring.casework.workflow import WorkflowError
 from kring.directory.models import User
 from kring.schooldata import investigations
 from kring.schooldata.investigations import close_investigation, open_investigation, update_investigation
