@@ -219,7 +219,7 @@ REPORT_DAYS = 120
 
 
 def _report_input(rng: random.Random) -> Any:
-    from kring.casework.report_actions import ReportInput
+    from kring.casework.reports.actions import ReportInput
 
     informed = rng.random() < 0.6
     return ReportInput(
@@ -238,7 +238,7 @@ def _handle_report(report: Any, worker: Any, filed: Any, stage: int) -> None:
 
     import time_machine
 
-    from kring.casework import report_actions as actions
+    from kring.casework.reports import actions
 
     steps = [
         (dt.timedelta(hours=1), lambda: actions.receive_report(by=worker, report=report)),
@@ -264,7 +264,7 @@ def file_demo_reports(result: Any, count: int, seed_value: int) -> Any:
     import time_machine
 
     from kring.access.policy import visible_to
-    from kring.casework import report_actions as actions
+    from kring.casework.reports import actions
     from kring.directory.models import User
     from kring.people.models import Child
 
@@ -285,7 +285,7 @@ def file_demo_reports(result: Any, count: int, seed_value: int) -> Any:
 
 
 def report_counts(worker: Any) -> str:
-    from kring.casework.report_queries import inbox_for_user
+    from kring.casework.reports.queries import inbox_for_user
 
     counts = inbox_for_user(worker).counts
     return ", ".join(f"{key.replace('_', ' ')} {value:,}" for key, value in counts.items())

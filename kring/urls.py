@@ -10,11 +10,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", include("kring.directory.urls")),
     path("children/", include("kring.people.urls")),
-    path("cases/", include("kring.casework.urls")),
-    path("concerns/", include("kring.casework.concern_urls")),
-    path("consultations/", include("kring.casework.consultation_urls")),
-    path("reports/", include("kring.casework.report_filing_urls")),
-    path("reports/", include("kring.casework.report_urls")),
+    path("", include("kring.casework.urls")),
     path("statistics/", include("kring.insights.urls")),
     path("school-data/", include("kring.schooldata.import_urls")),
     path("absence/", include("kring.schooldata.urls")),

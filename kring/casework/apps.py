@@ -12,7 +12,7 @@ class CaseworkConfig(AppConfig):
         from kring.access.policy import ChildModel, register_child_model, register_provider
         from kring.access.roles import Category, Origin
         from kring.casework import models
-        from kring.casework.basis import CaseSchoolBasisProvider, CaseTeamBasisProvider
+        from kring.casework.tsi.basis import CaseSchoolBasisProvider, CaseTeamBasisProvider
 
         register_child_model(
             models.TsiCase,
@@ -45,7 +45,7 @@ class CaseworkConfig(AppConfig):
         )
         from kring.access.roles import Category, Origin
         from kring.casework import models
-        from kring.casework.report_basis import ConcernBasisProvider, ReportBasisProvider, consultation_parties
+        from kring.casework.reports.basis import ConcernBasisProvider, ReportBasisProvider, consultation_parties
 
         register_child_model(
             models.Concern, ChildModel("child", "municipality_id", origin=Origin.SCHOOL, category=Category.CONCERN)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from kring.casework.reminders import send_reminders
-from kring.casework.report_reminders import send_report_reminders
+from kring.casework.reports.reminders import send_report_reminders
+from kring.casework.tsi.reminders import send_reminders
 
 
 @task()

@@ -1,28 +1,13 @@
+"""Casework's routes: the TSI cases, and the concerns, consultations and reports of concern."""
+
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from kring.casework import views
-
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.work_list, name="casework_list"),
-    path("request/<int:child_pk>/", views.request_case, name="casework_request"),
-    path("<int:pk>/", views.case_detail, name="casework_case"),
-    path("<int:pk>/assess/", views.assess, name="casework_assess"),
-    path("<int:pk>/more-information/", views.add_information, name="casework_add_information"),
-    path("<int:pk>/consent/", views.consent, name="casework_consent"),
-    path("<int:pk>/consent/<int:consent_pk>/withdraw/", views.withdraw, name="casework_withdraw"),
-    path("<int:pk>/stories/new/", views.add_story, name="casework_story"),
-    path("<int:pk>/needs/new/", views.add_need, name="casework_need"),
-    path("<int:pk>/interventions/new/", views.add_intervention, name="casework_intervention"),
-    path(
-        "<int:pk>/interventions/<int:item_pk>/status/", views.intervention_status, name="casework_intervention_status"
-    ),
-    path("<int:pk>/meetings/new/", views.book_meeting, name="casework_meeting"),
-    path("<int:pk>/meetings/<int:item_pk>/notes/", views.meeting_notes, name="casework_meeting_notes"),
-    path("<int:pk>/plan/new/", views.agree_plan, name="casework_plan"),
-    path("<int:pk>/outcomes/new/", views.record_outcome, name="casework_outcome"),
-    path("<int:pk>/follow-ups/<int:item_pk>/", views.complete_follow_up, name="casework_follow_up"),
-    path("<int:pk>/close/", views.close, name="casework_close"),
-    path("", include("kring.casework.document_urls")),
+    path("cases/", include("kring.casework.tsi.urls")),
+    path("concerns/", include("kring.casework.reports.concern_urls")),
+    path("consultations/", include("kring.casework.reports.consultation_urls")),
+    path("reports/", include("kring.casework.reports.filing_urls")),
+    path("reports/", include("kring.casework.reports.urls")),
 ]

@@ -30,7 +30,6 @@ from django.utils import timezone
 
 from kring.access.audit import current_request_id
 from kring.access.roles import Category, Origin, Role
-from kring.casework import actions
 from kring.casework.models import (
     CaseStage,
     ChildAgreement,
@@ -48,6 +47,7 @@ from kring.casework.models import (
     Teller,
     TsiCase,
 )
+from kring.casework.tsi import actions
 from kring.demo import case_texts as texts
 from kring.demo.staff import DemoLogin
 from kring.demo.structure import Structure

@@ -36,7 +36,7 @@ class SchooldataConfig(AppConfig):
 
     def _register_with_other_apps(self) -> None:
         """casework and people cannot import this app: they take its parts through registration."""
-        from kring.casework.outcome_sources import register_attendance_source
+        from kring.casework.tsi.outcome_sources import register_attendance_source
         from kring.people.views import register_overview_source
         from kring.schooldata.outcomes import case_attendance
         from kring.schooldata.queries import child_absence_part

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kring.access.policy import Basis, basis_among, visible_to
 from kring.access.roles import Category, Origin
-from kring.casework.outcome_sources import AttendancePeriod, ImportedAttendance
+from kring.casework.tsi.outcome_sources import AttendancePeriod, ImportedAttendance
 from kring.schooldata.models import AbsenceRecord, AbsenceSettings
 from kring.schooldata.school_calendar import is_school_day
 

@@ -24,8 +24,8 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among, basis_for, can, role_grants, visible_to
 from kring.access.roles import Category, Origin, Permission, permissions_of
-from kring.casework.concern_queries import next_actor
 from kring.casework.models import OPEN_STAGES, CaseStage, Concern, ConcernStatus, TsiCase
+from kring.casework.reports.concern_queries import next_actor
 from kring.directory.models import Unit, UnitKind
 from kring.people.models import Child, Placement
 from kring.people.queries import get_child_for_user

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from kring.casework import report_actions as actions
 from kring.casework.models import ReportAssessment, ReportFeedback
+from kring.casework.reports import actions
 from tests.browser.test_tsi_case import _log_in
 from tests.conftest import World
 

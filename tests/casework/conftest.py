@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from kring.casework import actions
 from kring.casework.models import ChildAgreement, ConsentMethod, TsiCase
+from kring.casework.tsi import actions
 from kring.directory.models import Unit, User
 from kring.people.models import Guardian
 from tests.conftest import World

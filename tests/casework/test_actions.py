@@ -8,8 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from kring.access.models import AuditAction, AuditEvent
-from kring.casework import actions
-from kring.casework.actions import Decision
 from kring.casework.models import (
     CaseStage,
     ClosureReason,
@@ -19,6 +17,8 @@ from kring.casework.models import (
     PlanVersion,
     TsiCase,
 )
+from kring.casework.tsi import actions
+from kring.casework.tsi.actions import Decision
 from kring.casework.workflow import WorkflowError
 from tests.casework.conftest import TODAY, consent_input
 from tests.factories import GuardianFactory

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
-from kring.casework import report_actions as actions
 from kring.casework.models import (
     Concern,
     ConcernStatus,
@@ -22,6 +21,7 @@ from kring.casework.models import (
     ReportOfConcern,
     Triage,
 )
+from kring.casework.reports import actions
 from kring.directory.models import UnitKind, User
 from kring.people.models import Child
 from tests.conftest import World, _staff, login

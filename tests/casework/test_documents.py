@@ -16,10 +16,10 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from kring.access.models import AuditAction, AuditEvent
-from kring.casework import actions
-from kring.casework.charts import outcome_table, without_inline_styles
-from kring.casework.documents import DataOnlyURLFetcher, render_pdf
 from kring.casework.models import MeetingKind, Occasion, ParticipantRole, PlanVersion, TsiCase
+from kring.casework.tsi import actions
+from kring.casework.tsi.charts import outcome_table, without_inline_styles
+from kring.casework.tsi.documents import DataOnlyURLFetcher, render_pdf
 from kring.directory.models import User
 from kring.people.models import Guardian
 from tests.casework.conftest import TODAY, consent_input

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from kring.casework import actions
-from kring.casework.charts import IMPORTED_STYLE
 from kring.casework.models import TsiCase
+from kring.casework.tsi import actions
+from kring.casework.tsi.charts import IMPORTED_STYLE
 from kring.directory.models import User
 from kring.people.models import Guardian
 from kring.schooldata.models import AbsenceKind, AbsenceRecord

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from kring.access.policy import basis_for, visible_to
-from kring.casework import actions
 from kring.casework.models import PlanVersion, TsiCase
+from kring.casework.tsi import actions
 from tests.casework.conftest import TODAY
 
 pytestmark = pytest.mark.django_db

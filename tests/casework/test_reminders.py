@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from kring.access.models import AuditEvent
-from kring.casework import actions
 from kring.casework.models import MeetingKind, TsiCase
-from kring.casework.reminders import send_reminders
+from kring.casework.tsi import actions
+from kring.casework.tsi.reminders import send_reminders
 from tests.casework.conftest import TODAY
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from kring.access.models import AuditEvent
-from kring.casework import report_actions as actions
 from kring.casework.models import ReportOfConcern
-from kring.casework.report_reminders import remind_from, send_report_reminders
+from kring.casework.reports import actions
+from kring.casework.reports.reminders import remind_from, send_report_reminders
 from kring.directory.models import UnitKind, User
 from tests.conftest import World, _staff, login
 from tests.factories import UnitFactory

@@ -14,8 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kring.access.models import AuditAction, AuditEvent
-from kring.casework import report_actions as actions
 from kring.casework.models import ReportAssessment, ReportFeedback, ReportOfConcern
+from kring.casework.reports import actions
 from kring.directory.models import UnitKind, User
 from tests.conftest import World, _staff, login
 from tests.factories import ChildFactory, PlacementFactory, UnitFactory
@@ -176,7 +176,7 @@ def test_an_unreceived_report_from_yesterday_is_overdue(
 def test_inbox_shows_a_page_at_a_time(
     client: Client, world: World, principal: User, social_worker: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kring.casework.report_queries.INBOX_PAGE_SIZE", 2)
+    monkeypatch.setattr("kring.casework.reports.queries.INBOX_PAGE_SIZE", 2)
     reports = [actions.file_report(by=principal, child=world.child, report=report_input()) for _ in range(5)]
     login(client, social_worker)
 

@@ -12,8 +12,6 @@ from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
 from kring.access.policy import basis_for, visible_to
-from kring.casework import deadlines
-from kring.casework import report_actions as actions
 from kring.casework.models import (
     Concern,
     ConcernStatus,
@@ -23,6 +21,7 @@ from kring.casework.models import (
     ReportFeedback,
     ReportOfConcern,
 )
+from kring.casework.reports import actions, deadlines
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import Unit, UnitKind, User
 from tests.conftest import World, _staff

@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kring.access.models import AuditAction, AuditEvent
-from kring.casework import actions
 from kring.casework.models import CaseStage, TsiCase
+from kring.casework.tsi import actions
 from tests.casework.conftest import TODAY, consent_input
 from tests.conftest import World, login
 from tests.factories import ChildFactory, CustodyFactory, PlacementFactory
@@ -251,7 +251,7 @@ def test_case_page_shows_the_timeline_and_the_days_of_each_step(
 
 
 def test_a_closed_case_is_never_overdue(client: Client, consented_case: TsiCase, tsi_member) -> None:  # type: ignore[no-untyped-def]
-    from kring.casework.queries import work_list_for_user
+    from kring.casework.tsi.queries import work_list_for_user
 
     consented_case.follow_ups.create(due_on=TODAY - dt.timedelta(days=3))
     assert work_list_for_user(tsi_member).rows[0].overdue

@@ -14,7 +14,6 @@ from django.utils import timezone
 from kring.access.audit import verify_chain
 from kring.access.models import AuditEvent
 from kring.access.roles import Role
-from kring.casework.actions import active_consent, custodial_guardians
 from kring.casework.models import (
     CaseStage,
     ClosureReason,
@@ -26,7 +25,8 @@ from kring.casework.models import (
     ParticipantRole,
     TsiCase,
 )
-from kring.casework.queries import work_list_for_user
+from kring.casework.tsi.actions import active_consent, custodial_guardians
+from kring.casework.tsi.queries import work_list_for_user
 from kring.demo.actions import delete_demo_municipality, seed_demo
 from kring.demo.cases import AUDIT_REQUEST_ID, SHOWCASE, WEIGHTS, scenarios_for
 from kring.demo.generator import DemoResult

@@ -20,8 +20,8 @@ from kring.access.audit import verify_chain
 from kring.access.auth import current_totp_code
 from kring.access.models import AuditEvent
 from kring.access.roles import Role
-from kring.casework.actions import request_tsi
 from kring.casework.models import TsiCase
+from kring.casework.tsi.actions import request_tsi
 from kring.demo.generator import DemoResult
 from kring.demo.names import MUNICIPALITY_CODE
 from kring.directory.models import Municipality, Unit, UnitKind, User

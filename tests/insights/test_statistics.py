@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
-from kring.casework import report_actions as actions
 from kring.casework.models import Concern, ConcernCategory, Consultation, ReportOfConcern
+from kring.casework.reports import actions
 from kring.directory.models import Unit, User
 from kring.insights.statistics import CountTable, Statistics, months_until, statistics_for_user
 from kring.insights.suppression import suppress

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
-from kring.casework import actions as tsi_actions
-from kring.casework import report_actions
+from kring.casework.reports import actions as report_actions
+from kring.casework.tsi import actions as tsi_actions
 from kring.directory.models import Unit, User
 from kring.people.models import Child
 from kring.schooldata.investigations import open_investigation

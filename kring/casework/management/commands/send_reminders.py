@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from kring.casework.reminders import send_reminders
-from kring.casework.report_reminders import send_report_reminders
+from kring.casework.reports.reminders import send_report_reminders
 from kring.casework.tasks import send_reminders_task
+from kring.casework.tsi.reminders import send_reminders
 
 
 class Command(BaseCommand):

@@ -24,11 +24,11 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, basis_among, visible_to
 from kring.access.roles import Category, Origin
-from kring.casework.actions import active_consent, plan_on
-from kring.casework.charts import outcome_chart_svg
 from kring.casework.models import Consent, OutcomeMeasure, Participant, PlanVersion, TsiCase
-from kring.casework.outcome_sources import imported_attendance
-from kring.casework.queries import get_case_for_user
+from kring.casework.tsi.actions import active_consent, plan_on
+from kring.casework.tsi.charts import outcome_chart_svg
+from kring.casework.tsi.outcome_sources import imported_attendance
+from kring.casework.tsi.queries import get_case_for_user
 
 # --- rendering --------------------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Reading reports of concern through the access policy: social services' inbox and the report page.
 
-Who sees a report, and which parts of it, is the policy's answer (`kring.casework.report_basis`): the receiving
+Who sees a report, and which parts of it, is the policy's answer (`kring.casework.reports.basis`): the receiving
 unit and the school's contact persons see the report and social services' assessment; the reporter sees the report
 and the feedback, nothing else of social services' work.
 """
@@ -24,10 +24,10 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among, can, visible_to
 from kring.access.roles import Category, Origin, Permission
-from kring.casework import deadlines
-from kring.casework.deadlines import Clock
 from kring.casework.models import Decision, ReportAssessment, ReportFeedback, ReportOfConcern, Urgency
-from kring.casework.report_basis import RECEIVER_BASIS, received_q
+from kring.casework.reports import deadlines
+from kring.casework.reports.basis import RECEIVER_BASIS, received_q
+from kring.casework.reports.deadlines import Clock
 
 INBOX_PAGE_SIZE = 50
 # What the inbox does not show is not read: the report's texts, the notes, and the child's address.

@@ -1,5 +1,5 @@
 """Forms of concerns, anonymous consultations and reports of concern. They validate input and keep what was typed;
-the rules (anonymity, who may act, the duty to report) are in `kring.casework.report_actions`."""
+the rules (anonymity, who may act, the duty to report) are in `kring.casework.reports.actions`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.casework.models import AgeBand, Concern, ConcernCategory, Consultation, Triage, Urgency
-from kring.casework.report_actions import ConcernInput, ReportInput
+from kring.casework.reports.actions import ConcernInput, ReportInput
 from kring.casework.workflow import DATE_WIDGET, TEXT
 from kring.directory.models import Unit
 from kring.forms import KringForm

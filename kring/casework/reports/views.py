@@ -13,9 +13,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from kring.casework import report_actions, report_forms
 from kring.casework.models import ReportOfConcern
-from kring.casework.report_queries import (
+from kring.casework.reports import actions as report_actions
+from kring.casework.reports import forms as report_forms
+from kring.casework.reports.queries import (
     InboxFilter,
     decision_of,
     get_report_for_user,

@@ -1,7 +1,7 @@
 """The school side of concerns, anonymous consultations and reports of concern: thin typed views.
 
-Access through `kring.casework.concern_queries` (404 when not visible, 403 when the step is not the user's), writes
-through `kring.casework.report_actions`.
+Access through `kring.casework.reports.concern_queries` (404 when not visible, 403 when the step is not the
+user's), writes through `kring.casework.reports.actions`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from kring.access.policy import basis_among, can
 from kring.access.roles import Category, Permission
-from kring.casework import concern_queries as queries
-from kring.casework import report_actions as actions
-from kring.casework.concern_forms import (
+from kring.casework.models import Concern, ConcernStatus, Triage
+from kring.casework.reports import actions
+from kring.casework.reports import concern_queries as queries
+from kring.casework.reports.concern_forms import (
     CloseConcernForm,
     ConcernForm,
     ConsultationForm,
@@ -29,7 +30,6 @@ from kring.casework.concern_forms import (
     ReportForm,
     TriageForm,
 )
-from kring.casework.models import Concern, ConcernStatus, Triage
 from kring.casework.workflow import run_action
 from kring.http import AuthenticatedRequest
 from kring.people.models import Child

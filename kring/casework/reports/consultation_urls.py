@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from kring.casework import concern_views as views
+from kring.casework.reports import concern_views as views
 
 urlpatterns: list[URLPattern] = [
     path("", views.consultation_list, name="consultation_list"),

@@ -32,7 +32,7 @@ from kring.casework.models import (
     ReportOfConcern,
     Triage,
 )
-from kring.casework.report_actions import can_triage_concern, concern_units, is_contact_person, suggests_harm
+from kring.casework.reports.actions import can_triage_concern, concern_units, is_contact_person, suggests_harm
 from kring.directory.models import ContactPerson, Unit
 from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Placement

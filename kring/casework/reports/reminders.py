@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.roles import SOCIAL_SERVICES_ROLES
-from kring.casework import deadlines
 from kring.casework.models import ReportAssessment
+from kring.casework.reports import deadlines
 from kring.casework.workflow import SYSTEM_ACTOR
 from kring.directory.models import Membership
 

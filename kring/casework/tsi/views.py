@@ -1,4 +1,5 @@
-"""TSI case pages: thin typed views. Access through kring.casework.queries, writes through kring.casework.actions."""
+"""TSI case pages: thin typed views. Access through kring.casework.tsi.queries, writes through
+kring.casework.tsi.actions."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from kring.access.policy import can
 from kring.access.roles import Permission
-from kring.casework import actions, forms
 from kring.casework.models import Consent, FollowUp, Intervention, Meeting, TsiCase
-from kring.casework.queries import case_view_for_user, get_case_for_user, work_list_for_user
+from kring.casework.tsi import actions, forms
+from kring.casework.tsi.queries import case_view_for_user, get_case_for_user, work_list_for_user
 from kring.casework.workflow import run_action
 from kring.directory.models import Unit, UnitKind
 from kring.http import AuthenticatedRequest

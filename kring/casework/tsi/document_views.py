@@ -1,5 +1,5 @@
 """Printable documents of a TSI case: the joint plan as PDF and its history, the information letter to the
-guardians, and the outcome chart. Access and audit are in `kring.casework.documents`."""
+guardians, and the outcome chart. Access and audit are in `kring.casework.tsi.documents`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, get_language_info
 
-from kring.casework import documents
-from kring.casework.document_forms import LetterLanguageForm, PlanOnForm
+from kring.casework.tsi import documents
+from kring.casework.tsi.document_forms import LetterLanguageForm, PlanOnForm
 from kring.http import AuthenticatedRequest
 
 

@@ -1,10 +1,10 @@
-"""Routes of the printable case documents; included under `cases/` by `kring.casework.urls`."""
+"""Routes of the printable case documents; included under `cases/` by `kring.casework.tsi.urls`."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from kring.casework import document_views as views
+from kring.casework.tsi import document_views as views
 
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/plan/<int:number>.pdf", views.plan_pdf, name="casework_plan_pdf"),

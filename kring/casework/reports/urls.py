@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from kring.casework import report_views
+from kring.casework.reports import views as report_views
 
 urlpatterns: list[URLPattern] = [
     path("inbox/", report_views.inbox, name="report_inbox"),

@@ -1,5 +1,5 @@
 """Forms of social services' steps with a report of concern: they validate input and keep what was typed; the
-order of the steps and the rules of the feedback are in `kring.casework.report_actions`."""
+order of the steps and the rules of the feedback are in `kring.casework.reports.actions`."""
 
 from __future__ import annotations
 

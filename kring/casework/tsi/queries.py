@@ -17,7 +17,6 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among, role_grants, visible_to
 from kring.access.roles import CASE_TEAM_ROLES, Category, Origin
-from kring.casework.actions import active_consent
 from kring.casework.models import (
     OPEN_STAGES,
     CaseStage,
@@ -34,7 +33,8 @@ from kring.casework.models import (
     Teller,
     TsiCase,
 )
-from kring.casework.outcome_sources import ImportedAttendance, imported_attendance
+from kring.casework.tsi.actions import active_consent
+from kring.casework.tsi.outcome_sources import ImportedAttendance, imported_attendance
 
 
 def team_ids_of(user: Any) -> set[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from kring.casework import concern_views as views
+from kring.casework.reports import concern_views as views
 
 urlpatterns: list[URLPattern] = [
     path("new/", views.report_new_by_number, name="report_new_by_number"),

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from kring.casework.models import OutcomeMeasure  # noqa: E402
-from kring.casework.outcome_sources import ImportedAttendance  # noqa: E402
+from kring.casework.tsi.outcome_sources import ImportedAttendance  # noqa: E402
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

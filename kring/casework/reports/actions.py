@@ -22,7 +22,6 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, basis_for, can, role_grants, visible_to
 from kring.access.roles import CASE_SCHOOL_ROLES, SOCIAL_SERVICES_ROLES, Origin, Permission, Role
-from kring.casework import deadlines
 from kring.casework.models import (
     RISK_CATEGORIES,
     Concern,
@@ -37,7 +36,8 @@ from kring.casework.models import (
     ReportOfConcern,
     Triage,
 )
-from kring.casework.report_basis import received_q
+from kring.casework.reports import deadlines
+from kring.casework.reports.basis import received_q
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import ContactPerson, Membership, OrganisationKind, Unit, UnitKind
 from kring.people.models import Child, Placement

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.access.roles import Category, Origin
-from kring.casework.actions import Decision
 from kring.casework.models import (
     BbicAspect,
     ChildAgreement,
@@ -26,6 +25,7 @@ from kring.casework.models import (
     ParticipantRole,
     Teller,
 )
+from kring.casework.tsi.actions import Decision
 from kring.casework.workflow import DATE_WIDGET, DATETIME_WIDGET, TEXT
 from kring.directory.models import Unit
 from kring.forms import KringForm
