@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kring.access.acting import AuditActor
 from kring.access.models import AuditChainHead, AuditEvent
 from kring.access.policy import Basis
 
@@ -94,19 +95,19 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
-def _actor_fields(actor: Any) -> tuple[int | None, str, int | None]:
+def _actor_fields(actor: AuditActor | None) -> tuple[int | None, str, int | None]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None, "", None
     return (
         actor.pk,
-        str(getattr(actor, "email", "") or actor.get_username()),
+        str(getattr(actor, "email", "") or (actor.get_username() if hasattr(actor, "get_username") else actor)),
         getattr(actor, "municipality_id", None),
     )
 
 
 def record_event(
     *,
-    actor: Any,
+    actor: AuditActor | None,
     action: str,
     target_type: str = "",
     target_id: object = "",

@@ -10,6 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from kring.access.acting import StaffUser
 from kring.access.models import AuditAction
 
 # Set in the session once the MFA middleware has seen that the user has TOTP; cleared when their MFA changes.
@@ -39,17 +40,17 @@ class KringLoginForm(LoginForm):
         self.fields["login"].widget.attrs["autocomplete"] = "username"
 
 
-def has_totp(user: Any) -> bool:
+def has_totp(user: StaffUser) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def audit_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def audit_login(sender: Any, request: HttpRequest, user: StaffUser, **kwargs: Any) -> None:
     from kring.access.audit import record_event
 
     record_event(actor=user, action=AuditAction.LOGIN, target_type="user", target_id=user.pk)
 
 
-def audit_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def audit_logout(sender: Any, request: HttpRequest, user: StaffUser, **kwargs: Any) -> None:
     from kring.access.audit import record_event
 
     if user is not None:
@@ -79,7 +80,7 @@ def audit_mfa_change(change: str) -> Any:
     A wrong code is a failed login (or a failed confirmation of a logged-in person); the others change how the person
     logs in, and make the MFA middleware look again (see RequireMfaMiddleware)."""
 
-    def receiver(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    def receiver(sender: Any, request: HttpRequest | None, user: StaffUser, **kwargs: Any) -> None:
         from kring.access.audit import record_event
 
         authenticator = kwargs.get("authenticator")
@@ -100,7 +101,7 @@ def audit_mfa_change(change: str) -> Any:
     return receiver
 
 
-def activate_totp(user: Any, secret: str) -> None:
+def activate_totp(user: StaffUser, secret: str) -> None:
     """Give a user a TOTP authenticator with a known secret (demo logins and tests)."""
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP

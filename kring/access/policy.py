@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
+from kring.access.acting import StaffUser
 from kring.access.roles import permissions_of
 
 
@@ -95,12 +97,12 @@ class BasisProvider(Protocol):
     # exception) or none.
     routine: bool
 
-    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+    def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         """A filter over the registered model for the rows this basis reaches, or None.
 
         Use `__in` subqueries, not joins, so that rows are never duplicated (visible_to adds no DISTINCT)."""
 
-    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+    def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
         """The bases this provider gives the user for each of the children."""
 
 
@@ -108,7 +110,7 @@ class BasisProvider(Protocol):
 class _Registry:
     providers: list[BasisProvider] = field(default_factory=list)
     child_models: dict[type[models.Model], ChildModel] = field(default_factory=dict)
-    role_source: Callable[[Any], list[RoleGrant]] | None = None
+    role_source: Callable[[StaffUser], list[RoleGrant]] | None = None
     child_directory: ChildDirectory | None = None
     party_models: dict[type[models.Model], PartyModel] = field(default_factory=dict)
 
@@ -118,7 +120,7 @@ class PartyModel:
     """A model about no identified child (an anonymous consultation): visible only to its parties."""
 
     municipality_path: str
-    parties: Callable[[Any], Q]  # the rows the user is a party to
+    parties: Callable[[StaffUser], Q]  # the rows the user is a party to
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def routine_basis_kinds() -> frozenset[str]:
     )
 
 
-def register_role_source(source: Callable[[Any], list[RoleGrant]]) -> None:
+def register_role_source(source: Callable[[StaffUser], list[RoleGrant]]) -> None:
     registry.role_source = source
 
 
@@ -171,26 +173,33 @@ def child_model_info(model: type[models.Model]) -> ChildModel:
         raise LookupError(f"{model.__name__} is not registered with the access policy") from error
 
 
-def is_staff_user(user: Any) -> bool:
+def is_staff_user(user: StaffUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.municipality_id)
 
 
-def role_grants(user: Any) -> list[RoleGrant]:
+def municipality_of(user: StaffUser) -> int:
+    """The municipality a member of staff works in; anyone else may do nothing (PermissionDenied)."""
+    if not is_staff_user(user) or user.municipality_id is None:
+        raise PermissionDenied
+    return user.municipality_id
+
+
+def role_grants(user: StaffUser) -> list[RoleGrant]:
     """The user's active roles in their own municipality, memoised on the user for one request."""
     if not is_staff_user(user) or registry.role_source is None:
         return []
     cached = getattr(user, "_kring_role_grants", None)
     if cached is None:
         cached = [g for g in registry.role_source(user) if g.municipality_id == user.municipality_id]
-        user._kring_role_grants = cached
+        vars(user)["_kring_role_grants"] = cached
     return cached
 
 
-def roles_of(user: Any) -> set[str]:
+def roles_of(user: StaffUser) -> set[str]:
     return {grant.role for grant in role_grants(user)}
 
 
-def visible_to(user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+def visible_to(user: StaffUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """Only the rows of a registered model that the user has a basis for (or is a party to); default deny."""
     party = registry.party_models.get(queryset.model)
     if party is not None:
@@ -210,7 +219,7 @@ def visible_to(user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any
     return queryset.filter(Q(**{info.municipality_path: user.municipality_id}) & reach)
 
 
-def bases_for_children(user: Any, child_ids: Iterable[int]) -> dict[int, list[Basis]]:
+def bases_for_children(user: StaffUser, child_ids: Iterable[int]) -> dict[int, list[Basis]]:
     """Every basis the user has for each child (an empty list: no access)."""
     ids = list(child_ids)
     found: dict[int, list[Basis]] = {child_id: [] for child_id in ids}
@@ -246,7 +255,7 @@ def child_id_of(obj: models.Model) -> int:
     return int(getattr(holder, last + "_id"))
 
 
-def basis_for(user: Any, obj: models.Model) -> Basis | None:
+def basis_for(user: StaffUser, obj: models.Model) -> Basis | None:
     """The basis under which the user sees this object, or None."""
     info = child_model_info(type(obj))
     if not is_staff_user(user) or _resolve(obj, info.municipality_path) != user.municipality_id:
@@ -256,7 +265,7 @@ def basis_for(user: Any, obj: models.Model) -> Basis | None:
     return basis_among(bases, info.origin_of(obj), info.category_of(obj))
 
 
-def can(user: Any, permission: str, obj: models.Model | None = None) -> bool:
+def can(user: StaffUser, permission: str, obj: models.Model | None = None) -> bool:
     """May the user take this action (on this object)? Role permission, tenant and basis."""
     if not is_staff_user(user) or permission not in permissions_of(roles_of(user)):
         return False

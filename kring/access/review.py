@@ -17,9 +17,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kring.access.acting import StaffUser
 from kring.access.audit import record_event
 from kring.access.models import AuditAction, AuditEvent
-from kring.access.policy import registry, routine_basis_kinds
+from kring.access.policy import municipality_of, registry, routine_basis_kinds
 from kring.forms import KringForm
 
 PAGE_SIZE = 50
@@ -121,9 +122,9 @@ class ReviewPage:
     rows: list[ReviewRow]
 
 
-def review_events_for_user(user: Any, filters: dict[str, Any], page_number: str | int | None) -> ReviewPage:
+def review_events_for_user(user: StaffUser, filters: dict[str, Any], page_number: str | int | None) -> ReviewPage:
     """One page of the filtered log, with the children named; the review itself is audited."""
-    paginator = Paginator(filtered_events(user.municipality_id, filters), PAGE_SIZE)
+    paginator = Paginator(filtered_events(municipality_of(user), filters), PAGE_SIZE)
     page = paginator.get_page(page_number)
     child_ids = {event.child_id for event in page.object_list if event.child_id}
     labels = registry.child_directory.child_labels(child_ids) if registry.child_directory and child_ids else {}

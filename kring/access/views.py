@@ -6,14 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from kring.access.acting import StaffRequest
 from kring.access.policy import can
 from kring.access.review import AuditFilterForm, review_events_for_user
 from kring.access.roles import Permission
-from kring.http import AuthenticatedRequest
 
 
 @login_required
-def audit_review(request: AuthenticatedRequest) -> HttpResponse:
+def audit_review(request: StaffRequest) -> HttpResponse:
     if not can(request.user, Permission.AUDIT_REVIEW):
         raise Http404
     form = AuditFilterForm(request.GET or None, municipality_id=request.user.municipality_id)

@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from kring.access.policy import RoleGrant, can, role_grants, roles_of
+from kring.access.acting import StaffUser
+from kring.access.policy import RoleGrant, can, municipality_of, role_grants, roles_of
 from kring.access.roles import Permission, Role, permissions_of
 from kring.directory.models import (
     SCHOOL_KINDS,
@@ -22,7 +23,7 @@ from kring.directory.models import (
 )
 
 
-def role_grants_for(user: Any) -> list[RoleGrant]:
+def role_grants_for(user: StaffUser) -> list[RoleGrant]:
     """The user's active roles, in one query (registered as the access policy's role source)."""
     rows = Membership.objects.filter(user_id=user.pk, active=True).values_list(
         "role", "unit_id", "unit__name", "unit__municipality_id"
@@ -30,18 +31,18 @@ def role_grants_for(user: Any) -> list[RoleGrant]:
     return [RoleGrant(role, unit_id, unit_name, municipality_id) for role, unit_id, unit_name, municipality_id in rows]
 
 
-def units_for_user(user: Any) -> QuerySet[Unit]:
+def units_for_user(user: User) -> QuerySet[Unit]:
     """Units of the user's own municipality, for anyone whose role lets them see units; else none."""
     if not can(user, Permission.UNIT_VIEW):
         return Unit.objects.none()
-    return Unit.objects.filter(municipality_id=user.municipality_id)
+    return Unit.objects.filter(municipality_id=municipality_of(user))
 
 
 def _contact_persons() -> Prefetch[Any]:
     return Prefetch("contact_persons", queryset=ContactPerson.objects.select_related("user").order_by("position"))
 
 
-def get_unit_for_user(user: Any, pk: int) -> Unit:
+def get_unit_for_user(user: User, pk: int) -> Unit:
     """One unit of the user's municipality with its contact persons, or 404."""
     unit = (
         units_for_user(user)
@@ -55,7 +56,7 @@ def get_unit_for_user(user: Any, pk: int) -> Unit:
     return unit
 
 
-def unit_list_for_user(user: Any) -> list[Unit]:
+def unit_list_for_user(user: User) -> list[Unit]:
     return list(
         units_for_user(user)
         .select_related("organisation")
@@ -65,11 +66,11 @@ def unit_list_for_user(user: Any) -> list[Unit]:
     )
 
 
-def member_unit_ids(user: Any) -> set[int]:
+def member_unit_ids(user: User) -> set[int]:
     return {grant.unit_id for grant in role_grants(user)}
 
 
-def schools_without_contact_persons(user: Any) -> list[Unit]:
+def schools_without_contact_persons(user: User) -> list[Unit]:
     return list(
         units_for_user(user)
         .filter(kind__in=SCHOOL_KINDS)
@@ -93,11 +94,11 @@ _CONTACT_PERSON_ROLES = (Role.SOCIAL_WORKER, Role.UNIT_MANAGER)
 _GUARDED_PERMISSIONS = frozenset({Permission.DIRECTORY_MANAGE, Permission.AUDIT_REVIEW})
 
 
-def is_directory_manager(user: Any) -> bool:
+def is_directory_manager(user: User) -> bool:
     return can(user, Permission.DIRECTORY_MANAGE)
 
 
-def _scoped(user: Any, queryset: QuerySet[Any], path: str = "municipality_id") -> QuerySet[Any]:
+def _scoped(user: User, queryset: QuerySet[Any], path: str = "municipality_id") -> QuerySet[Any]:
     if not is_directory_manager(user):
         return queryset.none()
     return queryset.filter(**{path: user.municipality_id})
@@ -110,47 +111,47 @@ def _one_or_404(queryset: QuerySet[Any], pk: int) -> Any:
     return found
 
 
-def organisations_for_manager(user: Any) -> QuerySet[Organisation]:
+def organisations_for_manager(user: User) -> QuerySet[Organisation]:
     return _scoped(user, Organisation.objects.all())
 
 
-def units_for_manager(user: Any) -> QuerySet[Unit]:
+def units_for_manager(user: User) -> QuerySet[Unit]:
     return _scoped(user, Unit.objects.all())
 
 
-def staff_for_manager(user: Any) -> QuerySet[User]:
+def staff_for_manager(user: User) -> QuerySet[User]:
     return _scoped(user, User.objects.all())
 
 
-def get_organisation_for_manager(user: Any, pk: int) -> Organisation:
+def get_organisation_for_manager(user: User, pk: int) -> Organisation:
     organisation: Organisation = _one_or_404(organisations_for_manager(user), pk)
     return organisation
 
 
-def get_unit_for_manager(user: Any, pk: int) -> Unit:
+def get_unit_for_manager(user: User, pk: int) -> Unit:
     unit: Unit = _one_or_404(units_for_manager(user).select_related("organisation", "co_organisation"), pk)
     return unit
 
 
-def get_school_for_manager(user: Any, pk: int) -> Unit:
+def get_school_for_manager(user: User, pk: int) -> Unit:
     """A school or preschool of the manager's municipality with its contact persons, or 404."""
     schools = units_for_manager(user).filter(kind__in=SCHOOL_KINDS).prefetch_related(_contact_persons())
     school: Unit = _one_or_404(schools, pk)
     return school
 
 
-def get_contact_person_for_manager(user: Any, school: Unit, pk: int) -> ContactPerson:
+def get_contact_person_for_manager(user: User, school: Unit, pk: int) -> ContactPerson:
     contacts = _scoped(user, ContactPerson.objects.filter(school=school), "school__municipality_id")
     contact: ContactPerson = _one_or_404(contacts.select_related("school", "user"), pk)
     return contact
 
 
-def get_staff_for_manager(user: Any, pk: int) -> User:
+def get_staff_for_manager(user: User, pk: int) -> User:
     person: User = _one_or_404(staff_for_manager(user), pk)
     return person
 
 
-def get_membership_for_manager(user: Any, person: User, pk: int) -> Membership:
+def get_membership_for_manager(user: User, person: User, pk: int) -> Membership:
     memberships = _scoped(user, Membership.objects.filter(user=person), "unit__municipality_id")
     membership: Membership = _one_or_404(memberships.select_related("unit"), pk)
     return membership
@@ -167,13 +168,13 @@ def contact_assignments_of(person: User) -> list[ContactPerson]:
     return list(person.contact_for.select_related("school").order_by("school__name"))
 
 
-def contact_person_candidates(user: Any) -> QuerySet[User]:
+def contact_person_candidates(user: User) -> QuerySet[User]:
     """Active staff with a social services role (social worker, unit manager) in a social services unit."""
     memberships = Membership.objects.filter(
         active=True,
         role__in=_CONTACT_PERSON_ROLES,
         unit__organisation__kind=OrganisationKind.SOCIAL_SERVICES,
-        unit__municipality_id=user.municipality_id,
+        unit__municipality_id=municipality_of(user),
     )
     return staff_for_manager(user).filter(is_active=True, pk__in=memberships.values("user_id"))
 
@@ -182,13 +183,13 @@ def _guarded_permissions(roles: set[str]) -> frozenset[str]:
     return permissions_of(roles) & _GUARDED_PERMISSIONS
 
 
-def grantable_roles(user: Any) -> list[tuple[str, str]]:
+def grantable_roles(user: User) -> list[tuple[str, str]]:
     """The roles this manager may give: none that grants an administrative permission they lack themselves."""
     own = _guarded_permissions(roles_of(user))
     return [(role.value, str(role.label)) for role in Role if _guarded_permissions({role.value}) <= own]
 
 
-def may_manage_person(user: Any, person: User) -> bool:
+def may_manage_person(user: User, person: User) -> bool:
     """A manager may change a person only if the person holds no administrative permission the manager lacks."""
     if not is_directory_manager(user) or person.municipality_id != user.municipality_id:
         return False
@@ -198,11 +199,11 @@ def may_manage_person(user: Any, person: User) -> bool:
     return _guarded_permissions(roles) <= _guarded_permissions(roles_of(user))
 
 
-def organisation_list_for_manager(user: Any) -> list[Organisation]:
+def organisation_list_for_manager(user: User) -> list[Organisation]:
     return list(organisations_for_manager(user).annotate(unit_count=Count("units", distinct=True)).order_by("name"))
 
 
-def unit_list_for_manager(user: Any) -> QuerySet[Unit]:
+def unit_list_for_manager(user: User) -> QuerySet[Unit]:
     return (
         units_for_manager(user)
         .select_related("organisation", "co_organisation")
@@ -211,7 +212,7 @@ def unit_list_for_manager(user: Any) -> QuerySet[Unit]:
     )
 
 
-def staff_list_for_manager(user: Any) -> QuerySet[User]:
+def staff_list_for_manager(user: User) -> QuerySet[User]:
     active_memberships = Membership.objects.filter(active=True).select_related("unit").order_by("unit__name")
     return staff_for_manager(user).prefetch_related(
         Prefetch("memberships", queryset=active_memberships, to_attr="active_memberships")
@@ -238,7 +239,7 @@ class DirectoryOverview:
         return sum(row.count for row in self.units_by_kind)
 
 
-def directory_overview(user: Any) -> DirectoryOverview:
+def directory_overview(user: User) -> DirectoryOverview:
     """The counts on the organisation admin's first page, in a constant number of queries."""
     by_kind = dict(units_for_manager(user).values_list("kind").annotate(count=Count("pk")).order_by())
     staff = staff_for_manager(user).aggregate(

@@ -8,9 +8,9 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import can, role_grants
 from kring.access.roles import Permission, Role
+from kring.directory.http import AuthenticatedRequest
 from kring.directory.models import Membership
 from kring.directory.queries import get_unit_for_user, schools_without_contact_persons, unit_list_for_user
-from kring.http import AuthenticatedRequest
 
 _STUDENT_HEALTH_ROLES = {Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Role.SPECIAL_EDUCATOR}
 

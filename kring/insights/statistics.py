@@ -34,7 +34,7 @@ from kring.casework.models import (
     ReportAssessment,
     ReportOfConcern,
 )
-from kring.directory.models import ContactPerson
+from kring.directory.models import ContactPerson, User
 from kring.insights.suppression import SuppressedTable, suppress
 
 MONTHS = 12
@@ -59,7 +59,7 @@ def _unit_names(grants: list[RoleGrant], unit_ids: list[int]) -> str:
     return ", ".join(sorted({grant.unit_name for grant in grants if grant.unit_id in unit_ids}))
 
 
-def scopes_for_user(user: Any) -> list[Scope]:
+def scopes_for_user(user: User) -> list[Scope]:
     """The scopes the user's roles give, widest first; none for other roles."""
     grants = role_grants(user)
     tenant = Q(municipality_id=user.municipality_id)
@@ -237,7 +237,7 @@ def _compliance_row(label: str, on_time: int, late: int) -> ComplianceRow:
     return ComplianceRow(label, published.cells[0][0], published.cells[0][1], published.row_totals[0])
 
 
-def statistics_for_user(user: Any, scope_key: str = "") -> Statistics:
+def statistics_for_user(user: User, scope_key: str = "") -> Statistics:
     """The statistics of the user's scope (the one asked for, or the widest); 404 without a scope. Audited."""
     scopes = scopes_for_user(user)
     if not scopes:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from kring.http import AuthenticatedRequest
+from kring.directory.http import AuthenticatedRequest
 from kring.insights.statistics import statistics_for_user
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, RoleGrant, role_grants
 from kring.access.roles import PLACEMENT_CATEGORIES, PLACEMENT_ORIGINS, PROTECTED_IDENTITY_ROLES, Origin, Role
 from kring.people.models import Placement
@@ -31,10 +31,10 @@ class PlacementBasisProvider:
     kind = PLACEMENT_BASIS
     routine = True
 
-    def _grants(self, user: Any) -> list[RoleGrant]:
+    def _grants(self, user: StaffUser) -> list[RoleGrant]:
         return [grant for grant in role_grants(user) if grant.role in PLACEMENT_ORIGINS]
 
-    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+    def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         units_by_scope: dict[tuple[frozenset[str], frozenset[str], bool], set[int]] = defaultdict(set)
         for grant in self._grants(user):
             origins, categories = PLACEMENT_ORIGINS[grant.role], PLACEMENT_CATEGORIES[grant.role]
@@ -54,7 +54,7 @@ class PlacementBasisProvider:
             reach = part if reach is None else reach | part
         return reach
 
-    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+    def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
         grants_by_unit: dict[int, list[RoleGrant]] = defaultdict(list)
         for grant in self._grants(user):
             grants_by_unit[grant.unit_id].append(grant)

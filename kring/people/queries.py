@@ -14,6 +14,7 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among, can, visible_to
 from kring.access.roles import Category, Permission
+from kring.directory.models import User
 from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Custody, Placement
 
@@ -34,7 +35,7 @@ def _search_filter(text: str) -> Q:
     return query
 
 
-def search_children_for_user(user: Any, text: str) -> list[Child]:
+def search_children_for_user(user: User, text: str) -> list[Child]:
     """Children the user may see that match a name or identity number; the search is audited."""
     if not can(user, Permission.CHILD_SEARCH) or len(text.strip()) < 2:
         return []
@@ -77,7 +78,7 @@ class ChildOverview:
     placements: list[Placement]
 
 
-def get_child_for_user(user: Any, pk: int) -> tuple[Child, list[Basis]]:
+def get_child_for_user(user: User, pk: int) -> tuple[Child, list[Basis]]:
     """The child and the user's bases for them, or 404 (also when the child exists but the user has no basis)."""
     if not can(user, Permission.CHILD_VIEW):
         raise Http404
@@ -90,11 +91,11 @@ def get_child_for_user(user: Any, pk: int) -> tuple[Child, list[Basis]]:
     return child, bases
 
 
-def _visible_related(user: Any, queryset: QuerySet[Any]) -> list[Any]:
+def _visible_related(user: User, queryset: QuerySet[Any]) -> list[Any]:
     return list(visible_to(user, queryset))
 
 
-def child_overview_for_user(user: Any, pk: int) -> ChildOverview:
+def child_overview_for_user(user: User, pk: int) -> ChildOverview:
     """Everything of the overview the user's bases cover, each section with its basis; the read is audited."""
     child, bases = get_child_for_user(user, pk)
     sections: dict[str, Section] = {}

@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from kring.access.policy import can
 from kring.access.roles import Permission
-from kring.http import AuthenticatedRequest
+from kring.directory.http import AuthenticatedRequest
 from kring.people.forms import ChildSearchForm
 from kring.people.models import Child
 from kring.people.queries import child_overview_for_user, search_children_for_user

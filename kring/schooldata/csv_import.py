@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.directory.models import Municipality, Unit
+from kring.directory.models import Municipality, Unit, User
 from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Guardian
 from kring.schooldata.importer import finish_run, recompute_after_import, start_run
@@ -570,7 +570,7 @@ def _public(text: str) -> str:
     return _IDENTITY_ID.sub("pnr:…", text)
 
 
-def _audit(run: ImportRun, by: Any, kind: str, details: dict[str, Any]) -> None:
+def _audit(run: ImportRun, by: User, kind: str, details: dict[str, Any]) -> None:
     record_event(
         actor=by,
         actor_label=run.started_by_label or None,
@@ -583,7 +583,7 @@ def _audit(run: ImportRun, by: Any, kind: str, details: dict[str, Any]) -> None:
 
 
 def _fail(
-    run: ImportRun, *, by: Any, kind: str, rows: int, rejections: Iterable[RowRejection], error: str
+    run: ImportRun, *, by: User, kind: str, rows: int, rejections: Iterable[RowRejection], error: str
 ) -> ImportRun:
     refused = sorted(rejections, key=lambda r: (r.line or 0, r.resource))
     with transaction.atomic():
@@ -612,7 +612,7 @@ def _fail(
         return finish_run(run, error=message)
 
 
-def import_csv(*, municipality: Municipality, kind: str, file: BinaryFile, by: Any) -> ImportRun:
+def import_csv(*, municipality: Municipality, kind: str, file: BinaryFile, by: User) -> ImportRun:
     """Import a CSV file of pupils or absences into the municipality, all or nothing. Returns the run: completed,
     or failed with every refused row (nothing written then but the run, its rejections and the audit event)."""
     kind = CsvKind(kind)

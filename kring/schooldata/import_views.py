@@ -23,9 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import can
+from kring.access.policy import can, municipality_of
 from kring.access.roles import Permission
-from kring.http import AuthenticatedRequest
+from kring.directory.http import AuthenticatedRequest
+from kring.directory.models import User
 from kring.schooldata.csv_import import import_csv
 from kring.schooldata.import_forms import CsvUploadForm
 from kring.schooldata.models import ImportRejection, ImportRun, ImportStatus
@@ -82,14 +83,14 @@ def import_permission_required(view: View) -> View:
     return wrapped
 
 
-def import_runs_for_user(user: Any) -> QuerySet[ImportRun]:
+def import_runs_for_user(user: User) -> QuerySet[ImportRun]:
     """The import runs of the user's municipality, newest first, if they may import school data; else none."""
     if not can(user, Permission.SCHOOLDATA_IMPORT):
         return ImportRun.objects.none()
-    return ImportRun.objects.filter(municipality_id=user.municipality_id).select_related("started_by")
+    return ImportRun.objects.filter(municipality_id=municipality_of(user)).select_related("started_by")
 
 
-def get_import_run_for_user(user: Any, pk: int) -> ImportRun:
+def get_import_run_for_user(user: User, pk: int) -> ImportRun:
     run = import_runs_for_user(user).filter(pk=pk).first()
     if run is None:
         raise Http404

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.directory.models import Municipality
+from kring.directory.models import Municipality, User
 from kring.schooldata.client import Ss12000Client, Ss12000Error
 from kring.schooldata.models import (
     AbsenceRecord,
@@ -168,7 +168,7 @@ def _import_deletions(client: Ss12000Client, run: ImportRun, lookup: Lookup, pro
 
 
 def start_run(
-    *, municipality: Municipality, source: str, source_label: str, by: Any = None, by_label: str = ""
+    *, municipality: Municipality, source: str, source_label: str, by: User | None = None, by_label: str = ""
 ) -> ImportRun:
     return ImportRun.objects.create(
         municipality=municipality,
@@ -225,7 +225,7 @@ def import_ss12000(
     *,
     municipality: Municipality,
     client: Ss12000Client,
-    by: Any = None,
+    by: User | None = None,
     by_label: str = "kring import-ss12000",
     full: bool = False,
     progress: Callable[[str, int, PageResult], None] | None = None,

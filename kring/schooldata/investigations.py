@@ -21,7 +21,7 @@ from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among
 from kring.access.roles import Category, Origin
 from kring.casework.workflow import WorkflowError
-from kring.directory.models import Unit
+from kring.directory.models import Unit, User
 from kring.people.models import Child, Placement
 from kring.schooldata.models import AbsenceInvestigation, InvestigationStatus
 from kring.schooldata.queries import oversees
@@ -31,7 +31,7 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-def _basis(by: Any, child_id: int, unit_id: int) -> Basis:
+def _basis(by: User, child_id: int, unit_id: int) -> Basis:
     """The user's basis for the child's investigation of absence at this school, or PermissionDenied."""
     if not oversees(by, unit_id):
         raise PermissionDenied
@@ -42,7 +42,7 @@ def _basis(by: Any, child_id: int, unit_id: int) -> Basis:
     return basis
 
 
-def _audit(by: Any, investigation: AbsenceInvestigation, basis: Basis, **details: Any) -> None:
+def _audit(by: User, investigation: AbsenceInvestigation, basis: Basis, **details: Any) -> None:
     record_event(
         actor=by,
         action=AuditAction.WRITE,
@@ -60,7 +60,7 @@ def _is_pupil(child: Child, unit: Unit) -> bool:
     return placements.exists()
 
 
-def open_investigation(*, child: Child, unit: Unit, by: Any) -> AbsenceInvestigation:
+def open_investigation(*, child: Child, unit: Unit, by: User) -> AbsenceInvestigation:
     """Open an investigation of the pupil's absence at the school, or return the one already open."""
     basis = _basis(by, child.pk, unit.pk)
     if child.municipality_id != unit.municipality_id or not _is_pupil(child, unit):
@@ -90,7 +90,7 @@ def _check_date(reported_on: date | None) -> None:
         raise WorkflowError(_("The date cannot be in the future."), code="future")
 
 
-def update_investigation(investigation: AbsenceInvestigation, *, by: Any, **fields: Any) -> AbsenceInvestigation:
+def update_investigation(investigation: AbsenceInvestigation, *, by: User, **fields: Any) -> AbsenceInvestigation:
     """Record the background, whether student health takes part, the measures, when the absence was reported to the
     principal organiser, and the conclusion. Only an open investigation changes."""
     unknown = set(fields) - EDITABLE_FIELDS
@@ -110,7 +110,7 @@ def update_investigation(investigation: AbsenceInvestigation, *, by: Any, **fiel
     return investigation
 
 
-def close_investigation(investigation: AbsenceInvestigation, *, by: Any, conclusion: str) -> AbsenceInvestigation:
+def close_investigation(investigation: AbsenceInvestigation, *, by: User, conclusion: str) -> AbsenceInvestigation:
     """Close the investigation with its conclusion (what was found and what the school does)."""
     basis = _basis(by, investigation.child_id, investigation.unit_id)
     _check_open(investigation)

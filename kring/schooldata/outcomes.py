@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kring.access.policy import Basis, basis_among, visible_to
 from kring.access.roles import Category, Origin
 from kring.casework.tsi.outcome_sources import AttendancePeriod, ImportedAttendance
+from kring.directory.models import User
 from kring.schooldata.models import AbsenceRecord, AbsenceSettings
 from kring.schooldata.school_calendar import is_school_day
 
@@ -45,7 +46,7 @@ def _months(start: date, end: date, absent: dict[date, int], day_minutes: int) -
     return months
 
 
-def case_attendance(user: Any, case: Any, bases: list[Basis]) -> ImportedAttendance | None:
+def case_attendance(user: User, case: Any, bases: list[Basis]) -> ImportedAttendance | None:
     """The attendance around the case, or None without a basis for the school's attendance records (for a TSI
     team: a consent that covers the school's attendance) or without any imported absence data."""
     basis = basis_among(bases, Origin.SCHOOL, Category.ATTENDANCE)

@@ -26,7 +26,7 @@ from kring.access.policy import Basis, bases_for_children, basis_among, basis_fo
 from kring.access.roles import Category, Origin, Permission, permissions_of
 from kring.casework.models import OPEN_STAGES, CaseStage, Concern, ConcernStatus, TsiCase
 from kring.casework.reports.concern_queries import next_actor
-from kring.directory.models import Unit, UnitKind
+from kring.directory.models import Unit, UnitKind, User
 from kring.people.models import Child, Placement
 from kring.people.queries import get_child_for_user
 from kring.people.views import OverviewPart
@@ -59,19 +59,19 @@ TSI_NEXT: dict[str, Any] = {
 # --- the schools -------------------------------------------------------------------------------------------------
 
 
-def early_warning_unit_ids(user: Any) -> list[int]:
+def early_warning_unit_ids(user: User) -> list[int]:
     """The units where the user has an active role that grants Permission.ABSENCE_OVERSEE."""
     return sorted(
         {grant.unit_id for grant in role_grants(user) if Permission.ABSENCE_OVERSEE in permissions_of({grant.role})}
     )
 
 
-def early_warning_units(user: Any) -> QuerySet[Unit]:
+def early_warning_units(user: User) -> QuerySet[Unit]:
     """The schools whose early warning of absence the user follows."""
     return Unit.objects.filter(pk__in=early_warning_unit_ids(user), kind=UnitKind.SCHOOL).order_by("name")
 
 
-def get_early_warning_unit_for_user(user: Any, unit_id: int) -> Unit:
+def get_early_warning_unit_for_user(user: User, unit_id: int) -> Unit:
     """The school, or 404 when the user does not follow its absence (whether or not it exists)."""
     unit = early_warning_units(user).filter(pk=unit_id).first()
     if unit is None:
@@ -86,7 +86,7 @@ class UnitSummary:
     high: int
 
 
-def unit_summaries(user: Any) -> list[UnitSummary]:
+def unit_summaries(user: User) -> list[UnitSummary]:
     """The user's schools with the number of pupils at each level (counts only: no child is shown)."""
     units = list(early_warning_units(user))
     counts: dict[tuple[int, int], int] = {}
@@ -111,7 +111,7 @@ def absence_settings_for(municipality_id: int) -> AbsenceSettings:
     return settings or AbsenceSettings(municipality_id=municipality_id)
 
 
-def computed_on(user: Any, unit: Unit) -> date | None:
+def computed_on(user: User, unit: Unit) -> date | None:
     """When the school's indicators were last computed."""
     result: date | None = visible_to(user, AbsenceIndicator.objects.filter(unit=unit)).aggregate(
         last=Max("computed_on")
@@ -167,12 +167,12 @@ def _current_placements(unit: Unit, child_ids: list[int]) -> QuerySet[Placement]
     )
 
 
-def _groups(user: Any, unit: Unit, child_ids: list[int]) -> dict[int, str]:
+def _groups(user: User, unit: Unit, child_ids: list[int]) -> dict[int, str]:
     placements = visible_to(user, _current_placements(unit, child_ids)).values_list("child_id", "group__name", "grade")
     return {child_id: group or grade for child_id, group, grade in placements}
 
 
-def _latest_investigations(user: Any, unit: Unit, child_ids: list[int]) -> dict[int, AbsenceInvestigation]:
+def _latest_investigations(user: User, unit: Unit, child_ids: list[int]) -> dict[int, AbsenceInvestigation]:
     """Each pupil's open investigation at the school, or else the latest closed one."""
     found: dict[int, AbsenceInvestigation] = {}
     investigations = visible_to(
@@ -187,7 +187,7 @@ def _latest_investigations(user: Any, unit: Unit, child_ids: list[int]) -> dict[
     return found
 
 
-def _open_concerns(user: Any, unit: Unit, child_ids: list[int]) -> dict[int, Concern]:
+def _open_concerns(user: User, unit: Unit, child_ids: list[int]) -> dict[int, Concern]:
     """Each pupil's latest concern at the school that is not closed."""
     concerns = visible_to(
         user, Concern.objects.filter(unit=unit, child_id__in=child_ids).exclude(status=ConcernStatus.CLOSED)
@@ -198,7 +198,7 @@ def _open_concerns(user: Any, unit: Unit, child_ids: list[int]) -> dict[int, Con
     return found
 
 
-def _open_cases(user: Any, child_ids: list[int]) -> dict[int, TsiCase]:
+def _open_cases(user: User, child_ids: list[int]) -> dict[int, TsiCase]:
     """Each pupil's open TSI case that the user may see (the school asked for it, or student health follows it)."""
     cases = visible_to(user, TsiCase.objects.filter(child_id__in=child_ids, stage__in=OPEN_STAGES))
     found: dict[int, TsiCase] = {}
@@ -247,7 +247,7 @@ def _what_was_done(
     return done, next_step
 
 
-def _audit_list(user: Any, unit: Unit, child_ids: list[int], bases: dict[int, list[Basis]], level_min: int) -> None:
+def _audit_list(user: User, unit: Unit, child_ids: list[int], bases: dict[int, list[Basis]], level_min: int) -> None:
     record_event(
         actor=user,
         action=AuditAction.READ,
@@ -262,7 +262,7 @@ def _audit_list(user: Any, unit: Unit, child_ids: list[int], bases: dict[int, li
     )
 
 
-def early_warning_rows(user: Any, unit: Unit, *, level_min: int = AbsenceLevel.SIGNAL) -> list[EarlyWarningRow]:
+def early_warning_rows(user: User, unit: Unit, *, level_min: int = AbsenceLevel.SIGNAL) -> list[EarlyWarningRow]:
     """The school's pupils at or above the level, highest level and term absence first, each with what has been
     done and who acts next; the read is audited. The caller has checked the unit (`get_early_warning_unit_for_user`)."""
     indicators = list(
@@ -300,12 +300,12 @@ def early_warning_rows(user: Any, unit: Unit, *, level_min: int = AbsenceLevel.S
 # --- investigations ----------------------------------------------------------------------------------------------
 
 
-def oversees(user: Any, unit_id: int) -> bool:
+def oversees(user: User, unit_id: int) -> bool:
     """Does the user follow this school's absence (and so lead its investigations of absence)?"""
     return can(user, Permission.ABSENCE_OVERSEE) and unit_id in early_warning_unit_ids(user)
 
 
-def get_investigation_for_user(user: Any, pk: int) -> tuple[AbsenceInvestigation, Basis]:
+def get_investigation_for_user(user: User, pk: int) -> tuple[AbsenceInvestigation, Basis]:
     """The investigation and the user's basis for it, or 404 (also when it exists but the user has no basis)."""
     investigation = (
         visible_to(user, AbsenceInvestigation.objects.filter(pk=pk))
@@ -318,7 +318,7 @@ def get_investigation_for_user(user: Any, pk: int) -> tuple[AbsenceInvestigation
     return investigation, basis
 
 
-def get_pupil_for_user(user: Any, unit: Unit, child_id: int) -> Child:
+def get_pupil_for_user(user: User, unit: Unit, child_id: int) -> Child:
     """A pupil placed at the school today whom the user may see, or 404."""
     placed = _current_placements(unit, [child_id]).values("child_id")
     child = visible_to(user, Child.objects.filter(pk=child_id, pk__in=placed)).first()
@@ -327,7 +327,7 @@ def get_pupil_for_user(user: Any, unit: Unit, child_id: int) -> Child:
     return child
 
 
-def audit_investigation_read(user: Any, investigation: AbsenceInvestigation, basis: Basis) -> None:
+def audit_investigation_read(user: User, investigation: AbsenceInvestigation, basis: Basis) -> None:
     record_event(
         actor=user,
         action=AuditAction.READ,
@@ -341,7 +341,7 @@ def audit_investigation_read(user: Any, investigation: AbsenceInvestigation, bas
 # --- the child overview ------------------------------------------------------------------------------------------
 
 
-def child_absence_part(user: Any, child: Child) -> OverviewPart:
+def child_absence_part(user: User, child: Child) -> OverviewPart:
     """The Absence section of the child overview, loaded after the page (htmx) so that the overview itself keeps
     its queries: the section asks the policy for its own basis and audits its own read (`child_absence_for_user`)."""
     return OverviewPart("schooldata/_child_absence_loader.html", {"url": reverse("absence_child", args=[child.pk])})
@@ -354,7 +354,7 @@ class ChildAbsence:
     rows: list[EarlyWarningRow]
 
 
-def child_absence_for_user(user: Any, child_pk: int) -> ChildAbsence | None:
+def child_absence_for_user(user: User, child_pk: int) -> ChildAbsence | None:
     """The pupil's absence indicators at their schools, for a user whose basis reaches the school's attendance (not,
     say, a TSI team without the guardians' consent to it); the read is audited. 404 without any basis for the child,
     None with a basis that does not reach the attendance."""

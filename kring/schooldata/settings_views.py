@@ -17,7 +17,7 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import can
 from kring.access.roles import Permission
-from kring.http import AuthenticatedRequest
+from kring.directory.http import AuthenticatedRequest
 from kring.schooldata.import_views import import_permission_required
 from kring.schooldata.settings_actions import current_values, default_values, settings_for, update_absence_settings
 from kring.schooldata.settings_forms import AbsenceSettingsForm

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kring.access.policy import can
 from kring.access.roles import Permission
 from kring.casework.workflow import run_action
-from kring.http import AuthenticatedRequest
+from kring.directory.http import AuthenticatedRequest
 from kring.schooldata import investigations as actions
 from kring.schooldata import queries
 from kring.schooldata.forms import CloseInvestigationForm, InvestigationForm, LevelFilterForm

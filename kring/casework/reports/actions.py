@@ -39,7 +39,7 @@ from kring.casework.models import (
 from kring.casework.reports import deadlines
 from kring.casework.reports.basis import received_q
 from kring.casework.workflow import WorkflowError
-from kring.directory.models import ContactPerson, Membership, OrganisationKind, Unit, UnitKind
+from kring.directory.models import ContactPerson, Membership, OrganisationKind, Unit, UnitKind, User
 from kring.people.models import Child, Placement
 
 # Words in what a child said that suggest harm (the child's own words about violence, abuse, neglect, threats).
@@ -56,7 +56,7 @@ def suggests_harm(category: str, *texts: str) -> bool:
     return category in RISK_CATEGORIES or any(word in text for word in RISK_WORDS)
 
 
-def _audit(by: Any, target: Any, child_id: int | None, basis: Basis | None, **details: Any) -> None:
+def _audit(by: User, target: Any, child_id: int | None, basis: Basis | None, **details: Any) -> None:
     record_event(
         actor=by,
         action=AuditAction.WRITE,
@@ -74,7 +74,7 @@ def _placed_units(child: Child) -> list[int]:
     return list(placements.values_list("unit_id", flat=True))
 
 
-def _units_with_roles(by: Any, roles: frozenset[str] | None = None) -> list[int]:
+def _units_with_roles(by: User, roles: frozenset[str] | None = None) -> list[int]:
     return [grant.unit_id for grant in role_grants(by) if roles is None or grant.role in roles]
 
 
@@ -90,7 +90,7 @@ class ConcernInput:
     child_words: str = ""
 
 
-def concern_units(user: Any, child: Child) -> list[int]:
+def concern_units(user: User, child: Child) -> list[int]:
     """The schools where the user may record a concern about the child: where the user works and the child is
     placed now (empty without the permission)."""
     if not can(user, Permission.CONCERN_RECORD):
@@ -98,12 +98,12 @@ def concern_units(user: Any, child: Child) -> list[int]:
     return [unit for unit in _placed_units(child) if unit in _units_with_roles(user)]
 
 
-def can_triage_concern(user: Any, concern: Concern) -> bool:
+def can_triage_concern(user: User, concern: Concern) -> bool:
     """The principal and student health of the school where the concern was recorded decide what happens next."""
     return can(user, Permission.CONCERN_TRIAGE) and concern.unit_id in _units_with_roles(user, CASE_SCHOOL_ROLES)
 
 
-def record_concern(*, by: Any, child: Child, concern: ConcernInput) -> Concern:
+def record_concern(*, by: User, child: Child, concern: ConcernInput) -> Concern:
     """Any member of staff at the child's school records a concern; it goes to the principal and student health."""
     basis = basis_for(by, child)
     units = concern_units(by, child)
@@ -121,7 +121,7 @@ def record_concern(*, by: Any, child: Child, concern: ConcernInput) -> Concern:
     return row
 
 
-def _triage_basis(by: Any, concern: Concern) -> Basis:
+def _triage_basis(by: User, concern: Concern) -> Basis:
     if not can_triage_concern(by, concern):
         raise PermissionDenied
     basis = basis_for(by, concern)
@@ -130,7 +130,7 @@ def _triage_basis(by: Any, concern: Concern) -> Basis:
     return basis
 
 
-def triage_concern(*, by: Any, concern: Concern, triage: str, note: str = "") -> Concern:
+def triage_concern(*, by: User, concern: Concern, triage: str, note: str = "") -> Concern:
     """The principal or student health decide what happens next; "no further action" closes the concern."""
     basis = _triage_basis(by, concern)
     if concern.status == ConcernStatus.CLOSED:
@@ -147,7 +147,7 @@ def triage_concern(*, by: Any, concern: Concern, triage: str, note: str = "") ->
     return concern
 
 
-def close_concern(*, by: Any, concern: Concern, note: str = "") -> Concern:
+def close_concern(*, by: User, concern: Concern, note: str = "") -> Concern:
     basis = _triage_basis(by, concern)
     with transaction.atomic():
         concern.status, concern.closed_at = ConcernStatus.CLOSED, timezone.now()
@@ -199,7 +199,7 @@ def school_contacts(school: Unit) -> list[Any]:
 
 
 def ask_consultation(
-    *, by: Any, school: Unit, age_band: str, question: str, concern: Concern | None = None
+    *, by: User, school: Unit, age_band: str, question: str, concern: Concern | None = None
 ) -> Consultation:
     """The principal or student health ask the school's contact persons for advice, without naming the child."""
     if not can(by, Permission.CONCERN_TRIAGE) or school.pk not in _units_with_roles(by, CASE_SCHOOL_ROLES):
@@ -224,7 +224,7 @@ def ask_consultation(
     return consultation
 
 
-def is_contact_person(user: Any, consultation: Consultation) -> bool:
+def is_contact_person(user: User, consultation: Consultation) -> bool:
     """Is the user one of the asking school's contact persons in social services?"""
     return (
         bool(_units_with_roles(user, SOCIAL_SERVICES_ROLES))
@@ -232,7 +232,7 @@ def is_contact_person(user: Any, consultation: Consultation) -> bool:
     )
 
 
-def write_in_consultation(*, by: Any, consultation: Consultation, text: str) -> ConsultationMessage:
+def write_in_consultation(*, by: User, consultation: Consultation, text: str) -> ConsultationMessage:
     """A message in the thread: the contact person's advice, or the school's answer (checked to stay anonymous)."""
     if not visible_to(by, Consultation.objects.filter(pk=consultation.pk)).exists():
         raise PermissionDenied
@@ -252,7 +252,7 @@ def write_in_consultation(*, by: Any, consultation: Consultation, text: str) -> 
     return message
 
 
-def close_consultation(*, by: Any, consultation: Consultation) -> Consultation:
+def close_consultation(*, by: User, consultation: Consultation) -> Consultation:
     if not visible_to(by, Consultation.objects.filter(pk=consultation.pk)).exists():
         raise PermissionDenied
     with transaction.atomic():
@@ -285,7 +285,7 @@ _ORIGIN_OF_KIND: dict[str, str] = {
 _STUDENT_HEALTH_ROLES = {Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Role.SPECIAL_EDUCATOR}
 
 
-def _reporter_unit(by: Any, child: Child) -> tuple[Unit, str]:
+def _reporter_unit(by: User, child: Child) -> tuple[Unit, str]:
     """The unit the reporter reports from (the child's school when they work there) and its origin."""
     grants = role_grants(by)
     placed = set(_placed_units(child))
@@ -315,7 +315,7 @@ def receiving_unit(child: Child) -> Unit | None:
 
 def file_report(
     *,
-    by: Any,
+    by: User,
     child: Child,
     report: ReportInput,
     concern: Concern | None = None,
@@ -349,7 +349,7 @@ def file_report(
 
 
 def report_from_consultation(
-    *, by: Any, consultation: Consultation, child: Child, report: ReportInput
+    *, by: User, consultation: Consultation, child: Child, report: ReportInput
 ) -> ReportOfConcern:
     """The advice was to report: one step that names the child — the audited moment of disclosure."""
     if consultation.asked_by_id != by.pk and consultation.unit_id not in _units_with_roles(by, CASE_SCHOOL_ROLES):
@@ -373,7 +373,7 @@ def report_from_consultation(
     return row
 
 
-def _receiver_basis(by: Any, report: ReportOfConcern) -> Basis:
+def _receiver_basis(by: User, report: ReportOfConcern) -> Basis:
     """The receiver's basis, checked for this report (a basis is per child: the same person may have filed another
     report about the child, which gives no right to act on this one)."""
     if (
@@ -387,7 +387,7 @@ def _receiver_basis(by: Any, report: ReportOfConcern) -> Basis:
     return basis
 
 
-def receive_report(*, by: Any, report: ReportOfConcern) -> ReportAssessment:
+def receive_report(*, by: User, report: ReportOfConcern) -> ReportAssessment:
     """Social services register the report as received: the clocks start."""
     basis = _receiver_basis(by, report)
     if ReportAssessment.objects.filter(report=report).exists():
@@ -410,7 +410,7 @@ def _assessment(report: ReportOfConcern) -> ReportAssessment:
     return assessment
 
 
-def record_protection_assessment(*, by: Any, report: ReportOfConcern, outcome: str, note: str) -> ReportAssessment:
+def record_protection_assessment(*, by: User, report: ReportOfConcern, outcome: str, note: str) -> ReportAssessment:
     basis = _receiver_basis(by, report)
     assessment = _assessment(report)
     if assessment.protection_assessed_at is not None:
@@ -423,7 +423,7 @@ def record_protection_assessment(*, by: Any, report: ReportOfConcern, outcome: s
     return assessment
 
 
-def record_decision(*, by: Any, report: ReportOfConcern, decision: str, note: str) -> ReportAssessment:
+def record_decision(*, by: User, report: ReportOfConcern, decision: str, note: str) -> ReportAssessment:
     """The initial assessment's decision: open an investigation, not open one, or one is already open."""
     basis = _receiver_basis(by, report)
     assessment = _assessment(report)
@@ -440,7 +440,7 @@ def record_decision(*, by: Any, report: ReportOfConcern, decision: str, note: st
     return assessment
 
 
-def give_feedback(*, by: Any, report: ReportOfConcern, kind: str) -> ReportFeedback:
+def give_feedback(*, by: User, report: ReportOfConcern, kind: str) -> ReportFeedback:
     """Tell the reporter whether an investigation was opened, not opened or is already open (or that feedback
     would be inappropriate). Nothing more of social services' work reaches the reporter."""
     basis = _receiver_basis(by, report)

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, role_grants
 from kring.access.roles import CASE_SCHOOL_ROLES, PROTECTED_IDENTITY_ROLES, SOCIAL_SERVICES_ROLES, Category, Origin
 from kring.casework.models import Concern, ReportOfConcern
@@ -32,11 +33,11 @@ RECEIVER_CATEGORIES = REGISTER_CATEGORIES | {Category.REPORT, Category.ASSESSMEN
 ALL_ORIGINS = frozenset(Origin.values)
 
 
-def _unit_ids(user: Any, roles: frozenset[str]) -> list[int]:
+def _unit_ids(user: StaffUser, roles: frozenset[str]) -> list[int]:
     return sorted({grant.unit_id for grant in role_grants(user) if grant.role in roles})
 
 
-def _concern_q(user: Any) -> Q:
+def _concern_q(user: StaffUser) -> Q:
     """Concerns the user recorded, and those of the schools where they triage; a child with protected identity
     only for the roles that may know the child (as for a placement)."""
     triage_units = _unit_ids(user, CASE_SCHOOL_ROLES)
@@ -52,12 +53,12 @@ class ConcernBasisProvider:
     kind = CONCERN_BASIS
     routine = True
 
-    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+    def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         if info.category != Category.CONCERN:
             return None
         return _concern_q(user)
 
-    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+    def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
         rows = Concern.objects.filter(_concern_q(user), child_id__in=child_ids)
         found: dict[int, list[Basis]] = defaultdict(list)
         for child_id, unit_name in rows.values_list("child_id", "unit__name").distinct():
@@ -76,7 +77,7 @@ class ConcernBasisProvider:
         return found
 
 
-def _receiving(user: Any) -> tuple[list[int], Any]:
+def _receiving(user: StaffUser) -> tuple[list[int], Any]:
     """The social services units whose reports the user receives, and (as a subquery) the schools they are
     contact person for; a contact person needs a social services role too."""
     units = _unit_ids(user, SOCIAL_SERVICES_ROLES)
@@ -89,7 +90,7 @@ def _received_q(units: list[int], schools: Any, prefix: str = "") -> Q:
     return Q(**{f"{prefix}receiving_unit_id__in": units}) | Q(**{f"{prefix}reporter_unit_id__in": schools})
 
 
-def received_q(user: Any, prefix: str = "") -> Q:
+def received_q(user: StaffUser, prefix: str = "") -> Q:
     """The reports the user handles as a receiver: received by their social services unit, or from a school they
     are contact person for (not those they only filed)."""
     units, schools = _receiving(user)
@@ -103,7 +104,7 @@ class ReportBasisProvider:
     kinds = (RECEIVER_BASIS, REPORTER_BASIS)
     routine = True
 
-    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+    def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         units, schools = _receiving(user)
         if info.category == Category.REPORT:
             return Q(reporter_id=user.pk) | _received_q(units, schools)
@@ -118,7 +119,7 @@ class ReportBasisProvider:
             return Q(**{f"{info.child_path}__in": received.values("child_id")})
         return None
 
-    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+    def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
         units, schools = _receiving(user)
         reports = ReportOfConcern.objects.filter(child_id__in=child_ids).filter(
             Q(reporter_id=user.pk) | _received_q(units, schools)
@@ -154,7 +155,7 @@ def _reporter_basis(report_id: int, child_id: int, origin: str) -> Basis:
     )
 
 
-def consultation_parties(user: Any) -> Q:
+def consultation_parties(user: StaffUser) -> Q:
     """An anonymous consultation's parties: whoever asked, the principal and student health of the asking school,
     and the school's contact persons in social services."""
     units, schools = _receiving(user)

@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import Basis, bases_for_children, basis_among, basis_for, can, role_grants, visible_to
+from kring.access.policy import (
+    Basis,
+    bases_for_children,
+    basis_among,
+    basis_for,
+    can,
+    municipality_of,
+    role_grants,
+    visible_to,
+)
 from kring.access.roles import CASE_SCHOOL_ROLES, Category, Permission
 from kring.casework.models import (
     Concern,
@@ -33,7 +42,7 @@ from kring.casework.models import (
     Triage,
 )
 from kring.casework.reports.actions import can_triage_concern, concern_units, is_contact_person, suggests_harm
-from kring.directory.models import ContactPerson, Unit
+from kring.directory.models import ContactPerson, Unit, User
 from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Placement
 
@@ -41,7 +50,7 @@ LIST_LIMIT = 500
 
 
 def audit_read(
-    user: Any,
+    user: User,
     target_type: str,
     target_id: object = "",
     *,
@@ -60,7 +69,7 @@ def audit_read(
     )
 
 
-def audit_list(user: Any, target_type: str, child_ids: list[int], target_id: object = "", **details: Any) -> None:
+def audit_list(user: User, target_type: str, child_ids: list[int], target_id: object = "", **details: Any) -> None:
     """One read event for a page listing children's data: what was shown and the basis for each child in it."""
     bases = bases_for_children(user, child_ids)
     audit_read(
@@ -73,7 +82,7 @@ def audit_list(user: Any, target_type: str, child_ids: list[int], target_id: obj
     )
 
 
-def school_unit_ids(user: Any) -> list[int]:
+def school_unit_ids(user: User) -> list[int]:
     """The schools where the user is principal or student health: they triage concerns and ask consultations."""
     return sorted({grant.unit_id for grant in role_grants(user) if grant.role in CASE_SCHOOL_ROLES})
 
@@ -84,7 +93,7 @@ def _current_pupils(unit_ids: list[int]) -> QuerySet[Placement]:
     return placed.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
-def records_concerns_for(user: Any, child: Child) -> bool:
+def records_concerns_for(user: User, child: Child) -> bool:
     """Staff record a concern about a pupil of a school where they work."""
     return bool(concern_units(user, child))
 
@@ -95,7 +104,7 @@ def records_concerns_for(user: Any, child: Child) -> bool:
 can_triage = can_triage_concern
 
 
-def get_concern_for_user(user: Any, pk: int, *, for_triage: bool = False) -> tuple[Concern, Basis]:
+def get_concern_for_user(user: User, pk: int, *, for_triage: bool = False) -> tuple[Concern, Basis]:
     """The concern and the user's basis for it, or 404; for_triage needs the principal or student health (403)."""
     concern = (
         visible_to(user, Concern.objects.filter(pk=pk))
@@ -132,7 +141,7 @@ class ConcernGroup:
     rows: list[tuple[Concern, str]]
 
 
-def concern_list_for_user(user: Any) -> list[ConcernGroup]:
+def concern_list_for_user(user: User) -> list[ConcernGroup]:
     """The concerns the user may see (their school's, or the ones they recorded) by status; one audited read."""
     concerns = list(
         visible_to(user, Concern.objects.all()).select_related("child", "unit", "reported_by", "handled_by")[
@@ -157,7 +166,7 @@ class ConcernView:
     consultations: list[Consultation]
 
 
-def concern_view_for_user(user: Any, pk: int) -> ConcernView:
+def concern_view_for_user(user: User, pk: int) -> ConcernView:
     concern, basis = get_concern_for_user(user, pk)
     view = ConcernView(
         concern=concern,
@@ -172,7 +181,7 @@ def concern_view_for_user(user: Any, pk: int) -> ConcernView:
     return view
 
 
-def prefill_concern(user: Any, concern_pk: str | None, child: Child) -> Concern | None:
+def prefill_concern(user: User, concern_pk: str | None, child: Child) -> Concern | None:
     """The concern a report is prefilled from (?concern=), only if the user sees it and it is about this child."""
     if not concern_pk:
         return None
@@ -190,11 +199,11 @@ def prefill_concern(user: Any, concern_pk: str | None, child: Child) -> Concern 
 is_contact_for = is_contact_person
 
 
-def is_school_side(user: Any, consultation: Consultation) -> bool:
+def is_school_side(user: User, consultation: Consultation) -> bool:
     return consultation.asked_by_id == user.pk or consultation.unit_id in school_unit_ids(user)
 
 
-def get_consultation_for_user(user: Any, pk: int) -> Consultation:
+def get_consultation_for_user(user: User, pk: int) -> Consultation:
     consultation = visible_to(user, Consultation.objects.filter(pk=pk)).select_related("unit", "asked_by").first()
     if consultation is None:
         raise Http404
@@ -215,7 +224,7 @@ class ConsultationView:
         return self.school_side and self.consultation.status != ConsultationStatus.REPORTED
 
 
-def consultation_view_for_user(user: Any, pk: int) -> ConsultationView:
+def consultation_view_for_user(user: User, pk: int) -> ConsultationView:
     """The thread. Social services never see which concern it came from; only the school side may."""
     consultation = get_consultation_for_user(user, pk)
     school_side = is_school_side(user, consultation)
@@ -243,7 +252,7 @@ class ConsultationGroup:
     rows: list[Consultation]
 
 
-def consultation_list_for_user(user: Any) -> list[ConsultationGroup]:
+def consultation_list_for_user(user: User) -> list[ConsultationGroup]:
     """The consultations of the user's schools, or for a contact person of the schools they answer; audited."""
     consultations = list(
         visible_to(user, Consultation.objects.all())
@@ -257,7 +266,7 @@ def consultation_list_for_user(user: Any) -> list[ConsultationGroup]:
     ]
 
 
-def consultation_schools(user: Any) -> QuerySet[Unit]:
+def consultation_schools(user: User) -> QuerySet[Unit]:
     """The schools the user may ask a consultation for."""
     return Unit.objects.filter(pk__in=school_unit_ids(user)).order_by("name")
 
@@ -268,7 +277,7 @@ def contact_persons_of(schools: QuerySet[Unit]) -> list[ContactPerson]:
     return list(contacts.order_by("school__name", "position"))
 
 
-def pupils_for_consultation(user: Any, consultation: Consultation) -> QuerySet[Child]:
+def pupils_for_consultation(user: User, consultation: Consultation) -> QuerySet[Child]:
     """The asking school's current pupils that the user may see: whom the consultation can become a report about."""
     placed = _current_pupils([consultation.unit_id]).values("child_id")
     return visible_to(user, Child.objects.filter(pk__in=placed)).order_by("last_name", "first_name", "pk")
@@ -277,11 +286,11 @@ def pupils_for_consultation(user: Any, consultation: Consultation) -> QuerySet[C
 # --- reports of concern -----------------------------------------------------------------------------------------
 
 
-def find_child_for_report(user: Any, typed_identity_number: str) -> Child | None:
+def find_child_for_report(user: User, typed_identity_number: str) -> Child | None:
     """The child with this identity number in the user's municipality, for filing a report (the police need no
     other basis: the duty to report is theirs). The lookup is audited; nothing of the child is shown."""
     canonical = parse_identity_number(typed_identity_number).canonical
-    child = Child.objects.filter(municipality_id=user.municipality_id, identity_number=canonical).first()
+    child = Child.objects.filter(municipality_id=municipality_of(user), identity_number=canonical).first()
     record_event(
         actor=user,
         action=AuditAction.SEARCH,
@@ -307,7 +316,7 @@ class FiledReport:
         return str(_("Feedback: %(kind)s")) % {"kind": self.feedback.get_kind_display()}
 
 
-def reports_filed_by(user: Any) -> list[FiledReport]:
+def reports_filed_by(user: User) -> list[FiledReport]:
     """The user's own reports with the feedback social services gave (never their assessment); audited.
 
     The child is named when the user's bases reach the child's register data; otherwise (the police) by the

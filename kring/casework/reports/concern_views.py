@@ -31,7 +31,7 @@ from kring.casework.reports.concern_forms import (
     TriageForm,
 )
 from kring.casework.workflow import run_action
-from kring.http import AuthenticatedRequest
+from kring.directory.http import AuthenticatedRequest
 from kring.people.models import Child
 from kring.people.queries import get_child_for_user
 

@@ -28,6 +28,7 @@ from kring.casework.models import Decision, ReportAssessment, ReportFeedback, Re
 from kring.casework.reports import deadlines
 from kring.casework.reports.basis import RECEIVER_BASIS, received_q
 from kring.casework.reports.deadlines import Clock
+from kring.directory.models import User
 
 INBOX_PAGE_SIZE = 50
 # What the inbox does not show is not read: the report's texts, the notes, and the child's address.
@@ -148,11 +149,11 @@ def _overdue_q(today: date) -> Q:
     )
 
 
-def _received_reports(user: Any) -> QuerySet[ReportOfConcern]:
+def _received_reports(user: User) -> QuerySet[ReportOfConcern]:
     return visible_to(user, ReportOfConcern.objects.all()).filter(receiving_q(user))
 
 
-def inbox_for_user(user: Any, shown: str = InboxFilter.ALL, page: int = 1) -> Inbox:
+def inbox_for_user(user: User, shown: str = InboxFilter.ALL, page: int = 1) -> Inbox:
     """The reports the user's unit receives, a page at a time: overdue first, then acute, then newest. Constant
     queries."""
     if not can(user, Permission.REPORT_RECEIVE):
@@ -227,7 +228,7 @@ def _inbox_row(report: ReportOfConcern, today: date, labels: _Labels) -> InboxRo
     )
 
 
-def _counts(user: Any) -> dict[str, int]:
+def _counts(user: User) -> dict[str, int]:
     counts = _received_reports(user).aggregate(
         **{key: Count("pk", filter=q) if key != InboxFilter.ALL else Count("pk") for key, q in _FILTERS.items()}
     )
@@ -237,14 +238,14 @@ def _counts(user: Any) -> dict[str, int]:
 # --- one report --------------------------------------------------------------------------------------------------
 
 
-def is_receiver(user: Any, report: ReportOfConcern, bases: list[Basis]) -> bool:
+def is_receiver(user: User, report: ReportOfConcern, bases: list[Basis]) -> bool:
     """May the user work on this report (the same test as the actions, narrowed to this very report)?"""
     if not can(user, Permission.REPORT_RECEIVE) or not any(basis.kind == RECEIVER_BASIS for basis in bases):
         return False
     return ReportOfConcern.objects.filter(pk=report.pk).filter(receiving_q(user)).exists()
 
 
-def get_report_for_user(user: Any, pk: int, *, for_write: bool = False) -> tuple[ReportOfConcern, list[Basis]]:
+def get_report_for_user(user: User, pk: int, *, for_write: bool = False) -> tuple[ReportOfConcern, list[Basis]]:
     """The report and the user's bases for its child, or 404; for_write needs the receiving side (else 403)."""
     report = (
         visible_to(user, ReportOfConcern.objects.filter(pk=pk))
@@ -299,7 +300,7 @@ class ReportView:
         return [str(category) for category, basis in zip(shown, bases, strict=True) if basis is not None]
 
 
-def report_view_for_user(user: Any, pk: int) -> ReportView:
+def report_view_for_user(user: User, pk: int) -> ReportView:
     """Everything of the report the user's bases cover; the read is audited with its basis."""
     report, bases = get_report_for_user(user, pk)
     receiver = is_receiver(user, report, bases)
@@ -335,5 +336,5 @@ def decision_of(report: ReportOfConcern) -> str:
     return ReportAssessment.objects.filter(report=report).values_list("decision", flat=True).first() or ""
 
 
-def _visible_one(user: Any, queryset: QuerySet[Any]) -> Any:
+def _visible_one(user: User, queryset: QuerySet[Any]) -> Any:
     return visible_to(user, queryset).first()

@@ -24,7 +24,7 @@ from kring.casework.reports.queries import (
     report_view_for_user,
 )
 from kring.casework.workflow import run_action
-from kring.http import AuthenticatedRequest
+from kring.directory.http import AuthenticatedRequest
 
 
 @login_required

@@ -43,11 +43,11 @@ from kring.casework.models import (
     TsiCase,
 )
 from kring.casework.workflow import WorkflowError
-from kring.directory.models import Unit, UnitKind
+from kring.directory.models import Unit, UnitKind, User
 from kring.people.models import Child, Guardian, Placement
 
 
-def _audit(by: Any, case: TsiCase, target: Any, basis: Basis | None, **details: Any) -> None:
+def _audit(by: User, case: TsiCase, target: Any, basis: Basis | None, **details: Any) -> None:
     record_event(
         actor=by,
         action=AuditAction.WRITE,
@@ -59,7 +59,7 @@ def _audit(by: Any, case: TsiCase, target: Any, basis: Basis | None, **details: 
     )
 
 
-def _team_basis(by: Any, case: TsiCase) -> Basis:
+def _team_basis(by: User, case: TsiCase) -> Basis:
     """The acting user's basis as a member of the case's team; PermissionDenied otherwise."""
     if not can(by, Permission.CASE_WORK) or case.team_id not in {
         grant.unit_id for grant in role_grants(by) if grant.role in CASE_TEAM_ROLES
@@ -103,7 +103,7 @@ def _require_consent(case: TsiCase) -> Consent:
 # --- request and assessment -------------------------------------------------------------------------------------
 
 
-def requesting_units(by: Any, child: Child) -> list[Unit]:
+def requesting_units(by: User, child: Child) -> list[Unit]:
     """The schools from which the user may ask for a TSI team for this child: where the user is principal or
     student health staff and the child is placed now."""
     unit_ids = {grant.unit_id for grant in role_grants(by) if grant.role in CASE_SCHOOL_ROLES}
@@ -114,7 +114,7 @@ def requesting_units(by: Any, child: Child) -> list[Unit]:
     return list(Unit.objects.filter(pk__in=placed.values("unit_id")).order_by("name"))
 
 
-def request_tsi(*, by: Any, child: Child, team: Unit, reason: str, tried: str = "", child_view: str = "") -> TsiCase:
+def request_tsi(*, by: User, child: Child, team: Unit, reason: str, tried: str = "", child_view: str = "") -> TsiCase:
     """The school asks the joint team to take the child."""
     basis = basis_for(by, child)
     units = requesting_units(by, child)
@@ -149,7 +149,7 @@ class Decision:
     MORE_INFO = "more_info"
 
 
-def assess_request(*, by: Any, case: TsiCase, decision: str, note: str, advice: str = "") -> TsiCase:
+def assess_request(*, by: User, case: TsiCase, decision: str, note: str, advice: str = "") -> TsiCase:
     """The team accepts the case, declines it with advice, or asks the school for more."""
     basis = _team_basis(by, case)
     if case.stage not in (CaseStage.REQUESTED, CaseStage.MORE_INFO):
@@ -172,7 +172,7 @@ def assess_request(*, by: Any, case: TsiCase, decision: str, note: str, advice: 
     return case
 
 
-def add_request_information(*, by: Any, case: TsiCase, information: str) -> TsiCase:
+def add_request_information(*, by: User, case: TsiCase, information: str) -> TsiCase:
     """The school answers the team's question; the request goes back to the team."""
     basis = basis_for(by, case)
     if (
@@ -213,7 +213,7 @@ def custodial_guardians(child: Child) -> list[Guardian]:
     return list(Guardian.objects.filter(custodies__child=child).order_by("last_name", "first_name"))
 
 
-def record_consent(*, by: Any, case: TsiCase, given: ConsentInput) -> Consent:
+def record_consent(*, by: User, case: TsiCase, given: ConsentInput) -> Consent:
     """Record the consent of every guardian with custody (FB 6 kap 13 §) and its scope."""
     basis = _team_basis(by, case)
     _require_open(case)
@@ -260,7 +260,7 @@ def _check_consent(case: TsiCase, given: ConsentInput) -> None:
         raise WorkflowError(_("Choose at least one party and one category."), code="scope")
 
 
-def withdraw_consent(*, by: Any, consent: Consent, guardian: Guardian, note: str = "") -> Consent:
+def withdraw_consent(*, by: User, consent: Consent, guardian: Guardian, note: str = "") -> Consent:
     """A guardian with custody withdraws the consent: sharing ends at once and the case closes.
 
     Never blocked by the workflow: any team member records it, whatever stage the case is in."""
@@ -286,7 +286,7 @@ def withdraw_consent(*, by: Any, consent: Consent, guardian: Guardian, note: str
 # --- the work of the case ---------------------------------------------------------------------------------------
 
 
-def record_story(*, by: Any, case: TsiCase, teller: str, told_by: str, told_on: date, text: str) -> Story:
+def record_story(*, by: User, case: TsiCase, teller: str, told_by: str, told_on: date, text: str) -> Story:
     basis = _team_basis(by, case)
     _require_open(case)
     _require_consent(case)
@@ -299,7 +299,7 @@ def record_story(*, by: Any, case: TsiCase, teller: str, told_by: str, told_on: 
     return story
 
 
-def record_need(*, by: Any, case: TsiCase, area: str, kind: str, aspect: str, text: str) -> Need:
+def record_need(*, by: User, case: TsiCase, area: str, kind: str, aspect: str, text: str) -> Need:
     basis = _team_basis(by, case)
     _require_open(case)
     _require_consent(case)
@@ -313,7 +313,7 @@ def record_need(*, by: Any, case: TsiCase, area: str, kind: str, aspect: str, te
 
 def propose_intervention(
     *,
-    by: Any,
+    by: User,
     case: TsiCase,
     area: str,
     kind: str,
@@ -336,7 +336,7 @@ def propose_intervention(
     return intervention
 
 
-def set_intervention_status(*, by: Any, intervention: Intervention, status: str) -> Intervention:
+def set_intervention_status(*, by: User, intervention: Intervention, status: str) -> Intervention:
     case = intervention.case
     basis = _team_basis(by, case)
     _require_open(case)
@@ -357,7 +357,7 @@ class ParticipantInput:
 
 def book_meeting(
     *,
-    by: Any,
+    by: User,
     case: TsiCase,
     kind: str,
     starts_at: datetime,
@@ -384,7 +384,7 @@ def book_meeting(
     return meeting
 
 
-def record_meeting_notes(*, by: Any, meeting: Meeting, notes: str, attended_ids: Iterable[int]) -> Meeting:
+def record_meeting_notes(*, by: User, meeting: Meeting, notes: str, attended_ids: Iterable[int]) -> Meeting:
     case = meeting.case
     basis = _team_basis(by, case)
     attended = set(attended_ids)
@@ -409,7 +409,7 @@ class PlanInput:
     meeting: Meeting | None = None
 
 
-def agree_plan(*, by: Any, case: TsiCase, plan: PlanInput) -> PlanVersion:
+def agree_plan(*, by: User, case: TsiCase, plan: PlanInput) -> PlanVersion:
     """Record the joint plan agreed at a meeting as a new version; set the next follow-up."""
     basis = _team_basis(by, case)
     _require_open(case)
@@ -447,7 +447,7 @@ class OutcomeInput:
     notes: str = ""
 
 
-def record_outcome(*, by: Any, case: TsiCase, outcome: OutcomeInput) -> OutcomeMeasure:
+def record_outcome(*, by: User, case: TsiCase, outcome: OutcomeInput) -> OutcomeMeasure:
     basis = _team_basis(by, case)
     if case.is_open:
         _require_consent(case)
@@ -470,7 +470,7 @@ def _check_scales(outcome: OutcomeInput) -> None:
             raise WorkflowError(_("A rating is from 1 to 5."), code="rating")
 
 
-def complete_follow_up(*, by: Any, follow_up: FollowUp, done_on: date, notes: str, next_due: date | None) -> FollowUp:
+def complete_follow_up(*, by: User, follow_up: FollowUp, done_on: date, notes: str, next_due: date | None) -> FollowUp:
     case = follow_up.case
     basis = _team_basis(by, case)
     _require_open(case)
@@ -497,7 +497,7 @@ def _close(case: TsiCase, reason: str, note: str, now: datetime) -> None:
     case.save()
 
 
-def close_case(*, by: Any, case: TsiCase, reason: str, note: str = "") -> TsiCase:
+def close_case(*, by: User, case: TsiCase, reason: str, note: str = "") -> TsiCase:
     basis = _team_basis(by, case)
     _require_open(case)
     if reason not in ClosureReason.values:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, RoleGrant, role_grants, roles_of
 from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin, Permission, permissions_of
 from kring.casework.models import ConsentScope, TsiCase
@@ -38,11 +38,11 @@ def active_scopes(today: date | None = None) -> QuerySet[ConsentScope]:
     )
 
 
-def _unit_ids(user: Any, roles: frozenset[str]) -> list[int]:
+def _unit_ids(user: StaffUser, roles: frozenset[str]) -> list[int]:
     return sorted({grant.unit_id for grant in role_grants(user) if grant.role in roles})
 
 
-def _grants(user: Any, roles: frozenset[str]) -> dict[int, RoleGrant]:
+def _grants(user: StaffUser, roles: frozenset[str]) -> dict[int, RoleGrant]:
     return {grant.unit_id: grant for grant in role_grants(user) if grant.role in roles}
 
 
@@ -50,7 +50,7 @@ class CaseTeamBasisProvider:
     kind = CASE_TEAM_BASIS
     routine = True
 
-    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+    def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         team_ids = _unit_ids(user, CASE_TEAM_ROLES)
         if not team_ids or info.origin_field is not None:  # models with a per-row origin: not reached yet
             return None
@@ -60,7 +60,7 @@ class CaseTeamBasisProvider:
         scopes = active_scopes().filter(consent__case__team_id__in=team_ids, party=info.origin, category=info.category)
         return Q(**{f"{info.child_path}__in": scopes.values("consent__case__child_id")})
 
-    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+    def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
         teams = _grants(user, CASE_TEAM_ROLES)
         found: dict[int, list[Basis]] = defaultdict(list)
         if not teams:
@@ -80,14 +80,14 @@ class CaseSchoolBasisProvider:
     kind = CASE_SCHOOL_BASIS
     routine = True
 
-    def _cases(self, user: Any) -> QuerySet[TsiCase] | None:
+    def _cases(self, user: StaffUser) -> QuerySet[TsiCase] | None:
         """Cases requested from the user's school (in a student health or principal role), or by the user."""
         unit_ids = _unit_ids(user, CASE_SCHOOL_ROLES)
         if not unit_ids and Permission.CASE_REQUEST not in permissions_of(roles_of(user)):
             return None
         return TsiCase.objects.filter(Q(requesting_unit_id__in=unit_ids) | Q(requested_by_id=user.pk))
 
-    def visibility_q(self, user: Any, info: ChildModel) -> Q | None:
+    def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         cases = self._cases(user)
         if cases is None or info.origin_field is not None:
             return None
@@ -98,7 +98,7 @@ class CaseSchoolBasisProvider:
             return Q(**{f"{info.child_path}__in": scopes.values("consent__case__child_id")})
         return None
 
-    def bases(self, user: Any, child_ids: list[int]) -> dict[int, list[Basis]]:
+    def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
         cases = self._cases(user)
         found: dict[int, list[Basis]] = defaultdict(list)
         if cases is None:

@@ -10,7 +10,7 @@ from django.utils.translation import get_language, get_language_info
 
 from kring.casework.tsi import documents
 from kring.casework.tsi.document_forms import LetterLanguageForm, PlanOnForm
-from kring.http import AuthenticatedRequest
+from kring.directory.http import AuthenticatedRequest
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -29,6 +29,7 @@ from kring.casework.tsi.actions import active_consent, plan_on
 from kring.casework.tsi.charts import outcome_chart_svg
 from kring.casework.tsi.outcome_sources import imported_attendance
 from kring.casework.tsi.queries import get_case_for_user
+from kring.directory.models import User
 
 # --- rendering --------------------------------------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
 
 
 def record_export(
-    *, by: Any, case: TsiCase, basis: Basis | None, target_type: str, target_id: object, **details: Any
+    *, by: User, case: TsiCase, basis: Basis | None, target_type: str, target_id: object, **details: Any
 ) -> None:
     record_event(
         actor=by,
@@ -66,7 +67,7 @@ def record_export(
     )
 
 
-def record_read(*, by: Any, case: TsiCase, basis: Basis | None, target_type: str, **details: Any) -> None:
+def record_read(*, by: User, case: TsiCase, basis: Basis | None, target_type: str, **details: Any) -> None:
     record_event(
         actor=by,
         action=AuditAction.READ,
@@ -90,7 +91,7 @@ class CaseAccess:
     bases: list[Basis]
 
 
-def case_part_for_user(user: Any, pk: int, category: str) -> CaseAccess:
+def case_part_for_user(user: User, pk: int, category: str) -> CaseAccess:
     """The case, if the user has a basis covering the joint team's information of this category; else 404."""
     case, bases = get_case_for_user(user, pk)
     basis = basis_among(bases, Origin.JOINT_TEAM, category)
@@ -99,13 +100,13 @@ def case_part_for_user(user: Any, pk: int, category: str) -> CaseAccess:
     return CaseAccess(case, basis, bases)
 
 
-def plan_versions_for_user(user: Any, access: CaseAccess) -> list[PlanVersion]:
+def plan_versions_for_user(user: User, access: CaseAccess) -> list[PlanVersion]:
     """Every agreed version of the plan, newest first."""
     versions = visible_to(user, PlanVersion.objects.filter(case=access.case)).order_by("-number")
     return list(versions.select_related("meeting"))
 
 
-def plan_version_for_user(user: Any, access: CaseAccess, number: int) -> PlanVersion:
+def plan_version_for_user(user: User, access: CaseAccess, number: int) -> PlanVersion:
     version = visible_to(user, PlanVersion.objects.filter(case=access.case, number=number)).first()
     if version is None:
         raise Http404
@@ -179,7 +180,7 @@ def _participants(access: CaseAccess, plan: PlanVersion) -> list[Participant] | 
     return list(Participant.objects.filter(meeting_id=plan.meeting_id).order_by("role", "name"))
 
 
-def plan_document(user: Any, access: CaseAccess, plan: PlanVersion) -> PlanDocument:
+def plan_document(user: User, access: CaseAccess, plan: PlanVersion) -> PlanDocument:
     case, child = access.case, access.case.child
     return PlanDocument(
         child_name=child.full_name,
@@ -199,7 +200,7 @@ def plan_document(user: Any, access: CaseAccess, plan: PlanVersion) -> PlanDocum
     )
 
 
-def plan_pdf_for_user(user: Any, pk: int, number: int) -> tuple[TsiCase, bytes]:
+def plan_pdf_for_user(user: User, pk: int, number: int) -> tuple[TsiCase, bytes]:
     """The plan version as a PDF, in the user's current language; the export is audited."""
     access = case_part_for_user(user, pk, Category.PLAN)
     plan = plan_version_for_user(user, access, number)
@@ -219,7 +220,7 @@ class PlanHistory:
     in_force: PlanDocument | None
 
 
-def plan_history_for_user(user: Any, pk: int, day: date | None) -> PlanHistory:
+def plan_history_for_user(user: User, pk: int, day: date | None) -> PlanHistory:
     """Every version of the plan, and what the plan said on `day` (the version in force then); the read is audited."""
     access = case_part_for_user(user, pk, Category.PLAN)
     versions = plan_versions_for_user(user, access)
@@ -279,7 +280,7 @@ def _consent_summary(consent: Consent | None) -> ConsentSummary | None:
     return ConsentSummary(parties=sorted(parties), categories=sorted(categories), valid_until=consent.valid_until)
 
 
-def letter_for_user(user: Any, pk: int, language: str) -> tuple[Letter, Basis | None]:
+def letter_for_user(user: User, pk: int, language: str) -> tuple[Letter, Basis | None]:
     """The letter for a case of the user's own team (404 without access, 403 for others who see the case)."""
     case, bases = get_case_for_user(user, pk, for_write=True)
     basis = basis_among(bases, Origin.JOINT_TEAM, Category.CONSENT) or basis_among(
@@ -313,14 +314,14 @@ def render_letter_body(letter: Letter, *, title_level: int, section_level: int) 
         return render_to_string("casework/documents/_letter_body.html", context)
 
 
-def _record_letter(user: Any, letter: Letter, basis: Basis | None, output: str) -> None:
+def _record_letter(user: User, letter: Letter, basis: Basis | None, output: str) -> None:
     record_export(
         by=user, case=letter.case, basis=basis, target_type="tsi_information_letter", target_id=letter.case.pk,
         language=letter.language, format=output,
     )  # fmt: skip
 
 
-def letter_page_for_user(user: Any, pk: int, language: str) -> tuple[Letter, SafeString]:
+def letter_page_for_user(user: User, pk: int, language: str) -> tuple[Letter, SafeString]:
     """The letter and its text for the printable page; the export is audited."""
     letter, basis = letter_for_user(user, pk, language)
     body = render_letter_body(letter, title_level=2, section_level=3)
@@ -328,7 +329,7 @@ def letter_page_for_user(user: Any, pk: int, language: str) -> tuple[Letter, Saf
     return letter, body
 
 
-def letter_pdf_for_user(user: Any, pk: int, language: str) -> tuple[Letter, bytes]:
+def letter_pdf_for_user(user: User, pk: int, language: str) -> tuple[Letter, bytes]:
     """The letter as a PDF in the letter's language; the export is audited."""
     letter, basis = letter_for_user(user, pk, language)
     with translation.override(letter.language):
@@ -341,7 +342,7 @@ def letter_pdf_for_user(user: Any, pk: int, language: str) -> tuple[Letter, byte
 # --- the outcome chart ------------------------------------------------------------------------------------------
 
 
-def outcome_chart_for_user(user: Any, pk: int) -> bytes:
+def outcome_chart_for_user(user: User, pk: int) -> bytes:
     """The outcome chart (SVG) for a user with a basis covering the team's outcome measures; the read is audited."""
     access = case_part_for_user(user, pk, Category.OUTCOME)
     measures = visible_to(user, OutcomeMeasure.objects.filter(case=access.case))

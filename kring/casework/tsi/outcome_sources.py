@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from kring.access.policy import Basis
+from kring.directory.models import User
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def register_attendance_source(source: AttendanceSource) -> None:
         _sources.append(source)
 
 
-def imported_attendance(user: Any, case: Any, bases: list[Basis]) -> ImportedAttendance | None:
+def imported_attendance(user: User, case: Any, bases: list[Basis]) -> ImportedAttendance | None:
     """The child's imported attendance around the case, if a source has it and the user has a basis for it."""
     for source in _sources:
         found = source(user, case, bases)

@@ -35,17 +35,18 @@ from kring.casework.models import (
 )
 from kring.casework.tsi.actions import active_consent
 from kring.casework.tsi.outcome_sources import ImportedAttendance, imported_attendance
+from kring.directory.models import User
 
 
-def team_ids_of(user: Any) -> set[int]:
+def team_ids_of(user: User) -> set[int]:
     return {grant.unit_id for grant in role_grants(user) if grant.role in CASE_TEAM_ROLES}
 
 
-def is_case_team_member(user: Any, case: TsiCase) -> bool:
+def is_case_team_member(user: User, case: TsiCase) -> bool:
     return case.team_id in team_ids_of(user)
 
 
-def get_case_for_user(user: Any, pk: int, *, for_write: bool = False) -> tuple[TsiCase, list[Basis]]:
+def get_case_for_user(user: User, pk: int, *, for_write: bool = False) -> tuple[TsiCase, list[Basis]]:
     """The case and the user's bases for its child, or 404; for_write needs membership of the case's team (403)."""
     case = (
         visible_to(user, TsiCase.objects.filter(pk=pk))
@@ -115,13 +116,13 @@ class CaseView:
         return timeline(self)
 
 
-def _section(user: Any, bases: list[Basis], category: str, queryset: QuerySet[Any]) -> CaseSection:
+def _section(user: User, bases: list[Basis], category: str, queryset: QuerySet[Any]) -> CaseSection:
     basis = basis_among(bases, Origin.JOINT_TEAM, category)
     items = list(visible_to(user, queryset)) if basis is not None else []
     return CaseSection(category, basis, items)
 
 
-def case_view_for_user(user: Any, pk: int) -> CaseView:
+def case_view_for_user(user: User, pk: int) -> CaseView:
     """Everything of the case the user's bases cover, each part with its basis; the read is audited."""
     case, bases = get_case_for_user(user, pk)
     consents = Consent.objects.filter(case=case).prefetch_related("givers__guardian", "scopes")
@@ -282,7 +283,7 @@ class WorkListPage:
 
 
 def work_list_for_user(
-    user: Any, *, mine_only: bool = False, include_closed: bool = False, page_number: str | int | None = 1
+    user: User, *, mine_only: bool = False, include_closed: bool = False, page_number: str | int | None = 1
 ) -> WorkListPage:
     """The cases the user may see, a page at a time: stage, days in stage, next meeting, overdue follow-ups (of
     open cases) first. Constant queries."""

@@ -19,8 +19,8 @@ from kring.casework.models import Consent, FollowUp, Intervention, Meeting, TsiC
 from kring.casework.tsi import actions, forms
 from kring.casework.tsi.queries import case_view_for_user, get_case_for_user, work_list_for_user
 from kring.casework.workflow import run_action
+from kring.directory.http import AuthenticatedRequest
 from kring.directory.models import Unit, UnitKind
-from kring.http import AuthenticatedRequest
 from kring.people.queries import get_child_for_user
 
 

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import QueryDict
 
+from kring.directory.http import AuthenticatedRequest
 from kring.directory.queries import is_directory_manager
-from kring.http import AuthenticatedRequest
 
 PAGE_SIZE = 50
 

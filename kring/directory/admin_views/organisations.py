@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from kring.directory.actions import create_organisation, update_organisation
 from kring.directory.admin_views.common import manager_required, posted
 from kring.directory.forms import OrganisationForm
+from kring.directory.http import AuthenticatedRequest
 from kring.directory.queries import get_organisation_for_manager, organisation_list_for_manager
-from kring.http import AuthenticatedRequest
 
 _FORM_TEMPLATE = "directory/admin/organisation_form.html"
 

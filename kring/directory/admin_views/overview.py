@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from kring.directory.admin_views.common import manager_required
+from kring.directory.http import AuthenticatedRequest
 from kring.directory.queries import directory_overview
-from kring.http import AuthenticatedRequest
 
 
 @login_required

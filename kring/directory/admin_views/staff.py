@@ -20,6 +20,7 @@ from kring.directory.actions import (
 from kring.directory.admin_views.common import manager_required, paginate, posted
 from kring.directory.filters import StaffFilter
 from kring.directory.forms import DeactivateForm, InvitationForm, MembershipForm, StaffForm
+from kring.directory.http import AuthenticatedRequest
 from kring.directory.models import User
 from kring.directory.queries import (
     contact_assignments_of,
@@ -30,7 +31,6 @@ from kring.directory.queries import (
     staff_list_for_manager,
 )
 from kring.forms import KringForm
-from kring.http import AuthenticatedRequest
 
 
 def _person_to_change(request: AuthenticatedRequest, pk: int) -> User:

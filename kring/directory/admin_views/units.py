@@ -11,13 +11,13 @@ from kring.directory.actions import add_contact_person, create_unit, remove_cont
 from kring.directory.admin_views.common import manager_required, paginate, posted
 from kring.directory.filters import UnitFilter
 from kring.directory.forms import ContactPersonForm, UnitForm
+from kring.directory.http import AuthenticatedRequest
 from kring.directory.queries import (
     get_contact_person_for_manager,
     get_school_for_manager,
     get_unit_for_manager,
     unit_list_for_manager,
 )
-from kring.http import AuthenticatedRequest
 
 _FORM_TEMPLATE = "directory/admin/unit_form.html"
 
