@@ -1,7 +1,7 @@
 """Absence indicators: each pupil's absence at their school, measured against the municipality's thresholds.
 
 Skollagen 7 kap 19 a § asks the principal to see that repeated or long absence is investigated promptly. The
-thresholds are local policy (`AbsenceSettings`, DOMAIN.md's defaults): absence over a rolling window is a *signal*,
+thresholds are local policy (`AbsenceSettings`, with common defaults): absence over a rolling window is a *signal*,
 and so is unexcused absence on several days in a month; absence over the term and a run of consecutive school days
 absent are *high*.
 

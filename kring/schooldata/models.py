@@ -55,7 +55,7 @@ class AbsenceRecord(models.Model):
 
 
 class AbsenceSettings(models.Model):
-    """The municipality's thresholds for problematic absence (local policy; DOMAIN.md's defaults)."""
+    """The municipality's thresholds for problematic absence (local policy, with common defaults)."""
 
     municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="absence_settings")
     window_days = models.PositiveSmallIntegerField(_("rolling window (days)"), default=28)

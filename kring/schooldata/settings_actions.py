@@ -38,7 +38,7 @@ FIELDS = tuple(LIMITS)
 
 
 def default_values() -> dict[str, int]:
-    """The thresholds Kring ships (DOMAIN.md's defaults), as the model declares them."""
+    """The thresholds Kring ships (the common defaults), as the model declares them."""
     blank = AbsenceSettings()
     return {name: getattr(blank, name) for name in FIELDS}
 

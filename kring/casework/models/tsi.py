@@ -201,7 +201,7 @@ class ConsentGiver(models.Model):
 
 
 class FocusArea(models.TextChoices):
-    """Magneten's three focus areas, mapped onto BBIC's triangle (see DOMAIN.md)."""
+    """Magneten's three focus areas, mapped onto the triangle of BBIC (Barns behov i centrum, Socialstyrelsen)."""
 
     CHILD = "child", _("The child (Barnet)")
     SCHOOL = "school", _("School (Skolan)")
