@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from kring.access.models import AuditAction, AuditEvent
 from kring.schooldata.client import ClientSettings, Ss12000Client
 from kring.schooldata.dataset import Cursor, Ss12000Dataset
-from kring.schooldata.management.commands import serve_ss12000
+from kring.demo.management.commands import serve_ss12000
 from kring.schooldata.testserver import RunningServer, serve
 from tests.conftest import World
 from tests.schooldata.conftest import CLOCK, client_for, person_record
