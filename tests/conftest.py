@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import time_machine
-from django.test import Client
+from django.test import Client, TestCase
 
 from kring.access.audit import drop_triggers, install_triggers
 from kring.access.auth import activate_totp
@@ -36,6 +37,8 @@ from tests.factories import (
 # the summer holiday, on Christmas Eve, on 29 February and at 23:30 UTC (a Sunday night, Monday in Stockholm).
 DEFAULT_TEST_NOW = "2026-11-18T09:30:00+01:00"
 TEST_NOW_VARIABLE = "KRING_TEST_NOW"
+
+T = TypeVar("T")
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "lösenord-för-test-1"
@@ -210,6 +213,13 @@ def guardians(world: World) -> list[Guardian]:
     """Alva has two guardians with joint custody (the world gives her one; add the second)."""
     CustodyFactory(child=world.child)
     return list(Guardian.objects.filter(custodies__child=world.child).order_by("last_name", "first_name"))
+
+
+def committed(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call `function` and then run what it left for after its commit (mail is sent only once the audit event is
+    committed), as if its transaction had committed: the test's own transaction never does."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return function(*args, **kwargs)
 
 
 def login(client: Client, user: User) -> Client:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from kring.access.models import AuditEvent
@@ -14,6 +15,7 @@ from kring.casework.models import MeetingKind, TsiCase
 from kring.casework.tsi import actions
 from kring.casework.tsi.reminders import send_reminders
 from tests.casework.conftest import TODAY
+from tests.conftest import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +31,8 @@ def test_meeting_tomorrow_and_overdue_follow_up_are_reminded_once(consented_case
     )  # fmt: skip
     consented_case.follow_ups.create(due_on=TODAY - dt.timedelta(days=1))
 
-    first = send_reminders()
-    second = send_reminders()
+    first = committed(send_reminders)
+    second = committed(send_reminders)
 
     assert (first.meetings, first.follow_ups) == (1, 1)
     assert (second.meetings, second.follow_ups) == (0, 0)
@@ -47,12 +49,26 @@ def test_meeting_tomorrow_and_overdue_follow_up_are_reminded_once(consented_case
 def test_closed_cases_get_no_reminders(consented_case: TsiCase, tsi_member) -> None:  # type: ignore[no-untyped-def]
     consented_case.follow_ups.create(due_on=TODAY)
     actions.close_case(by=tsi_member, case=consented_case, reason="goals_reached")
-    assert send_reminders().follow_ups == 0
+    assert committed(send_reminders).follow_ups == 0
 
 
 def test_send_reminders_command_runs_and_enqueues(consented_case: TsiCase, capsys: pytest.CaptureFixture[str]) -> None:
     consented_case.follow_ups.create(due_on=TODAY)
-    call_command("send_reminders")
+    committed(call_command, "send_reminders")
     assert "1 follow-ups" in capsys.readouterr().out
     call_command("send_reminders", "--enqueue")
     assert "Enqueued" in capsys.readouterr().out
+
+
+def test_reminder_mail_waits_until_the_audit_event_is_committed(consented_case: TsiCase) -> None:
+    consented_case.follow_ups.create(due_on=TODAY)
+
+    with TestCase.captureOnCommitCallbacks(execute=False) as after_commit:
+        send_reminders()
+        sent_before_commit = len(mail.outbox)
+        audited_before_commit = AuditEvent.objects.filter(target_type="tsi_reminder_follow_up").count()
+    for callback in after_commit:
+        callback()
+
+    assert (sent_before_commit, audited_before_commit) == (0, 1)
+    assert len(after_commit) == 1 and len(mail.outbox) == 1

@@ -18,7 +18,7 @@ from kring.casework.models import ReportOfConcern
 from kring.casework.reports import actions
 from kring.casework.reports.reminders import remind_from, send_report_reminders
 from kring.directory.models import UnitKind, User
-from tests.conftest import World, _staff, login
+from tests.conftest import World, _staff, committed, login
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +68,8 @@ def test_a_protection_assessment_due_today_is_reminded_once_to_the_receiving_uni
 ) -> None:
     actions.receive_report(by=social_worker, report=report)
 
-    first = send_report_reminders()
-    second = send_report_reminders()
+    first = committed(send_report_reminders)
+    second = committed(send_report_reminders)
 
     assert (first, second) == (1, 0)
     assert len(mail.outbox) == 1
@@ -86,12 +86,12 @@ def test_a_protection_assessment_due_today_is_reminded_once_to_the_receiving_uni
 def test_nothing_is_reminded_before_receipt_or_once_every_step_is_done(
     report: ReportOfConcern, social_worker: User
 ) -> None:
-    assert send_report_reminders() == 0
+    assert committed(send_report_reminders) == 0
     actions.receive_report(by=social_worker, report=report)
     actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
     actions.record_decision(by=social_worker, report=report, decision="not_opened", note="")
     actions.give_feedback(by=social_worker, report=report, kind="not_opened")
-    assert send_report_reminders() == 0
+    assert committed(send_report_reminders) == 0
     assert mail.outbox == []
 
 
@@ -100,16 +100,16 @@ def test_the_decision_window_brings_a_new_reminder_after_the_protection_one(
 ) -> None:
     with on(dt.date(2026, 11, 2)):  # a Monday
         actions.receive_report(by=social_worker, report=report)
-        assert send_report_reminders() == 1  # the protection assessment is due today
+        assert committed(send_report_reminders) == 1  # the protection assessment is due today
         actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
     with on(dt.date(2026, 11, 13)):  # decision and feedback due Monday 16th: three days left
-        assert send_report_reminders() == 0
+        assert committed(send_report_reminders) == 0
     with on(dt.date(2026, 11, 14)):
-        assert send_report_reminders() == 1
+        assert committed(send_report_reminders) == 1
     with on(dt.date(2026, 11, 15)):
-        assert send_report_reminders() == 0
+        assert committed(send_report_reminders) == 0
     with on(dt.date(2026, 11, 20)):  # overdue now, but already reminded for this window
-        assert send_report_reminders() == 0
+        assert committed(send_report_reminders) == 0
     assert len(mail.outbox) == 2
     assert "2026-11-16" in mail.outbox[1].body
 
@@ -123,11 +123,11 @@ def test_a_deadline_moved_from_the_weekend_to_monday_is_reminded_on_the_working_
     assert remind_from(dt.date(2026, 12, 7)) == dt.date(2026, 12, 3)
 
     with on(dt.date(2026, 12, 2)):
-        assert send_report_reminders() == 0
+        assert committed(send_report_reminders) == 0
     with on(dt.date(2026, 12, 3)):  # Thursday
-        assert send_report_reminders() == 1
+        assert committed(send_report_reminders) == 1
     with on(dt.date(2026, 12, 4)):  # Friday: not again
-        assert send_report_reminders() == 0
+        assert committed(send_report_reminders) == 0
     assert "2026-12-07" in mail.outbox[0].body
     with on(dt.date(2026, 12, 7)):  # Monday: due today, not overdue
         login(client, social_worker)
@@ -143,11 +143,11 @@ def test_without_skipping_weekends_the_deadline_stays_on_saturday_and_is_overdue
     assert report.assessment.decision_due == dt.date(2026, 12, 5)
 
     with on(dt.date(2026, 12, 2)):
-        assert send_report_reminders() == 0
+        assert committed(send_report_reminders) == 0
     with on(dt.date(2026, 12, 3)):  # Thursday: two days before Saturday
-        assert send_report_reminders() == 1
+        assert committed(send_report_reminders) == 1
     with on(dt.date(2026, 12, 4)):  # Friday: not again
-        assert send_report_reminders() == 0
+        assert committed(send_report_reminders) == 0
     assert "2026-12-05" in mail.outbox[0].body
     with on(dt.date(2026, 12, 7)):
         login(client, social_worker)
@@ -159,8 +159,8 @@ def test_send_reminders_command_sends_the_report_reminders_too(
     report: ReportOfConcern, social_worker: User, capsys: pytest.CaptureFixture[str]
 ) -> None:
     actions.receive_report(by=social_worker, report=report)
-    call_command("send_reminders")
+    committed(call_command, "send_reminders")
     assert "1 reports of concern" in capsys.readouterr().out
-    call_command("send_reminders")
+    committed(call_command, "send_reminders")
     assert "0 reports of concern" in capsys.readouterr().out
     assert len(mail.outbox) == 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -158,5 +159,5 @@ def _remind(assessment: ReportAssessment, pending: list[PendingDeadline], emails
             child_id=report.child_id,
             details={"report": report.pk, "deadlines": [item.step for item in pending], "recipients": len(emails)},
         )
-        if emails:
-            send_mail(subject, body, None, emails)
+        if emails:  # once the audit event is committed
+            transaction.on_commit(partial(send_mail, subject, body, None, emails))

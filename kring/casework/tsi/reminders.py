@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -44,10 +45,11 @@ def _recipients(case: TsiCase) -> list[str]:
 
 
 def _send(case: TsiCase, subject: str, body: str) -> int:
+    """Mail the reminder once the transaction, with its audit event, has committed; the number of recipients."""
     link = f"{settings.KRING_BASE_URL}{reverse('casework_case', args=[case.pk])}"
     recipients = _recipients(case)
     if recipients:
-        send_mail(subject, f"{body}\n\n{link}\n", None, recipients)
+        transaction.on_commit(partial(send_mail, subject, f"{body}\n\n{link}\n", None, recipients))
     return len(recipients)
 
 
