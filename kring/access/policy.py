@@ -195,6 +195,22 @@ def role_grants(user: StaffUser) -> list[RoleGrant]:
     return cached
 
 
+def grants_where(user: StaffUser, roles: Iterable[str] | None = None) -> list[RoleGrant]:
+    """The user's role grants of these roles (every role when None)."""
+    wanted = None if roles is None else frozenset(roles)
+    return [grant for grant in role_grants(user) if wanted is None or grant.role in wanted]
+
+
+def units_where(user: StaffUser, roles: Iterable[str] | None = None) -> list[int]:
+    """The units (ids, in order) where the user holds one of these roles now (any role when None)."""
+    return sorted({grant.unit_id for grant in grants_where(user, roles)})
+
+
+def units_with_permission(user: StaffUser, permission: str) -> list[int]:
+    """The units (ids, in order) where one of the user's roles grants this permission."""
+    return sorted({grant.unit_id for grant in role_grants(user) if permission in permissions_of({grant.role})})
+
+
 def roles_of(user: StaffUser) -> set[str]:
     return {grant.role for grant in role_grants(user)}
 

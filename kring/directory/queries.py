@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from kring.access.acting import StaffUser
-from kring.access.policy import RoleGrant, can, municipality_of, role_grants, roles_of
+from kring.access.policy import RoleGrant, can, municipality_of, roles_of, units_where
 from kring.access.roles import Permission, Role, permissions_of
 from kring.directory.models import (
     SCHOOL_KINDS,
@@ -67,7 +67,7 @@ def unit_list_for_user(user: User) -> list[Unit]:
 
 
 def member_unit_ids(user: User) -> set[int]:
-    return {grant.unit_id for grant in role_grants(user)}
+    return set(units_where(user))
 
 
 def schools_without_contact_persons(user: User) -> list[Unit]:

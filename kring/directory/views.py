@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import can, role_grants
+from kring.access.policy import can, role_grants, roles_of
 from kring.access.roles import Permission, Role
 from kring.directory.http import AuthenticatedRequest
 from kring.directory.models import Membership
@@ -20,7 +20,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     """The start page: what this person's roles let them do, unit by unit."""
     user = request.user
     grants = role_grants(user)
-    roles = {grant.role for grant in grants}
+    roles = roles_of(user)
     context = {
         "grants": grants,
         "roles": roles,

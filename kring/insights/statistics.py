@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import RoleGrant, role_grants
+from kring.access.policy import RoleGrant, role_grants, units_where
 from kring.access.roles import SOCIAL_SERVICES_ROLES, Role
 from kring.casework.models import (
     Concern,
@@ -66,14 +66,14 @@ def scopes_for_user(user: User) -> list[Scope]:
     scopes = []
     if any(grant.role in MUNICIPALITY_ROLES for grant in grants):
         scopes.append(Scope("municipality", _("The whole municipality"), tenant, tenant, tenant))
-    schools = sorted({grant.unit_id for grant in grants if grant.role == Role.PRINCIPAL})
+    schools = units_where(user, {Role.PRINCIPAL})
     if schools:
         at_schools = tenant & Q(unit_id__in=schools)
         label = _("Your schools: %(units)s") % {"units": _unit_names(grants, schools)}
         scopes.append(
             Scope("schools", label, at_schools, tenant & Q(reporter_unit_id__in=schools), at_schools, tuple(schools))
         )
-    units = sorted({grant.unit_id for grant in grants if grant.role in SOCIAL_SERVICES_ROLES})
+    units = units_where(user, SOCIAL_SERVICES_ROLES)
     if units:
         contacts = ContactPerson.objects.filter(
             user__memberships__unit_id__in=units,

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
-from kring.access.policy import Basis, ChildModel, RoleGrant, role_grants
+from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where
 from kring.access.roles import PLACEMENT_CATEGORIES, PLACEMENT_ORIGINS, PROTECTED_IDENTITY_ROLES, Origin, Role
 from kring.people.models import Placement
 
 PLACEMENT_BASIS = "placement"
-
-
-def _current_placements() -> QuerySet[Placement]:
-    today = timezone.localdate()
-    return Placement.objects.filter(start_date__lte=today).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
 def _legal_reference(origins: frozenset[str]) -> str:
@@ -32,7 +26,7 @@ class PlacementBasisProvider:
     routine = True
 
     def _grants(self, user: StaffUser) -> list[RoleGrant]:
-        return [grant for grant in role_grants(user) if grant.role in PLACEMENT_ORIGINS]
+        return grants_where(user, PLACEMENT_ORIGINS)
 
     def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         units_by_scope: dict[tuple[frozenset[str], frozenset[str], bool], set[int]] = defaultdict(set)
@@ -43,7 +37,7 @@ class PlacementBasisProvider:
             units_by_scope[(origins, categories, grant.role in PROTECTED_IDENTITY_ROLES)].add(grant.unit_id)
         reach: Q | None = None
         for (origins, categories, sees_protected), unit_ids in units_by_scope.items():
-            placed = _current_placements().filter(unit_id__in=sorted(unit_ids))
+            placed = Placement.objects.current().filter(unit_id__in=sorted(unit_ids))
             if not sees_protected:
                 placed = placed.filter(child__protected_identity=False)
             part = Q(**{f"{info.child_path}__in": placed.values("child_id")})
@@ -62,7 +56,7 @@ class PlacementBasisProvider:
         if not grants_by_unit:
             return found
         rows = (
-            _current_placements()
+            Placement.objects.current()
             .filter(child_id__in=child_ids, unit_id__in=list(grants_by_unit))
             .values_list("child_id", "unit_id", "child__protected_identity")
         )

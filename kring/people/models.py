@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.directory.models import Municipality, Unit
@@ -122,6 +124,13 @@ class Group(models.Model):
         return self.name
 
 
+class PlacementQuerySet(models.QuerySet["Placement"]):
+    def current(self, day: date | None = None) -> PlacementQuerySet:
+        """The placements in force on `day` (today, in Stockholm, when not given): "placed now"."""
+        day = day or timezone.localdate()
+        return self.filter(start_date__lte=day).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=day))
+
+
 class Placement(models.Model):
     """A child's placement in a school or preschool, grade and group, from–to."""
 
@@ -134,6 +143,8 @@ class Placement(models.Model):
     end_date = models.DateField(_("to"), null=True, blank=True)
     # An SS 12000 placement's id, or for a school enrolment "<person id>/<school unit id>/<start date>".
     ss12000_id = models.CharField(max_length=200, blank=True, db_index=True)
+
+    objects = PlacementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("placement")

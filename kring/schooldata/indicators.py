@@ -243,9 +243,9 @@ class _Tally:
 
 def _pupils(municipality_id: int, unit_ids: list[int] | None, today: date) -> dict[int, set[int]]:
     """The children placed at each school (not a preschool) of the municipality today."""
-    placements = Placement.objects.filter(
-        unit__municipality_id=municipality_id, unit__kind=UnitKind.SCHOOL, start_date__lte=today
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    placements = Placement.objects.current(today).filter(
+        unit__municipality_id=municipality_id, unit__kind=UnitKind.SCHOOL
+    )
     if unit_ids is not None:
         placements = placements.filter(unit_id__in=unit_ids)
     pupils: dict[int, set[int]] = defaultdict(set)

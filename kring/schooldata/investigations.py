@@ -55,9 +55,7 @@ def _audit(by: User, investigation: AbsenceInvestigation, basis: Basis, **detail
 
 
 def _is_pupil(child: Child, unit: Unit) -> bool:
-    today = timezone.localdate()
-    placements = Placement.objects.filter(child=child, unit=unit, start_date__lte=today).exclude(end_date__lt=today)
-    return placements.exists()
+    return Placement.objects.current().filter(child=child, unit=unit).exists()
 
 
 def open_investigation(*, child: Child, unit: Unit, by: User) -> AbsenceInvestigation:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +22,16 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import Basis, bases_for_children, basis_among, basis_for, can, role_grants, visible_to
-from kring.access.roles import Category, Origin, Permission, permissions_of
+from kring.access.policy import (
+    Basis,
+    bases_for_children,
+    basis_among,
+    basis_for,
+    can,
+    units_with_permission,
+    visible_to,
+)
+from kring.access.roles import Category, Origin, Permission
 from kring.casework.models import OPEN_STAGES, CaseStage, Concern, ConcernStatus, TsiCase
 from kring.casework.reports.concern_queries import next_actor
 from kring.directory.models import Unit, UnitKind, User
@@ -61,9 +69,7 @@ TSI_NEXT: dict[str, Any] = {
 
 def early_warning_unit_ids(user: User) -> list[int]:
     """The units where the user has an active role that grants Permission.ABSENCE_OVERSEE."""
-    return sorted(
-        {grant.unit_id for grant in role_grants(user) if Permission.ABSENCE_OVERSEE in permissions_of({grant.role})}
-    )
+    return units_with_permission(user, Permission.ABSENCE_OVERSEE)
 
 
 def early_warning_units(user: User) -> QuerySet[Unit]:
@@ -161,10 +167,7 @@ class EarlyWarningRow:
 
 
 def _current_placements(unit: Unit, child_ids: list[int]) -> QuerySet[Placement]:
-    today = timezone.localdate()
-    return Placement.objects.filter(unit=unit, child_id__in=child_ids, start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    return Placement.objects.current().filter(unit=unit, child_id__in=child_ids)
 
 
 def _groups(user: User, unit: Unit, child_ids: list[int]) -> dict[int, str]:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kring.access.policy import bases_for_children, basis_for, can, child_model_info, visible_to
+from kring.access.policy import bases_for_children, basis_for, can, child_model_info, units_where, visible_to
 from kring.access.roles import Origin, Permission
 from kring.directory.models import Membership, Unit
 from kring.people.models import Child, Custody, Placement
@@ -95,3 +95,11 @@ def test_can_checks_role_permission_tenant_and_basis(world: World, teacher, admi
     assert not can(administrator, Permission.CHILD_VIEW, world.child)
     assert can(administrator, Permission.UNIT_VIEW, world.school)
     assert not can(outsider, Permission.UNIT_VIEW, world.school)
+
+
+def test_units_where_picks_the_units_of_the_given_roles_only(world: World, principal, kurator) -> None:  # type: ignore[no-untyped-def]
+    Membership.objects.create(user=principal, unit=world.other_school, role="teacher")
+
+    assert units_where(principal, {"principal"}) == [world.school.pk]
+    assert units_where(principal) == sorted([world.school.pk, world.other_school.pk])
+    assert units_where(kurator, {"principal"}) == []

@@ -15,9 +15,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kring.access.models import AuditAction, AuditEvent
+from kring.demo.management.commands import serve_ss12000
 from kring.schooldata.client import ClientSettings, Ss12000Client
 from kring.schooldata.dataset import Cursor, Ss12000Dataset
-from kring.demo.management.commands import serve_ss12000
 from kring.schooldata.testserver import RunningServer, serve
 from tests.conftest import World
 from tests.schooldata.conftest import CLOCK, client_for, person_record

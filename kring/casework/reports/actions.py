@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import Basis, basis_for, can, role_grants, visible_to
+from kring.access.policy import Basis, basis_for, can, role_grants, units_where, visible_to
 from kring.access.roles import CASE_SCHOOL_ROLES, SOCIAL_SERVICES_ROLES, Origin, Permission, Role
 from kring.casework.models import (
     RISK_CATEGORIES,
@@ -37,7 +37,13 @@ from kring.casework.models import (
     Triage,
 )
 from kring.casework.reports import deadlines
-from kring.casework.reports.basis import received_q
+from kring.casework.reports.basis import (
+    can_triage_concern,
+    concern_units,
+    is_contact_person,
+    placed_unit_ids,
+    received_q,
+)
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import ContactPerson, Membership, OrganisationKind, Unit, UnitKind, User
 from kring.people.models import Child, Placement
@@ -68,16 +74,6 @@ def _audit(by: User, target: Any, child_id: int | None, basis: Basis | None, **d
     )
 
 
-def _placed_units(child: Child) -> list[int]:
-    today = timezone.localdate()
-    placements = Placement.objects.filter(child=child, start_date__lte=today).exclude(end_date__lt=today)
-    return list(placements.values_list("unit_id", flat=True))
-
-
-def _units_with_roles(by: User, roles: frozenset[str] | None = None) -> list[int]:
-    return [grant.unit_id for grant in role_grants(by) if roles is None or grant.role in roles]
-
-
 # --- concerns ---------------------------------------------------------------------------------------------------
 
 
@@ -88,19 +84,6 @@ class ConcernInput:
     observed_on: date
     observed_by: str
     child_words: str = ""
-
-
-def concern_units(user: User, child: Child) -> list[int]:
-    """The schools where the user may record a concern about the child: where the user works and the child is
-    placed now (empty without the permission)."""
-    if not can(user, Permission.CONCERN_RECORD):
-        return []
-    return [unit for unit in _placed_units(child) if unit in _units_with_roles(user)]
-
-
-def can_triage_concern(user: User, concern: Concern) -> bool:
-    """The principal and student health of the school where the concern was recorded decide what happens next."""
-    return can(user, Permission.CONCERN_TRIAGE) and concern.unit_id in _units_with_roles(user, CASE_SCHOOL_ROLES)
 
 
 def record_concern(*, by: User, child: Child, concern: ConcernInput) -> Concern:
@@ -168,8 +151,7 @@ def identifying_data(text: str, school: Unit) -> list[str]:
     words = re.findall(r"[\w-]+", text)
     folded = f" {' '.join(word.casefold() for word in words)} "
     capitalised = {word.casefold() for word in words if word[:1].isupper()}
-    today = timezone.localdate()
-    pupils = Placement.objects.filter(unit=school, start_date__lte=today).exclude(end_date__lt=today)
+    pupils = Placement.objects.current().filter(unit=school)
     for first, last in pupils.values_list("child__first_name", "child__last_name").distinct():
         full = f"{first.casefold()} {last.casefold()}"
         if f" {full} " in folded:
@@ -202,7 +184,7 @@ def ask_consultation(
     *, by: User, school: Unit, age_band: str, question: str, concern: Concern | None = None
 ) -> Consultation:
     """The principal or student health ask the school's contact persons for advice, without naming the child."""
-    if not can(by, Permission.CONCERN_TRIAGE) or school.pk not in _units_with_roles(by, CASE_SCHOOL_ROLES):
+    if not can(by, Permission.CONCERN_TRIAGE) or school.pk not in units_where(by, CASE_SCHOOL_ROLES):
         raise PermissionDenied
     if concern is not None and concern.unit_id != school.pk:
         raise PermissionDenied
@@ -222,14 +204,6 @@ def ask_consultation(
             triage_concern(by=by, concern=concern, triage=Triage.CONSULTATION)
         _audit(by, consultation, None, None, school=school.pk)
     return consultation
-
-
-def is_contact_person(user: User, consultation: Consultation) -> bool:
-    """Is the user one of the asking school's contact persons in social services?"""
-    return (
-        bool(_units_with_roles(user, SOCIAL_SERVICES_ROLES))
-        and ContactPerson.objects.filter(school_id=consultation.unit_id, user_id=user.pk).exists()
-    )
 
 
 def write_in_consultation(*, by: User, consultation: Consultation, text: str) -> ConsultationMessage:
@@ -288,7 +262,7 @@ _STUDENT_HEALTH_ROLES = {Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Rol
 def _reporter_unit(by: User, child: Child) -> tuple[Unit, str]:
     """The unit the reporter reports from (the child's school when they work there) and its origin."""
     grants = role_grants(by)
-    placed = set(_placed_units(child))
+    placed = set(placed_unit_ids(child))
     grant = next((g for g in grants if g.unit_id in placed), grants[0] if grants else None)
     if grant is None:
         raise PermissionDenied
@@ -302,7 +276,7 @@ def _reporter_unit(by: User, child: Child) -> tuple[Unit, str]:
 def receiving_unit(child: Child) -> Unit | None:
     """Where a report goes: the social services unit of the first contact person of the child's school, or else
     the municipality's first social services unit."""
-    contacts = ContactPerson.objects.filter(school_id__in=_placed_units(child)).order_by("position", "school_id")
+    contacts = ContactPerson.objects.filter(school_id__in=placed_unit_ids(child)).order_by("position", "school_id")
     social_units = Unit.objects.filter(municipality_id=child.municipality_id, kind=UnitKind.SOCIAL_SERVICES_UNIT)
     memberships = Membership.objects.filter(
         user_id__in=contacts.values("user_id"), role__in=SOCIAL_SERVICES_ROLES, active=True, unit__in=social_units
@@ -352,11 +326,11 @@ def report_from_consultation(
     *, by: User, consultation: Consultation, child: Child, report: ReportInput
 ) -> ReportOfConcern:
     """The advice was to report: one step that names the child — the audited moment of disclosure."""
-    if consultation.asked_by_id != by.pk and consultation.unit_id not in _units_with_roles(by, CASE_SCHOOL_ROLES):
+    if consultation.asked_by_id != by.pk and consultation.unit_id not in units_where(by, CASE_SCHOOL_ROLES):
         raise PermissionDenied
     if consultation.status == ConsultationStatus.REPORTED:
         raise WorkflowError(_("The consultation has already become a report."), code="reported")
-    if consultation.unit_id not in _placed_units(child):
+    if consultation.unit_id not in placed_unit_ids(child):
         raise WorkflowError(_("Choose a pupil of the school that asked."), code="pupil")
     with transaction.atomic():
         row = file_report(by=by, child=child, report=report, concern=consultation.concern, consultation=consultation)

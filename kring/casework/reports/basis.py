@@ -18,10 +18,18 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
-from kring.access.policy import Basis, ChildModel, role_grants
-from kring.access.roles import CASE_SCHOOL_ROLES, PROTECTED_IDENTITY_ROLES, SOCIAL_SERVICES_ROLES, Category, Origin
-from kring.casework.models import Concern, ReportOfConcern
+from kring.access.policy import Basis, ChildModel, can, units_where
+from kring.access.roles import (
+    CASE_SCHOOL_ROLES,
+    PROTECTED_IDENTITY_ROLES,
+    SOCIAL_SERVICES_ROLES,
+    Category,
+    Origin,
+    Permission,
+)
+from kring.casework.models import Concern, Consultation, ReportOfConcern
 from kring.directory.models import ContactPerson
+from kring.people.models import Child, Placement
 
 CONCERN_BASIS = "concern"
 RECEIVER_BASIS = "report_receiver"
@@ -33,15 +41,37 @@ RECEIVER_CATEGORIES = REGISTER_CATEGORIES | {Category.REPORT, Category.ASSESSMEN
 ALL_ORIGINS = frozenset(Origin.values)
 
 
-def _unit_ids(user: StaffUser, roles: frozenset[str]) -> list[int]:
-    return sorted({grant.unit_id for grant in role_grants(user) if grant.role in roles})
+def placed_unit_ids(child: Child) -> list[int]:
+    """The units where the child is placed now."""
+    return list(Placement.objects.current().filter(child=child).values_list("unit_id", flat=True))
+
+
+def concern_units(user: StaffUser, child: Child) -> list[int]:
+    """The schools where the user may record a concern about the child: where the user works and the child is
+    placed now (empty without the permission)."""
+    if not can(user, Permission.CONCERN_RECORD):
+        return []
+    return [unit for unit in placed_unit_ids(child) if unit in units_where(user)]
+
+
+def can_triage_concern(user: StaffUser, concern: Concern) -> bool:
+    """The principal and student health of the school where the concern was recorded decide what happens next."""
+    return can(user, Permission.CONCERN_TRIAGE) and concern.unit_id in units_where(user, CASE_SCHOOL_ROLES)
+
+
+def is_contact_person(user: StaffUser, consultation: Consultation) -> bool:
+    """Is the user one of the asking school's contact persons in social services?"""
+    return (
+        bool(units_where(user, SOCIAL_SERVICES_ROLES))
+        and ContactPerson.objects.filter(school_id=consultation.unit_id, user_id=user.pk).exists()
+    )
 
 
 def _concern_q(user: StaffUser) -> Q:
     """Concerns the user recorded, and those of the schools where they triage; a child with protected identity
     only for the roles that may know the child (as for a placement)."""
-    triage_units = _unit_ids(user, CASE_SCHOOL_ROLES)
-    protected_ok = _unit_ids(user, CASE_SCHOOL_ROLES & PROTECTED_IDENTITY_ROLES)
+    triage_units = units_where(user, CASE_SCHOOL_ROLES)
+    protected_ok = units_where(user, CASE_SCHOOL_ROLES & PROTECTED_IDENTITY_ROLES)
     return (
         Q(reported_by_id=user.pk)
         | Q(unit_id__in=protected_ok)
@@ -80,7 +110,7 @@ class ConcernBasisProvider:
 def _receiving(user: StaffUser) -> tuple[list[int], Any]:
     """The social services units whose reports the user receives, and (as a subquery) the schools they are
     contact person for; a contact person needs a social services role too."""
-    units = _unit_ids(user, SOCIAL_SERVICES_ROLES)
+    units = units_where(user, SOCIAL_SERVICES_ROLES)
     contacts = ContactPerson.objects.filter(user_id=user.pk) if units else ContactPerson.objects.none()
     schools = contacts.values("school_id")
     return units, schools
@@ -159,4 +189,4 @@ def consultation_parties(user: StaffUser) -> Q:
     """An anonymous consultation's parties: whoever asked, the principal and student health of the asking school,
     and the school's contact persons in social services."""
     units, schools = _receiving(user)
-    return Q(asked_by_id=user.pk) | Q(unit_id__in=_unit_ids(user, CASE_SCHOOL_ROLES)) | Q(unit_id__in=schools)
+    return Q(asked_by_id=user.pk) | Q(unit_id__in=units_where(user, CASE_SCHOOL_ROLES)) | Q(unit_id__in=schools)

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
@@ -26,7 +25,7 @@ from kring.access.policy import (
     basis_for,
     can,
     municipality_of,
-    role_grants,
+    units_where,
     visible_to,
 )
 from kring.access.roles import CASE_SCHOOL_ROLES, Category, Permission
@@ -41,7 +40,8 @@ from kring.casework.models import (
     ReportOfConcern,
     Triage,
 )
-from kring.casework.reports.actions import can_triage_concern, concern_units, is_contact_person, suggests_harm
+from kring.casework.reports.actions import suggests_harm
+from kring.casework.reports.basis import can_triage_concern, concern_units, is_contact_person
 from kring.directory.models import ContactPerson, Unit, User
 from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Placement
@@ -84,13 +84,11 @@ def audit_list(user: User, target_type: str, child_ids: list[int], target_id: ob
 
 def school_unit_ids(user: User) -> list[int]:
     """The schools where the user is principal or student health: they triage concerns and ask consultations."""
-    return sorted({grant.unit_id for grant in role_grants(user) if grant.role in CASE_SCHOOL_ROLES})
+    return units_where(user, CASE_SCHOOL_ROLES)
 
 
 def _current_pupils(unit_ids: list[int]) -> QuerySet[Placement]:
-    today = timezone.localdate()
-    placed = Placement.objects.filter(unit_id__in=unit_ids, start_date__lte=today)
-    return placed.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return Placement.objects.current().filter(unit_id__in=unit_ids)
 
 
 def records_concerns_for(user: User, child: Child) -> bool:

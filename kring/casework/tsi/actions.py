@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import Basis, basis_for, can, role_grants
+from kring.access.policy import Basis, basis_for, can, units_where
 from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Permission
 from kring.casework.models import (
     OPEN_STAGES,
@@ -42,9 +42,10 @@ from kring.casework.models import (
     Story,
     TsiCase,
 )
+from kring.casework.tsi.basis import active_consent, requesting_units
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import Unit, UnitKind, User
-from kring.people.models import Child, Guardian, Placement
+from kring.people.models import Child, Guardian
 
 
 def _audit(by: User, case: TsiCase, target: Any, basis: Basis | None, **details: Any) -> None:
@@ -61,9 +62,7 @@ def _audit(by: User, case: TsiCase, target: Any, basis: Basis | None, **details:
 
 def _team_basis(by: User, case: TsiCase) -> Basis:
     """The acting user's basis as a member of the case's team; PermissionDenied otherwise."""
-    if not can(by, Permission.CASE_WORK) or case.team_id not in {
-        grant.unit_id for grant in role_grants(by) if grant.role in CASE_TEAM_ROLES
-    }:
+    if not can(by, Permission.CASE_WORK) or case.team_id not in units_where(by, CASE_TEAM_ROLES):
         raise PermissionDenied
     basis = basis_for(by, case)
     if basis is None:
@@ -82,15 +81,6 @@ def _set_stage(case: TsiCase, stage: str) -> None:
         case.stage_since = timezone.now()
 
 
-def active_consent(case: TsiCase, today: date | None = None) -> Consent | None:
-    today = today or timezone.localdate()
-    return (
-        case.consents.filter(withdrawn_at__isnull=True, given_on__lte=today, valid_until__gte=today)
-        .order_by("-given_on", "-pk")
-        .first()
-    )
-
-
 def _require_consent(case: TsiCase) -> Consent:
     consent = active_consent(case)
     if consent is None:
@@ -101,17 +91,6 @@ def _require_consent(case: TsiCase) -> Consent:
 
 
 # --- request and assessment -------------------------------------------------------------------------------------
-
-
-def requesting_units(by: User, child: Child) -> list[Unit]:
-    """The schools from which the user may ask for a TSI team for this child: where the user is principal or
-    student health staff and the child is placed now."""
-    unit_ids = {grant.unit_id for grant in role_grants(by) if grant.role in CASE_SCHOOL_ROLES}
-    today = timezone.localdate()
-    placed = Placement.objects.filter(child=child, unit_id__in=unit_ids, start_date__lte=today).exclude(
-        end_date__lt=today
-    )
-    return list(Unit.objects.filter(pk__in=placed.values("unit_id")).order_by("name"))
 
 
 def request_tsi(*, by: User, child: Child, team: Unit, reason: str, tried: str = "", child_view: str = "") -> TsiCase:
@@ -178,8 +157,7 @@ def add_request_information(*, by: User, case: TsiCase, information: str) -> Tsi
     if (
         basis is None
         or case.requested_by_id != by.pk
-        and case.requesting_unit_id
-        not in {grant.unit_id for grant in role_grants(by) if grant.role in CASE_SCHOOL_ROLES}
+        and case.requesting_unit_id not in units_where(by, CASE_SCHOOL_ROLES)
     ):
         raise PermissionDenied
     if case.stage != CaseStage.MORE_INFO:

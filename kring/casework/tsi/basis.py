@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
-from kring.access.policy import Basis, ChildModel, RoleGrant, role_grants, roles_of
+from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where, roles_of, units_where
 from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin, Permission, permissions_of
-from kring.casework.models import ConsentScope, TsiCase
+from kring.casework.models import Consent, ConsentScope, TsiCase
+from kring.directory.models import Unit
+from kring.people.models import Child, Placement
 
 CASE_TEAM_BASIS = "case_team"
 CASE_SCHOOL_BASIS = "case_school"
@@ -38,12 +40,25 @@ def active_scopes(today: date | None = None) -> QuerySet[ConsentScope]:
     )
 
 
-def _unit_ids(user: StaffUser, roles: frozenset[str]) -> list[int]:
-    return sorted({grant.unit_id for grant in role_grants(user) if grant.role in roles})
+def active_consent(case: TsiCase, today: date | None = None) -> Consent | None:
+    """The case's consent in force on `today`: given, not expired, not withdrawn (the newest, if several)."""
+    today = today or timezone.localdate()
+    return (
+        case.consents.filter(withdrawn_at__isnull=True, given_on__lte=today, valid_until__gte=today)
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+def requesting_units(user: StaffUser, child: Child) -> list[Unit]:
+    """The schools from which the user may ask for a TSI team for this child: where the user is principal or
+    student health staff and the child is placed now."""
+    placed = Placement.objects.current().filter(child=child, unit_id__in=units_where(user, CASE_SCHOOL_ROLES))
+    return list(Unit.objects.filter(pk__in=placed.values("unit_id")).order_by("name"))
 
 
 def _grants(user: StaffUser, roles: frozenset[str]) -> dict[int, RoleGrant]:
-    return {grant.unit_id: grant for grant in role_grants(user) if grant.role in roles}
+    return {grant.unit_id: grant for grant in grants_where(user, roles)}
 
 
 class CaseTeamBasisProvider:
@@ -51,7 +66,7 @@ class CaseTeamBasisProvider:
     routine = True
 
     def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
-        team_ids = _unit_ids(user, CASE_TEAM_ROLES)
+        team_ids = units_where(user, CASE_TEAM_ROLES)
         if not team_ids or info.origin_field is not None:  # models with a per-row origin: not reached yet
             return None
         if not info.origin or info.origin in TEAM_OWN_ORIGINS:
@@ -82,7 +97,7 @@ class CaseSchoolBasisProvider:
 
     def _cases(self, user: StaffUser) -> QuerySet[TsiCase] | None:
         """Cases requested from the user's school (in a student health or principal role), or by the user."""
-        unit_ids = _unit_ids(user, CASE_SCHOOL_ROLES)
+        unit_ids = units_where(user, CASE_SCHOOL_ROLES)
         if not unit_ids and Permission.CASE_REQUEST not in permissions_of(roles_of(user)):
             return None
         return TsiCase.objects.filter(Q(requesting_unit_id__in=unit_ids) | Q(requested_by_id=user.pk))

@@ -25,7 +25,8 @@ from kring.access.models import AuditAction
 from kring.access.policy import Basis, basis_among, visible_to
 from kring.access.roles import Category, Origin
 from kring.casework.models import Consent, OutcomeMeasure, Participant, PlanVersion, TsiCase
-from kring.casework.tsi.actions import active_consent, plan_on
+from kring.casework.tsi.actions import plan_on
+from kring.casework.tsi.basis import active_consent
 from kring.casework.tsi.charts import outcome_chart_svg
 from kring.casework.tsi.outcome_sources import imported_attendance
 from kring.casework.tsi.queries import get_case_for_user

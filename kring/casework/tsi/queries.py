@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import Basis, bases_for_children, basis_among, role_grants, visible_to
+from kring.access.policy import Basis, bases_for_children, basis_among, units_where, visible_to
 from kring.access.roles import CASE_TEAM_ROLES, Category, Origin
 from kring.casework.models import (
     OPEN_STAGES,
@@ -33,13 +34,16 @@ from kring.casework.models import (
     Teller,
     TsiCase,
 )
-from kring.casework.tsi.actions import active_consent
+from kring.casework.tsi.basis import active_consent
 from kring.casework.tsi.outcome_sources import ImportedAttendance, imported_attendance
 from kring.directory.models import User
+from kring.people.models import Guardian
+
+_Item = TypeVar("_Item", bound=models.Model)
 
 
 def team_ids_of(user: User) -> set[int]:
-    return {grant.unit_id for grant in role_grants(user) if grant.role in CASE_TEAM_ROLES}
+    return set(units_where(user, CASE_TEAM_ROLES))
 
 
 def is_case_team_member(user: User, case: TsiCase) -> bool:
@@ -61,6 +65,38 @@ def get_case_for_user(user: User, pk: int, *, for_write: bool = False) -> tuple[
     if for_write and not is_case_team_member(user, case):
         raise PermissionDenied
     return case, bases
+
+
+def _case_item_for_user(user: User, pk: int, items: QuerySet[_Item], item_pk: int) -> tuple[TsiCase, _Item]:
+    """The case (for its team to work on: 403 for others) and one of its items, or 404."""
+    case, _bases = get_case_for_user(user, pk, for_write=True)
+    item = items.filter(case=case, pk=item_pk).first()
+    if item is None:
+        raise Http404
+    return case, item
+
+
+def get_open_consent_for_user(user: User, pk: int, consent_pk: int) -> tuple[TsiCase, Consent]:
+    """A consent of the case not yet withdrawn, for the team to record a withdrawal."""
+    return _case_item_for_user(user, pk, Consent.objects.filter(withdrawn_at__isnull=True), consent_pk)
+
+
+def get_intervention_for_user(user: User, pk: int, item_pk: int) -> tuple[TsiCase, Intervention]:
+    return _case_item_for_user(user, pk, Intervention.objects.all(), item_pk)
+
+
+def get_meeting_for_user(user: User, pk: int, item_pk: int) -> tuple[TsiCase, Meeting]:
+    return _case_item_for_user(user, pk, Meeting.objects.prefetch_related("participants"), item_pk)
+
+
+def get_open_follow_up_for_user(user: User, pk: int, item_pk: int) -> tuple[TsiCase, FollowUp]:
+    """A follow-up of the case not yet done."""
+    return _case_item_for_user(user, pk, FollowUp.objects.filter(done_on__isnull=True), item_pk)
+
+
+def guardians_with_custody(case: TsiCase) -> QuerySet[Guardian]:
+    """The guardians with custody of the case's child (the case was fetched for the user through the policy)."""
+    return Guardian.objects.filter(pk__in=case.child.custodies.values("guardian_id"))
 
 
 @dataclass

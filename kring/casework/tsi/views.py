@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from kring.access.policy import can
 from kring.access.roles import Permission
-from kring.casework.models import Consent, FollowUp, Intervention, Meeting, TsiCase
-from kring.casework.tsi import actions, forms
+from kring.casework.models import Consent, Meeting, TsiCase
+from kring.casework.tsi import actions, forms, queries
+from kring.casework.tsi.basis import requesting_units
 from kring.casework.tsi.queries import case_view_for_user, get_case_for_user, work_list_for_user
 from kring.casework.workflow import run_action
 from kring.directory.http import AuthenticatedRequest
@@ -46,7 +47,7 @@ def request_case(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
     if not can(user, Permission.CASE_REQUEST):
         raise Http404
     child, _bases = get_child_for_user(user, child_pk)
-    if not actions.requesting_units(user, child):
+    if not requesting_units(user, child):
         raise Http404
     teams = Unit.objects.filter(municipality_id=child.municipality_id, kind=UnitKind.JOINT_TEAM).order_by("name")
     form = forms.RequestForm(request.POST or None, teams=teams)
@@ -132,10 +133,7 @@ def add_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case, _bases = get_case_for_user(request.user, pk, for_write=True)
-    guardians = case.child.custodies.values_list("guardian_id", flat=True)
-    from kring.people.models import Guardian
-
-    form = forms.ConsentForm(request.POST or None, guardians=Guardian.objects.filter(pk__in=guardians))
+    form = forms.ConsentForm(request.POST or None, guardians=queries.guardians_with_custody(case))
 
     def perform(d: dict[str, Any]) -> Consent:
         given = actions.ConsentInput(
@@ -158,14 +156,8 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpResponse:
-    case, _bases = get_case_for_user(request.user, pk, for_write=True)
-    consent_obj = Consent.objects.filter(case=case, pk=consent_pk, withdrawn_at__isnull=True).first()
-    if consent_obj is None:
-        raise Http404
-    from kring.people.models import Guardian
-
-    guardians = Guardian.objects.filter(custodies__child=case.child)
-    form = forms.WithdrawalForm(request.POST or None, guardians=guardians)
+    case, consent_obj = queries.get_open_consent_for_user(request.user, pk, consent_pk)
+    form = forms.WithdrawalForm(request.POST or None, guardians=queries.guardians_with_custody(case))
     return _step(
         request,
         case,
@@ -223,10 +215,7 @@ def add_intervention(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def intervention_status(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
-    case, _bases = get_case_for_user(request.user, pk, for_write=True)
-    intervention = Intervention.objects.filter(case=case, pk=item_pk).first()
-    if intervention is None:
-        raise Http404
+    case, intervention = queries.get_intervention_for_user(request.user, pk, item_pk)
     form = forms.InterventionStatusForm(request.POST or None, initial={"status": intervention.status})
     return _step(
         request,
@@ -263,10 +252,7 @@ def book_meeting(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_notes(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
-    case, _bases = get_case_for_user(request.user, pk, for_write=True)
-    meeting = Meeting.objects.filter(case=case, pk=item_pk).prefetch_related("participants").first()
-    if meeting is None:
-        raise Http404
+    case, meeting = queries.get_meeting_for_user(request.user, pk, item_pk)
     participants = list(meeting.participants.all())
     initial = {"notes": meeting.notes, "attended": [p.pk for p in participants if p.attended]}
     form = forms.MeetingNotesForm(request.POST or None, participants=participants, initial=initial)
@@ -325,10 +311,7 @@ def record_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def complete_follow_up(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
-    case, _bases = get_case_for_user(request.user, pk, for_write=True)
-    follow_up = FollowUp.objects.filter(case=case, pk=item_pk, done_on__isnull=True).first()
-    if follow_up is None:
-        raise Http404
+    case, follow_up = queries.get_open_follow_up_for_user(request.user, pk, item_pk)
     form = forms.FollowUpForm(request.POST or None)
     return _step(
         request,
