@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
@@ -135,7 +134,7 @@ CONSENT_CATEGORIES = (Category.NEEDS, Category.INTERVENTION, Category.MEETING, C
 # --- the plan: which child, which scenario, when ----------------------------------------------------------------
 
 
-def _name(person: Any) -> str:
+def _name(person: User | Guardian) -> str:
     return f"{person.first_name} {person.last_name}"
 
 

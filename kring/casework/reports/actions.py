@@ -176,7 +176,7 @@ def _check_anonymous(text: str, school: Unit) -> None:
         )
 
 
-def school_contacts(school: Unit) -> list[Any]:
+def school_contacts(school: Unit) -> list[User]:
     return [contact.user for contact in ContactPerson.objects.filter(school=school).select_related("user")]
 
 
