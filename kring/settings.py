@@ -236,6 +236,9 @@ KRING_DEADLINE_SKIP_WEEKENDS = env_bool("KRING_DEADLINE_SKIP_WEEKENDS", False)
 
 # Where Kring is reached, for links in e-mails (reminders, invitations).
 KRING_BASE_URL = env_str("KRING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `kring audit-witness` appends the audit chain's head (outside the database; also to syslog with --syslog),
+# and against which `kring audit-verify` checks that the chain was not cut short. Empty: no witness file.
+KRING_AUDIT_WITNESS_FILE = env_str("KRING_AUDIT_WITNESS_FILE", "")
 
 # The schools' SS 12000 API (see docs/school-data.md): its root, and either a fixed bearer token or OAuth2 client
 # credentials at a token URL.

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
@@ -164,8 +165,39 @@ def _events_in_order(batch_size: int = 5000) -> Iterator[AuditEvent]:
         last = batch[-1].sequence
 
 
-def verify_chain() -> ChainReport:
-    """Walk the whole chain; report the first event whose content, link or position is wrong."""
+@dataclass(frozen=True)
+class Witness:
+    """The chain's head as seen at one moment, kept outside the database (`kring audit-witness`): a later chain
+    must still hold this event with this hash, so a log emptied or cut short together with its head is noticed."""
+
+    sequence: int
+    hash: str
+
+    def line(self, at: datetime) -> str:
+        return f"{at.astimezone(UTC).isoformat(timespec='seconds')} {self.sequence} {self.hash}"
+
+    @classmethod
+    def parse(cls, line: str) -> Witness:
+        _at, sequence, digest = line.split()
+        return cls(int(sequence), digest)
+
+
+def chain_head() -> Witness:
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return Witness(head.sequence, head.hash) if head else Witness(0, GENESIS_HASH)
+
+
+def last_witness(path: Path) -> Witness | None:
+    """The newest witness written to the file, or None if there is none."""
+    if not path.exists():
+        return None
+    lines = [line for line in path.read_text().splitlines() if line.strip()]
+    return Witness.parse(lines[-1]) if lines else None
+
+
+def verify_chain(witnessed: Witness | None = None) -> ChainReport:
+    """Walk the whole chain; report the first event whose content, link or position is wrong, and a chain that no
+    longer holds the witnessed head."""
     expected_sequence, previous_hash, checked = 1, GENESIS_HASH, 0
     for event in _events_in_order():
         if event.sequence != expected_sequence:
@@ -174,7 +206,13 @@ def verify_chain() -> ChainReport:
             return ChainReport(checked, event.sequence, f"event #{event.sequence} does not link to the one before")
         if compute_hash(event) != event.hash:
             return ChainReport(checked, event.sequence, f"event #{event.sequence} was changed after it was written")
+        if witnessed and event.sequence == witnessed.sequence and event.hash != witnessed.hash:
+            return ChainReport(checked, event.sequence, f"event #{event.sequence} is not the one witnessed")
         previous_hash, expected_sequence, checked = event.hash, expected_sequence + 1, checked + 1
+    if witnessed and checked < witnessed.sequence:
+        return ChainReport(
+            checked, checked + 1, f"the chain ends at #{checked} but #{witnessed.sequence} was witnessed: it was cut"
+        )
     head = AuditChainHead.objects.filter(pk=1).first()
     head_sequence = head.sequence if head else 0
     if head_sequence != checked or (head and head.hash != previous_hash):
@@ -182,27 +220,37 @@ def verify_chain() -> ChainReport:
     return ChainReport(checked, None, "")
 
 
-TRIGGER_NAMES = ("kring_audit_no_update", "kring_audit_no_delete")
+# (name, table, operation, per row): the events refuse UPDATE, DELETE and TRUNCATE; the chain head, which only moves
+# forward, refuses DELETE and TRUNCATE (a TRUNCATE fires no row trigger: PostgreSQL needs a statement trigger).
+EVENT_TABLE = AuditEvent._meta.db_table
+HEAD_TABLE = AuditChainHead._meta.db_table
+TRIGGERS = (
+    ("kring_audit_no_update", EVENT_TABLE, "UPDATE", True),
+    ("kring_audit_no_delete", EVENT_TABLE, "DELETE", True),
+    ("kring_audit_no_truncate", EVENT_TABLE, "TRUNCATE", False),
+    ("kring_audit_head_no_delete", HEAD_TABLE, "DELETE", True),
+    ("kring_audit_head_no_truncate", HEAD_TABLE, "TRUNCATE", False),
+)
+TRIGGER_NAMES = tuple(name for name, *_rest in TRIGGERS)
 
 
 def install_triggers(schema_editor: Any = None) -> None:
-    """Refuse UPDATE and DELETE on the audit table, on SQLite and PostgreSQL."""
+    """Refuse changing or emptying the audit log, on SQLite (which has no TRUNCATE) and PostgreSQL."""
     conn = schema_editor.connection if schema_editor else connection
-    table = AuditEvent._meta.db_table
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(
                 "CREATE OR REPLACE FUNCTION kring_audit_refuse() RETURNS trigger AS $$ BEGIN "
                 "RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql"
             )
-            for name, operation in zip(TRIGGER_NAMES, ("UPDATE", "DELETE"), strict=True):
+        for name, table, operation, per_row in TRIGGERS:
+            if conn.vendor == "postgresql":
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
                 cursor.execute(
                     f"CREATE TRIGGER {name} BEFORE {operation} ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION kring_audit_refuse()"
+                    f"FOR EACH {'ROW' if per_row else 'STATEMENT'} EXECUTE FUNCTION kring_audit_refuse()"
                 )
-        else:
-            for name, operation in zip(TRIGGER_NAMES, ("UPDATE", "DELETE"), strict=True):
+            elif operation != "TRUNCATE":
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                 cursor.execute(
                     f"CREATE TRIGGER {name} BEFORE {operation} ON {table} "
@@ -213,8 +261,7 @@ def install_triggers(schema_editor: Any = None) -> None:
 def drop_triggers(schema_editor: Any = None) -> None:
     """Remove the triggers (only for migrations backwards and for the tampering tests)."""
     conn = schema_editor.connection if schema_editor else connection
-    table = AuditEvent._meta.db_table
     with conn.cursor() as cursor:
-        for name in TRIGGER_NAMES:
+        for name, table, _operation, _per_row in TRIGGERS:
             suffix = f" ON {table}" if conn.vendor == "postgresql" else ""
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}{suffix}")
