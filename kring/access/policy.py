@@ -57,6 +57,11 @@ class Basis:
     valid_from: date | None = None
     valid_until: date | None = None
     is_case_basis: bool = False
+    case_id: int | None = None  # a basis from one case reaches that case's records only
+
+    def reaches_case(self, case_id: int) -> bool:
+        """May this basis be used for the records of this case (a basis of another case may not)?"""
+        return self.case_id is None or self.case_id == case_id
 
     def covers(self, origin: str, category: str) -> bool:
         """Does this basis reach information of this origin ("" for register data any basis reaches)?"""
@@ -80,6 +85,7 @@ class ChildModel:
     origin_field: str | None = None  # ... or the field holding it
     category: str | None = None
     category_field: str | None = None
+    case_path: str | None = None  # for a case's records: the path to the case's id ("pk" for the case itself)
 
     def origin_of(self, obj: models.Model) -> str:
         return str(getattr(obj, self.origin_field)) if self.origin_field else self.origin
@@ -149,13 +155,13 @@ def register_child_directory(directory: ChildDirectory) -> None:
 
 
 def routine_basis_kinds() -> frozenset[str]:
-    """The kinds of basis from ordinary work; a provider may give more than one kind (its `kinds`)."""
-    return frozenset(
-        kind
-        for provider in registry.providers
-        if provider.routine
-        for kind in getattr(provider, "kinds", (provider.kind,))
-    )
+    """The kinds of basis from ordinary work; a provider may give more than one kind (its `kinds`), and name the
+    routine ones among them (its `routine_kinds`)."""
+    kinds: set[str] = set()
+    for provider in registry.providers:
+        given = getattr(provider, "kinds", (provider.kind,))
+        kinds.update(getattr(provider, "routine_kinds", given if provider.routine else ()))
+    return frozenset(kinds)
 
 
 def register_role_source(source: Callable[[StaffUser], list[RoleGrant]]) -> None:
@@ -278,6 +284,9 @@ def basis_for(user: StaffUser, obj: models.Model) -> Basis | None:
         return None
     child_id = child_id_of(obj)
     bases = bases_for_children(user, [child_id])[child_id]
+    if info.case_path is not None:
+        case_id = int(_resolve(obj, info.case_path))
+        bases = [basis for basis in bases if basis.reaches_case(case_id)]
     return basis_among(bases, info.origin_of(obj), info.category_of(obj))
 
 

@@ -16,7 +16,9 @@ class CaseworkConfig(AppConfig):
 
         register_child_model(
             models.TsiCase,
-            ChildModel("child", "municipality_id", origin=Origin.STUDENT_HEALTH, category=Category.REQUEST),
+            ChildModel(
+                "child", "municipality_id", origin=Origin.STUDENT_HEALTH, category=Category.REQUEST, case_path="pk"
+            ),
         )
         for model, category in (
             (models.Consent, Category.CONSENT),
@@ -29,7 +31,14 @@ class CaseworkConfig(AppConfig):
             (models.OutcomeMeasure, Category.OUTCOME),
         ):
             register_child_model(
-                model, ChildModel("case__child", "case__municipality_id", origin=Origin.JOINT_TEAM, category=category)
+                model,
+                ChildModel(
+                    "case__child",
+                    "case__municipality_id",
+                    origin=Origin.JOINT_TEAM,
+                    category=category,
+                    case_path="case_id",
+                ),
             )
         register_provider(CaseTeamBasisProvider())
         register_provider(CaseSchoolBasisProvider())

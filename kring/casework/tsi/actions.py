@@ -427,8 +427,8 @@ class OutcomeInput:
 
 def record_outcome(*, by: User, case: TsiCase, outcome: OutcomeInput) -> OutcomeMeasure:
     basis = _team_basis(by, case)
-    if case.is_open:
-        _require_consent(case)
+    _require_open(case)  # a closed or withdrawn case takes no new outcome data
+    _require_consent(case)
     _check_scales(outcome)
     with transaction.atomic():
         measure = OutcomeMeasure.objects.create(

@@ -1,43 +1,72 @@
-"""The bases a TSI case gives: the case team's, and the requesting school's.
+"""The bases a TSI case gives: the case team's, and the requesting school's. Each reaches its own case only (a
+case's records are registered with their `case_path`), and a closed or declined case ends them.
 
-* **Case team** (`case_team`): members of the joint team (TSI team member, unit manager) see their team's cases:
-  the request (student health origin), everything the team records (joint team origin) and the child's register
-  data. Information from the other parties (school, student health, social services, police) only while a consent
-  of every guardian with custody is in force and covers that party and category (OSL 12 kap 1–2 §).
-* **Requesting school** (`case_school`): the person who asked, and the principal and student health staff of the
-  requesting school, follow the request. While the consent covers the school as a party they also see the team's
-  records of the categories it names (plan, meetings, ...). A withdrawn or expired consent ends that at once.
+* **Case team** (`case_team`): members of the joint team (TSI team member, unit manager) see their team's open
+  cases: the request (student health origin), everything the team records (joint team origin) and the child's
+  register data. Information from the other parties (school, student health, social services, police) only while
+  a consent of every guardian with custody is in force and covers that party and category (OSL 12 kap 1–2 §).
+* **Case team's records of a closed case** (`case_team_record`): the team keeps what it documented, read-only, as
+  documentation it must keep; its reads are not routine, so log review lists them. Consents end with the case.
+* **Requesting school** (`case_school`): the principal and student health staff of the requesting school (the unit,
+  not the person who once asked) follow their own request, also after it was declined or closed. While the case is
+  open and a consent covers the school as a party they also see the team's records of the categories it names
+  (plan, meetings, ...). A withdrawn or expired consent, or the closing of the case, ends that at once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
-from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where, roles_of, units_where
-from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin, Permission, permissions_of
-from kring.casework.models import Consent, ConsentScope, TsiCase
+from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where, units_where
+from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin
+from kring.casework.models import OPEN_STAGES, Consent, ConsentScope, TsiCase
 from kring.directory.models import Unit
 from kring.people.models import Child, Placement
 
 CASE_TEAM_BASIS = "case_team"
+CASE_TEAM_RECORD_BASIS = "case_team_record"
 CASE_SCHOOL_BASIS = "case_school"
 CONSENT_REFERENCE = "OSL 12 kap 1–2 §"
 TEAM_OWN_ORIGINS = frozenset({Origin.JOINT_TEAM, Origin.STUDENT_HEALTH})
+# What the team documented in a case, kept after it closed (not the other parties' information it was shown).
+TEAM_RECORD_CATEGORIES = frozenset(
+    {
+        Category.REQUEST,
+        Category.CONSENT,
+        Category.STORY,
+        Category.NEEDS,
+        Category.INTERVENTION,
+        Category.MEETING,
+        Category.PLAN,
+        Category.OUTCOME,
+    }
+)
 SCHOOL_PARTY = Origin.SCHOOL
 
 
 def active_scopes(today: date | None = None) -> QuerySet[ConsentScope]:
-    """Scopes of consents in force today: given, not expired, not withdrawn."""
+    """Scopes of consents in force today: given, not expired, not withdrawn, of a case still open."""
     today = today or timezone.localdate()
     return ConsentScope.objects.filter(
-        consent__withdrawn_at__isnull=True, consent__given_on__lte=today, consent__valid_until__gte=today
+        consent__withdrawn_at__isnull=True,
+        consent__given_on__lte=today,
+        consent__valid_until__gte=today,
+        consent__case__stage__in=OPEN_STAGES,
     )
+
+
+def _reach(info: ChildModel, case_ids: QuerySet[Any], child_ids: QuerySet[Any]) -> Q:
+    """The rows of these cases: by case for a case's own records, by child for the child's other information."""
+    if info.case_path is not None:
+        return Q(**{f"{info.case_path}__in": case_ids})
+    return Q(**{f"{info.child_path}__in": child_ids})
 
 
 def active_consent(case: TsiCase, today: date | None = None) -> Consent | None:
@@ -63,7 +92,9 @@ def _grants(user: StaffUser, roles: frozenset[str]) -> dict[int, RoleGrant]:
 
 class CaseTeamBasisProvider:
     kind = CASE_TEAM_BASIS
+    kinds = (CASE_TEAM_BASIS, CASE_TEAM_RECORD_BASIS)
     routine = True
+    routine_kinds = (CASE_TEAM_BASIS,)
 
     def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         team_ids = units_where(user, CASE_TEAM_ROLES)
@@ -71,9 +102,11 @@ class CaseTeamBasisProvider:
             return None
         if not info.origin or info.origin in TEAM_OWN_ORIGINS:
             cases = TsiCase.objects.filter(team_id__in=team_ids)
-            return Q(**{f"{info.child_path}__in": cases.values("child_id")})
+            if info.case_path is None:  # the child's register data: while a case is open
+                cases = cases.filter(stage__in=OPEN_STAGES)
+            return _reach(info, cases.values("pk"), cases.values("child_id"))
         scopes = active_scopes().filter(consent__case__team_id__in=team_ids, party=info.origin, category=info.category)
-        return Q(**{f"{info.child_path}__in": scopes.values("consent__case__child_id")})
+        return _reach(info, scopes.values("consent__case_id"), scopes.values("consent__case__child_id"))
 
     def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
         teams = _grants(user, CASE_TEAM_ROLES)
@@ -81,9 +114,8 @@ class CaseTeamBasisProvider:
         if not teams:
             return found
         cases = TsiCase.objects.filter(team_id__in=list(teams), child_id__in=child_ids)
-        for case_id, child_id, team_id in cases.values_list("pk", "child_id", "team_id"):
-            reason = _("member of %(team)s, TSI case %(case)s") % {"team": teams[team_id].unit_name, "case": case_id}
-            found[child_id].append(Basis(CASE_TEAM_BASIS, child_id, reason, "", TEAM_OWN_ORIGINS, is_case_basis=True))
+        for case_id, child_id, team_id, stage in cases.values_list("pk", "child_id", "team_id", "stage"):
+            found[child_id].append(_team_basis(case_id, child_id, teams[team_id].unit_name, stage in OPEN_STAGES))
         for child_id, bases in _consent_bases(
             active_scopes().filter(consent__case__in=cases), CASE_TEAM_BASIS, parties=None
         ).items():
@@ -91,26 +123,44 @@ class CaseTeamBasisProvider:
         return found
 
 
+def _team_basis(case_id: int, child_id: int, team: str, open_case: bool) -> Basis:
+    values = {"team": team, "case": case_id}
+    if open_case:
+        reason = _("member of %(team)s, TSI case %(case)s") % values
+        return Basis(CASE_TEAM_BASIS, child_id, reason, "", TEAM_OWN_ORIGINS, is_case_basis=True, case_id=case_id)
+    reason = _("member of %(team)s: the records of closed TSI case %(case)s, kept as documentation") % values
+    return Basis(
+        CASE_TEAM_RECORD_BASIS,
+        child_id,
+        reason,
+        "",
+        frozenset({Origin.JOINT_TEAM, Origin.STUDENT_HEALTH}),
+        categories=TEAM_RECORD_CATEGORIES,
+        is_case_basis=True,
+        case_id=case_id,
+    )
+
+
 class CaseSchoolBasisProvider:
     kind = CASE_SCHOOL_BASIS
     routine = True
 
     def _cases(self, user: StaffUser) -> QuerySet[TsiCase] | None:
-        """Cases requested from the user's school (in a student health or principal role), or by the user."""
+        """Cases requested from a school where the user is principal or student health staff now."""
         unit_ids = units_where(user, CASE_SCHOOL_ROLES)
-        if not unit_ids and Permission.CASE_REQUEST not in permissions_of(roles_of(user)):
+        if not unit_ids:
             return None
-        return TsiCase.objects.filter(Q(requesting_unit_id__in=unit_ids) | Q(requested_by_id=user.pk))
+        return TsiCase.objects.filter(requesting_unit_id__in=unit_ids)
 
     def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         cases = self._cases(user)
-        if cases is None or info.origin_field is not None:
+        if cases is None or info.origin_field is not None or info.case_path is None:
             return None
         if info.origin == Origin.STUDENT_HEALTH and info.category == Category.REQUEST:
-            return Q(**{f"{info.child_path}__in": cases.values("child_id")})
+            return Q(**{f"{info.case_path}__in": cases.values("pk")})
         if info.origin == Origin.JOINT_TEAM:
             scopes = active_scopes().filter(consent__case__in=cases, party=SCHOOL_PARTY, category=info.category)
-            return Q(**{f"{info.child_path}__in": scopes.values("consent__case__child_id")})
+            return Q(**{f"{info.case_path}__in": scopes.values("consent__case_id")})
         return None
 
     def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
@@ -130,6 +180,7 @@ class CaseSchoolBasisProvider:
                     frozenset({Origin.STUDENT_HEALTH}),
                     categories=frozenset({Category.REQUEST}),
                     is_case_basis=True,
+                    case_id=case_id,
                 )
             )
         school_scopes = active_scopes().filter(consent__case__in=cases, party=SCHOOL_PARTY)
@@ -143,14 +194,20 @@ def _consent_bases(scopes: QuerySet[ConsentScope], kind: str, *, parties: set[st
 
     `parties=None`: the basis reaches the consenting parties' own information (the team's view); otherwise the
     given origins (the school's view of the team's records)."""
-    grouped: dict[tuple[int, int, str, date, date], set[str]] = defaultdict(set)
+    grouped: dict[tuple[int, int, int, str, date, date], set[str]] = defaultdict(set)
     rows = scopes.values_list(
-        "consent__case__child_id", "consent_id", "party", "category", "consent__given_on", "consent__valid_until"
+        "consent__case__child_id",
+        "consent__case_id",
+        "consent_id",
+        "party",
+        "category",
+        "consent__given_on",
+        "consent__valid_until",
     )
-    for child_id, consent_id, party, category, given_on, valid_until in rows:
-        grouped[(child_id, consent_id, party, given_on, valid_until)].add(category)
+    for child_id, case_id, consent_id, party, category, given_on, valid_until in rows:
+        grouped[(child_id, case_id, consent_id, party, given_on, valid_until)].add(category)
     found: dict[int, list[Basis]] = defaultdict(list)
-    for (child_id, _consent_id, party, given_on, valid_until), categories in grouped.items():
+    for (child_id, case_id, _consent_id, party, given_on, valid_until), categories in grouped.items():
         reason = _("consent of every guardian with custody, given %(date)s") % {"date": given_on.isoformat()}
         found[child_id].append(
             Basis(
@@ -163,6 +220,7 @@ def _consent_bases(scopes: QuerySet[ConsentScope], kind: str, *, parties: set[st
                 valid_from=given_on,
                 valid_until=valid_until,
                 is_case_basis=True,
+                case_id=case_id,
             )
         )
     return found

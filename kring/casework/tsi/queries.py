@@ -59,7 +59,7 @@ def get_case_for_user(user: User, pk: int, *, for_write: bool = False) -> tuple[
     )
     if case is None:
         raise Http404
-    bases = bases_for_children(user, [case.child_id])[case.child_id]
+    bases = [basis for basis in bases_for_children(user, [case.child_id])[case.child_id] if basis.reaches_case(case.pk)]
     if basis_among(bases, Origin.STUDENT_HEALTH, Category.REQUEST) is None:
         raise Http404
     if for_write and not is_case_team_member(user, case):

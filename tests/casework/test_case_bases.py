@@ -1,0 +1,145 @@
+"""A basis from a TSI case reaches that case only, ends with it, and belongs to the unit, not to the person who once
+asked (issue 12, 1.1–1.2; ADR 0007). The world: Alva's school Ekskolan asked Magneten for help; Alva then also
+goes to Björkskolan, whose kurator asks Magneten again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from kring.access.models import AuditAction, AuditEvent
+from kring.access.policy import basis_for, routine_basis_kinds, visible_to
+from kring.casework.models import CaseStage, OutcomeMeasure, PlanVersion, TsiCase
+from kring.casework.tsi import actions
+from kring.casework.workflow import WorkflowError
+from kring.directory.models import Membership, Unit, User
+from tests.casework.conftest import TODAY
+from tests.conftest import World, _staff, login
+from tests.factories import PlacementFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan(case: TsiCase, member: User) -> PlanVersion:
+    return actions.agree_plan(
+        by=member,
+        case=case,
+        plan=actions.PlanInput(
+            TODAY, [{"text": "Läsa varje dag"}], [{"text": "Åtgärd"}], TODAY + dt.timedelta(days=30), "Teamet"
+        ),
+    )
+
+
+@pytest.fixture
+def other_school_kurator(world: World) -> User:
+    PlacementFactory(child=world.child, unit=world.other_school)
+    return _staff(world.municipality, world.other_school, "kurator", "kurator.bjork@kommun.example")
+
+
+@pytest.fixture
+def second_case(consented_case: TsiCase, tsi_member: User, other_school_kurator: User, tsi_team: Unit) -> TsiCase:
+    """The first case closes; Björkskolan asks Magneten again for the same child."""
+    actions.close_case(by=tsi_member, case=consented_case, reason="goals_reached")
+    case = actions.request_tsi(by=other_school_kurator, child=consented_case.child, team=tsi_team, reason="Igen.")
+    assert case.requesting_unit == consented_case.child.placements.get(unit__name="Björkskolan").unit
+    return case
+
+
+def test_case_school_basis_reaches_its_own_case_only_when_another_school_asks_again(
+    client: Client, consented_case: TsiCase, second_case: TsiCase, principal: User
+) -> None:
+    assert list(visible_to(principal, TsiCase.objects.all())) == [consented_case]
+    assert basis_for(principal, second_case) is None
+    response = login(client, principal).get(f"/cases/{second_case.pk}/")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(
+        action=AuditAction.READ, actor_id=principal.pk, target_id=str(second_case.pk)
+    ).exists()
+
+
+def test_case_school_basis_of_a_declined_request_reaches_no_later_case(
+    client: Client, world: World, requested_case: TsiCase, tsi_member: User, tsi_team: Unit, principal: User,
+    other_school_kurator: User,
+) -> None:  # fmt: skip
+    actions.assess_request(
+        by=tsi_member, case=requested_case, decision=actions.Decision.DECLINE, note="Nej.", advice="student_health"
+    )
+    later = actions.request_tsi(by=other_school_kurator, child=world.child, team=tsi_team, reason="Vi frågar.")
+
+    assert list(visible_to(principal, TsiCase.objects.all())) == [requested_case]
+    assert basis_for(principal, later) is None
+    assert login(client, principal).get(f"/cases/{later.pk}/").status_code == 404
+
+
+def test_case_school_basis_belongs_to_the_unit_not_to_the_person_who_asked(
+    world: World, tsi_team: Unit, kurator: User
+) -> None:
+    case = actions.request_tsi(by=kurator, child=world.child, team=tsi_team, reason="Alva mår dåligt.")
+    Membership.objects.filter(user=kurator).update(active=False)  # the kurator leaves Ekskolan
+    kurator = User.objects.get(pk=kurator.pk)
+
+    assert basis_for(kurator, case) is None
+    assert visible_to(kurator, TsiCase.objects.all()).count() == 0
+
+
+def test_case_team_basis_reaches_its_own_teams_cases_only(
+    world: World, consented_case: TsiCase, principal: User, tsi_member: User
+) -> None:
+    other_team = UnitFactory(organisation=world.school.organisation, name="Annat team", kind="joint_team")
+    other_member = _staff(world.municipality, other_team, "tsi_team_member", "annat@kommun.example")
+    theirs = actions.request_tsi(by=principal, child=world.child, team=other_team, reason="Också här.")
+
+    assert list(visible_to(tsi_member, TsiCase.objects.all())) == [consented_case]
+    assert list(visible_to(other_member, TsiCase.objects.all())) == [theirs]
+    assert basis_for(tsi_member, theirs) is None
+
+
+def test_closing_a_case_ends_the_schools_view_of_the_teams_records(
+    client: Client, consented_case: TsiCase, tsi_member: User, principal: User
+) -> None:
+    plan = _plan(consented_case, tsi_member)
+    assert basis_for(principal, plan) is not None
+
+    actions.close_case(by=tsi_member, case=consented_case, reason="goals_reached")
+    principal = User.objects.get(pk=principal.pk)
+
+    assert basis_for(principal, plan) is None
+    assert visible_to(principal, PlanVersion.objects.all()).count() == 0
+    assert list(visible_to(principal, TsiCase.objects.all())) == [consented_case]  # the closure of its request
+    body = login(client, principal).get(f"/cases/{consented_case.pk}/").content.decode()
+    assert "Läsa varje dag" not in body
+
+
+def test_closed_case_team_records_are_kept_read_only_and_their_reads_are_not_routine(
+    consented_case: TsiCase, tsi_member: User
+) -> None:
+    plan = _plan(consented_case, tsi_member)
+    actions.close_case(by=tsi_member, case=consented_case, reason="goals_reached")
+    tsi_member = User.objects.get(pk=tsi_member.pk)
+
+    basis = basis_for(tsi_member, plan)
+
+    assert basis is not None and basis.kind == "case_team_record"
+    assert basis.kind not in routine_basis_kinds() and "case_team" in routine_basis_kinds()
+    with pytest.raises(WorkflowError):
+        actions.agree_plan(
+            by=tsi_member,
+            case=consented_case,
+            plan=actions.PlanInput(TODAY, [{"text": "Nytt"}], [{"text": "Nytt"}], TODAY, "Teamet"),
+        )
+
+
+def test_closed_case_takes_no_new_outcome_data(consented_case: TsiCase, tsi_member: User) -> None:
+    actions.close_case(by=tsi_member, case=consented_case, reason="goals_reached")
+    assert consented_case.stage == CaseStage.CLOSED
+
+    with pytest.raises((WorkflowError, PermissionDenied)):
+        actions.record_outcome(
+            by=tsi_member,
+            case=consented_case,
+            outcome=actions.OutcomeInput(TODAY, "closure", 95, 1, 5),
+        )
+    assert not OutcomeMeasure.objects.filter(case=consented_case).exists()
