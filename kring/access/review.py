@@ -37,9 +37,18 @@ TARGET_LABELS = {
 }
 
 
+# The target types of events that change who may see what (roles, contact persons, accounts), registered by the
+# apps that own them; log review lists them on their own.
+ACCESS_CHANGE_TYPES: set[str] = set()
+
+
 def register_target_labels(labels: dict[str, Any]) -> None:
     """Apps above `access` name their own audit target types for the review page (in their `ready()`)."""
     TARGET_LABELS.update(labels)
+
+
+def register_access_change_types(target_types: set[str]) -> None:
+    ACCESS_CHANGE_TYPES.update(target_types)
 
 
 class AuditFilterForm(KringForm):
@@ -61,6 +70,9 @@ class AuditFilterForm(KringForm):
     )
     unexplained = forms.BooleanField(
         label=_("Only reads of a child's data without a placement or case basis"), required=False
+    )
+    access_changes = forms.BooleanField(
+        label=_("Only changes of access (roles, contact persons, user accounts)"), required=False
     )
 
     def __init__(self, *args: Any, municipality_id: int | None, **kwargs: Any) -> None:
@@ -105,6 +117,8 @@ def filtered_events(municipality_id: int, filters: dict[str, Any]) -> QuerySet[A
         events = events.filter(action=AuditAction.READ, child_id__isnull=False).exclude(
             Q(basis_kind__in=sorted(routine_basis_kinds()))
         )
+    if filters.get("access_changes"):
+        events = events.filter(action=AuditAction.WRITE, target_type__in=sorted(ACCESS_CHANGE_TYPES))
     return events.order_by("-sequence")
 
 

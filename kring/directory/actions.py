@@ -191,8 +191,11 @@ def reactivate_staff_user(*, by: User, person: User) -> None:
 
 @transaction.atomic
 def add_membership(*, by: User, person: User, unit: Unit, role: str) -> Membership:
-    """Give the person a role in a unit (an ended membership of the same role is made active again)."""
+    """Give the person a role in a unit (an ended membership of the same role is made active again). Nobody gives
+    themselves a role: a role is granted by another person."""
     _ensure_manager(by, person.municipality_id, unit.municipality_id)
+    if person.pk == by.pk:
+        raise PermissionDenied
     membership, created = Membership.objects.get_or_create(user=person, unit=unit, role=role)
     if not created:
         membership.active = True

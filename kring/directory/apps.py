@@ -10,6 +10,15 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from kring.access.policy import register_role_source
+        from kring.access.review import register_access_change_types, register_target_labels
         from kring.directory.queries import role_grants_for
 
         register_role_source(role_grants_for)
+        register_target_labels(
+            {
+                "membership": _("Role in a unit (access)"),
+                "contact_person": _("Contact person of a school (access)"),
+                "organisation": _("Organisation"),
+            }
+        )
+        register_access_change_types({"membership", "contact_person", "user"})

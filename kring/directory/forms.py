@@ -237,6 +237,7 @@ class MembershipForm(KringForm):
     def __init__(self, *args: Any, manager: User, person: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
+        self.manager = manager
         unit_field: Any = self.fields["unit"]
         unit_field.queryset = units_for_manager(manager).order_by("name")
         role_field: Any = self.fields["role"]
@@ -244,6 +245,10 @@ class MembershipForm(KringForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.person.pk == self.manager.pk:
+            raise forms.ValidationError(
+                _("Nobody gives themselves a role: ask another administrator or coordinator."), code="self_grant"
+            )
         unit, role = data.get("unit"), data.get("role")
         if unit and role and Membership.objects.filter(user=self.person, unit=unit, role=role, active=True).exists():
             self.add_error("role", _("The person already has this role in this unit."))

@@ -324,3 +324,38 @@ def test_staff_list_unit_filter_offers_only_own_units(
     body = response.content.decode()
     assert "Annanskolan" not in body
     assert elsewhere.person.email not in body
+
+
+def test_nobody_grants_themselves_a_role_in_the_form_nor_in_the_action(
+    client: Client, world: World, administrator: User
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from kring.directory.actions import add_membership
+
+    login(client, administrator)
+    response = client.post(
+        f"/organisation/staff/{administrator.pk}/roles/",
+        {"unit": world.school.pk, "role": "kurator"},
+        headers={"accept-language": "en"},
+    )
+
+    assert response.status_code == 200
+    assert "Nobody gives themselves a role" in response.content.decode()
+    with pytest.raises(PermissionDenied):
+        add_membership(by=administrator, person=administrator, unit=world.school, role="kurator")
+    assert not administrator.memberships.filter(role="kurator").exists()
+    assert _writes() == 0
+
+
+def test_log_review_lists_the_changes_of_access(
+    client: Client, world: World, administrator: User, staff_member: User
+) -> None:
+    login(client, administrator)
+    client.post(f"/organisation/staff/{staff_member.pk}/roles/", {"unit": world.school.pk, "role": "mentor"})
+    client.get("/children/")
+
+    body = client.get("/audit/?access_changes=on", headers={"accept-language": "en"}).content.decode()
+
+    assert "Role in a unit (access)" in body
+    assert "Child overview" not in body and "Children (search)" not in body
