@@ -19,9 +19,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kring.access.acting import AuditActor
-from kring.access.models import AuditChainHead, AuditEvent
-from kring.access.policy import Basis
+from kring.access.acting import AuditActor, StaffUser
+from kring.access.models import AuditAction, AuditChainHead, AuditEvent
+from kring.access.policy import Basis, bases_for_children
 
 GENESIS_HASH = "0" * 64
 
@@ -142,6 +142,42 @@ def record_event(
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(sequence=event.sequence, hash=event.hash)
     return event
+
+
+def record_read(
+    user: AuditActor,
+    target_type: str,
+    target_id: object = "",
+    *,
+    child_id: int | None = None,
+    basis: Basis | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """One read of a child's data (a page, a form that shows it), with the basis it was shown under."""
+    return record_event(
+        actor=user,
+        action=AuditAction.READ,
+        target_type=target_type,
+        target_id=target_id,
+        child_id=child_id,
+        basis=basis,
+        details=details,
+    )
+
+
+def record_list_read(
+    user: StaffUser, target_type: str, child_ids: list[int], target_id: object = "", **details: Any
+) -> AuditEvent:
+    """One read event for a page listing children's data: which children were shown, and the basis for each."""
+    bases = bases_for_children(user, child_ids)
+    return record_read(
+        user,
+        target_type,
+        target_id,
+        children=sorted(set(child_ids)),
+        bases={str(child_id): bases[child_id][0].describe() for child_id in child_ids if bases[child_id]},
+        **details,
+    )
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,13 @@ are audited too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kring.access.audit import record_event
+from kring.access.audit import record_event, record_list_read, record_read
 from kring.access.models import AuditAction
 from kring.access.policy import (
     Basis,
@@ -47,39 +46,6 @@ from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Placement
 
 LIST_LIMIT = 500
-
-
-def audit_read(
-    user: User,
-    target_type: str,
-    target_id: object = "",
-    *,
-    child_id: int | None = None,
-    basis: Basis | None = None,
-    **details: Any,
-) -> None:
-    record_event(
-        actor=user,
-        action=AuditAction.READ,
-        target_type=target_type,
-        target_id=target_id,
-        child_id=child_id,
-        basis=basis,
-        details=details,
-    )
-
-
-def audit_list(user: User, target_type: str, child_ids: list[int], target_id: object = "", **details: Any) -> None:
-    """One read event for a page listing children's data: what was shown and the basis for each child in it."""
-    bases = bases_for_children(user, child_ids)
-    audit_read(
-        user,
-        target_type,
-        target_id,
-        children=sorted(set(child_ids)),
-        bases={str(child_id): bases[child_id][0].describe() for child_id in child_ids if bases[child_id]},
-        **details,
-    )
 
 
 def school_unit_ids(user: User) -> list[int]:
@@ -146,7 +112,7 @@ def concern_list_for_user(user: User) -> list[ConcernGroup]:
             :LIST_LIMIT
         ]
     )
-    audit_list(user, "concern_list", [c.child_id for c in concerns], results=[c.pk for c in concerns])
+    record_list_read(user, "concern_list", [c.child_id for c in concerns], results=[c.pk for c in concerns])
     return [
         ConcernGroup(value, str(label), [(c, next_actor(c)) for c in concerns if c.status == value])
         for value, label in ConcernStatus.choices
@@ -175,7 +141,7 @@ def concern_view_for_user(user: User, pk: int) -> ConcernView:
         reports=list(visible_to(user, ReportOfConcern.objects.filter(concern=concern)).select_related("reporter")),
         consultations=list(visible_to(user, Consultation.objects.filter(concern=concern))),
     )
-    audit_read(user, "concern", concern.pk, child_id=concern.child_id, basis=basis)
+    record_read(user, "concern", concern.pk, child_id=concern.child_id, basis=basis)
     return view
 
 
@@ -239,7 +205,7 @@ def consultation_view_for_user(user: User, pk: int) -> ConsultationView:
         open=consultation.status not in (ConsultationStatus.CLOSED, ConsultationStatus.REPORTED),
         concern_visible=concern_visible,
     )
-    audit_read(user, "consultation", consultation.pk, messages=len(view.messages))
+    record_read(user, "consultation", consultation.pk, messages=len(view.messages))
     return view
 
 
@@ -257,7 +223,7 @@ def consultation_list_for_user(user: User) -> list[ConsultationGroup]:
         .select_related("unit", "asked_by")
         .annotate(message_count=Count("messages"), last_message_at=Max("messages__written_at"))[:LIST_LIMIT]
     )
-    audit_read(user, "consultation_list", results=[c.pk for c in consultations])
+    record_read(user, "consultation_list", results=[c.pk for c in consultations])
     return [
         ConsultationGroup(value, str(label), [c for c in consultations if c.status == value])
         for value, label in ConsultationStatus.choices
@@ -327,7 +293,7 @@ def reports_filed_by(user: User) -> list[FiledReport]:
     feedback = visible_to(user, ReportFeedback.objects.filter(report__in=[r.pk for r in reports]))
     by_report = {item.report_id: item for item in feedback}
     bases = bases_for_children(user, [r.child_id for r in reports])
-    audit_list(user, "report_list", [r.child_id for r in reports], results=[r.pk for r in reports])
+    record_list_read(user, "report_list", [r.child_id for r in reports], results=[r.pk for r in reports])
     return [
         FiledReport(report, _child_label(report.child, bases[report.child_id]), by_report.get(report.pk))
         for report in reports

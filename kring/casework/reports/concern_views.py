@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kring.access.audit import record_list_read, record_read
 from kring.access.policy import basis_among, can
 from kring.access.roles import Category, Permission
 from kring.casework.models import Concern, ConcernStatus, Triage
@@ -52,7 +53,7 @@ def concern_new(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
             messages.success(request, _("The concern is recorded and sent to the principal and student health."))
             return redirect("concern_detail", concern.pk)
     basis = basis_among(bases, "", Category.IDENTITY) or bases[0]
-    queries.audit_read(user, "child", child.pk, child_id=child.pk, basis=basis, page="concern_form")
+    record_read(user, "child", child.pk, child_id=child.pk, basis=basis, page="concern_form")
     return render(request, "casework/concerns/concern_form.html", {"form": form, "child": child})
 
 
@@ -99,7 +100,7 @@ def concern_triage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = TriageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _after_triage(request, concern, form.cleaned_data["triage"], form.cleaned_data["note"])
-    queries.audit_read(request.user, "concern", concern.pk, child_id=concern.child_id, basis=basis, page="triage")
+    record_read(request.user, "concern", concern.pk, child_id=concern.child_id, basis=basis, page="triage")
     context = {"form": form, "concern": concern, "title": _("Decide what happens next")}
     return render(request, "casework/concerns/concern_step.html", context)
 
@@ -112,7 +113,7 @@ def concern_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         actions.close_concern(by=request.user, concern=concern, note=form.cleaned_data["note"])
         messages.success(request, _("The concern is closed."))
         return redirect("concern_detail", concern.pk)
-    queries.audit_read(request.user, "concern", concern.pk, child_id=concern.child_id, basis=basis, page="close")
+    record_read(request.user, "concern", concern.pk, child_id=concern.child_id, basis=basis, page="close")
     context = {"form": form, "concern": concern, "title": _("Close the concern")}
     return render(request, "casework/concerns/concern_step.html", context)
 
@@ -219,7 +220,7 @@ def consultation_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if report is not None:
             messages.success(request, _("The report of concern is filed with social services."))
             return redirect("report_mine")
-    queries.audit_list(user, "consultation", [child.pk for child in pupils], consultation.pk, page="report")
+    record_list_read(user, "consultation", [child.pk for child in pupils], consultation.pk, page="report")
     context = {"form": form, "consultation": consultation}
     return render(request, "casework/consultations/consultation_report.html", context)
 
@@ -254,7 +255,7 @@ def report_new(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
         if done is not None:
             return done
     basis = basis_among(bases, "", Category.IDENTITY) or bases[0]
-    queries.audit_read(
+    record_read(
         user, "child", child.pk, child_id=child.pk, basis=basis, page="report_form", concern=concern and concern.pk
     )
     context = {"form": form, "child": child, "concern": concern}

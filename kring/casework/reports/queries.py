@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kring.access.audit import record_event
+from kring.access.audit import record_event, record_list_read, record_read
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among, can, visible_to
 from kring.access.roles import Category, Origin, Permission
@@ -184,7 +184,16 @@ def inbox_for_user(user: User, shown: str = InboxFilter.ALL, page: int = 1) -> I
     start = (page - 1) * INBOX_PAGE_SIZE
     labels = _Labels.current()
     rows = [_inbox_row(report, today, labels) for report in reports[start : start + INBOX_PAGE_SIZE]]
+    record_list_read(
+        user, "report_inbox", [row.report.child_id for row in rows], reports=[row.report.pk for row in rows], page=page
+    )
     return Inbox(rows=rows, counts=counts, shown=shown, page=page, pages=pages)
+
+
+def record_report_step_read(user: User, report: ReportOfConcern, bases: list[Basis], page: str) -> None:
+    """A step's form shows the report and the child: one read event, under the basis that reaches the report."""
+    basis = basis_among(bases, report.origin, Category.REPORT)
+    record_read(user, "report_of_concern", report.pk, child_id=report.child_id, basis=basis, page=page)
 
 
 @dataclass(frozen=True)

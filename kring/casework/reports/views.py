@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from kring.access.policy import Basis
 from kring.casework.models import ReportOfConcern
 from kring.casework.reports import actions as report_actions
 from kring.casework.reports import forms as report_forms
@@ -21,6 +22,7 @@ from kring.casework.reports.queries import (
     decision_of,
     get_report_for_user,
     inbox_for_user,
+    record_report_step_read,
     report_view_for_user,
 )
 from kring.casework.workflow import run_action
@@ -49,6 +51,7 @@ def _data(request: AuthenticatedRequest) -> Any:
 def _step(
     request: AuthenticatedRequest,
     report: ReportOfConcern,
+    bases: list[Basis],
     form: Any,
     perform: Callable[[dict[str, Any]], Any],
     *,
@@ -64,16 +67,20 @@ def _step(
     ):
         messages.success(request, done)
         return redirect("report_detail", report.pk)
+    record_report_step_read(
+        request.user, report, bases, page=str(request.resolver_match.url_name if request.resolver_match else "")
+    )
     context = {"report": report, "form": form, "title": title, "intro": intro}
     return render(request, "casework/reports/step.html", context)
 
 
 @login_required
 def receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    report, _bases = get_report_for_user(request.user, pk, for_write=True)
+    report, bases = get_report_for_user(request.user, pk, for_write=True)
     return _step(
         request,
         report,
+        bases,
         report_forms.ReceiveForm(_data(request)),
         lambda _cleaned: report_actions.receive_report(by=request.user, report=report),
         title=_("Register the report as received"),
@@ -87,10 +94,11 @@ def receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def protection(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    report, _bases = get_report_for_user(request.user, pk, for_write=True)
+    report, bases = get_report_for_user(request.user, pk, for_write=True)
     return _step(
         request,
         report,
+        bases,
         report_forms.ProtectionForm(_data(request)),
         lambda d: report_actions.record_protection_assessment(
             by=request.user, report=report, outcome=d["outcome"], note=d["note"]
@@ -103,10 +111,11 @@ def protection(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    report, _bases = get_report_for_user(request.user, pk, for_write=True)
+    report, bases = get_report_for_user(request.user, pk, for_write=True)
     return _step(
         request,
         report,
+        bases,
         report_forms.DecisionForm(_data(request)),
         lambda d: report_actions.record_decision(
             by=request.user, report=report, decision=d["decision"], note=d["note"]
@@ -119,11 +128,12 @@ def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    report, _bases = get_report_for_user(request.user, pk, for_write=True)
+    report, bases = get_report_for_user(request.user, pk, for_write=True)
     form = report_forms.FeedbackForm(_data(request), initial={"kind": decision_of(report)})
     return _step(
         request,
         report,
+        bases,
         form,
         lambda d: report_actions.give_feedback(by=request.user, report=report, kind=d["kind"]),
         title=_("Feedback to the reporter"),

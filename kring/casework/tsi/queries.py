@@ -14,9 +14,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kring.access.audit import record_event
+from kring.access.audit import record_event, record_list_read, record_read
 from kring.access.models import AuditAction
-from kring.access.policy import Basis, bases_for_children, basis_among, units_where, visible_to
+from kring.access.policy import Basis, bases_for_children, basis_among, basis_for, units_where, visible_to
 from kring.access.roles import CASE_TEAM_ROLES, Category, Origin
 from kring.casework.models import (
     OPEN_STAGES,
@@ -350,4 +350,17 @@ def work_list_for_user(
         )
         for case in page.object_list
     ]
+    record_list_read(
+        user,
+        "tsi_case_list",
+        [row.case.child_id for row in rows],
+        cases=[row.case.pk for row in rows],
+        page=page.number,
+    )
     return WorkListPage(rows, page)
+
+
+def record_case_read(user: User, case: TsiCase, page: str) -> None:
+    """A page of the case other than the case page itself (a step's form shows the child's name, the plan, the
+    guardians or the meeting's notes): one read event, under the user's basis for this case."""
+    record_read(user, "tsi_case", case.pk, child_id=case.child_id, basis=basis_for(user, case), page=page)

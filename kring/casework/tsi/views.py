@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kring.access.audit import record_read
 from kring.access.policy import can
 from kring.access.roles import Permission
 from kring.casework.models import Consent, Meeting, TsiCase
@@ -46,7 +47,7 @@ def request_case(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
     user = request.user
     if not can(user, Permission.CASE_REQUEST):
         raise Http404
-    child, _bases = get_child_for_user(user, child_pk)
+    child, bases = get_child_for_user(user, child_pk)
     if not requesting_units(user, child):
         raise Http404
     teams = Unit.objects.filter(municipality_id=child.municipality_id, kind=UnitKind.JOINT_TEAM).order_by("name")
@@ -67,6 +68,7 @@ def request_case(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
         if case is not None:
             messages.success(request, _("The request has been sent to the team."))
             return redirect("casework_case", case.pk)
+    record_read(user, "child", child.pk, child_id=child.pk, basis=bases[0], page="tsi_request_form")
     return render(request, "casework/request_form.html", {"form": form, "child": child})
 
 
@@ -95,6 +97,9 @@ def _step(
     ):
         messages.success(request, done)
         return redirect("casework_case", case.pk)
+    queries.record_case_read(
+        request.user, case, page=str(request.resolver_match.url_name if request.resolver_match else "")
+    )
     context = {"case": case, "form": form, "title": title, **(extra or {})}
     return render(request, template, context)
 
