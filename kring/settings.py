@@ -9,10 +9,11 @@ import os
 import sys
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from kring.database import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -124,18 +125,10 @@ TEMPLATES = [
 _SQLITE_PATH = env_str("KRING_SQLITE_PATH", str(BASE_DIR / "var" / "kring.sqlite3"))
 if not os.environ.get("DATABASE_URL"):
     Path(_SQLITE_PATH).parent.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
-    if os.environ.get("DATABASE_URL")
-    else {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": _SQLITE_PATH,
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-        },
-    }
-}
+try:
+    DATABASES = {"default": database_settings(os.environ, sqlite_path=_SQLITE_PATH, debug=DEBUG)}
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"
@@ -188,6 +181,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("KRING_SECURE_COOKIES", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language cookie gets the flags the session cookie has.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client, RequestFactory
 from django.utils import translation
-from django.views.defaults import server_error
 
 from kring.directory.models import User
+from kring.errors import server_error
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,21 @@ def test_error_page_500_is_krings_own_and_needs_no_database(world) -> None:  # t
     body = response.content.decode()
     assert response.status_code == 500
     assert "Något gick fel hos oss" in body and "Server Error" not in body
+
+
+def test_error_page_503_when_the_database_is_unreachable(
+    client: Client, teacher: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    def unreachable(user: object) -> None:
+        raise OperationalError("connection failed: FATAL: sorry, too many clients already")
+
+    login(client, teacher)
+    monkeypatch.setattr("kring.directory.views.role_grants", unreachable)
+    client.raise_request_exception = False
+
+    response = client.get("/", headers={"accept-language": "en"})
+
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Kring cannot reach its database just now" in response.content.decode()
