@@ -37,7 +37,7 @@ def test_child_search_shows_only_children_with_a_basis(client: Client, world: Wo
     status, sees_child, *_ = EXPECTED[name]
     login(client, persona)
 
-    response = client.get("/children/", {"q": "Alva"})
+    response = client.post("/children/", {"q": "Alva"})
 
     assert response.status_code == status
     body = response.content.decode()
@@ -113,11 +113,11 @@ def test_protected_child_is_hidden_from_teachers_but_not_from_the_principal(
     client: Client, world: World, teacher, principal
 ) -> None:  # type: ignore[no-untyped-def]
     login(client, teacher)
-    assert "Skyddad" not in client.get("/children/", {"q": "Sigge"}).content.decode()
+    assert "Skyddad" not in client.post("/children/", {"q": "Sigge"}).content.decode()
     assert client.get(f"/children/{world.protected_child.pk}/").status_code == 404
 
     login(client, principal)
-    assert "Skyddad" in client.get("/children/", {"q": "Sigge"}).content.decode()
+    assert "Skyddad" in client.post("/children/", {"q": "Sigge"}).content.decode()
     response = client.get(f"/children/{world.protected_child.pk}/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -134,7 +134,7 @@ def test_anonymous_users_are_sent_to_login(client: Client, world: World) -> None
 
 def test_search_is_audited_with_the_children_shown(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
     login(client, teacher)
-    client.get("/children/", {"q": "Alva"})
+    client.post("/children/", {"q": "Alva"})
     event = AuditEvent.objects.get(action=AuditAction.SEARCH)
     assert event.details["results"] == [world.child.pk]
     assert event.details["query"] == "Alva"

@@ -34,7 +34,6 @@ LISTS = {
     "consultation_list": "/consultations/",
     "report_inbox": "/reports/inbox/",
     "report_mine": "/reports/mine/",
-    "child_search": "/children/?q=Alva",
 }  # not /absence/: it shows each school's number of pupils above a threshold, no child
 
 

@@ -7,7 +7,7 @@ from tests.conftest import login
 
 def test_teacher_sees_pupil_in_search_and_overview(client: Client, teacher, world) -> None:
     login(client, teacher)
-    response = client.get("/children/", {"q": "Alva"})
+    response = client.post("/children/", {"q": "Alva"})
     assert response.status_code == 200
     assert "Testsson" in response.content.decode()
     assert "Annansson" not in response.content.decode()

@@ -11,9 +11,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,11 +53,20 @@ def register_access_change_types(target_types: set[str]) -> None:
     ACCESS_CHANGE_TYPES.update(target_types)
 
 
+CHILD_REFERENCE_PREFIX = "ref:"
+_REFERENCE_SALT = "kring.access.review.child"
+
+
+def child_reference(municipality_id: int, child_id: int) -> str:
+    """A signed stand-in for a child in a log review URL (its identity number stays out of the URL)."""
+    return CHILD_REFERENCE_PREFIX + signing.dumps([municipality_id, child_id], salt=_REFERENCE_SALT)
+
+
 class AuditFilterForm(KringForm):
     child = forms.CharField(
         label=_("Child's identity number"),
         required=False,
-        max_length=20,
+        max_length=300,
         help_text=_("YYYYMMDD-NNNN"),
     )
     user = forms.CharField(label=_("User's e-mail address (or part of it)"), required=False, max_length=200)
@@ -83,10 +94,32 @@ class AuditFilterForm(KringForm):
         typed: str = self.cleaned_data["child"].strip()
         if not typed or registry.child_directory is None or self.municipality_id is None:
             return None
+        if typed.startswith(CHILD_REFERENCE_PREFIX):
+            return self._child_from_reference(typed)
         child_id = registry.child_directory.find_child_id(self.municipality_id, typed)
         if child_id is None:
             raise ValidationError(_("No child in the municipality has this identity number."), code="unknown_child")
         return child_id
+
+    def _child_from_reference(self, reference: str) -> int:
+        try:
+            municipality_id, child_id = signing.loads(reference[len(CHILD_REFERENCE_PREFIX) :], salt=_REFERENCE_SALT)
+        except signing.BadSignature as error:
+            raise ValidationError(_("The link to this child's events is not valid."), code="bad_reference") from error
+        if municipality_id != self.municipality_id:
+            raise ValidationError(_("The link to this child's events is not valid."), code="bad_reference")
+        return int(child_id)
+
+    def url_query(self) -> str:
+        """The filters as a query string, with the child as a signed reference instead of the identity number, so
+        that the number never travels in a URL (access logs, browser history, the language switcher's `next`)."""
+        query = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
+        for name in ("csrfmiddlewaretoken", "page"):
+            query.pop(name, None)
+        child_id = self.cleaned_data.get("child")
+        if child_id:
+            query["child"] = child_reference(int(self.municipality_id or 0), child_id)
+        return str(query.urlencode())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

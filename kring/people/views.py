@@ -38,7 +38,9 @@ def register_overview_source(source: OverviewSource) -> None:
 def child_search(request: AuthenticatedRequest) -> HttpResponse:
     if not can(request.user, Permission.CHILD_SEARCH):
         raise Http404
-    form = ChildSearchForm(request.GET or None)
+    # Searched with POST, so that no name or identity number ends up in a URL (access logs, history, the language
+    # switcher's `next`).
+    form = ChildSearchForm(request.POST or None)
     results = None
     if form.is_valid():
         results = search_children_for_user(request.user, form.cleaned_data["q"])

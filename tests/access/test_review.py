@@ -171,3 +171,22 @@ def test_log_review_queries_are_constant_with_ten_times_the_events(
     login(client, administrator)
     client.get("/")
     assert measure(3) == measure(30)
+
+
+def test_identity_numbers_never_travel_in_urls_log_review_posts_and_links_by_reference(
+    client: Client, world: World, teacher, administrator, outsider
+) -> None:  # type: ignore[no-untyped-def]
+    _read(teacher, world.child.pk)
+    _read(teacher, world.protected_child.pk)
+    login(client, administrator)
+    number = world.child.identity_number
+
+    posted = client.post("/audit/", {"child": f"{number[:8]}-{number[8:]}", "action": ""})
+
+    assert posted.status_code == 302
+    location = posted["Location"]
+    assert number[:8] not in location and "child=ref%3A" in location
+    body = client.get(location).content.decode()
+    assert "Alva Testsson" in body and "Sigge" not in body and _rows(body) == 1
+    login(client, outsider)  # the reference is the municipality's own: elsewhere it names no child
+    assert "Alva Testsson" not in client.get(location).content.decode()

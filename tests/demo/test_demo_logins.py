@@ -27,7 +27,7 @@ def test_demo_teacher_finds_pupils_with_easy_names(client: Client, small_demo: D
     login(client, _user(small_demo, Role.TEACHER))
     client.get("/")
 
-    response = client.get("/children/", {"q": "Alv"})
+    response = client.post("/children/", {"q": "Alv"})
 
     page = response.content.decode()
     assert response.status_code == 200

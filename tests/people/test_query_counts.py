@@ -24,7 +24,7 @@ def _populate(world: World, count: int) -> None:
 
 def _queries(client: Client, url: str, params: dict[str, str] | None = None) -> int:
     with CaptureQueriesContext(connection) as context:
-        response = client.get(url, params or {})
+        response = client.post(url, params) if params else client.get(url)
     assert response.status_code == 200
     return len(context.captured_queries)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.test import Client
 
+from kring.access.models import AuditAction, AuditEvent
 from kring.people.identity import make_identity_number
 from tests.conftest import World, login
 
@@ -14,8 +15,8 @@ def test_child_search_with_a_mistyped_identity_number_explains_and_keeps_the_tex
     if typed[-1] == world.child.identity_number[-1]:
         typed = typed[:-1] + "1"
 
-    swedish = client.get("/children/", {"q": typed}).content.decode()
-    english = client.get("/children/", {"q": typed}, headers={"accept-language": "en"}).content.decode()
+    swedish = client.post("/children/", {"q": typed}).content.decode()
+    english = client.post("/children/", {"q": typed}, headers={"accept-language": "en"}).content.decode()
 
     assert "Kontrollsiffran är fel" in swedish
     assert f'value="{typed}"' in swedish
@@ -27,19 +28,19 @@ def test_child_search_by_identity_number_finds_the_pupil(client: Client, world: 
     login(client, teacher)
     number = world.child.identity_number
     for typed in (number, f"{number[2:8]}-{number[8:]}", number[:8]):
-        assert "Testsson" in client.get("/children/", {"q": typed}).content.decode()
+        assert "Testsson" in client.post("/children/", {"q": typed}).content.decode()
 
 
 def test_child_search_too_short_asks_for_more(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
     login(client, teacher)
-    body = client.get("/children/", {"q": "A"}).content.decode()
+    body = client.post("/children/", {"q": "A"}).content.decode()
     assert "minst två tecken" in body
     assert 'value="A"' in body
 
 
 def test_child_search_htmx_returns_only_the_results(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
     login(client, teacher)
-    body = client.get("/children/", {"q": "Alva"}, headers={"hx-request": "true"}).content.decode()
+    body = client.post("/children/", {"q": "Alva"}, headers={"hx-request": "true"}).content.decode()
     assert "Testsson" in body
     assert "<html" not in body
 
@@ -64,4 +65,17 @@ def test_child_search_folds_swedish_letters(client: Client, world: World, teache
     PlacementFactory(child=child, unit=world.school)
     login(client, teacher)
     for typed in ("åsa", "ÖBERG", "Åsa Öb"):
-        assert "Öberg" in client.get("/children/", {"q": typed}).content.decode()
+        assert "Öberg" in client.post("/children/", {"q": typed}).content.decode()
+
+
+def test_identity_numbers_never_travel_in_urls_search_is_a_post(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher)
+    number = world.child.identity_number
+
+    by_url = client.get("/children/", {"q": number}).content.decode()
+    page = client.get("/children/").content.decode()
+
+    assert "Testsson" not in by_url  # a number in the query string searches nothing
+    assert 'method="post"' in page and 'hx-post="/children/"' in page
+    assert AuditEvent.objects.filter(action=AuditAction.SEARCH).count() == 0
+    assert "Testsson" in client.post("/children/", {"q": number}).content.decode()
