@@ -37,7 +37,7 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.directory.models import Municipality, Unit, User
 from kring.people.identity import parse_identity_number
-from kring.people.models import Child, Guardian
+from kring.people.models import Child, Guardian, Placement
 from kring.schooldata.importer import finish_run, recompute_after_import, start_run
 from kring.schooldata.models import ImportRejection, ImportRun, ImportSource
 from kring.schooldata.upserts import APPLY, BATCH, SWEDISH_TIME, Lookup
@@ -149,10 +149,21 @@ class Conversion:
         self.rejections.append(RowRejection(resource, source_id, line, reason))
 
 
-def csv_lookup(municipality_id: int) -> Lookup:
+@dataclass
+class CsvLookup(Lookup):
+    """The SS 12000 lookup, and which child has been placed at which unit (an absence must be a pupil's there)."""
+
+    placed: set[tuple[int, int]] = field(default_factory=set)
+
+
+def csv_lookup(municipality_id: int) -> CsvLookup:
     """The SS 12000 lookup, plus `csv-unit:<school unit code>` for every unit with a code and `pnr:<identity
-    number>` for every child of the municipality."""
-    lookup = Lookup.load(municipality_id)
+    number>` for every child of the municipality, and the (child, unit) of every placement."""
+    loaded = Lookup.load(municipality_id)
+    lookup = CsvLookup(loaded.municipality_id, loaded.units, loaded.children)
+    lookup.placed = set(
+        Placement.objects.filter(unit__municipality_id=municipality_id).values_list("child_id", "unit_id")
+    )
     units = Unit.objects.filter(municipality_id=municipality_id).exclude(school_unit_code="").order_by("pk")
     for code, pk in units.values_list("school_unit_code", "pk"):
         lookup.units.setdefault(f"{UNIT_PREFIX}{code}", pk)
@@ -202,6 +213,11 @@ def _check_header(names: list[str], kind: str) -> None:
         raise CsvFileError(" ".join(problems))
 
 
+# What a form refuses in text is refused in a file too: NUL and the other control characters (tab and line breaks,
+# which a quoted value may hold, excepted).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def read_csv(file: BinaryFile, kind: str) -> tuple[list[Row], list[RowRejection]]:
     """The rows of the file (blank lines skipped), and the rows with more values than the header has columns.
     Raises CsvFileError when the file cannot be read at all."""
@@ -229,7 +245,15 @@ def read_csv(file: BinaryFile, kind: str) -> tuple[list[Row], list[RowRejection]
                 }
                 refused.append(RowRejection(kind, "", line, reason))
                 continue
-            rows.append(Row(line, {name: value for name, value in zip(names, fields, strict=False) if name}))
+            values = {name: value for name, value in zip(names, fields, strict=False) if name}
+            controlled = sorted(name for name, value in values.items() if CONTROL_CHARACTERS.search(value))
+            if controlled:
+                reason = _("%(columns)s: a control character (such as NUL) is not allowed in a value") % {
+                    "columns": ", ".join(controlled)
+                }
+                refused.append(RowRejection(kind, "", line, reason))
+                continue
+            rows.append(Row(line, values))
     except csv.Error as error:
         raise CsvFileError(
             _("The file is not a valid CSV file (near line %(line)d).") % {"line": reader.line_num}
@@ -484,9 +508,15 @@ def convert_pupils(rows: list[Row], lookup: Lookup, *, today: date | None = None
 
 def _absence(fields: _Fields, lookup: Lookup, codes: set[str]) -> dict[str, Any] | None:
     identity = fields.identity_number("identity_number")
-    if identity and f"{CHILD_PREFIX}{identity}" not in lookup.children:
-        fields.problem("identity_number", _("no pupil in Kring has this identity number: import the pupils first"))
     code = fields.school_unit(codes)
+    child_id, unit_id = lookup.children.get(f"{CHILD_PREFIX}{identity}"), lookup.units.get(f"{UNIT_PREFIX}{code}")
+    placed = isinstance(lookup, CsvLookup) and (child_id, unit_id) in lookup.placed
+    if identity and code and unit_id is not None and not placed:
+        # The same words whether the child is unknown or placed elsewhere: the file says nothing of other schools.
+        fields.problem(
+            "identity_number",
+            _("not matched: no pupil of this school has this identity number in Kring (import the pupils first)"),
+        )
     day, start = fields.day("date"), fields.clock("start_time")
     kind = fields.choice("type", ABSENCE_TYPES, _("write Anmäld, Beviljad, Giltig or Ogiltig"))
     absence_id = fields.text("absence_id", max_length=64)

@@ -449,3 +449,32 @@ def test_the_example_files_in_the_docs_import(world: World, codes: None) -> None
     assert first.counts["persons"]["created"] == 3
     assert second.counts["absences"] == {"created": 4}
     assert first.source_label == "pupils.csv"
+
+
+# -- what forms refuse, and what the file may not learn ---------------------------------------------------------------
+
+
+def test_imports_refuse_control_characters_line_by_line_and_commit_nothing(world: World, codes: None) -> None:
+    before = snapshot()
+    file = csv_file([pupil(), pupil(OMAR, first_name="Om\x00ar", last_name="Exempel\x07sson")])
+
+    run = run_import(world, "pupils", file)
+
+    rejection = run.rejections.get()
+    assert run.status == ImportStatus.FAILED and snapshot() == before
+    assert rejection.row_number == 3
+    assert "first_name, last_name" in rejection.reason and "control character" in rejection.reason
+
+
+def test_imports_say_not_matched_alike_for_an_unknown_pupil_and_one_of_another_school(
+    world: World, codes: None
+) -> None:
+    other = Child.objects.get(pk=world.child.pk)
+    Placement.objects.filter(child=other).update(unit=world.other_school)  # Alva now goes to Björkskolan
+
+    unknown = run_import(world, "absences", csv_file([absence(OMAR)])).rejections.get()
+    elsewhere = run_import(world, "absences", csv_file([absence(other.identity_number)])).rejections.get()
+
+    assert unknown.reason == elsewhere.reason
+    assert "not matched" in unknown.reason
+    assert not AbsenceRecord.objects.exists()
