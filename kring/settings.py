@@ -5,6 +5,8 @@ Every variable is listed in `.env.example` and the README.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -54,6 +56,18 @@ _DEV_SECRET = "kring-development-only-secret-key-never-in-production"  # noqa: S
 SECRET_KEY = env_str(
     "KRING_SECRET_KEY", _DEV_SECRET if DEBUG or TESTING or env_bool("KRING_ALLOW_DEV_SECRET", False) else None
 )
+# Keys that encrypt the login's stored secrets (TOTP, recovery codes), apart from SECRET_KEY: Fernet keys separated
+# by commas, the first encrypting, all decrypting (rotation: put a new key first, run `kring rotate-field-keys`).
+# Development and tests use a fixed key derived from a development string; production must set its own.
+_DEV_FIELD_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"kring-development-only-field-key").digest()).decode()
+KRING_FIELD_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in env_str(
+        "KRING_FIELD_ENCRYPTION_KEYS",
+        _DEV_FIELD_KEY if DEBUG or TESTING or env_bool("KRING_ALLOW_DEV_SECRET", False) else None,
+    ).split(",")
+    if key.strip()
+]
 ALLOWED_HOSTS = [h for h in env_str("KRING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("KRING_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -157,6 +171,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "kring.access.auth.KringAccountAdapter"
+MFA_ADAPTER = "kring.access.auth.KringMFAAdapter"
 ACCOUNT_FORMS = {"login": "kring.access.auth.KringLoginForm"}
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False

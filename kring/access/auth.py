@@ -6,15 +6,27 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from kring.access.acting import StaffUser
 from kring.access.models import AuditAction
+from kring.access.secrets import decrypt_text, encrypt_text
 
 # Set in the session once the MFA middleware has seen that the user has TOTP; cleared when their MFA changes.
 MFA_CHECKED_SESSION_KEY = "kring_mfa_ok"
+
+
+class KringMFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted (`kring.access.secrets`), not in plain text."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt_text(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt_text(encrypted_text)
 
 
 class KringAccountAdapter(DefaultAccountAdapter):

@@ -117,6 +117,7 @@ def _kring(*args: str, database: Path, debug: bool = True) -> subprocess.Complet
     env["KRING_DEBUG"] = "true" if debug else "false"
     if not debug:
         env["KRING_SECRET_KEY"] = "a-secret-for-this-test-only"
+        env["KRING_FIELD_ENCRYPTION_KEYS"] = "dGhpcy1pcy1hLWZpZWxkLWtleS1mb3ItdGhpcy10ZXM="  # a key for this test only
     return subprocess.run(  # noqa: S603 (our own command)
         [sys.executable, "-m", "kring.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
