@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.utils import timezone, translation
 
 from kring.access.models import AuditAction, AuditEvent
 from kring.access.policy import basis_for, routine_basis_kinds, visible_to
 from kring.casework.models import CaseStage, OutcomeMeasure, PlanVersion, TsiCase
 from kring.casework.tsi import actions
+from kring.casework.tsi.queries import case_view_for_user
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import Membership, Unit, User
 from tests.casework.conftest import TODAY
@@ -143,3 +146,38 @@ def test_closed_case_takes_no_new_outcome_data(consented_case: TsiCase, tsi_memb
             outcome=actions.OutcomeInput(TODAY, "closure", 95, 1, 5),
         )
     assert not OutcomeMeasure.objects.filter(case=consented_case).exists()
+
+
+# --- every status is true (issue 12, section 3) --------------------------------------------------------------------
+
+
+def test_status_meeting_step_is_ticked_only_once_the_meeting_has_taken_place(
+    accepted_case: TsiCase, tsi_member: User
+) -> None:
+    meeting = actions.book_meeting(
+        by=tsi_member, case=accepted_case, kind="information", starts_at=timezone.now() + dt.timedelta(days=3),
+        place="Skolan", neutral_arena=False,
+    )  # fmt: skip
+
+    def information_step_done() -> bool:
+        steps = case_view_for_user(tsi_member, accepted_case.pk).steps
+        return next(step for step in steps if step.label.startswith("Information")).done
+
+    with translation.override("en"):
+        before = information_step_done()
+        with time_machine.travel(meeting.starts_at + dt.timedelta(hours=1), tick=False):
+            after = information_step_done()
+
+    assert (before, after) == (False, True)
+
+
+def test_status_meeting_notes_only_for_a_meeting_that_has_begun(accepted_case: TsiCase, tsi_member: User) -> None:
+    meeting = actions.book_meeting(
+        by=tsi_member, case=accepted_case, kind="information", starts_at=timezone.now() + dt.timedelta(days=3),
+        place="Skolan", neutral_arena=False,
+    )  # fmt: skip
+
+    with pytest.raises(WorkflowError):
+        actions.record_meeting_notes(by=tsi_member, meeting=meeting, notes="Det gick bra.", attended_ids=[])
+    meeting.refresh_from_db()
+    assert not meeting.held and meeting.notes == ""

@@ -263,8 +263,10 @@ def timeline(view: CaseView) -> list[TimelineEntry]:
 def method_steps(view: CaseView) -> list[MethodStep]:
     case = view.case
     meetings = view.meetings.items
-    information = [m for m in meetings if m.kind == MeetingKind.INFORMATION]
-    network = [m for m in meetings if m.kind == MeetingKind.NETWORK and m.held]
+    now = timezone.now()
+    happened = [m for m in meetings if m.held or m.starts_at <= now]  # a booked meeting is not yet a step done
+    information = [m for m in happened if m.kind == MeetingKind.INFORMATION]
+    network = [m for m in happened if m.kind == MeetingKind.NETWORK]
     tellers = {s.teller for s in view.stories.items}
     areas = {n.area for n in view.needs.items}
     # Whether and when consent was given is a fact of the case (the bases shown on the page name it), not of the
