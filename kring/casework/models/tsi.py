@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.access.roles import Category, Origin
@@ -343,6 +344,11 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def has_begun(self) -> bool:
+        """Has the meeting's time come (its notes can be written)?"""
+        return self.starts_at <= timezone.now()
 
 
 class ParticipantRole(models.TextChoices):

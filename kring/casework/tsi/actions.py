@@ -365,7 +365,7 @@ def book_meeting(
 def record_meeting_notes(*, by: User, meeting: Meeting, notes: str, attended_ids: Iterable[int]) -> Meeting:
     case = meeting.case
     basis = _team_basis(by, case)
-    if meeting.starts_at > timezone.now():
+    if not meeting.has_begun:
         raise WorkflowError(
             _("The meeting has not begun yet: write its notes once it has taken place."), code="not_started"
         )
