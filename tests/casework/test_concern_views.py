@@ -614,3 +614,26 @@ def test_consultation_inbox_keeps_a_constant_number_of_queries(
     few = _count(client, "/consultations/")
     _consultations(world, principal, social_worker, 20)
     assert _count(client, "/consultations/") == few
+
+
+def test_status_a_concern_that_led_to_a_report_says_so_and_no_longer_urges_one(
+    client: Client, world: World, teacher: User, principal: User
+) -> None:
+    concern = actions.record_concern(
+        by=teacher,
+        child=world.child,
+        concern=actions.ConcernInput("absence", "Alva var borta.", TODAY, "Jag", "Pappa slår mig när han är arg."),
+    )
+    actions.file_report(
+        by=principal,
+        child=world.child,
+        report=actions.ReportInput("Alva berättar om våld.", "I skolan", True, "urgent"),
+        concern=concern,
+    )
+    login(client, teacher)
+
+    body = client.get(f"/concerns/{concern.pk}/", headers=EN).content.decode()
+
+    assert "This concern has led to a report of concern to social services." in body
+    assert "cannot wait for a consultation" not in body
+    assert f"/reports/new/{world.child.pk}/?concern={concern.pk}" not in body
