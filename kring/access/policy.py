@@ -36,6 +36,7 @@ class RoleGrant:
     unit_id: int
     unit_name: str
     municipality_id: int
+    organiser: str = ""  # the unit's organiser (huvudman), as the directory names it
 
     @property
     def role_label(self) -> str:
@@ -58,10 +59,17 @@ class Basis:
     valid_until: date | None = None
     is_case_basis: bool = False
     case_id: int | None = None  # a basis from one case reaches that case's records only
+    unit_ids: frozenset[int] | None = None  # of the records units keep: only these units' (None: any unit's) ...
+    organiser: str | None = None  # ... and only those of units of this organiser (huvudman) (None: any)
 
     def reaches_case(self, case_id: int) -> bool:
         """May this basis be used for the records of this case (a basis of another case may not)?"""
         return self.case_id is None or self.case_id == case_id
+
+    def reaches_unit(self, unit_id: int, organiser: str) -> bool:
+        """May this basis be used for a record kept by this unit of this organiser?"""
+        unit_ok = self.unit_ids is None or unit_id in self.unit_ids
+        return unit_ok and (self.organiser is None or self.organiser == organiser)
 
     def covers(self, origin: str, category: str) -> bool:
         """Does this basis reach information of this origin ("" for register data any basis reaches)?"""
@@ -86,6 +94,7 @@ class ChildModel:
     category: str | None = None
     category_field: str | None = None
     case_path: str | None = None  # for a case's records: the path to the case's id ("pk" for the case itself)
+    unit_path: str | None = None  # for a record a unit keeps (attendance, concerns, reports): the path to its unit
 
     def origin_of(self, obj: models.Model) -> str:
         return str(getattr(obj, self.origin_field)) if self.origin_field else self.origin
@@ -119,6 +128,7 @@ class _Registry:
     role_source: Callable[[StaffUser], list[RoleGrant]] | None = None
     child_directory: ChildDirectory | None = None
     party_models: dict[type[models.Model], PartyModel] = field(default_factory=dict)
+    organiser_of: Callable[[Any], str] | None = None  # a unit's organiser (huvudman), from the directory
 
 
 @dataclass(frozen=True)
@@ -164,8 +174,11 @@ def routine_basis_kinds() -> frozenset[str]:
     return frozenset(kinds)
 
 
-def register_role_source(source: Callable[[StaffUser], list[RoleGrant]]) -> None:
+def register_role_source(
+    source: Callable[[StaffUser], list[RoleGrant]], organiser_of: Callable[[Any], str] | None = None
+) -> None:
     registry.role_source = source
+    registry.organiser_of = organiser_of
 
 
 def register_party_model(model: type[models.Model], info: PartyModel) -> None:
@@ -287,6 +300,10 @@ def basis_for(user: StaffUser, obj: models.Model) -> Basis | None:
     if info.case_path is not None:
         case_id = int(_resolve(obj, info.case_path))
         bases = [basis for basis in bases if basis.reaches_case(case_id)]
+    if info.unit_path is not None and registry.organiser_of is not None:
+        unit = _resolve(obj, info.unit_path)
+        organiser = registry.organiser_of(unit)
+        bases = [basis for basis in bases if basis.reaches_unit(unit.pk, organiser)]
     return basis_among(bases, info.origin_of(obj), info.category_of(obj))
 
 

@@ -115,11 +115,12 @@ PLACEMENT_ORIGINS: dict[str, frozenset[str]] = {
 }
 
 # Which categories of that information they reach through the placement: teachers and mentors the register data
-# and the school's everyday information; the principal also the school's concerns and reports; student health
-# also its own records. Another teacher's concern or a report reaches a teacher only through its own basis, and a
-# request for TSI only through the bases of its case (the requesting school, the case team).
+# and the school's everyday information; the principal also the investigations of absence; student health also its
+# own records. Concerns and reports of concern never follow the child through a placement: they stay with the
+# school where they were recorded or filed (the concern and reporting-school bases); a request for TSI reaches a
+# school only through the bases of its case (the requesting school, the case team).
 _REGISTER = frozenset({Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT, Category.ATTENDANCE})
-_LEADERSHIP = _REGISTER | {Category.CONCERN, Category.REPORT, Category.CONSULTATION, Category.ABSENCE_INVESTIGATION}
+_LEADERSHIP = _REGISTER | {Category.CONSULTATION, Category.ABSENCE_INVESTIGATION}
 _STUDENT_HEALTH = _LEADERSHIP | {Category.CASE_NOTE, Category.NEEDS, Category.PLAN}
 PLACEMENT_CATEGORIES: dict[str, frozenset[str]] = {
     Role.TEACHER: _REGISTER,

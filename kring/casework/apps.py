@@ -57,11 +57,18 @@ class CaseworkConfig(AppConfig):
         from kring.casework.reports.basis import ConcernBasisProvider, ReportBasisProvider, consultation_parties
 
         register_child_model(
-            models.Concern, ChildModel("child", "municipality_id", origin=Origin.SCHOOL, category=Category.CONCERN)
+            models.Concern,
+            ChildModel("child", "municipality_id", origin=Origin.SCHOOL, category=Category.CONCERN, unit_path="unit"),
         )
         register_child_model(
             models.ReportOfConcern,
-            ChildModel("child", "municipality_id", origin_field="origin", category=Category.REPORT),
+            ChildModel(
+                "child",
+                "municipality_id",
+                origin_field="origin",
+                category=Category.REPORT,
+                unit_path="reporter_unit",
+            ),
         )
         for model, category in (
             (models.ReportAssessment, Category.ASSESSMENT),

@@ -55,6 +55,7 @@ _ORGANISATIONS = {
     "police": (f"Lokalpolisområde {names.MUNICIPALITY_NAME}", OrganisationKind.POLICE),
     "region": ("Region Demoland, hälso- och sjukvård", OrganisationKind.HEALTH_CARE),
     "executive": ("Kommunledningsförvaltningen", OrganisationKind.OTHER),
+    "independent": ("Demoskolor AB", OrganisationKind.INDEPENDENT_SCHOOL),
 }
 
 
@@ -82,12 +83,18 @@ class _UnitMaker:
         )
 
 
+def _school_organisation(plan: MunicipalityPlan, index: int, orgs: dict[str, Organisation]) -> Organisation:
+    """The municipality runs every school but the last, which an independent organiser (friskola) runs."""
+    last = len(plan.schools) - 1
+    return orgs["independent"] if index == last and last > 0 else orgs["education"]
+
+
 def _school_units(plan: MunicipalityPlan, orgs: dict[str, Organisation], make: _UnitMaker) -> list[School]:
     return [
         School(
             unit_plan,
             make(
-                orgs["education"],
+                _school_organisation(plan, index, orgs),
                 unit_plan.name,
                 UnitKind.SCHOOL if unit_plan.is_school else UnitKind.PRESCHOOL,
                 street=unit_plan.address,
@@ -96,7 +103,7 @@ def _school_units(plan: MunicipalityPlan, orgs: dict[str, Organisation], make: _
                 school_unit_code=unit_plan.school_unit_code,
             ),
         )
-        for unit_plan in plan.units
+        for index, unit_plan in enumerate(plan.units)
     ]
 
 
@@ -147,7 +154,7 @@ def _write_groups(structure: Structure, school_year: str) -> None:
 
 
 def write_structure(plan: MunicipalityPlan, rng: random.Random) -> Structure:
-    """The municipality, its six organisations, every unit and every class, in a few bulk inserts."""
+    """The municipality, its seven organisations, every unit and every class, in a few bulk inserts."""
     municipality = Municipality.objects.create(name=names.MUNICIPALITY_NAME, code=names.MUNICIPALITY_CODE)
     structure = _build(plan, municipality, rng)
     Unit.objects.bulk_create(structure.units(), batch_size=BATCH_SIZE)

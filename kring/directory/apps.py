@@ -11,9 +11,9 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from kring.access.policy import register_role_source
         from kring.access.review import register_access_change_types, register_target_labels
-        from kring.directory.queries import role_grants_for
+        from kring.directory.queries import role_grants_for, unit_organiser
 
-        register_role_source(role_grants_for)
+        register_role_source(role_grants_for, unit_organiser)
         register_target_labels(
             {
                 "membership": _("Role in a unit (access)"),

@@ -75,7 +75,22 @@ class OrganisationKind(models.TextChoices):
     SOCIAL_SERVICES = "social_services", _("Social services")
     POLICE = "police", _("Police")
     HEALTH_CARE = "health_care", _("Region / health care")
+    INDEPENDENT_SCHOOL = "independent_school", _("Independent school (its own organiser)")
     OTHER = "other", _("Other")
+
+
+# Organisations that are their own organiser (huvudman, or another authority): an independent school's company,
+# the Police, a region. Every other organisation of a municipality has the municipality as its organiser.
+OWN_ORGANISER_KINDS = frozenset(
+    {OrganisationKind.INDEPENDENT_SCHOOL, OrganisationKind.POLICE, OrganisationKind.HEALTH_CARE}
+)
+
+
+def organiser_key(municipality_id: int, organisation_id: int, organisation_kind: str) -> str:
+    """Who is responsible for a unit's information (huvudman): no basis crosses from one organiser to another."""
+    if organisation_kind in OWN_ORGANISER_KINDS:
+        return f"organisation:{organisation_id}"
+    return f"municipality:{municipality_id}"
 
 
 class Organisation(models.Model):
@@ -163,6 +178,11 @@ class Unit(models.Model):
     @property
     def is_school(self) -> bool:
         return self.kind in SCHOOL_KINDS
+
+    @property
+    def organiser(self) -> str:
+        """The unit's organiser (huvudman): the municipality, or its organisation if that is its own organiser."""
+        return organiser_key(self.municipality_id, self.organisation_id, self.organisation.kind)
 
 
 class Membership(models.Model):

@@ -12,6 +12,7 @@ from kring.access.acting import StaffUser
 from kring.access.policy import RoleGrant, can, municipality_of, roles_of, units_where
 from kring.access.roles import Permission, Role, permissions_of
 from kring.directory.models import (
+    OWN_ORGANISER_KINDS,
     SCHOOL_KINDS,
     ContactPerson,
     Membership,
@@ -20,15 +21,36 @@ from kring.directory.models import (
     Unit,
     UnitKind,
     User,
+    organiser_key,
 )
 
 
 def role_grants_for(user: StaffUser) -> list[RoleGrant]:
     """The user's active roles, in one query (registered as the access policy's role source)."""
     rows = Membership.objects.filter(user_id=user.pk, active=True).values_list(
-        "role", "unit_id", "unit__name", "unit__municipality_id"
+        "role", "unit_id", "unit__name", "unit__municipality_id", "unit__organisation_id", "unit__organisation__kind"
     )
-    return [RoleGrant(role, unit_id, unit_name, municipality_id) for role, unit_id, unit_name, municipality_id in rows]
+    return [
+        RoleGrant(role, unit_id, unit_name, municipality_id, organiser_key(municipality_id, org_id, org_kind))
+        for role, unit_id, unit_name, municipality_id, org_id, org_kind in rows
+    ]
+
+
+def unit_organiser(unit: Unit) -> str:
+    """A unit's organiser (registered with the access policy for records that units keep)."""
+    return unit.organiser
+
+
+def organiser_units(organisers: set[str]) -> QuerySet[Unit, Any]:
+    """The units of these organisers (a subquery: no query of its own)."""
+    reach = Q(pk__in=[])
+    for key in organisers:
+        kind, _, pk = key.partition(":")
+        if kind == "municipality":
+            reach |= Q(municipality_id=int(pk)) & ~Q(organisation__kind__in=OWN_ORGANISER_KINDS)
+        else:
+            reach |= Q(organisation_id=int(pk))
+    return Unit.objects.filter(reach).values("pk")
 
 
 def units_for_user(user: User) -> QuerySet[Unit]:

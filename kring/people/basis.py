@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where
 from kring.access.roles import PLACEMENT_CATEGORIES, PLACEMENT_ORIGINS, PROTECTED_IDENTITY_ROLES, Origin, Role
+from kring.directory.queries import organiser_units
 from kring.people.models import Placement
 
 PLACEMENT_BASIS = "placement"
@@ -22,6 +23,10 @@ def _legal_reference(origins: frozenset[str]) -> str:
 
 
 class PlacementBasisProvider:
+    """Staff of the school where the child is placed now see the child's register data and, of the records a
+    school keeps (attendance, investigations of absence), those of their own organiser's schools: a record never
+    crosses to another organiser (huvudman) through a placement."""
+
     kind = PLACEMENT_BASIS
     routine = True
 
@@ -29,14 +34,16 @@ class PlacementBasisProvider:
         return grants_where(user, PLACEMENT_ORIGINS)
 
     def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
-        units_by_scope: dict[tuple[frozenset[str], frozenset[str], bool], set[int]] = defaultdict(set)
+        units_by_scope: dict[tuple[frozenset[str], frozenset[str], bool, str], set[int]] = defaultdict(set)
         for grant in self._grants(user):
             origins, categories = PLACEMENT_ORIGINS[grant.role], PLACEMENT_CATEGORIES[grant.role]
             if (info.origin and info.origin not in origins) or (info.category and info.category not in categories):
                 continue
-            units_by_scope[(origins, categories, grant.role in PROTECTED_IDENTITY_ROLES)].add(grant.unit_id)
+            units_by_scope[(origins, categories, grant.role in PROTECTED_IDENTITY_ROLES, grant.organiser)].add(
+                grant.unit_id
+            )
         reach: Q | None = None
-        for (origins, categories, sees_protected), unit_ids in units_by_scope.items():
+        for (origins, categories, sees_protected, organiser), unit_ids in units_by_scope.items():
             placed = Placement.objects.current().filter(unit_id__in=sorted(unit_ids))
             if not sees_protected:
                 placed = placed.filter(child__protected_identity=False)
@@ -45,6 +52,8 @@ class PlacementBasisProvider:
                 part &= Q(**{f"{info.origin_field}__in": sorted(origins)})
             if info.category_field:
                 part &= Q(**{f"{info.category_field}__in": sorted(categories)})
+            if info.unit_path:
+                part &= Q(**{f"{info.unit_path}__in": organiser_units({organiser})})
             reach = part if reach is None else reach | part
         return reach
 
@@ -77,6 +86,7 @@ class PlacementBasisProvider:
                         legal_reference=_legal_reference(origins),
                         origins=origins,
                         categories=PLACEMENT_CATEGORIES[grant.role],
+                        organiser=grant.organiser,
                     )
                 )
         return found

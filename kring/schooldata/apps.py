@@ -23,7 +23,10 @@ class SchooldataConfig(AppConfig):
             (models.AbsenceIndicator, Category.ATTENDANCE),
             (models.AbsenceInvestigation, Category.ABSENCE_INVESTIGATION),
         ):
-            register_child_model(model, ChildModel("child", "municipality_id", origin=Origin.SCHOOL, category=category))
+            register_child_model(
+                model,
+                ChildModel("child", "municipality_id", origin=Origin.SCHOOL, category=category, unit_path="unit"),
+            )
         register_target_labels(
             {
                 "early_warning": _("Early warning of absence"),

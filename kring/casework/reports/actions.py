@@ -251,6 +251,7 @@ class ReportInput:
 
 _ORIGIN_OF_KIND: dict[str, str] = {
     OrganisationKind.EDUCATION: Origin.SCHOOL,
+    OrganisationKind.INDEPENDENT_SCHOOL: Origin.SCHOOL,
     OrganisationKind.STUDENT_HEALTH: Origin.STUDENT_HEALTH,
     OrganisationKind.SOCIAL_SERVICES: Origin.SOCIAL_SERVICES,
     OrganisationKind.POLICE: Origin.POLICE,

@@ -7,6 +7,9 @@
   and social services' assessment (the report travels on the duty to report: OSL 10 kap 28 §, SoL 14 kap 1 §).
 * **report_reporter**: the reporter sees their report and the feedback (SoL 14 kap 1 b §) — nothing else of social
   services' work.
+* **report_school**: the principal and student health of the unit the report was filed from keep their view of it
+  (the feedback is the reporter's), also after the child has moved. A report never follows the child to a new
+  school.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
@@ -34,6 +37,7 @@ from kring.people.models import Child, Placement
 CONCERN_BASIS = "concern"
 RECEIVER_BASIS = "report_receiver"
 REPORTER_BASIS = "report_reporter"
+REPORTING_UNIT_BASIS = "report_school"
 REPORT_REFERENCE = "OSL 10 kap 28 §, SoL 14 kap 1 §"
 FEEDBACK_REFERENCE = "SoL 14 kap 1 b §"
 REGISTER_CATEGORIES = frozenset({Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT})
@@ -67,16 +71,26 @@ def is_contact_person(user: StaffUser, consultation: Consultation) -> bool:
     )
 
 
-def _concern_q(user: StaffUser) -> Q:
-    """Concerns the user recorded, and those of the schools where they triage; a child with protected identity
-    only for the roles that may know the child (as for a placement)."""
-    triage_units = units_where(user, CASE_SCHOOL_ROLES)
+def _school_leadership_q(user: StaffUser, unit_field: str, prefix: str = "") -> Q:
+    """Records kept by the schools where the user is principal or in student health; a child with protected
+    identity only for the roles that may know the child (as for a placement)."""
     protected_ok = units_where(user, CASE_SCHOOL_ROLES & PROTECTED_IDENTITY_ROLES)
-    return (
-        Q(reported_by_id=user.pk)
-        | Q(unit_id__in=protected_ok)
-        | Q(unit_id__in=triage_units, child__protected_identity=False)
+    return Q(**{f"{prefix}{unit_field}__in": protected_ok}) | Q(
+        **{
+            f"{prefix}{unit_field}__in": units_where(user, CASE_SCHOOL_ROLES),
+            f"{prefix}child__protected_identity": False,
+        }
     )
+
+
+def _concern_q(user: StaffUser) -> Q:
+    """Concerns the user recorded, and those of the schools where they triage."""
+    return Q(reported_by_id=user.pk) | _school_leadership_q(user, "unit_id")
+
+
+def _reporting_unit_q(user: StaffUser) -> Q:
+    """Reports filed from the schools where the user is principal or in student health."""
+    return _school_leadership_q(user, "reporter_unit_id")
 
 
 class ConcernBasisProvider:
@@ -131,13 +145,13 @@ class ReportBasisProvider:
     """The receiving unit's and the contact persons' basis, and the reporter's."""
 
     kind = RECEIVER_BASIS
-    kinds = (RECEIVER_BASIS, REPORTER_BASIS)
+    kinds = (RECEIVER_BASIS, REPORTER_BASIS, REPORTING_UNIT_BASIS)
     routine = True
 
     def visibility_q(self, user: StaffUser, info: ChildModel) -> Q | None:
         units, schools = _receiving(user)
         if info.category == Category.REPORT:
-            return Q(reporter_id=user.pk) | _received_q(units, schools)
+            return Q(reporter_id=user.pk) | _reporting_unit_q(user) | _received_q(units, schools)
         if info.category == Category.FEEDBACK:
             return Q(report__reporter_id=user.pk) | _received_q(units, schools, "report__")
         if not units:
@@ -151,17 +165,21 @@ class ReportBasisProvider:
 
     def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
         units, schools = _receiving(user)
+        received = _received_q(units, schools)
         reports = ReportOfConcern.objects.filter(child_id__in=child_ids).filter(
-            Q(reporter_id=user.pk) | _received_q(units, schools)
+            Q(reporter_id=user.pk) | _reporting_unit_q(user) | received
         )
         found: dict[int, list[Basis]] = defaultdict(list)
-        rows = reports.values_list("pk", "child_id", "reporter_id", "origin", "receiving_unit__name")
-        for report_id, child_id, reporter_id, origin, unit_name in rows:
-            found[child_id].append(
-                _reporter_basis(report_id, child_id, origin)
-                if reporter_id == user.pk
-                else _receiver_basis(report_id, child_id, unit_name)
-            )
+        rows = reports.annotate(is_received=ExpressionWrapper(received, output_field=BooleanField())).values_list(
+            "pk", "child_id", "reporter_id", "origin", "receiving_unit__name", "reporter_unit_id", "is_received"
+        )
+        for report_id, child_id, reporter_id, origin, unit_name, reporter_unit_id, is_received in rows:
+            if is_received:
+                found[child_id].append(_receiver_basis(report_id, child_id, unit_name))
+            elif reporter_id == user.pk:
+                found[child_id].append(_reporter_basis(report_id, child_id, origin))
+            else:
+                found[child_id].append(_reporting_unit_basis(report_id, child_id, origin, reporter_unit_id))
         return found
 
 
@@ -182,6 +200,20 @@ def _reporter_basis(report_id: int, child_id: int, origin: str) -> Basis:
         frozenset({origin, Origin.SOCIAL_SERVICES}),
         frozenset({Category.REPORT, Category.FEEDBACK}),
         is_case_basis=True,
+    )
+
+
+def _reporting_unit_basis(report_id: int, child_id: int, origin: str, unit_id: int) -> Basis:
+    reason = _("report of concern %(report)s, filed from your school") % {"report": report_id}
+    return Basis(
+        REPORTING_UNIT_BASIS,
+        child_id,
+        reason,
+        FEEDBACK_REFERENCE,
+        frozenset({origin}),
+        frozenset({Category.REPORT}),
+        is_case_basis=True,
+        unit_ids=frozenset({unit_id}),
     )
 
 
