@@ -11,14 +11,16 @@ import dataclasses
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import can
-from kring.access.roles import Permission
+from kring.access.roles import Permission, Role
 from kring.directory.invitations import send_invitation_mail
 from kring.directory.models import ContactPerson, Membership, Organisation, Unit, User
 
@@ -189,26 +191,72 @@ def reactivate_staff_user(*, by: User, person: User) -> None:
 # --- Memberships (a person's roles in units) ---
 
 
+def _approves_alone(by: User, unit: Unit) -> bool:
+    """A unit manager of the unit is themselves the second person for a role in their own unit."""
+    return Membership.objects.filter(user=by, unit=unit, role=Role.UNIT_MANAGER, active=True).exists()
+
+
 @transaction.atomic
 def add_membership(*, by: User, person: User, unit: Unit, role: str) -> Membership:
-    """Give the person a role in a unit (an ended membership of the same role is made active again). Nobody gives
-    themselves a role: a role is granted by another person."""
+    """Ask for a role for the person in a unit (an ended membership of the same role is asked for again).
+
+    Nobody gives themselves a role, and nobody gives one alone: the role waits, inactive, until another manager
+    approves it, unless the one who asks is a unit manager of that unit."""
     _ensure_manager(by, person.municipality_id, unit.municipality_id)
     if person.pk == by.pk:
         raise PermissionDenied
-    membership, created = Membership.objects.get_or_create(user=person, unit=unit, role=role)
-    if not created:
-        membership.active = True
-        membership.save(update_fields=["active"])
-    details = {"user": person.pk, "unit": unit.pk, "role": role, "created": created}
-    _audit(by, "membership", membership.pk, details)
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=person, unit=unit, role=role, defaults={"active": False}
+    )
+    now = timezone.now()
+    alone = _approves_alone(by, unit)
+    membership.requested_by, membership.requested_at = by, now
+    membership.active, membership.awaiting_approval = alone, not alone
+    membership.approved_by, membership.approved_at = (by, now) if alone else (None, None)
+    membership.save()
+    details = {"user": person.pk, "unit": unit.pk, "role": role, "created": created, "active": alone}
+    _audit(by, "membership", membership.pk, {**details, "requested": True, "awaiting_approval": not alone})
     return membership
+
+
+def _awaiting(by: User, membership: Membership) -> Membership:
+    _ensure_manager(by, membership.unit.municipality_id)
+    current = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not current.awaiting_approval:
+        raise ValidationError(_("This role is not waiting for approval."), code="not_awaiting")
+    if by.pk == current.user_id:
+        raise PermissionDenied
+    return current
+
+
+@transaction.atomic
+def approve_membership(*, by: User, membership: Membership) -> Membership:
+    """The second person approves a role another manager asked for; it takes effect at once."""
+    current = _awaiting(by, membership)
+    if by.pk == current.requested_by_id:
+        raise PermissionDenied
+    current.active, current.awaiting_approval = True, False
+    current.approved_by, current.approved_at = by, timezone.now()
+    current.save(update_fields=["active", "awaiting_approval", "approved_by", "approved_at"])
+    details = {"user": current.user_id, "unit": current.unit_id, "role": current.role, "approved": True}
+    _audit(by, "membership", current.pk, {**details, "requested_by": current.requested_by_id, "active": True})
+    return current
+
+
+@transaction.atomic
+def decline_membership(*, by: User, membership: Membership) -> None:
+    """Another manager declines a role waiting for approval, or the one who asked withdraws it."""
+    current = _awaiting(by, membership)
+    current.awaiting_approval = False
+    current.save(update_fields=["awaiting_approval"])
+    details = {"user": current.user_id, "unit": current.unit_id, "role": current.role, "declined": True}
+    _audit(by, "membership", current.pk, {**details, "requested_by": current.requested_by_id, "active": False})
 
 
 @transaction.atomic
 def end_membership(*, by: User, membership: Membership) -> None:
     _ensure_manager(by, membership.unit.municipality_id)
-    Membership.objects.filter(pk=membership.pk).update(active=False)
+    Membership.objects.filter(pk=membership.pk).update(active=False, awaiting_approval=False)
     details = {"user": membership.user_id, "unit": membership.unit_id, "role": membership.role, "active": False}
     _audit(by, "membership", membership.pk, details)
 

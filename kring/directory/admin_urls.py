@@ -25,6 +25,16 @@ urlpatterns: list[URLPattern] = [
     path("staff/<int:pk>/", staff.staff_detail, name="directory_staff_detail"),
     path("staff/<int:pk>/roles/", staff.membership_add, name="directory_membership_add"),
     path("staff/<int:pk>/roles/<int:membership_pk>/end/", staff.membership_end, name="directory_membership_end"),
+    path(
+        "staff/<int:pk>/roles/<int:membership_pk>/approve/",
+        staff.membership_approve,
+        name="directory_membership_approve",
+    ),
+    path(
+        "staff/<int:pk>/roles/<int:membership_pk>/decline/",
+        staff.membership_decline,
+        name="directory_membership_decline",
+    ),
     path("staff/<int:pk>/deactivate/", staff.staff_deactivate, name="directory_staff_deactivate"),
     path("staff/<int:pk>/reactivate/", staff.staff_reactivate, name="directory_staff_reactivate"),
     path("staff/<int:pk>/invite/", staff.staff_invite, name="directory_staff_invite"),

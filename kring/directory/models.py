@@ -192,12 +192,26 @@ class Membership(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     active = models.BooleanField(_("active"), default=True)
+    # A role given in Kring needs a second person: it waits, inactive, until another manager (or a unit manager of
+    # the unit) approves it. Roles from the demo or an import carry no requester.
+    awaiting_approval = models.BooleanField(_("awaiting approval"), default=False)
+    requested_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role_in_unit"),
+            models.CheckConstraint(
+                condition=~models.Q(active=True, awaiting_approval=True), name="membership_active_or_awaiting"
+            ),
         ]
         indexes = [models.Index(fields=["unit", "role"], name="membership_unit_role")]
 

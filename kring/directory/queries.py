@@ -181,8 +181,16 @@ def get_membership_for_manager(user: User, person: User, pk: int) -> Membership:
 
 def memberships_of(person: User) -> list[Membership]:
     return list(
-        person.memberships.select_related("unit").order_by("-active", "unit__name", "role"),
+        person.memberships.select_related("unit", "requested_by", "approved_by").order_by(
+            "-awaiting_approval", "-active", "unit__name", "role"
+        ),
     )
+
+
+def memberships_awaiting_approval(user: User) -> list[Membership]:
+    """Roles asked for in the manager's municipality that wait for a second person, oldest first."""
+    awaiting = _scoped(user, Membership.objects.filter(awaiting_approval=True), "unit__municipality_id")
+    return list(awaiting.select_related("user", "unit", "requested_by").order_by("requested_at", "pk"))
 
 
 def contact_assignments_of(person: User) -> list[ContactPerson]:
@@ -255,6 +263,7 @@ class DirectoryOverview:
     active_staff: int
     inactive_staff: int
     schools_lacking_contacts: list[Unit]
+    awaiting_approval: list[Membership]
 
     @property
     def units(self) -> int:
@@ -273,4 +282,5 @@ def directory_overview(user: User) -> DirectoryOverview:
         active_staff=staff["active"],
         inactive_staff=staff["inactive"],
         schools_lacking_contacts=schools_without_contact_persons(user),
+        awaiting_approval=memberships_awaiting_approval(user),
     )

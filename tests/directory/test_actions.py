@@ -209,7 +209,7 @@ def test_deactivation_removes_the_persons_contact_assignments(
     assert event.details["removed_contact_for"] == [world.school.pk]
 
 
-def test_adding_an_ended_membership_again_reactivates_it(setting: Setting) -> None:
+def test_adding_an_ended_membership_again_asks_for_it_again(setting: Setting, coordinator: User) -> None:
     actions.end_membership(by=setting.by, membership=setting.membership)
 
     again = actions.add_membership(
@@ -217,6 +217,8 @@ def test_adding_an_ended_membership_again_reactivates_it(setting: Setting) -> No
     )
 
     assert again.pk == setting.membership.pk
+    assert _reloaded(setting.membership).awaiting_approval and not _reloaded(setting.membership).active
+    actions.approve_membership(by=coordinator, membership=again)
     assert _reloaded(setting.membership).active
 
 

@@ -234,7 +234,8 @@ def test_administrator_can_grant_the_administrator_role(
     )
 
     assert response.status_code == 302
-    assert staff_member.memberships.filter(role="administrator", active=True).exists()
+    asked = staff_member.memberships.get(role="administrator")
+    assert asked.awaiting_approval and not asked.active
 
 
 def test_administrator_cannot_change_a_superuser(client: Client, world: World, administrator: User) -> None:

@@ -204,13 +204,13 @@ def test_staff_invite_again_only_before_a_password_is_chosen(
     assert [message.to for message in mail.outbox] == [["ny@kommun.example"]]
 
 
-def test_membership_add_gives_a_role(client: Client, world: World, administrator: User, staff_member: User) -> None:
+def test_membership_add_asks_for_a_role(client: Client, world: World, administrator: User, staff_member: User) -> None:
     login(client, administrator)
 
     response = client.post(f"/organisation/staff/{staff_member.pk}/roles/", {"unit": world.school.pk, "role": "mentor"})
 
     assert response.status_code == 302
-    assert staff_member.memberships.filter(unit=world.school, role="mentor", active=True).exists()
+    assert staff_member.memberships.filter(unit=world.school, role="mentor", awaiting_approval=True).exists()
     assert AuditEvent.objects.get(action=AuditAction.WRITE).target_type == "membership"
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 
 from kring.directory.actions import (
     add_membership,
+    approve_membership,
     create_staff_user,
     deactivate_staff_user,
+    decline_membership,
     end_membership,
     reactivate_staff_user,
     resend_invitation,
@@ -114,10 +116,58 @@ def membership_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = add_membership(
         by=request.user, person=person, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"]
     )
+    names = {"name": person, "role": membership.get_role_display(), "unit": membership.unit.name}
+    if membership.awaiting_approval:
+        messages.success(
+            request,
+            _(
+                "The role %(role)s in %(unit)s for %(name)s waits for another administrator or coordinator to "
+                "approve it: nobody gives a role alone."
+            )
+            % names,
+        )
+    else:
+        messages.success(request, _("%(name)s now has the role %(role)s in %(unit)s.") % names)
+    return redirect("directory_staff_detail", pk=person.pk)
+
+
+@login_required
+@manager_required
+@require_POST
+def membership_approve(request: AuthenticatedRequest, pk: int, membership_pk: int) -> HttpResponse:
+    person = _person_to_change(request, pk)
+    membership = get_membership_for_manager(request.user, person, membership_pk)
+    if membership.requested_by_id == request.user.pk:
+        messages.error(request, _("You asked for this role: another administrator or coordinator approves it."))
+        return redirect("directory_staff_detail", pk=person.pk)
+    try:
+        approve_membership(by=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("directory_staff_detail", pk=person.pk)
     messages.success(
         request,
         _("%(name)s now has the role %(role)s in %(unit)s.")
         % {"name": person, "role": membership.get_role_display(), "unit": membership.unit.name},
+    )
+    return redirect("directory_staff_detail", pk=person.pk)
+
+
+@login_required
+@manager_required
+@require_POST
+def membership_decline(request: AuthenticatedRequest, pk: int, membership_pk: int) -> HttpResponse:
+    person = _person_to_change(request, pk)
+    membership = get_membership_for_manager(request.user, person, membership_pk)
+    try:
+        decline_membership(by=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("directory_staff_detail", pk=person.pk)
+    messages.success(
+        request,
+        _("The role %(role)s in %(unit)s was not given.")
+        % {"role": membership.get_role_display(), "unit": membership.unit.name},
     )
     return redirect("directory_staff_detail", pk=person.pk)
 
