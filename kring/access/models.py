@@ -57,3 +57,31 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head #{self.sequence}"
+
+
+class ReviewConclusion(models.TextChoices):
+    NOTHING_FOUND = "nothing_found", _("Nothing to remark: every read was explained")
+    FOLLOWED_UP = "followed_up", _("Reads to follow up with the user or their manager")
+    REPORTED = "reported", _("Reported as a possible breach of secrecy or a personal data breach")
+
+
+class LogReview(models.Model):
+    """A log review performed (loggkontroll): who reviewed, when, which events (the filters), what they concluded.
+    Never changed once recorded."""
+
+    municipality_id = models.BigIntegerField(db_index=True)
+    reviewer_id = models.BigIntegerField()
+    reviewer_label = models.CharField(max_length=200)
+    performed_at = models.DateTimeField(db_index=True)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    events_seen = models.PositiveIntegerField(_("events reviewed"), default=0)
+    conclusion = models.CharField(_("conclusion"), max_length=20, choices=ReviewConclusion.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("log review")
+        verbose_name_plural = _("log reviews")
+        ordering = ["-performed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"log review {self.performed_at:%Y-%m-%d} by {self.reviewer_label}"

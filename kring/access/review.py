@@ -1,11 +1,15 @@
-"""Log review (loggkontroll): filter the municipality's audit log, and list reads without a routine basis.
+"""Log review (loggkontroll): filter the audit log of one's own secrecy domain, list reads without a routine
+basis, and record each review performed with its conclusion.
 
 A reviewer looks for reads of a child's data that no ordinary work explains: reads made under a basis other than a
-placement in the reader's own unit or a case team (see `BasisProvider.routine`), or under none.
+placement in the reader's own unit or a case team (see `BasisProvider.routine`), or under none. A reviewer sees the
+events of the staff of their own organisation only (school, student health, social services and the police each
+review their own: OSL 8 kap 1 §): the directory registers that scope (`register_review_scope`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -14,6 +18,7 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -21,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.access.acting import StaffUser
 from kring.access.audit import record_event
-from kring.access.models import AuditAction, AuditEvent
+from kring.access.models import AuditAction, AuditEvent, LogReview, ReviewConclusion
 from kring.access.policy import municipality_of, registry, routine_basis_kinds
 from kring.forms import KringForm
 
@@ -51,6 +56,19 @@ def register_target_labels(labels: dict[str, Any]) -> None:
 
 def register_access_change_types(target_types: set[str]) -> None:
     ACCESS_CHANGE_TYPES.update(target_types)
+
+
+# The reviewer's secrecy domain: given a reviewer, the ids of the staff whose events they review (a subquery).
+_review_scope: list[Callable[[StaffUser], Any]] = []
+
+
+def register_review_scope(scope: Callable[[StaffUser], Any]) -> None:
+    _review_scope[:] = [scope]
+
+
+def reviewed_actors(user: StaffUser) -> Any | None:
+    """The staff (user ids, as a subquery) whose events this reviewer reviews; None: nobody's (default deny)."""
+    return _review_scope[0](user) if _review_scope else None
 
 
 CHILD_REFERENCE_PREFIX = "ref:"
@@ -133,9 +151,19 @@ def _start_of(day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def filtered_events(municipality_id: int, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
-    """The municipality's events matching the cleaned filters, newest first."""
-    events = AuditEvent.objects.filter(municipality_id=municipality_id)
+def events_in_scope(user: StaffUser) -> QuerySet[AuditEvent]:
+    """The events this reviewer may review: those of the staff of their own organisation, in their municipality,
+    and events with no actor and no child (a failed login with an unknown address)."""
+    actors = reviewed_actors(user)
+    if actors is None:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(municipality_id=municipality_of(user)).filter(
+        Q(actor_id__in=actors) | Q(actor_id__isnull=True, child_id__isnull=True)
+    )
+
+
+def filtered_events(events: QuerySet[AuditEvent], filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """The events matching the cleaned filters, newest first."""
     if filters.get("child"):
         events = events.filter(child_id=filters["child"])
     if filters.get("user"):
@@ -171,7 +199,7 @@ class ReviewPage:
 
 def review_events_for_user(user: StaffUser, filters: dict[str, Any], page_number: str | int | None) -> ReviewPage:
     """One page of the filtered log, with the children named; the review itself is audited."""
-    paginator = Paginator(filtered_events(municipality_of(user), filters), PAGE_SIZE)
+    paginator = Paginator(filtered_events(events_in_scope(user), filters), PAGE_SIZE)
     page = paginator.get_page(page_number)
     child_ids = {event.child_id for event in page.object_list if event.child_id}
     labels = registry.child_directory.child_labels(child_ids) if registry.child_directory and child_ids else {}
@@ -195,3 +223,59 @@ def review_events_for_user(user: StaffUser, filters: dict[str, Any], page_number
         for event in page.object_list
     ]
     return ReviewPage(page, rows)
+
+
+class ConclusionForm(KringForm):
+    """What the reviewer concluded from the events they reviewed."""
+
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion"), choices=[("", _("Choose a conclusion")), *ReviewConclusion.choices]
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Which reads you will follow up, with whom, and why. Name no child: the log already does."),
+    )
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        concluded = cleaned.get("conclusion")
+        if concluded and concluded != ReviewConclusion.NOTHING_FOUND and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say what you will follow up, and with whom."))
+        return cleaned
+
+
+def record_log_review(*, by: StaffUser, filters: dict[str, Any], query: str, conclusion: str, note: str) -> LogReview:
+    """Record a review performed: who, when, which filters (as in the review's URL: a child by reference only),
+    how many events they matched, and the conclusion; audited."""
+    events_seen = filtered_events(events_in_scope(by), filters).count()
+    with transaction.atomic():
+        review = LogReview.objects.create(
+            municipality_id=municipality_of(by),
+            reviewer_id=by.pk,
+            reviewer_label=str(getattr(by, "email", "")),
+            performed_at=timezone.now(),
+            filters={"query": query},
+            events_seen=events_seen,
+            conclusion=conclusion,
+            note=note.strip(),
+        )
+        record_event(
+            actor=by,
+            action=AuditAction.WRITE,
+            target_type="log_review",
+            target_id=review.pk,
+            details={"conclusion": conclusion, "events_seen": events_seen, "query": query},
+        )
+    return review
+
+
+def log_reviews_for_user(user: StaffUser) -> list[LogReview]:
+    """The reviews recorded by the reviewers of the user's own secrecy domain, newest first."""
+    actors = reviewed_actors(user)
+    if actors is None:
+        return []
+    return list(LogReview.objects.filter(municipality_id=municipality_of(user), reviewer_id__in=actors)[:200])

@@ -67,7 +67,8 @@ def _demo_units(structure: Structure, role: Role) -> list[tuple[Unit, Role]]:
         Role.TSI_TEAM_MEMBER: [(structure.joint_teams[0], Role.TSI_TEAM_MEMBER)],
         Role.POLICE_OFFICER: [(structure.police_unit, Role.POLICE_OFFICER)],
         Role.COORDINATOR: [(structure.safety_unit, Role.COORDINATOR)],
-        Role.ADMINISTRATOR: [(structure.it_unit, Role.ADMINISTRATOR)],
+        # the administrator of the education administration: reviews the log of the schools' staff
+        Role.ADMINISTRATOR: [(structure.education_office, Role.ADMINISTRATOR)],
     }
     by_role.update({health: [(school.unit, health), (team, health)] for health in _STUDENT_HEALTH})
     return by_role[role]

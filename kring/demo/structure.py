@@ -36,6 +36,7 @@ class Structure:
     region_units: list[Unit]
     safety_unit: Unit
     it_unit: Unit
+    education_office: Unit
 
     @property
     def demo_school(self) -> School:
@@ -44,6 +45,7 @@ class Structure:
 
     def units(self) -> list[Unit]:
         fixed = [self.intake_unit, self.outpatient_unit, self.police_unit, self.safety_unit, self.it_unit]
+        fixed.append(self.education_office)
         teams = self.health_teams + self.social_units + self.joint_teams + self.region_units
         return [school.unit for school in self.schools] + teams + fixed
 
@@ -139,6 +141,7 @@ def _build(plan: MunicipalityPlan, municipality: Municipality, rng: random.Rando
         ],
         safety_unit=make(orgs["executive"], "Trygghet och samverkan", UnitKind.OTHER),
         it_unit=make(orgs["executive"], "Digitalisering och IT", UnitKind.OTHER),
+        education_office=make(education, "Utbildningskontoret", UnitKind.OTHER),
     )
 
 

@@ -10,15 +10,17 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from kring.access.policy import register_role_source
-        from kring.access.review import register_access_change_types, register_target_labels
-        from kring.directory.queries import role_grants_for, unit_organiser
+        from kring.access.review import register_access_change_types, register_review_scope, register_target_labels
+        from kring.directory.queries import review_scope, role_grants_for, unit_organiser
 
         register_role_source(role_grants_for, unit_organiser)
+        register_review_scope(review_scope)
         register_target_labels(
             {
                 "membership": _("Role in a unit (access)"),
                 "contact_person": _("Contact person of a school (access)"),
                 "organisation": _("Organisation"),
+                "log_review": _("Log review recorded"),
             }
         )
         register_access_change_types({"membership", "contact_person", "user"})

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from kring.access.acting import StaffUser
-from kring.access.policy import RoleGrant, can, municipality_of, roles_of, units_where
+from kring.access.policy import RoleGrant, can, municipality_of, roles_of, units_where, units_with_permission
 from kring.access.roles import Permission, Role, permissions_of
 from kring.directory.models import (
     OWN_ORGANISER_KINDS,
@@ -34,6 +34,18 @@ def role_grants_for(user: StaffUser) -> list[RoleGrant]:
         RoleGrant(role, unit_id, unit_name, municipality_id, organiser_key(municipality_id, org_id, org_kind))
         for role, unit_id, unit_name, municipality_id, org_id, org_kind in rows
     ]
+
+
+def review_scope(user: StaffUser) -> QuerySet[Membership, Any]:
+    """The staff whose events a reviewer reviews (a subquery of user ids): everyone with a role, now or before, in a
+    unit of an organisation where the reviewer holds a role that reviews the log (a joint team belongs to both its
+    organisations). Each organisation is its own secrecy domain."""
+    owners = Unit.objects.filter(pk__in=units_with_permission(user, Permission.AUDIT_REVIEW)).values_list(
+        "organisation_id", "co_organisation_id"
+    )
+    organisations = sorted({owner for pair in owners for owner in pair if owner is not None})
+    units = Unit.objects.filter(Q(organisation_id__in=organisations) | Q(co_organisation_id__in=organisations))
+    return Membership.objects.filter(unit__in=units).values("user_id")
 
 
 def unit_organiser(unit: Unit) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
@@ -136,7 +138,22 @@ def find_child_id(municipality_id: int, typed_identity_number: str) -> int | Non
     )
 
 
+def protected_reference(child_id: int) -> str:
+    """A stable reference for a child with protected identity, in place of the name (log review)."""
+    return salted_hmac("kring.people.protected-reference", str(child_id)).hexdigest()[:8].upper()
+
+
 def child_labels(child_ids: Iterable[int]) -> dict[int, str]:
-    """Name and identity number of each child, in one query (log review names the children in the log)."""
-    rows = Child.objects.filter(pk__in=list(child_ids)).values_list("pk", "first_name", "last_name", "identity_number")
-    return {pk: f"{first} {last}, {number[:8]}-{number[8:]}" for pk, first, last, number in rows}
+    """Name and identity number of each child, in one query (log review names the children in the log); a child
+    with protected identity by a reference only."""
+    rows = Child.objects.filter(pk__in=list(child_ids)).values_list(
+        "pk", "first_name", "last_name", "identity_number", "protected_identity"
+    )
+    return {
+        pk: (
+            _("Protected identity, ref. %(reference)s") % {"reference": protected_reference(pk)}
+            if protected
+            else f"{first} {last}, {number[:8]}-{number[8:]}"
+        )
+        for pk, first, last, number, protected in rows
+    }

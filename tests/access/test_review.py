@@ -13,10 +13,15 @@ from django.utils import timezone
 from kring.access.audit import record_event
 from kring.access.models import AuditAction, AuditEvent
 from kring.access.policy import Basis
-from tests.conftest import World, login
+from kring.access.models import LogReview
+from tests.conftest import World, _staff, login
 
 CONSENT_BASIS = Basis(
     kind="consent", child_id=0, reason="Samtycke från vårdnadshavare", legal_reference="OSL 12 kap", origins=frozenset()
+)
+
+PLACEMENT_LIKE_BASIS = Basis(
+    kind="report_receiver", child_id=0, reason="orosanmälan 1, mottagen", legal_reference="", origins=frozenset()
 )
 
 
@@ -118,20 +123,20 @@ def test_log_review_refuses_a_to_date_before_the_from_date(client: Client, world
     assert 'value="2026-05-02"' in body
 
 
-def test_log_review_lists_reads_without_a_placement_or_case_basis(
-    client: Client, world: World, teacher, social_worker, administrator
-) -> None:  # type: ignore[no-untyped-def]
-    login(client, teacher).get(f"/children/{world.child.pk}/")  # a read under the placement basis
+def test_log_review_lists_reads_without_a_placement_or_case_basis(client: Client, world: World, social_worker) -> None:  # type: ignore[no-untyped-def]
+    manager = _staff(world.municipality, world.social_services, "unit_manager", "enhetschef@kommun.example")
+    colleague = _staff(world.municipality, world.social_services, "social_worker", "kollega@kommun.example")
+    login(client, colleague).get(f"/children/{world.child.pk}/")  # no basis: a 404, and no read
+    _read(social_worker, world.child.pk, PLACEMENT_LIKE_BASIS)  # a read under a routine basis
     _read(social_worker, world.child.pk, CONSENT_BASIS)
     _read(social_worker, world.protected_child.pk)
-    login(client, administrator)
+    login(client, manager)
 
     body = client.get("/audit/", {"unexplained": "on"}).content.decode()
 
     assert _rows(body) == 2
-    assert teacher.email not in body
     assert "Samtycke från vårdnadshavare" in body
-    assert "Sigge Skyddad" in body
+    assert "Sigge Skyddad" not in body and "Skyddad identitet, ref. " in body
 
 
 def test_log_review_is_itself_audited(client: Client, world: World, administrator) -> None:  # type: ignore[no-untyped-def]
@@ -190,3 +195,89 @@ def test_identity_numbers_never_travel_in_urls_log_review_posts_and_links_by_ref
     assert "Alva Testsson" in body and "Sigge" not in body and _rows(body) == 1
     login(client, outsider)  # the reference is the municipality's own: elsewhere it names no child
     assert "Alva Testsson" not in client.get(location).content.decode()
+
+
+def _domains(world: World) -> tuple:  # type: ignore[type-arg]
+    school_reviewer = _staff(world.municipality, world.other_school, "administrator", "granskare.skola@kommun.example")
+    social_reviewer = _staff(world.municipality, world.social_services, "unit_manager", "enhetschef@kommun.example")
+    return school_reviewer, social_reviewer
+
+
+def test_log_review_domain_each_organisation_reviews_its_own_staff(
+    client: Client, world: World, teacher, social_worker, police_officer
+) -> None:  # type: ignore[no-untyped-def]
+    school_reviewer, social_reviewer = _domains(world)
+    _read(teacher, world.child.pk, PLACEMENT_LIKE_BASIS)
+    record_event(
+        actor=social_worker,
+        action=AuditAction.READ,
+        target_type="report_of_concern",
+        target_id=7,
+        child_id=world.child.pk,
+        basis=PLACEMENT_LIKE_BASIS,
+    )
+    _read(police_officer, world.child.pk)
+
+    login(client, school_reviewer)
+    school = client.get("/audit/", headers={"accept-language": "en"}).content.decode()
+    login(client, social_reviewer)
+    social = client.get("/audit/", headers={"accept-language": "en"}).content.decode()
+
+    assert teacher.email in school and social_worker.email not in school and police_officer.email not in school
+    assert "report_of_concern" not in school and "Report of concern" not in school
+    assert social_worker.email in social and teacher.email not in social and police_officer.email not in social
+
+
+def test_log_review_domain_filter_by_child_shows_no_other_domains_events(
+    client: Client, world: World, social_worker
+) -> None:  # type: ignore[no-untyped-def]
+    school_reviewer, _ = _domains(world)
+    _read(social_worker, world.child.pk, CONSENT_BASIS)
+    login(client, school_reviewer)
+
+    response = client.post("/audit/", {"child": world.child.identity_number})
+    body = client.get(response["Location"]).content.decode()
+
+    assert social_worker.email not in body and "Samtycke" not in body
+
+
+def test_log_review_protected_identity_shown_by_reference(client: Client, world: World, principal) -> None:  # type: ignore[no-untyped-def]
+    school_reviewer, _ = _domains(world)
+    login(client, principal).get(f"/children/{world.protected_child.pk}/")
+    login(client, school_reviewer)
+
+    body = client.get("/audit/").content.decode()
+
+    assert "Sigge" not in body and "Skyddad," not in body
+    assert world.protected_child.identity_number[:8] not in body
+    assert "Skyddad identitet, ref. " in body
+
+
+def test_log_review_recorded_with_filters_and_conclusion(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+    school_reviewer, social_reviewer = _domains(world)
+    _read(teacher, world.child.pk, CONSENT_BASIS)
+    login(client, school_reviewer)
+
+    refused = client.post("/audit/record/", {"query": "unexplained=on", "conclusion": "followed_up", "note": ""})
+    assert refused.status_code == 200
+    assert "Säg vad du kommer att följa upp" in refused.content.decode()
+    assert 'value="followed_up" selected' in refused.content.decode()
+    assert not LogReview.objects.exists()
+
+    done = client.post(
+        "/audit/record/",
+        {"query": "unexplained=on", "conclusion": "followed_up", "note": "Frågar läraren varför."},
+    )
+
+    assert done.status_code == 302
+    review = LogReview.objects.get()
+    assert (review.reviewer_id, review.events_seen, review.conclusion) == (school_reviewer.pk, 1, "followed_up")
+    assert review.filters == {"query": "unexplained=on"}
+    event = AuditEvent.objects.get(target_type="log_review")
+    assert event.actor_id == school_reviewer.pk and event.details["conclusion"] == "followed_up"
+    assert "Frågar läraren varför." in client.get("/audit/reviews/").content.decode()
+    login(client, social_reviewer)
+    assert "Frågar läraren varför." not in client.get("/audit/reviews/").content.decode()
+    login(client, teacher)
+    assert client.get("/audit/reviews/").status_code == 404
+    assert client.post("/audit/record/", {"conclusion": "nothing_found"}).status_code == 404

@@ -127,6 +127,10 @@ def test_role_grant_every_change_is_an_access_change_in_log_review(
         (administrator.pk, True, None),
         (coordinator.pk, None, True),
     ]
-    login(client, administrator)
-    body = client.get("/audit/?access_changes=on", headers={"accept-language": "en"}).content.decode()
-    assert body.count("Role in a unit (access)") >= 2
+    # each organisation reviews its own staff: the administrator (education) their request, a unit manager of
+    # social services the coordinator's approval
+    social_reviewer = _staff(world.municipality, world.social_services, "unit_manager", "chef@kommun.example")
+    for reviewer, actor in ((administrator, administrator), (social_reviewer, coordinator)):
+        login(client, reviewer)
+        body = client.get("/audit/?access_changes=on", headers={"accept-language": "en"}).content.decode()
+        assert body.count("Role in a unit (access)") == 1 and actor.email in body
