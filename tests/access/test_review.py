@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kring.access.audit import record_event
-from kring.access.models import AuditAction, AuditEvent
+from kring.access.models import AuditAction, AuditEvent, LogReview
 from kring.access.policy import Basis
-from kring.access.models import LogReview
 from tests.conftest import World, _staff, login
 
 CONSENT_BASIS = Basis(
