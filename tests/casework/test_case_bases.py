@@ -13,12 +13,14 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from kring.access.models import AuditAction, AuditEvent
-from kring.access.policy import basis_for, routine_basis_kinds, visible_to
+from kring.access.policy import bases_for_children, basis_among, basis_for, routine_basis_kinds, visible_to
+from kring.access.roles import Category, Origin
 from kring.casework.models import CaseStage, OutcomeMeasure, PlanVersion, TsiCase
 from kring.casework.tsi import actions
 from kring.casework.tsi.queries import case_view_for_user
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import Membership, Unit, User
+from kring.people.models import Child, Custody, Placement
 from tests.casework.conftest import TODAY
 from tests.conftest import World, _staff, login
 from tests.factories import PlacementFactory, UnitFactory
@@ -181,3 +183,45 @@ def test_status_meeting_notes_only_for_a_meeting_that_has_begun(accepted_case: T
         actions.record_meeting_notes(by=tsi_member, meeting=meeting, notes="Det gick bra.", attended_ids=[])
     meeting.refresh_from_db()
     assert not meeting.held and meeting.notes == ""
+
+
+def test_before_consent_team_sees_the_request_and_the_childs_name_and_school_only(
+    client: Client, accepted_case: TsiCase, tsi_member: User, guardians: list, world: World
+) -> None:  # type: ignore[type-arg]
+    child = accepted_case.child
+    assert visible_to(tsi_member, TsiCase.objects.all()).get() == accepted_case
+    assert visible_to(tsi_member, Child.objects.all()).get() == child
+    assert visible_to(tsi_member, Placement.objects.filter(child=child)).exists()
+    assert not visible_to(tsi_member, Custody.objects.filter(child=child)).exists()
+    with translation.override("en"):
+        basis = basis_for(tsi_member, child)
+    assert basis is not None and "OSL 12 kap 1–2 §" in basis.legal_reference
+    assert "the request and the child's name and school only" in basis.reason
+
+    login(client, tsi_member)
+    overview = client.get(f"/children/{child.pk}/").content.decode()
+    assert "OSL 12 kap 1–2 §" in overview
+    assert guardians[0].last_name not in overview
+
+
+def test_before_consent_team_own_origin_does_not_open_student_health_categories(
+    accepted_case: TsiCase, tsi_member: User
+) -> None:
+
+    bases = bases_for_children(tsi_member, [accepted_case.child_id])[accepted_case.child_id]
+
+    assert basis_among(bases, Origin.STUDENT_HEALTH, Category.REQUEST) is not None
+    for category in (Category.CASE_NOTE, Category.NEEDS, Category.PLAN, Category.STORY, Category.CONSULTATION):
+        assert basis_among(bases, Origin.STUDENT_HEALTH, category) is None, category
+    assert basis_among(bases, Origin.SCHOOL, Category.ATTENDANCE) is None
+    assert basis_among(bases, "", Category.GUARDIANS) is None
+
+
+def test_after_consent_team_sees_the_guardians_and_what_the_consent_covers(
+    consented_case: TsiCase, tsi_member: User
+) -> None:
+    bases = bases_for_children(tsi_member, [consented_case.child_id])[consented_case.child_id]
+
+    assert visible_to(tsi_member, Custody.objects.filter(child=consented_case.child)).exists()
+    assert basis_among(bases, Origin.STUDENT_HEALTH, Category.NEEDS) is not None  # consented: party and category
+    assert basis_among(bases, Origin.STUDENT_HEALTH, Category.CASE_NOTE) is None  # not consented

@@ -2,9 +2,10 @@
 case's records are registered with their `case_path`), and a closed or declined case ends them.
 
 * **Case team** (`case_team`): members of the joint team (TSI team member, unit manager) see their team's open
-  cases: the request (student health origin), everything the team records (joint team origin) and the child's
-  register data. Information from the other parties (school, student health, social services, police) only while
-  a consent of every guardian with custody is in force and covers that party and category (OSL 12 kap 1–2 §).
+  cases. Before the guardians' consent: the request (of student health's information, that and nothing else), the
+  child's name and school, and what the team itself records (the consent process, meetings). Once a consent of
+  every guardian with custody is in force: also the guardians, and the other parties' information (school,
+  student health, social services, police) of the parties and categories it covers (OSL 12 kap 1–2 §).
 * **Case team's records of a closed case** (`case_team_record`): the team keeps what it documented, read-only, as
   documentation it must keep; its reads are not routine, so log review lists them. Consents end with the case.
 * **Requesting school** (`case_school`): the principal and student health staff of the requesting school (the unit,
@@ -22,6 +23,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where, units_where
@@ -35,6 +37,10 @@ CASE_TEAM_RECORD_BASIS = "case_team_record"
 CASE_SCHOOL_BASIS = "case_school"
 CONSENT_REFERENCE = "OSL 12 kap 1–2 §"
 TEAM_OWN_ORIGINS = frozenset({Origin.JOINT_TEAM, Origin.STUDENT_HEALTH})
+# Register data the team sees of an open case before the guardians consent (the child's name and school), and
+# after (also the guardians).
+BEFORE_CONSENT_REGISTER = frozenset({Category.IDENTITY, Category.PLACEMENT})
+AFTER_CONSENT_REGISTER = BEFORE_CONSENT_REGISTER | {Category.GUARDIANS}
 # What the team documented in a case, kept after it closed (not the other parties' information it was shown).
 TEAM_RECORD_CATEGORIES = frozenset(
     {
@@ -49,6 +55,11 @@ TEAM_RECORD_CATEGORIES = frozenset(
     }
 )
 SCHOOL_PARTY = Origin.SCHOOL
+REQUEST = Category.REQUEST
+BEFORE_CONSENT_REASON = gettext_noop(
+    "member of %(team)s, TSI case %(case)s: before the guardians' consent, the request and the child's name and "
+    "school only"
+)
 
 
 def active_scopes(today: date | None = None) -> QuerySet[ConsentScope]:
@@ -100,12 +111,17 @@ class CaseTeamBasisProvider:
         team_ids = units_where(user, CASE_TEAM_ROLES)
         if not team_ids or info.origin_field is not None:  # models with a per-row origin: not reached yet
             return None
-        if not info.origin or info.origin in TEAM_OWN_ORIGINS:
-            cases = TsiCase.objects.filter(team_id__in=team_ids)
-            if info.case_path is None:  # the child's register data: while a case is open
-                cases = cases.filter(stage__in=OPEN_STAGES)
+        cases = TsiCase.objects.filter(team_id__in=team_ids)
+        if info.origin == Origin.JOINT_TEAM or (info.origin == Origin.STUDENT_HEALTH and info.category == REQUEST):
             return _reach(info, cases.values("pk"), cases.values("child_id"))
-        scopes = active_scopes().filter(consent__case__team_id__in=team_ids, party=info.origin, category=info.category)
+        consented = active_scopes().filter(consent__case__team_id__in=team_ids)
+        if not info.origin:  # the child's register data: while a case is open, the guardians once consented
+            if info.category in BEFORE_CONSENT_REGISTER:
+                return Q(**{f"{info.child_path}__in": cases.filter(stage__in=OPEN_STAGES).values("child_id")})
+            if info.category in AFTER_CONSENT_REGISTER:
+                return Q(**{f"{info.child_path}__in": consented.values("consent__case__child_id")})
+            return None
+        scopes = consented.filter(party=info.origin, category=info.category)
         return _reach(info, scopes.values("consent__case_id"), scopes.values("consent__case__child_id"))
 
     def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
@@ -114,20 +130,53 @@ class CaseTeamBasisProvider:
         if not teams:
             return found
         cases = TsiCase.objects.filter(team_id__in=list(teams), child_id__in=child_ids)
+        consent_bases = _consent_bases(active_scopes().filter(consent__case__in=cases), CASE_TEAM_BASIS, parties=None)
+        consented = {basis.case_id for bases in consent_bases.values() for basis in bases}
         for case_id, child_id, team_id, stage in cases.values_list("pk", "child_id", "team_id", "stage"):
-            found[child_id].append(_team_basis(case_id, child_id, teams[team_id].unit_name, stage in OPEN_STAGES))
-        for child_id, bases in _consent_bases(
-            active_scopes().filter(consent__case__in=cases), CASE_TEAM_BASIS, parties=None
-        ).items():
+            team = teams[team_id].unit_name
+            if stage in OPEN_STAGES:
+                found[child_id].extend(_open_case_bases(case_id, child_id, team, case_id in consented))
+            else:
+                found[child_id].append(_closed_case_basis(case_id, child_id, team))
+        for child_id, bases in consent_bases.items():
             found[child_id].extend(bases)
         return found
 
 
-def _team_basis(case_id: int, child_id: int, team: str, open_case: bool) -> Basis:
+def _open_case_bases(case_id: int, child_id: int, team: str, consented: bool) -> list[Basis]:
+    """The team's own records and the register data it may see, and the request (student health's, that only)."""
     values = {"team": team, "case": case_id}
-    if open_case:
+    if consented:
         reason = _("member of %(team)s, TSI case %(case)s") % values
-        return Basis(CASE_TEAM_BASIS, child_id, reason, "", TEAM_OWN_ORIGINS, is_case_basis=True, case_id=case_id)
+        reference, register = "", AFTER_CONSENT_REGISTER
+    else:
+        reason = _(BEFORE_CONSENT_REASON) % values
+        reference, register = _("OSL 12 kap 1–2 § (no consent yet)"), BEFORE_CONSENT_REGISTER
+    own = Basis(
+        CASE_TEAM_BASIS,
+        child_id,
+        reason,
+        reference,
+        frozenset({Origin.JOINT_TEAM}),
+        categories=TEAM_RECORD_CATEGORIES | register,
+        is_case_basis=True,
+        case_id=case_id,
+    )
+    request = Basis(
+        CASE_TEAM_BASIS,
+        child_id,
+        reason,
+        reference,
+        frozenset({Origin.STUDENT_HEALTH}),
+        categories=frozenset({REQUEST}),
+        is_case_basis=True,
+        case_id=case_id,
+    )
+    return [own, request]
+
+
+def _closed_case_basis(case_id: int, child_id: int, team: str) -> Basis:
+    values = {"team": team, "case": case_id}
     reason = _("member of %(team)s: the records of closed TSI case %(case)s, kept as documentation") % values
     return Basis(
         CASE_TEAM_RECORD_BASIS,
