@@ -129,6 +129,8 @@ CLOSURE_REASONS: dict[Scenario, str] = {
 }
 CONSENT_PARTIES = (Origin.SCHOOL, Origin.STUDENT_HEALTH, Origin.SOCIAL_SERVICES)
 CONSENT_CATEGORIES = (Category.NEEDS, Category.INTERVENTION, Category.MEETING, Category.PLAN, Category.OUTCOME)
+# What the guardians let the team tell the school (the other direction): the plan, the meetings, the outcomes.
+SHARED_WITH_SCHOOL = (Category.MEETING, Category.PLAN, Category.OUTCOME)
 
 
 # --- the plan: which child, which scenario, when ----------------------------------------------------------------
@@ -455,6 +457,8 @@ class CaseRun:
             valid_until=given_on + timedelta(days=CONSENT_DAYS),
             child_agreement=ChildAgreement.NOT_ASKED if young else self._child_agreement(),
             witness=rng.choice(texts.WITNESSES) if method == ConsentMethod.VERBAL else "",
+            share_with=(Origin.SCHOOL,),
+            share_categories=SHARED_WITH_SCHOOL,
         )
         self.recorded_consent = actions.record_consent(by=self.by, case=self.case, given=given)
 

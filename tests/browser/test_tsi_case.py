@@ -82,8 +82,15 @@ def test_tsi_case_from_request_to_closure(
     for guardian in guardians:
         page.locator(f"[name=guardians][value='{guardian.pk}']").check()
     page.locator("[name=child_view_note]").fill("Alva vill att någon lyssnar på henne.")
+    # the second question, apart from the first: the team may share the plan and the meetings with the school
+    page.locator("[name=share_with][value='school']").check()
+    page.locator("[name=share_categories][value='plan']").check()
+    page.locator("[name=share_categories][value='meeting']").check()
     screenshot("consent")
     _submit(page)
+    page.goto(f"{base}/letter/?lang=sv")
+    expect(page.get_by_text("2. Vad teamet får berätta för andra.")).to_be_visible()
+    screenshot("letter")
 
     for teller, text in (("guardians", "Mamma berättar om bråk vid läggdags."), ("child", "Jag är trött på morgonen.")):
         page.goto(f"{base}/stories/new/?teller={teller}")

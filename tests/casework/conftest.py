@@ -44,6 +44,8 @@ def consent_input(guardians: list[Guardian], **overrides: object) -> actions.Con
         "given_on": TODAY,
         "valid_until": TODAY + dt.timedelta(days=365),
         "child_agreement": ChildAgreement.AGREES,
+        "share_with": ["school"],
+        "share_categories": ["plan", "meeting", "needs", "story"],
     }
     values.update(overrides)
     return actions.ConsentInput(**values)  # type: ignore[arg-type]

@@ -91,7 +91,8 @@ def test_consent_from_every_guardian_with_custody_activates_the_case(accepted_ca
     consent = actions.record_consent(by=tsi_member, case=accepted_case, given=consent_input(guardians))
     accepted_case.refresh_from_db()
     assert accepted_case.stage == CaseStage.ACTIVE
-    assert consent.scopes.count() == 3 * 4
+    assert consent.scopes.filter(direction="to_team").count() == 3 * 4
+    assert consent.scopes.filter(direction="from_team").count() == 1 * 4
     assert consent.givers.count() == 2
 
 

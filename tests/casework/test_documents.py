@@ -456,3 +456,54 @@ def test_render_pdf_escapes_user_text(settings, tmp_path: pathlib.Path) -> None:
 
     assert _images(pdf) == 0
     assert "<img" in _pdf_text(pdf)
+
+
+# --- what is shared with whom (issue 12, 1.3) -------------------------------------------------------------------
+
+
+def test_consent_directions_letter_says_both_questions_and_the_gdpr_information(
+    client: Client, consented_case: TsiCase, tsi_member: User
+) -> None:
+    login(client, tsi_member)
+
+    english = client.get(f"/cases/{consented_case.pk}/letter/", {"lang": "en"}).content.decode()
+    swedish = client.get(f"/cases/{consented_case.pk}/letter/", {"lang": "sv"}).content.decode()
+
+    for phrase in (
+        "1. What others may tell the team.",
+        "2. What the team may tell others.",
+        "You have agreed that the team may share this with:",
+        "Your personal data",
+        "Who is responsible",
+        "Legal basis",
+        "How long",
+        "Your rights",
+    ):
+        assert phrase in english, phrase
+        assert _swedish(phrase) in swedish, phrase
+    assert "GDPR article 6.1 e" in english and "IMY" in english
+    assert "Testkommun" in english  # the controller's municipality
+
+
+def test_consent_directions_letter_says_when_the_team_tells_nobody(
+    client: Client, accepted_case: TsiCase, tsi_member: User, guardians: list
+) -> None:  # type: ignore[type-arg]
+    actions.record_consent(
+        by=tsi_member, case=accepted_case, given=consent_input(guardians, share_with=[], share_categories=[])
+    )
+    login(client, tsi_member)
+
+    body = client.get(f"/cases/{accepted_case.pk}/letter/", {"lang": "en"}).content.decode()
+
+    assert "the team tells nobody outside the team what it learns or records about your child" in body
+
+
+def test_consent_directions_plan_pdf_says_who_sees_the_plan(
+    client: Client, planned_case: TsiCase, tsi_member: User
+) -> None:
+    login(client, tsi_member)
+
+    text = _pdf_text(client.get(f"/cases/{planned_case.pk}/plan/1.pdf", headers={"accept-language": "en"}).content)
+
+    assert "Who sees this plan" in text
+    assert "with the guardians' consent also: School" in text

@@ -74,7 +74,9 @@ def test_consent_without_the_school_as_party_shows_the_school_nothing_of_the_tea
     from tests.casework.conftest import consent_input
 
     actions.record_consent(
-        by=tsi_member, case=accepted_case, given=consent_input(guardians, parties=["social_services"])
+        by=tsi_member,
+        case=accepted_case,
+        given=consent_input(guardians, parties=["social_services"], share_with=[], share_categories=[]),
     )
     actions.agree_plan(
         by=tsi_member,
@@ -89,3 +91,58 @@ def test_an_expired_consent_ends_the_schools_view(plan, principal) -> None:  # t
 
     with time_machine.travel(dt.datetime.combine(TODAY + dt.timedelta(days=400), dt.time(12)), tick=False):
         assert visible_to(principal, PlanVersion.objects.all()).count() == 0
+
+
+def test_consent_directions_sharing_with_the_team_does_not_let_the_school_read_the_team(
+    accepted_case, tsi_member, guardians, principal
+) -> None:  # type: ignore[no-untyped-def]
+    """The school may share everything with the team, yet reads nothing of the team's records unless the guardians
+    also let the team share them with the school (issue 12, 1.3)."""
+    from kring.casework.models import Meeting, Story
+    from tests.casework.conftest import consent_input
+
+    actions.record_consent(
+        by=tsi_member,
+        case=accepted_case,
+        given=consent_input(
+            guardians, parties=["school", "student_health"], categories=["plan", "meeting", "story", "needs"],
+            share_with=[], share_categories=[],
+        ),
+    )  # fmt: skip
+    actions.record_story(
+        by=tsi_member, case=accepted_case, teller="guardians", told_by="Mamma", told_on=TODAY, text="Hemma bråk."
+    )
+    actions.agree_plan(
+        by=tsi_member,
+        case=accepted_case,
+        plan=actions.PlanInput(TODAY, [{"text": "Mål"}], [{"text": "Åtgärd"}], TODAY, "Teamet"),
+    )
+
+    assert visible_to(principal, PlanVersion.objects.all()).count() == 0
+    assert visible_to(principal, Story.objects.all()).count() == 0
+    assert visible_to(principal, Meeting.objects.all()).count() == 0
+    assert visible_to(tsi_member, Story.objects.all()).count() == 1
+
+
+def test_consent_directions_the_school_reads_only_what_the_team_may_share_with_it(
+    accepted_case, tsi_member, guardians, principal
+) -> None:  # type: ignore[no-untyped-def]
+    from kring.casework.models import Story
+    from tests.casework.conftest import consent_input
+
+    actions.record_consent(
+        by=tsi_member,
+        case=accepted_case,
+        given=consent_input(guardians, share_with=["school"], share_categories=["plan"]),
+    )
+    actions.record_story(
+        by=tsi_member, case=accepted_case, teller="guardians", told_by="Mamma", told_on=TODAY, text="Hemma bråk."
+    )
+    actions.agree_plan(
+        by=tsi_member,
+        case=accepted_case,
+        plan=actions.PlanInput(TODAY, [{"text": "Mål"}], [{"text": "Åtgärd"}], TODAY, "Teamet"),
+    )
+
+    assert visible_to(principal, PlanVersion.objects.all()).count() == 1
+    assert visible_to(principal, Story.objects.all()).count() == 0

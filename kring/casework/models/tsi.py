@@ -165,29 +165,48 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"Consent {self.given_on} ({self.case})"
 
-    def scope_summary(self) -> list[tuple[str, list[str]]]:
-        """Each party and the categories it may share, in words (reads the prefetched scopes)."""
+    def scope_summary(self, direction: str = "to_team") -> list[tuple[str, list[str]]]:
+        """Each party and the categories of one direction, in words (reads the prefetched scopes)."""
         by_party: dict[str, list[str]] = {}
         for scope in self.scopes.all():
-            by_party.setdefault(scope.party, []).append(str(label_of(Category, scope.category)))
+            if scope.direction == direction:
+                by_party.setdefault(scope.party, []).append(str(label_of(Category, scope.category)))
         return [(str(label_of(Origin, party)), sorted(categories)) for party, categories in sorted(by_party.items())]
+
+    def shared_by_team(self) -> list[tuple[str, list[str]]]:
+        """What the team may tell whom (the other direction), in words."""
+        return self.scope_summary(ConsentDirection.FROM_TEAM)
+
+
+class ConsentDirection(models.TextChoices):
+    """The two directions the guardians consent to, each on its own: what the parties may share with the team,
+    and what the team may share with each party."""
+
+    TO_TEAM = "to_team", _("may share with the team")
+    FROM_TEAM = "from_team", _("the team may share with")
 
 
 class ConsentScope(models.Model):
-    """One party (an origin: school, student health, social services, ...) that may share one category of
-    information within the case. The access policy reads these rows."""
+    """One party (an origin: school, student health, social services, ...) and one category of information, in
+    one direction: the party may share it with the team (`to_team`), or the team may share its own records of
+    that category with the party (`from_team`). The access policy reads these rows."""
 
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="scopes")
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=ConsentDirection.choices, default=ConsentDirection.TO_TEAM
+    )
     party = models.CharField(_("party"), max_length=20)
     category = models.CharField(_("category"), max_length=20)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["consent", "party", "category"], name="consent_scope_unique"),
+            models.UniqueConstraint(
+                fields=["consent", "direction", "party", "category"], name="consent_scope_unique_direction"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.party}: {self.category}"
+        return f"{self.direction} {self.party}: {self.category}"
 
 
 class ConsentGiver(models.Model):

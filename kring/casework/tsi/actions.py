@@ -27,6 +27,7 @@ from kring.casework.models import (
     CaseStage,
     ClosureReason,
     Consent,
+    ConsentDirection,
     ConsentGiver,
     ConsentMethod,
     ConsentScope,
@@ -185,6 +186,8 @@ class ConsentInput:
     child_agreement: str
     witness: str = ""
     child_view_note: str = ""
+    share_with: Iterable[str] = ()  # the parties the team may tell about its work ...
+    share_categories: Iterable[str] = ()  # ... and which of its records
 
 
 def custodial_guardians(child: Child) -> list[Guardian]:
@@ -212,15 +215,33 @@ def record_consent(*, by: User, case: TsiCase, given: ConsentInput) -> Consent:
         )
         ConsentGiver.objects.bulk_create(ConsentGiver(consent=consent, guardian=g) for g in given.guardians)
         ConsentScope.objects.bulk_create(
-            ConsentScope(consent=consent, party=party, category=category)
-            for party in sorted(set(given.parties))
-            for category in sorted(set(given.categories))
+            [
+                *_scopes(consent, ConsentDirection.TO_TEAM, given.parties, given.categories),
+                *_scopes(consent, ConsentDirection.FROM_TEAM, given.share_with, given.share_categories),
+            ]
         )
         if case.stage == CaseStage.INFORMATION:
             _set_stage(case, CaseStage.ACTIVE)
             case.save()
-        _audit(by, case, consent, basis, parties=sorted(set(given.parties)), categories=sorted(set(given.categories)))
+        _audit(
+            by,
+            case,
+            consent,
+            basis,
+            parties=sorted(set(given.parties)),
+            categories=sorted(set(given.categories)),
+            share_with=sorted(set(given.share_with)),
+            share_categories=sorted(set(given.share_categories)),
+        )
     return consent
+
+
+def _scopes(consent: Consent, direction: str, parties: Iterable[str], categories: Iterable[str]) -> list[ConsentScope]:
+    return [
+        ConsentScope(consent=consent, direction=direction, party=party, category=category)
+        for party in sorted(set(parties))
+        for category in sorted(set(categories))
+    ]
 
 
 def _check_consent(case: TsiCase, given: ConsentInput) -> None:
@@ -236,6 +257,11 @@ def _check_consent(case: TsiCase, given: ConsentInput) -> None:
         raise WorkflowError(_("Verbal consent needs a named witness."), code="witness")
     if not set(given.parties) or not set(given.categories):
         raise WorkflowError(_("Choose at least one party and one category."), code="scope")
+    if bool(set(given.share_with)) != bool(set(given.share_categories)):
+        raise WorkflowError(
+            _("Say both whom the team may tell and what, or neither: then the team tells nobody."),
+            code="share_scope",
+        )
 
 
 def withdraw_consent(*, by: User, consent: Consent, guardian: Guardian, note: str = "") -> Consent:

@@ -10,7 +10,8 @@ case's records are registered with their `case_path`), and a closed or declined 
   documentation it must keep; its reads are not routine, so log review lists them. Consents end with the case.
 * **Requesting school** (`case_school`): the principal and student health staff of the requesting school (the unit,
   not the person who once asked) follow their own request, also after it was declined or closed. While the case is
-  open and a consent covers the school as a party they also see the team's records of the categories it names
+  open and the guardians let the team share its records with the school (the consent's `from_team` direction,
+  apart from what the school may share with the team), they also see the team's records of the categories named
   (plan, meetings, ...). A withdrawn or expired consent, or the closing of the case, ends that at once.
 """
 
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_noop
 from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where, units_where
 from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin
-from kring.casework.models import OPEN_STAGES, Consent, ConsentScope, TsiCase
+from kring.casework.models import OPEN_STAGES, Consent, ConsentDirection, ConsentScope, TsiCase
 from kring.directory.models import Unit
 from kring.people.models import Child, Placement
 
@@ -114,7 +115,7 @@ class CaseTeamBasisProvider:
         cases = TsiCase.objects.filter(team_id__in=team_ids)
         if info.origin == Origin.JOINT_TEAM or (info.origin == Origin.STUDENT_HEALTH and info.category == REQUEST):
             return _reach(info, cases.values("pk"), cases.values("child_id"))
-        consented = active_scopes().filter(consent__case__team_id__in=team_ids)
+        consented = active_scopes().filter(consent__case__team_id__in=team_ids, direction=ConsentDirection.TO_TEAM)
         if not info.origin:  # the child's register data: while a case is open, the guardians once consented
             if info.category in BEFORE_CONSENT_REGISTER:
                 return Q(**{f"{info.child_path}__in": cases.filter(stage__in=OPEN_STAGES).values("child_id")})
@@ -130,7 +131,8 @@ class CaseTeamBasisProvider:
         if not teams:
             return found
         cases = TsiCase.objects.filter(team_id__in=list(teams), child_id__in=child_ids)
-        consent_bases = _consent_bases(active_scopes().filter(consent__case__in=cases), CASE_TEAM_BASIS, parties=None)
+        to_team = active_scopes().filter(consent__case__in=cases, direction=ConsentDirection.TO_TEAM)
+        consent_bases = _consent_bases(to_team, CASE_TEAM_BASIS, parties=None)
         consented = {basis.case_id for bases in consent_bases.values() for basis in bases}
         for case_id, child_id, team_id, stage in cases.values_list("pk", "child_id", "team_id", "stage"):
             team = teams[team_id].unit_name
@@ -208,7 +210,7 @@ class CaseSchoolBasisProvider:
         if info.origin == Origin.STUDENT_HEALTH and info.category == Category.REQUEST:
             return Q(**{f"{info.case_path}__in": cases.values("pk")})
         if info.origin == Origin.JOINT_TEAM:
-            scopes = active_scopes().filter(consent__case__in=cases, party=SCHOOL_PARTY, category=info.category)
+            scopes = _told_the_school(cases).filter(category=info.category)
             return Q(**{f"{info.case_path}__in": scopes.values("consent__case_id")})
         return None
 
@@ -232,10 +234,15 @@ class CaseSchoolBasisProvider:
                     case_id=case_id,
                 )
             )
-        school_scopes = active_scopes().filter(consent__case__in=cases, party=SCHOOL_PARTY)
+        school_scopes = _told_the_school(cases)
         for child_id, bases in _consent_bases(school_scopes, CASE_SCHOOL_BASIS, parties={Origin.JOINT_TEAM}).items():
             found[child_id].extend(bases)
         return found
+
+
+def _told_the_school(cases: QuerySet[TsiCase]) -> QuerySet[ConsentScope]:
+    """The scopes in force by which the guardians let the team share its records with the school."""
+    return active_scopes().filter(consent__case__in=cases, direction=ConsentDirection.FROM_TEAM, party=SCHOOL_PARTY)
 
 
 def _consent_bases(scopes: QuerySet[ConsentScope], kind: str, *, parties: set[str] | None) -> dict[int, list[Basis]]:

@@ -24,7 +24,7 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, basis_among, visible_to
 from kring.access.roles import Category, Origin
-from kring.casework.models import Consent, OutcomeMeasure, Participant, PlanVersion, TsiCase
+from kring.casework.models import Consent, ConsentDirection, OutcomeMeasure, Participant, PlanVersion, TsiCase
 from kring.casework.tsi.actions import plan_on
 from kring.casework.tsi.basis import active_consent
 from kring.casework.tsi.charts import outcome_chart_svg
@@ -146,6 +146,7 @@ class PlanDocument:
     meeting_held: bool
     printed_on: date
     printed_by: str
+    shared_with: list[str] | None = None  # the parties the guardians let the team share the plan with (None: none)
 
 
 def _due(value: object) -> tuple[date | None, str]:
@@ -198,7 +199,17 @@ def plan_document(user: User, access: CaseAccess, plan: PlanVersion) -> PlanDocu
         meeting_held=bool(plan.meeting and plan.meeting.held),
         printed_on=timezone.localdate(),
         printed_by=str(user),
+        shared_with=_plan_shared_with(case),
     )
+
+
+def _plan_shared_with(case: TsiCase) -> list[str]:
+    """The parties the consent in force lets the team share the plan with, in words."""
+    consent = active_consent(case)
+    if consent is None:
+        return []
+    scopes = consent.scopes.filter(direction=ConsentDirection.FROM_TEAM, category=Category.PLAN)
+    return sorted(str(Origin(party).label) for party in scopes.values_list("party", flat=True))
 
 
 def plan_pdf_for_user(user: User, pk: int, number: int) -> tuple[TsiCase, bytes]:
@@ -248,8 +259,11 @@ LETTER_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 @dataclass(frozen=True)
 class ConsentSummary:
+    """Both directions of a consent, in words: who may tell the team what, and whom the team may tell what."""
+
     parties: list[str]
     categories: list[str]
+    shared_by_team: list[tuple[str, list[str]]]
     valid_until: date
 
 
@@ -270,15 +284,21 @@ class Letter:
     consent: ConsentSummary | None
     language: str
     dated: date
+    municipality: str = ""
 
 
 def _consent_summary(consent: Consent | None) -> ConsentSummary | None:
     if consent is None:
         return None
-    scopes = list(consent.scopes.all())
+    scopes = [scope for scope in consent.scopes.all() if scope.direction == ConsentDirection.TO_TEAM]
     parties = {str(Origin(s.party).label) if s.party in Origin.values else s.party for s in scopes}
     categories = {str(Category(s.category).label) if s.category in Category.values else s.category for s in scopes}
-    return ConsentSummary(parties=sorted(parties), categories=sorted(categories), valid_until=consent.valid_until)
+    return ConsentSummary(
+        parties=sorted(parties),
+        categories=sorted(categories),
+        shared_by_team=consent.shared_by_team(),
+        valid_until=consent.valid_until,
+    )
 
 
 def letter_for_user(user: User, pk: int, language: str) -> tuple[Letter, Basis | None]:
@@ -304,6 +324,7 @@ def letter_for_user(user: User, pk: int, language: str) -> tuple[Letter, Basis |
         consent=consent,
         language=language,
         dated=timezone.localdate(),
+        municipality=case.municipality.name,
     )
     return letter, basis
 

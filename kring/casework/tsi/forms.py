@@ -50,6 +50,22 @@ CONSENT_CATEGORIES = [
 ]
 
 
+# Whom the team may tell about its work with the child, and what of its own records (the other direction).
+SHARE_WITH_PARTIES = [
+    (Origin.SCHOOL, _("The school (the principal and student health of the requesting school)")),
+    (Origin.SOCIAL_SERVICES, _("Social services")),
+    (Origin.HEALTH_CARE, _("Health care (e.g. BUP)")),
+]
+SHARE_CATEGORIES = [
+    (Category.PLAN, _("The plan")),
+    (Category.MEETING, _("Meetings and their notes")),
+    (Category.OUTCOME, _("Outcome measures")),
+    (Category.NEEDS, _("Needs analysis")),
+    (Category.STORY, _("The stories (the guardians', the school's and the child's)")),
+    (Category.INTERVENTION, _("Interventions")),
+]
+
+
 class DatesInOrderMixin:
     """Adds an error on the later field when two dates are in the wrong order."""
 
@@ -116,12 +132,27 @@ class ConsentForm(DatesInOrderMixin, KringForm):
         help_text=_("Every guardian with custody must consent."),
     )
     parties = forms.MultipleChoiceField(
-        label=_("Parties that may share information with the team"),
+        label=_("1. Parties that may share information with the team"),
         choices=CONSENT_PARTIES,
         widget=forms.CheckboxSelectMultiple,
     )
     categories = forms.MultipleChoiceField(
-        label=_("Information the consent covers"), choices=CONSENT_CATEGORIES, widget=forms.CheckboxSelectMultiple
+        label=_("… the information they may share with the team"),
+        choices=CONSENT_CATEGORIES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    share_with = forms.MultipleChoiceField(
+        label=_("2. Parties the team may tell about its work with the child"),
+        choices=SHARE_WITH_PARTIES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("A separate question: leave it empty and the team tells nobody what it learns or records."),
+    )
+    share_categories = forms.MultipleChoiceField(
+        label=_("… what of the team's records it may share with them"),
+        choices=SHARE_CATEGORIES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     method = forms.ChoiceField(label=_("How consent was given"), choices=ConsentMethod.choices)
     witness = forms.CharField(label=_("Witness (for verbal consent)"), max_length=200, required=False)
@@ -139,6 +170,8 @@ class ConsentForm(DatesInOrderMixin, KringForm):
                 "valid_until": timezone.localdate() + timedelta(days=365),
                 "parties": [Origin.SCHOOL, Origin.STUDENT_HEALTH, Origin.SOCIAL_SERVICES],
                 "categories": [c for c, _label in CONSENT_CATEGORIES[:6]],
+                "share_with": [],
+                "share_categories": [],
             },
         )
         super().__init__(*args, **kwargs)
@@ -148,6 +181,10 @@ class ConsentForm(DatesInOrderMixin, KringForm):
         cleaned = super().clean()
         if cleaned.get("method") == ConsentMethod.VERBAL and not cleaned.get("witness", "").strip():
             self.add_error("witness", _("Verbal consent needs a named witness."))
+        if cleaned.get("share_with") and not cleaned.get("share_categories"):
+            self.add_error("share_categories", _("Choose what the team may share, or no party."))
+        if cleaned.get("share_categories") and not cleaned.get("share_with"):
+            self.add_error("share_with", _("Choose with whom the team may share it, or nothing."))
         return cleaned
 
 

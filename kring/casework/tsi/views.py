@@ -144,7 +144,8 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         given = actions.ConsentInput(
             guardians=list(d["guardians"]), parties=d["parties"], categories=d["categories"], method=d["method"],
             given_on=d["given_on"], valid_until=d["valid_until"], child_agreement=d["child_agreement"],
-            witness=d["witness"], child_view_note=d["child_view_note"],
+            witness=d["witness"], child_view_note=d["child_view_note"], share_with=d["share_with"],
+            share_categories=d["share_categories"],
         )  # fmt: skip
         return actions.record_consent(by=request.user, case=case, given=given)
 
