@@ -132,6 +132,7 @@ def everything(
         "report_protection": Visit(social_worker, f"/reports/{report.pk}/protection/"),
         "report_decision": Visit(social_worker, f"/reports/{report.pk}/decision/"),
         "report_feedback": Visit(social_worker, f"/reports/{report.pk}/feedback/"),
+        "report_extension": Visit(social_worker, f"/reports/{report.pk}/extension/"),
         "absence_early_warning": Visit(principal, f"/absence/{world.school.pk}/"),
         "absence_child": Visit(principal, f"/absence/child/{child}/"),
         "absence_investigation": Visit(principal, f"/absence/investigations/{investigation.pk}/"),

@@ -31,7 +31,6 @@ from kring.casework.models import (
     ConcernCategory,
     Consultation,
     Decision,
-    ReportAssessment,
     ReportOfConcern,
 )
 from kring.directory.models import ContactPerson, User
@@ -201,26 +200,28 @@ def _consultation_table(scope: Scope, start: datetime, months: list[date]) -> Co
 
 
 def _compliance(scope: Scope, start: datetime, today: date) -> list[ComplianceRow]:
-    """Of the reports received in the period whose deadline has come: how many steps were made within it."""
-    assessments = ReportAssessment.objects.filter(
-        report__in=ReportOfConcern.objects.filter(scope.reports), received_at__gte=start
-    )
-    given = "report__feedback__given_at__date"
-    found = assessments.aggregate(
-        protection_on_time=Count("pk", filter=Q(protection_assessed_at__date__lte=F("protection_due"))),
+    """Of the reports that came in during the period (received or not) whose deadline has come: how many steps were
+    made within it. The clocks start at the report's arrival, as on the report's page."""
+    reports = ReportOfConcern.objects.filter(scope.reports, filed_at__gte=start)
+    assessed, decided = "assessment__protection_assessed_at__date", "assessment__decided_at__date"
+    given = "feedback__given_at__date"
+    found = reports.aggregate(
+        protection_on_time=Count("pk", filter=Q(**{f"{assessed}__lte": F("protection_due")})),
         protection_late=Count(
             "pk",
-            filter=Q(protection_assessed_at__date__gt=F("protection_due"))
-            | Q(protection_assessed_at__isnull=True, protection_due__lt=today),
+            filter=Q(**{f"{assessed}__gt": F("protection_due")})
+            | Q(**{f"{assessed}__isnull": True}, protection_due__lt=today),
         ),
-        decision_on_time=Count("pk", filter=Q(decided_at__date__lte=F("decision_due"))),
+        decision_on_time=Count("pk", filter=Q(**{f"{decided}__lte": F("decision_due")})),
         decision_late=Count(
-            "pk", filter=Q(decided_at__date__gt=F("decision_due")) | Q(decided_at__isnull=True, decision_due__lt=today)
+            "pk",
+            filter=Q(**{f"{decided}__gt": F("decision_due")})
+            | Q(**{f"{decided}__isnull": True}, decision_due__lt=today),
         ),
         feedback_on_time=Count("pk", filter=Q(**{f"{given}__lte": F("feedback_due")})),
         feedback_late=Count(
             "pk",
-            filter=Q(**{f"{given}__gt": F("feedback_due")}) | Q(report__feedback__isnull=True, feedback_due__lt=today),
+            filter=Q(**{f"{given}__gt": F("feedback_due")}) | Q(feedback__isnull=True, feedback_due__lt=today),
         ),
     )
     steps = [

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
@@ -46,25 +46,30 @@ RESOURCE_LABELS = {
     "deletedEntities": gettext_lazy("Deletions"),
     "indicators": gettext_lazy("Absence indicators"),
 }
-COUNT_LABELS = {
-    "read": gettext_lazy("read"),
-    "created": gettext_lazy("new"),
-    "updated": gettext_lazy("changed"),
-    "unchanged": gettext_lazy("unchanged"),
-    "skipped": gettext_lazy("skipped"),
-    "rejected": gettext_lazy("refused"),
-    "recomputed": gettext_lazy("recomputed"),
-    "guardians created": gettext_lazy("new guardians"),
-    "guardians updated": gettext_lazy("changed guardians"),
-    "guardians unchanged": gettext_lazy("unchanged guardians"),
-    "placements created": gettext_lazy("new placements"),
-    "placements updated": gettext_lazy("changed placements"),
-    "placements unchanged": gettext_lazy("unchanged placements"),
-    "placements deleted": gettext_lazy("ended placements"),
-    "placements grouped": gettext_lazy("placements moved to a class"),
-    "absences deleted": gettext_lazy("absences deleted"),
-    "groups deleted": gettext_lazy("classes deleted"),
-    "custody deleted": gettext_lazy("custodies deleted"),
+# Each count in words, singular and plural ("1 new guardian", "3 new guardians").
+COUNT_LABELS: dict[str, Any] = {
+    "read": ngettext_lazy("%(number)s read", "%(number)s read", "number"),
+    "created": ngettext_lazy("%(number)s new", "%(number)s new", "number"),
+    "updated": ngettext_lazy("%(number)s changed", "%(number)s changed", "number"),
+    "unchanged": ngettext_lazy("%(number)s unchanged", "%(number)s unchanged", "number"),
+    "skipped": ngettext_lazy("%(number)s skipped", "%(number)s skipped", "number"),
+    "rejected": ngettext_lazy("%(number)s refused", "%(number)s refused", "number"),
+    "recomputed": ngettext_lazy("%(number)s recomputed", "%(number)s recomputed", "number"),
+    "guardians created": ngettext_lazy("%(number)s new guardian", "%(number)s new guardians", "number"),
+    "guardians updated": ngettext_lazy("%(number)s changed guardian", "%(number)s changed guardians", "number"),
+    "guardians unchanged": ngettext_lazy("%(number)s unchanged guardian", "%(number)s unchanged guardians", "number"),
+    "placements created": ngettext_lazy("%(number)s new placement", "%(number)s new placements", "number"),
+    "placements updated": ngettext_lazy("%(number)s changed placement", "%(number)s changed placements", "number"),
+    "placements unchanged": ngettext_lazy(
+        "%(number)s unchanged placement", "%(number)s unchanged placements", "number"
+    ),
+    "placements deleted": ngettext_lazy("%(number)s ended placement", "%(number)s ended placements", "number"),
+    "placements grouped": ngettext_lazy(
+        "%(number)s placement moved to a class", "%(number)s placements moved to a class", "number"
+    ),
+    "absences deleted": ngettext_lazy("%(number)s absence deleted", "%(number)s absences deleted", "number"),
+    "groups deleted": ngettext_lazy("%(number)s class deleted", "%(number)s classes deleted", "number"),
+    "custody deleted": ngettext_lazy("%(number)s custody deleted", "%(number)s custodies deleted", "number"),
 }
 _NOT_SHOWN = {"seconds"}
 
@@ -97,17 +102,18 @@ def get_import_run_for_user(user: User, pk: int) -> ImportRun:
     return run
 
 
+def _count_in_words(name: str, number: int) -> str:
+    label = COUNT_LABELS.get(name)
+    return str(label % {"number": number}) if label is not None else f"{number} {name}"
+
+
 def count_summary(counts: dict[str, Any]) -> list[tuple[str, str]]:
     """A run's counts as (resource, "12 new, 3 changed") pairs, leaving out the zeros."""
     summary = []
     for resource, numbers in counts.items():
         if not isinstance(numbers, dict):
             continue
-        parts = [
-            _("%(number)s %(what)s") % {"number": number, "what": COUNT_LABELS.get(name, name)}
-            for name, number in numbers.items()
-            if number and name not in _NOT_SHOWN
-        ]
+        parts = [_count_in_words(name, number) for name, number in numbers.items() if number and name not in _NOT_SHOWN]
         if parts:
             summary.append((str(RESOURCE_LABELS.get(resource, resource)), ", ".join(parts)))
     return summary

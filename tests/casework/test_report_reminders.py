@@ -12,10 +12,11 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from kring.access.models import AuditEvent
 from kring.casework.models import ReportOfConcern
-from kring.casework.reports import actions
+from kring.casework.reports import actions, deadlines
 from kring.casework.reports.reminders import remind_from, send_report_reminders
 from kring.directory.models import UnitKind, User
 from tests.conftest import World, _staff, committed, login
@@ -56,8 +57,20 @@ def report(world: World, principal: User, social_worker: User) -> ReportOfConcer
     return actions.file_report(by=principal, child=world.child, report=REPORT)
 
 
+def filed_on(report: ReportOfConcern, day: dt.date) -> None:
+    """As if the report had come in on that day: its clocks start then."""
+    ReportOfConcern.objects.filter(pk=report.pk).update(
+        filed_at=timezone.make_aware(dt.datetime.combine(day, dt.time(8))),
+        protection_due=deadlines.protection_due(day),
+        decision_due=deadlines.decision_due(day),
+        feedback_due=deadlines.feedback_due(day),
+    )
+    report.refresh_from_db()
+
+
 def received_on_saturday(report: ReportOfConcern, social_worker: User) -> None:
-    """Received (by the on-call service) and protection-assessed on Saturday 2026-11-21."""
+    """Came in, was received (by the on-call service) and protection-assessed on Saturday 2026-11-21."""
+    filed_on(report, SATURDAY.date())
     with time_machine.travel(SATURDAY, tick=False):
         actions.receive_report(by=social_worker, report=report)
         actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="ok")
@@ -98,6 +111,7 @@ def test_nothing_is_reminded_before_receipt_or_once_every_step_is_done(
 def test_the_decision_window_brings_a_new_reminder_after_the_protection_one(
     report: ReportOfConcern, social_worker: User
 ) -> None:
+    filed_on(report, dt.date(2026, 11, 2))
     with on(dt.date(2026, 11, 2)):  # a Monday
         actions.receive_report(by=social_worker, report=report)
         assert committed(send_report_reminders) == 1  # the protection assessment is due today
@@ -119,7 +133,7 @@ def test_a_deadline_moved_from_the_weekend_to_monday_is_reminded_on_the_working_
     client: Client, report: ReportOfConcern, social_worker: User
 ) -> None:
     received_on_saturday(report, social_worker)  # 14 days later is Saturday 5 December → Monday 7 December
-    assert report.assessment.decision_due == dt.date(2026, 12, 7)
+    assert report.decision_due == dt.date(2026, 12, 7)
     assert remind_from(dt.date(2026, 12, 7)) == dt.date(2026, 12, 3)
 
     with on(dt.date(2026, 12, 2)):
@@ -140,7 +154,7 @@ def test_without_skipping_weekends_the_deadline_stays_on_saturday_and_is_overdue
     client: Client, report: ReportOfConcern, social_worker: User
 ) -> None:
     received_on_saturday(report, social_worker)
-    assert report.assessment.decision_due == dt.date(2026, 12, 5)
+    assert report.decision_due == dt.date(2026, 12, 5)
 
     with on(dt.date(2026, 12, 2)):
         assert committed(send_report_reminders) == 0

@@ -12,6 +12,7 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kring.access.models import AuditAction, AuditEvent
 from kring.casework.models import ReportAssessment, ReportFeedback, ReportOfConcern
@@ -388,3 +389,74 @@ def test_the_page_offers_the_next_step_only(client: Client, report: ReportOfConc
     body = client.get(f"/reports/{report.pk}/", headers=EN).content.decode()
     assert f"/reports/{report.pk}/receive/" not in body
     assert f"/reports/{report.pk}/protection/" in body and "due today" in body
+
+
+# --- every status is true; the clocks run from arrival (issue 12, 2.1 and section 3) ----------------------------
+
+
+def test_status_report_is_sent_until_social_services_register_its_receipt(
+    client: Client, report: ReportOfConcern, principal: User, social_worker: User
+) -> None:
+    login(client, principal)
+    before = client.get("/reports/mine/").content.decode()
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "Skickad, ännu inte mottagen av socialtjänsten" in before
+    assert "Skickad, ännu inte mottagen av socialtjänsten" in page
+    assert "Mottagen av socialtjänsten" not in before
+
+    login(client, social_worker)
+    basis_box = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "skickad till Barn och unga (mottagandet är inte registrerat ännu)" in basis_box
+    assert "mottagen av Barn och unga" not in basis_box
+    actions.receive_report(by=social_worker, report=report)
+    assert "mottagen av Barn och unga" in client.get(f"/reports/{report.pk}/").content.decode()
+
+    login(client, principal)
+    after = client.get("/reports/mine/").content.decode()
+    assert "Mottagen av socialtjänsten, ingen återkoppling ännu" in after
+
+
+def test_clocks_run_from_arrival_and_an_extension_is_a_recorded_decision_with_its_reason(
+    client: Client, report: ReportOfConcern, social_worker: User
+) -> None:
+    actions.receive_report(by=social_worker, report=report)
+    login(client, social_worker)
+    url = f"/reports/{report.pk}/extension/"
+    new_date = report.decision_due + dt.timedelta(days=14)
+
+    refused = client.post(url, {"until": new_date.isoformat(), "reason": ""}, headers={"accept-language": "en"})
+    assert refused.status_code == 200 and "This field is required." in refused.content.decode()
+    earlier = client.post(url, {"until": report.decision_due.isoformat(), "reason": "Tolk saknas"})
+    assert earlier.status_code == 200
+    report.refresh_from_db()
+    assert report.decision_extended_at is None
+
+    done = client.post(url, {"until": new_date.isoformat(), "reason": "Barnet är inlagt på sjukhus; tolk behövs."})
+
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.decision_due == new_date and report.decision_extended_by == social_worker
+    assert "tolk behövs" in report.decision_extension_reason
+    event = AuditEvent.objects.filter(action=AuditAction.WRITE, details__step="extension").get()
+    assert event.actor_id == social_worker.pk
+    assert "tolk behövs" in client.get(f"/reports/{report.pk}/").content.decode()
+
+
+def test_clocks_an_opened_investigation_is_due_four_months_after_its_opening(
+    report: ReportOfConcern, social_worker: User
+) -> None:
+    from kring.casework.reports import deadlines
+
+    actions.receive_report(by=social_worker, report=report)
+    actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="Ok.")
+    assessment = actions.record_decision(by=social_worker, report=report, decision="opened", note="Utreds.")
+
+    assert assessment.investigation_due == deadlines.investigation_due(timezone.localdate(assessment.decided_at))
+    assert deadlines.investigation_due(dt.date(2026, 10, 31)) == dt.date(2027, 2, 28)
+    assert deadlines.investigation_due(dt.date(2027, 10, 31)) == dt.date(2028, 2, 29)
+    assert deadlines.investigation_due(dt.date(2026, 11, 18)) == dt.date(2027, 3, 18)
+
+
+def test_extension_refused_to_the_reporter(client: Client, report: ReportOfConcern, principal: User) -> None:
+    login(client, principal)
+    assert client.get(f"/reports/{report.pk}/extension/").status_code == 403

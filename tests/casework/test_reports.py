@@ -218,12 +218,15 @@ def test_a_failing_audit_write_leaves_no_half_saved_report(world: World, princip
     assert not ReportOfConcern.objects.exists()
 
 
-def test_deadlines_start_at_receipt(report: ReportOfConcern, social_worker) -> None:  # type: ignore[no-untyped-def]
+def test_deadlines_start_when_the_report_came_in_not_at_receipt(world: World, principal, social_worker) -> None:  # type: ignore[no-untyped-def]
     with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):  # a Friday
-        assessment = actions.receive_report(by=social_worker, report=report)
-    assert assessment.protection_due == dt.date(2026, 11, 20)
-    assert assessment.decision_due == dt.date(2026, 12, 4)
-    clock = deadlines.clock(assessment.decision_due, done=False, today=dt.date(2026, 12, 5))
+        report = actions.file_report(by=principal, child=world.child, report=REPORT)
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), tick=False):  # received on Monday
+        actions.receive_report(by=social_worker, report=report)
+    report.refresh_from_db()
+    assert report.protection_due == dt.date(2026, 11, 20)
+    assert report.decision_due == dt.date(2026, 12, 4)
+    clock = deadlines.clock(report.decision_due, done=False, today=dt.date(2026, 12, 5))
     assert clock.overdue and clock.days_left == -1
 
 

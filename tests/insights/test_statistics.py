@@ -192,6 +192,31 @@ def test_deadline_compliance_counts_steps_within_their_limits(
     assert rows == [(7, 5, 12, 58), (7, 5, 12, 58), (6, 6, 12, 50)]
 
 
+def test_deadline_compliance_counts_from_arrival_also_reports_never_received(
+    world: World, principal: User, social_worker: User, coordinator: User
+) -> None:
+    """Reports that came in and were received late or never: their steps count as late from the day they came in."""
+    start = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        never_received = add_reports(world, principal, 6)
+        received_late = add_reports(world, principal, 6)
+        on_time = add_reports(world, principal, 6)
+        for report in on_time:
+            actions.receive_report(by=social_worker, report=report)
+            actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
+    for report in received_late:
+        with time_machine.travel(start + dt.timedelta(days=3), tick=False):  # receipt registered three days late
+            actions.receive_report(by=social_worker, report=report)
+            actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC), tick=False):
+        stats = statistics_for_user(coordinator)
+
+    protection, decision, feedback = stats.compliance
+    assert (protection.on_time, protection.late, protection.total) == (6, 12, 18)
+    assert decision.total == feedback.total == 18  # none decided by 16 November: all late (and so hidden)
+    assert len(never_received) == 6
+
+
 def test_deadline_compliance_hides_a_count_under_five_and_what_would_reveal_it(
     world: World, principal: User, social_worker: User, coordinator: User
 ) -> None:

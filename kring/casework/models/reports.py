@@ -176,6 +176,18 @@ class ReportOfConcern(models.Model):
     guardians_informed = models.BooleanField(_("the guardians know about the report"))
     guardians_not_informed_why = models.TextField(_("why the guardians have not been told"), blank=True)
     urgency = models.CharField(_("how urgent"), max_length=10, choices=Urgency.choices)
+    # The clocks run from the report's arrival (filing in Kring is its arrival at social services), not from the
+    # manual receipt: SoL 11 kap 1 a § counts the initial assessment's 14 days from the day the report came in.
+    protection_due = models.DateField(_("protection assessment due"))
+    decision_due = models.DateField(_("initial assessment due"))
+    feedback_due = models.DateField(_("feedback due"))
+    received_at = models.DateTimeField(_("received by social services"), null=True, blank=True)
+    # An extension of the initial assessment for exceptional reasons is a recorded decision with its reason.
+    decision_extended_at = models.DateTimeField(_("initial assessment extended"), null=True, blank=True)
+    decision_extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_extension_reason = models.TextField(_("the exceptional reasons for the extension"), blank=True)
     concern = models.ForeignKey(Concern, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
     consultation = models.OneToOneField(
         Consultation, on_delete=models.SET_NULL, null=True, blank=True, related_name="report"
@@ -214,17 +226,16 @@ class ReportAssessment(models.Model):
     report = models.OneToOneField(ReportOfConcern, on_delete=models.CASCADE, related_name="assessment")
     received_at = models.DateTimeField(_("received"))
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    protection_due = models.DateField(_("protection assessment due"))
     protection_assessed_at = models.DateTimeField(_("protection assessment made"), null=True, blank=True)
     protection_outcome = models.CharField(
         _("protection assessment"), max_length=20, choices=ProtectionOutcome.choices, blank=True
     )
     protection_note = models.TextField(_("protection assessment note"), blank=True)
-    decision_due = models.DateField(_("initial assessment due"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
     decision_note = models.TextField(_("initial assessment note"), blank=True)
-    feedback_due = models.DateField(_("feedback due"))
+    # SoL 11 kap 2 §: an investigation opened is to be finished within four months of its opening.
+    investigation_due = models.DateField(_("investigation due"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

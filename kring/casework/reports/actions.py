@@ -307,10 +307,14 @@ def file_report(
     if receiver is None:
         raise WorkflowError(_("The municipality has no social services unit to receive reports."), code="receiver")
     unit, origin = _reporter_unit(by, child)
+    now = timezone.now()
+    arrived = timezone.localdate(now)
     with transaction.atomic():
         row = ReportOfConcern.objects.create(
             municipality_id=child.municipality_id, child=child, origin=origin, reporter=by, reporter_unit=unit,
-            receiving_unit=receiver, filed_at=timezone.now(), what_happened=report.what_happened,
+            receiving_unit=receiver, filed_at=now, protection_due=deadlines.protection_due(arrived),
+            decision_due=deadlines.decision_due(arrived), feedback_due=deadlines.feedback_due(arrived),
+            what_happened=report.what_happened,
             when_and_where=report.when_and_where, child_words=report.child_words,
             guardians_informed=report.guardians_informed,
             guardians_not_informed_why=report.guardians_not_informed_why, urgency=report.urgency, concern=concern,
@@ -363,19 +367,48 @@ def _receiver_basis(by: User, report: ReportOfConcern) -> Basis:
 
 
 def receive_report(*, by: User, report: ReportOfConcern) -> ReportAssessment:
-    """Social services register the report as received: the clocks start."""
+    """Social services register the report as received. The clocks already run: they started when the report came
+    in (`file_report`); the reporter now sees "received" instead of "sent"."""
     basis = _receiver_basis(by, report)
     if ReportAssessment.objects.filter(report=report).exists():
         raise WorkflowError(_("The report has already been received."), code="received")
     now = timezone.now()
-    today = timezone.localdate(now)
     with transaction.atomic():
-        assessment = ReportAssessment.objects.create(
-            report=report, received_at=now, received_by=by, protection_due=deadlines.protection_due(today),
-            decision_due=deadlines.decision_due(today), feedback_due=deadlines.feedback_due(today),
-        )  # fmt: skip
+        assessment = ReportAssessment.objects.create(report=report, received_at=now, received_by=by)
+        ReportOfConcern.objects.filter(pk=report.pk).update(received_at=now)
+        report.received_at = now
         _audit(by, assessment, report.child_id, basis, step="received")
     return assessment
+
+
+def extend_initial_assessment(*, by: User, report: ReportOfConcern, until: date, reason: str) -> ReportOfConcern:
+    """Extend the initial assessment beyond its 14 days: only for exceptional reasons, recorded as a decision with
+    its reason (SoL 11 kap 1 a §: "om det finns synnerliga skäl")."""
+    basis = _receiver_basis(by, report)
+    assessment = _assessment(report)
+    if assessment.decided_at is not None:
+        raise WorkflowError(_("The decision has already been made."), code="done")
+    if not reason.strip():
+        raise WorkflowError(_("Say what the exceptional reasons are."), code="reason")
+    if until <= report.decision_due:
+        raise WorkflowError(_("The new date must be after the current one."), code="until")
+    with transaction.atomic():
+        previous = report.decision_due
+        report.decision_due, report.decision_extension_reason = until, reason.strip()
+        report.decision_extended_at, report.decision_extended_by = timezone.now(), by
+        report.save(
+            update_fields=["decision_due", "decision_extension_reason", "decision_extended_at", "decision_extended_by"]
+        )
+        _audit(
+            by,
+            assessment,
+            report.child_id,
+            basis,
+            step="extension",
+            previous=previous.isoformat(),
+            until=until.isoformat(),
+        )
+    return report
 
 
 def _assessment(report: ReportOfConcern) -> ReportAssessment:
@@ -408,8 +441,11 @@ def record_decision(*, by: User, report: ReportOfConcern, decision: str, note: s
         raise WorkflowError(_("The decision has already been made."), code="done")
     if decision not in Decision.values:
         raise WorkflowError(_("Choose a decision."), code="decision")
+    now = timezone.now()
     with transaction.atomic():
-        assessment.decided_at, assessment.decision, assessment.decision_note = timezone.now(), decision, note
+        assessment.decided_at, assessment.decision, assessment.decision_note = now, decision, note
+        if decision == Decision.INVESTIGATION_OPENED:
+            assessment.investigation_due = deadlines.investigation_due(timezone.localdate(now))
         assessment.save()
         _audit(by, assessment, report.child_id, basis, step="decision", decision=decision)
     return assessment

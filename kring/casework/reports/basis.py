@@ -171,11 +171,18 @@ class ReportBasisProvider:
         )
         found: dict[int, list[Basis]] = defaultdict(list)
         rows = reports.annotate(is_received=ExpressionWrapper(received, output_field=BooleanField())).values_list(
-            "pk", "child_id", "reporter_id", "origin", "receiving_unit__name", "reporter_unit_id", "is_received"
+            "pk",
+            "child_id",
+            "reporter_id",
+            "origin",
+            "receiving_unit__name",
+            "reporter_unit_id",
+            "is_received",
+            "received_at",
         )
-        for report_id, child_id, reporter_id, origin, unit_name, reporter_unit_id, is_received in rows:
+        for report_id, child_id, reporter_id, origin, unit_name, reporter_unit_id, is_received, received_at in rows:
             if is_received:
-                found[child_id].append(_receiver_basis(report_id, child_id, unit_name))
+                found[child_id].append(_receiver_basis(report_id, child_id, unit_name, received_at is not None))
             elif reporter_id == user.pk:
                 found[child_id].append(_reporter_basis(report_id, child_id, origin))
             else:
@@ -183,8 +190,13 @@ class ReportBasisProvider:
         return found
 
 
-def _receiver_basis(report_id: int, child_id: int, unit_name: str) -> Basis:
-    reason = _("report of concern %(report)s, received by %(unit)s") % {"report": report_id, "unit": unit_name}
+def _receiver_basis(report_id: int, child_id: int, unit_name: str, received: bool) -> Basis:
+    """Named as the report stands: "sent to" the unit until it registers the receipt, then "received by"."""
+    values = {"report": report_id, "unit": unit_name}
+    if received:
+        reason = _("report of concern %(report)s, received by %(unit)s") % values
+    else:
+        reason = _("report of concern %(report)s, sent to %(unit)s (receipt not yet registered)") % values
     return Basis(
         RECEIVER_BASIS, child_id, reason, REPORT_REFERENCE, ALL_ORIGINS, RECEIVER_CATEGORIES, is_case_basis=True
     )

@@ -273,6 +273,8 @@ class FiledReport:
 
     @property
     def status(self) -> str:
+        if self.report.received_at is None:
+            return str(_("Sent, not yet received by social services"))
         if self.feedback is None:
             return str(_("Received by social services, no feedback yet"))
         if self.feedback.kind == FeedbackKind.NOT_APPROPRIATE:

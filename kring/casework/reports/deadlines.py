@@ -3,9 +3,13 @@
 * Protection assessment (skyddsbedömning, SoL 11 kap 1 a §): at once, in practice the same day — weekends and
   holidays included (the social services' on-call service, socialjouren, covers them).
 * Initial assessment (förhandsbedömning, SoL 11 kap 1 a §): decide within `KRING_INITIAL_ASSESSMENT_DAYS` (14) days
-  of receipt.
+  of the report's arrival; an extension for exceptional reasons is a recorded decision with its reason.
 * Feedback to the reporter (SoL 14 kap 1 b §): the recast law proposes a time limit; `KRING_FEEDBACK_DAYS`
-  (default 14) days of receipt *(confirm what was enacted)*.
+  (default 14) days of the report's arrival *(confirm what was enacted)*.
+* Investigation (utredning, SoL 11 kap 2 §): finished within four months of its opening.
+
+Every clock starts on the day the report came in (its filing in Kring is its arrival at social services), not on
+the day someone registered its receipt; the statistics of compliance count from the same starts.
 
 A period of days that ends on a Saturday or Sunday ends on the next Monday when `KRING_DEADLINE_SKIP_WEEKENDS` is
 on (the rule of lag 1930:173 for periods counted in days; off by default, because social services count calendar
@@ -43,6 +47,21 @@ def decision_due(received: date) -> date:
 
 def feedback_due(received: date) -> date:
     return add_days(received, settings.KRING_FEEDBACK_DAYS)
+
+
+INVESTIGATION_MONTHS = 4
+
+
+def investigation_due(opened: date) -> date:
+    """Four months after the opening, on the same day of the month (the month's last day when it has none)."""
+    month_index = opened.month - 1 + INVESTIGATION_MONTHS
+    year, month = opened.year + month_index // 12, month_index % 12 + 1
+    for day in range(opened.day, 27, -1):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return date(year, month, min(opened.day, 28))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,21 @@ class ProtectionForm(KringForm):
     )
 
 
+class ExtensionForm(KringForm):
+    until = forms.DateField(
+        label=_("New date for the initial assessment"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("The exceptional reasons"),
+        widget=TEXT,
+        max_length=5000,
+        help_text=_(
+            "The initial assessment may take longer than 14 days only for exceptional reasons (SoL 11 kap 1 a §). "
+            "Say what they are: the extension is a decision, recorded with its reason."
+        ),
+    )
+
+
 class DecisionForm(KringForm):
     decision = forms.ChoiceField(
         label=_("Decision of the initial assessment"), choices=Decision.choices, widget=forms.RadioSelect

@@ -73,15 +73,13 @@ class ReportClocks:
 def report_clocks(
     report: ReportOfConcern, assessment: ReportAssessment | None, has_feedback: bool, today: date
 ) -> ReportClocks:
-    if assessment is None:
-        due = deadlines.protection_due(timezone.localdate(report.filed_at))
-        return ReportClocks(deadlines.clock(due, done=False, today=today), None, None)
+    """The clocks run from the report's arrival, received or not."""
+    protected = assessment is not None and assessment.protection_assessed_at is not None
+    decided = assessment is not None and assessment.decided_at is not None
     return ReportClocks(
-        protection=deadlines.clock(
-            assessment.protection_due, done=assessment.protection_assessed_at is not None, today=today
-        ),
-        decision=deadlines.clock(assessment.decision_due, done=assessment.decided_at is not None, today=today),
-        feedback=deadlines.clock(assessment.feedback_due, done=has_feedback, today=today),
+        protection=deadlines.clock(report.protection_due, done=protected, today=today),
+        decision=deadlines.clock(report.decision_due, done=decided, today=today),
+        feedback=deadlines.clock(report.feedback_due, done=has_feedback, today=today),
     )
 
 
@@ -143,9 +141,9 @@ def _overdue_q(today: date) -> Q:
     start_of_today = timezone.make_aware(datetime.combine(today, time.min))
     return (
         Q(assessment__isnull=True, filed_at__lt=start_of_today)
-        | Q(assessment__protection_assessed_at__isnull=True, assessment__protection_due__lt=today)
-        | Q(assessment__decided_at__isnull=True, assessment__decision_due__lt=today)
-        | Q(assessment__isnull=False, feedback__isnull=True, assessment__feedback_due__lt=today)
+        | Q(assessment__protection_assessed_at__isnull=True, protection_due__lt=today)
+        | Q(assessment__decided_at__isnull=True, decision_due__lt=today)
+        | Q(feedback__isnull=True, feedback_due__lt=today)
     )
 
 
@@ -291,6 +289,20 @@ class ReportView:
     @property
     def can_assess_protection(self) -> bool:
         return self.is_receiver and self.assessment is not None and self.assessment.protection_assessed_at is None
+
+    @property
+    def status(self) -> str:
+        """Where the report stands, as the reporter may know it: sent, received, or the feedback."""
+        if self.report.received_at is None:
+            return str(_("Sent, not yet received by social services"))
+        if self.feedback is None:
+            return str(_("Received by social services, no feedback yet"))
+        return str(_("Feedback: %(kind)s")) % {"kind": self.feedback.get_kind_display()}
+
+    @property
+    def can_extend(self) -> bool:
+        a = self.assessment
+        return self.is_receiver and a is not None and a.decided_at is None
 
     @property
     def can_decide(self) -> bool:

@@ -61,12 +61,13 @@ def remind_from(due: date) -> date:
 def pending_deadlines(assessment: ReportAssessment, *, has_feedback: bool, today: date) -> list[PendingDeadline]:
     """The deadlines of the report that are in their reminder window (or past) and not done."""
     found = []
-    if assessment.protection_assessed_at is None and assessment.protection_due <= today:
-        found.append(PendingDeadline("protection", assessment.protection_due, assessment.protection_due))
-    if assessment.decided_at is None and remind_from(assessment.decision_due) <= today:
-        found.append(PendingDeadline("decision", assessment.decision_due, remind_from(assessment.decision_due)))
-    if not has_feedback and remind_from(assessment.feedback_due) <= today:
-        found.append(PendingDeadline("feedback", assessment.feedback_due, remind_from(assessment.feedback_due)))
+    report = assessment.report
+    if assessment.protection_assessed_at is None and report.protection_due <= today:
+        found.append(PendingDeadline("protection", report.protection_due, report.protection_due))
+    if assessment.decided_at is None and remind_from(report.decision_due) <= today:
+        found.append(PendingDeadline("decision", report.decision_due, remind_from(report.decision_due)))
+    if not has_feedback and remind_from(report.feedback_due) <= today:
+        found.append(PendingDeadline("feedback", report.feedback_due, remind_from(report.feedback_due)))
     return found
 
 
@@ -84,12 +85,12 @@ def _candidates(today: date) -> list[ReportAssessment]:
     horizon = today + _WIDEST_NOTICE
     return list(
         ReportAssessment.objects.filter(
-            Q(protection_assessed_at__isnull=True, protection_due__lte=today)
-            | Q(decided_at__isnull=True, decision_due__lte=horizon)
-            | Q(report__feedback__isnull=True, feedback_due__lte=horizon)
+            Q(protection_assessed_at__isnull=True, report__protection_due__lte=today)
+            | Q(decided_at__isnull=True, report__decision_due__lte=horizon)
+            | Q(report__feedback__isnull=True, report__feedback_due__lte=horizon)
         )
         .select_related("report__receiving_unit", "report__feedback")
-        .order_by("protection_due", "pk")
+        .order_by("report__protection_due", "pk")
     )
 
 

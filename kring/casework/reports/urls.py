@@ -12,5 +12,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/receive/", report_views.receive, name="report_receive"),
     path("<int:pk>/protection/", report_views.protection, name="report_protection"),
     path("<int:pk>/decision/", report_views.decision, name="report_decision"),
+    path("<int:pk>/extension/", report_views.extension, name="report_extension"),
     path("<int:pk>/feedback/", report_views.feedback, name="report_feedback"),
 ]

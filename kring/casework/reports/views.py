@@ -86,8 +86,9 @@ def receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         title=_("Register the report as received"),
         done=_("The report is received. Make the protection assessment today."),
         intro=_(
-            "Receiving the report starts its clocks: the protection assessment the same day, the initial "
-            "assessment and the feedback to the reporter within their limits."
+            "The clocks already run from the day the report came in: the protection assessment the same day, the "
+            "initial assessment and the feedback to the reporter within their limits. Registering the receipt "
+            "tells the reporter that social services have it."
         ),
     )
 
@@ -123,6 +124,24 @@ def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         title=_("Initial assessment: the decision"),
         done=_("The decision is saved. Give the reporter feedback."),
         intro=_("Decide whether to open an investigation (förhandsbedömning)."),
+    )
+
+
+@login_required
+def extension(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    report, bases = get_report_for_user(request.user, pk, for_write=True)
+    return _step(
+        request,
+        report,
+        bases,
+        report_forms.ExtensionForm(_data(request)),
+        lambda d: report_actions.extend_initial_assessment(
+            by=request.user, report=report, until=d["until"], reason=d["reason"]
+        ),
+        title=_("Extend the initial assessment"),
+        done=_("The extension is recorded with its reasons."),
+        intro=_("The initial assessment is due %(date)s, 14 days after the report came in.")
+        % {"date": report.decision_due.isoformat()},
     )
 
 
