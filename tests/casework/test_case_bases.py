@@ -225,3 +225,32 @@ def test_after_consent_team_sees_the_guardians_and_what_the_consent_covers(
     assert visible_to(tsi_member, Custody.objects.filter(child=consented_case.child)).exists()
     assert basis_among(bases, Origin.STUDENT_HEALTH, Category.NEEDS) is not None  # consented: party and category
     assert basis_among(bases, Origin.STUDENT_HEALTH, Category.CASE_NOTE) is None  # not consented
+
+
+def test_status_plan_cannot_be_agreed_before_the_network_meeting_it_comes_from(
+    consented_case: TsiCase, tsi_member: User
+) -> None:
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    meeting = actions.book_meeting(
+        by=tsi_member, case=consented_case, kind="network", starts_at=tomorrow, place="Biblioteket",
+        neutral_arena=True,
+    )  # fmt: skip
+
+    def plan(agreed_on: dt.date) -> actions.PlanInput:
+        return actions.PlanInput(
+            agreed_on, [{"text": "Mål"}], [{"text": "Åtgärd"}], agreed_on + dt.timedelta(days=30), "Teamet", meeting
+        )
+
+    with pytest.raises(WorkflowError) as not_yet:
+        actions.agree_plan(by=tsi_member, case=consented_case, plan=plan(TODAY))
+    assert not_yet.value.code == "before_meeting"
+    with pytest.raises(WorkflowError) as future:
+        actions.agree_plan(by=tsi_member, case=consented_case, plan=plan(TODAY + dt.timedelta(days=1)))
+    assert future.value.code == "future"
+
+    with time_machine.travel(tomorrow + dt.timedelta(hours=2), tick=False):
+        with pytest.raises(WorkflowError) as before:
+            actions.agree_plan(by=tsi_member, case=consented_case, plan=plan(TODAY))
+        assert before.value.code == "before_meeting"
+        version = actions.agree_plan(by=tsi_member, case=consented_case, plan=plan(timezone.localdate()))
+    assert version.meeting == meeting

@@ -426,6 +426,7 @@ def agree_plan(*, by: User, case: TsiCase, plan: PlanInput) -> PlanVersion:
         raise WorkflowError(_("A plan needs at least one goal and one action."), code="empty_plan")
     if plan.next_follow_up < plan.agreed_on:
         raise WorkflowError(_("The follow-up must be on or after the day the plan was agreed."), code="dates")
+    _check_agreed_on(case, plan)
     with transaction.atomic():
         number = (case.plan_versions.aggregate(last=Max("number"))["last"] or 0) + 1
         version = PlanVersion.objects.create(
@@ -438,6 +439,23 @@ def agree_plan(*, by: User, case: TsiCase, plan: PlanInput) -> PlanVersion:
         case.save()
         _audit(by, case, version, basis, version=number)
     return version
+
+
+def _check_agreed_on(case: TsiCase, plan: PlanInput) -> None:
+    """A plan is agreed at or after the meeting it comes from, and not in the future."""
+    if plan.agreed_on > timezone.localdate():
+        raise WorkflowError(_("A plan cannot be agreed on a day that has not come yet."), code="future")
+    meeting = plan.meeting
+    if meeting is None:
+        return
+    if meeting.case_id != case.pk:
+        raise WorkflowError(_("The meeting belongs to another case."), code="meeting")
+    held_on = timezone.localdate(meeting.starts_at)
+    if not meeting.has_begun or plan.agreed_on < held_on:
+        raise WorkflowError(
+            _("The plan cannot be agreed before the meeting it comes from (%(date)s).") % {"date": held_on.isoformat()},
+            code="before_meeting",
+        )
 
 
 def plan_on(case: TsiCase, day: date) -> PlanVersion | None:
