@@ -9,9 +9,15 @@ from typing import Any
 
 import dj_database_url
 
+# A writer waits up to 20 s for the write lock (Python's sqlite3 `timeout` is SQLite's busy handler): under the
+# development server's threads a burst of writes (every request saves its session) must queue, never fail.
+SQLITE_BUSY_SECONDS = 20
 SQLITE_OPTIONS: dict[str, Any] = {
     "transaction_mode": "IMMEDIATE",
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    "timeout": SQLITE_BUSY_SECONDS,
+    "init_command": (
+        f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000};"
+    ),
 }
 
 
