@@ -11,6 +11,7 @@ from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where
 from kring.access.roles import PLACEMENT_CATEGORIES, PLACEMENT_ORIGINS, PROTECTED_IDENTITY_ROLES, Origin, Role
 from kring.directory.queries import organiser_units
+from kring.legal import cite
 from kring.people.models import Placement
 
 PLACEMENT_BASIS = "placement"
@@ -18,7 +19,9 @@ PLACEMENT_BASIS = "placement"
 
 def _legal_reference(origins: frozenset[str]) -> str:
     if Origin.STUDENT_HEALTH in origins:
-        return _("own activity, need to know; student health under OSL 23 kap 2 §")
+        return _("own activity, need to know; student health under %(reference)s") % {
+            "reference": cite("student_health_secrecy")
+        }
     return _("own activity, need to know")
 
 

@@ -32,14 +32,13 @@ from kring.access.roles import (
 )
 from kring.casework.models import Concern, Consultation, ReportOfConcern
 from kring.directory.models import ContactPerson
+from kring.legal import cite, cite_all
 from kring.people.models import Child, Placement
 
 CONCERN_BASIS = "concern"
 RECEIVER_BASIS = "report_receiver"
 REPORTER_BASIS = "report_reporter"
 REPORTING_UNIT_BASIS = "report_school"
-REPORT_REFERENCE = "OSL 10 kap 28 §, SoL 14 kap 1 §"
-FEEDBACK_REFERENCE = "SoL 14 kap 1 b §"
 REGISTER_CATEGORIES = frozenset({Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT})
 RECEIVER_CATEGORIES = REGISTER_CATEGORIES | {Category.REPORT, Category.ASSESSMENT, Category.FEEDBACK}
 ALL_ORIGINS = frozenset(Origin.values)
@@ -198,7 +197,13 @@ def _receiver_basis(report_id: int, child_id: int, unit_name: str, received: boo
     else:
         reason = _("report of concern %(report)s, sent to %(unit)s (receipt not yet registered)") % values
     return Basis(
-        RECEIVER_BASIS, child_id, reason, REPORT_REFERENCE, ALL_ORIGINS, RECEIVER_CATEGORIES, is_case_basis=True
+        RECEIVER_BASIS,
+        child_id,
+        reason,
+        cite_all("report_disclosure", "report_duty"),
+        ALL_ORIGINS,
+        RECEIVER_CATEGORIES,
+        is_case_basis=True,
     )
 
 
@@ -208,7 +213,7 @@ def _reporter_basis(report_id: int, child_id: int, origin: str) -> Basis:
         REPORTER_BASIS,
         child_id,
         reason,
-        FEEDBACK_REFERENCE,
+        cite("report_feedback"),
         frozenset({origin, Origin.SOCIAL_SERVICES}),
         frozenset({Category.REPORT, Category.FEEDBACK}),
         is_case_basis=True,
@@ -221,7 +226,7 @@ def _reporting_unit_basis(report_id: int, child_id: int, origin: str, unit_id: i
         REPORTING_UNIT_BASIS,
         child_id,
         reason,
-        FEEDBACK_REFERENCE,
+        cite("report_feedback"),
         frozenset({origin}),
         frozenset({Category.REPORT}),
         is_case_basis=True,

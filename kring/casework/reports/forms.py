@@ -4,10 +4,13 @@ order of the steps and the rules of the feedback are in `kring.casework.reports.
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kring.casework.models import Decision, FeedbackKind, ProtectionOutcome
 from kring.forms import KringForm
+from kring.legal import cite
 
 TEXT = forms.Textarea(attrs={"rows": 5})
 
@@ -38,9 +41,12 @@ class ExtensionForm(KringForm):
         label=_("The exceptional reasons"),
         widget=TEXT,
         max_length=5000,
-        help_text=_(
-            "The initial assessment may take longer than 14 days only for exceptional reasons (SoL 11 kap 1 a §). "
-            "Say what they are: the extension is a decision, recorded with its reason."
+        help_text=format_lazy(
+            _(
+                "The initial assessment may take longer than 14 days only for exceptional reasons ({reference}). "
+                "Say what they are: the extension is a decision, recorded with its reason."
+            ),
+            reference=lazy(cite, str)("initial_assessment"),
         ),
     )
 
@@ -62,8 +68,11 @@ class FeedbackForm(KringForm):
         label=_("Feedback to the reporter"),
         choices=FeedbackKind.choices,
         widget=forms.RadioSelect,
-        help_text=_(
-            "The reporter sees only this: whether an investigation was opened, not opened or is already under way "
-            "(SoL 14 kap 1 b §). Choose no feedback only when it would be inappropriate in this case."
+        help_text=format_lazy(
+            _(
+                "The reporter sees only this: whether an investigation was opened, not opened or is already under "
+                "way ({reference}). Choose no feedback only when it would be inappropriate in this case."
+            ),
+            reference=lazy(cite, str)("report_feedback"),
         ),
     )

@@ -27,6 +27,7 @@ from kring.casework.reports.queries import (
 )
 from kring.casework.workflow import run_action
 from kring.directory.http import AuthenticatedRequest
+from kring.legal import cite
 
 
 @login_required
@@ -40,7 +41,8 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     view = report_view_for_user(request.user, pk)
-    return render(request, "casework/reports/detail.html", {"view": view, "report": view.report})
+    context = {"view": view, "report": view.report, "feedback_reference": cite("report_feedback")}
+    return render(request, "casework/reports/detail.html", context)
 
 
 def _data(request: AuthenticatedRequest) -> Any:

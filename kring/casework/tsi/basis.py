@@ -31,12 +31,12 @@ from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where, unit
 from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin
 from kring.casework.models import OPEN_STAGES, Consent, ConsentDirection, ConsentScope, TsiCase
 from kring.directory.models import Unit
+from kring.legal import cite
 from kring.people.models import Child, Placement
 
 CASE_TEAM_BASIS = "case_team"
 CASE_TEAM_RECORD_BASIS = "case_team_record"
 CASE_SCHOOL_BASIS = "case_school"
-CONSENT_REFERENCE = "OSL 12 kap 1–2 §"
 TEAM_OWN_ORIGINS = frozenset({Origin.JOINT_TEAM, Origin.STUDENT_HEALTH})
 # Register data the team sees of an open case before the guardians consent (the child's name and school), and
 # after (also the guardians).
@@ -153,7 +153,10 @@ def _open_case_bases(case_id: int, child_id: int, team: str, consented: bool) ->
         reference, register = "", AFTER_CONSENT_REGISTER
     else:
         reason = _(BEFORE_CONSENT_REASON) % values
-        reference, register = _("OSL 12 kap 1–2 § (no consent yet)"), BEFORE_CONSENT_REGISTER
+        reference, register = (
+            _("%(reference)s (no consent yet)") % {"reference": cite("consent")},
+            BEFORE_CONSENT_REGISTER,
+        )
     own = Basis(
         CASE_TEAM_BASIS,
         child_id,
@@ -270,7 +273,7 @@ def _consent_bases(scopes: QuerySet[ConsentScope], kind: str, *, parties: set[st
                 kind,
                 child_id,
                 reason,
-                CONSENT_REFERENCE,
+                cite("consent"),
                 frozenset(parties if parties is not None else {party}),
                 categories=frozenset(categories),
                 valid_from=given_on,
