@@ -7,12 +7,27 @@ read of a child's data leaves exactly one audit event naming its basis.
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from kring.access.models import AuditAction, AuditEvent
-from tests.conftest import World, login
+from kring.casework.reports import actions as report_actions
+from kring.directory.models import OrganisationKind, User
+from tests.conftest import World, _staff, login
+from tests.factories import OrganisationFactory, PlacementFactory, UnitFactory
 
-PERSONAS = ["teacher", "other_teacher", "principal", "social_worker", "police_officer", "administrator", "outsider"]
+PERSONAS = [
+    "teacher",
+    "other_teacher",
+    "principal",
+    "social_worker",
+    "police_officer",
+    "administrator",
+    "outsider",  # a principal of a second municipality
+    "independent_principal",  # a principal of a school with another organiser (a friskola) in the municipality
+    "second_school_kurator",  # the kurator of a second school the child also goes to
+    "self_granting_coordinator",  # a coordinator who tried to give herself the kurator role
+]
 
 # persona -> (search status, sees Alva Testsson in search, overview status, school page status, log review status)
 EXPECTED = {
@@ -23,7 +38,37 @@ EXPECTED = {
     "police_officer": (200, False, 404, 200, 404),
     "administrator": (404, False, 404, 200, 200),
     "outsider": (200, False, 404, 404, 404),
+    "independent_principal": (200, False, 404, 200, 404),
+    "second_school_kurator": (200, True, 200, 200, 404),
+    "self_granting_coordinator": (404, False, 404, 200, 404),
 }
+
+
+@pytest.fixture
+def independent_principal(world: World) -> User:
+    company = OrganisationFactory(
+        municipality=world.municipality, name="Friskolor i Test AB", kind=OrganisationKind.INDEPENDENT_SCHOOL
+    )
+    friskola = UnitFactory(organisation=company, name="Friskolan Tallen")
+    return _staff(world.municipality, friskola, "principal", "rektor@friskolan.example")
+
+
+@pytest.fixture
+def second_school_kurator(world: World) -> User:
+    """Alva also goes to Björkskolan (a second placement, e.g. a special teaching group)."""
+    PlacementFactory(child=world.child, unit=world.other_school)
+    return _staff(world.municipality, world.other_school, "kurator", "kurator.bjork@kommun.example")
+
+
+@pytest.fixture
+def self_granting_coordinator(world: World) -> User:
+    """She asked for the kurator role at Alva's school for herself: refused, so she holds only her own role."""
+    from kring.directory.actions import add_membership
+
+    coordinator = _staff(world.municipality, world.social_services, "coordinator", "samordnare@kommun.example")
+    with pytest.raises(PermissionDenied):
+        add_membership(by=coordinator, person=coordinator, unit=world.school, role="kurator")
+    return coordinator
 
 
 @pytest.fixture
@@ -66,7 +111,7 @@ def test_child_overview_needs_a_basis(client: Client, world: World, persona, req
         event = reads.get()
         assert event.actor_id == persona.pk
         assert event.basis_kind == "placement"
-        assert "Ekskolan" in event.basis
+        assert ("Björkskolan" if name == "second_school_kurator" else "Ekskolan") in event.basis
     else:
         assert "Testsson" not in response.content.decode()
         assert reads.count() == 0
@@ -139,3 +184,38 @@ def test_search_is_audited_with_the_children_shown(client: Client, world: World,
     assert event.details["results"] == [world.child.pk]
     assert event.details["query"] == "Alva"
     assert "Ekskolan" in event.details["bases"][str(world.child.pk)]
+
+
+REPORT = report_actions.ReportInput(
+    what_happened="Alva berättar att det är bråk hemma varje kväll.",
+    when_and_where="I klassrummet, måndag",
+    guardians_informed=True,
+    urgency="normal",
+)
+
+
+@pytest.mark.parametrize("persona", ["second_school_kurator", "independent_principal", "outsider"], indirect=True)
+def test_records_of_another_school_never_reach_a_second_school_organiser_or_municipality(
+    client: Client, world: World, principal: User, social_worker: User, teacher: User, persona: User
+) -> None:
+    """Ekskolan's report of concern and concern about Alva: a 404 with the same body as an unknown page, nothing in
+    the child's overview, and no read of them in the log."""
+    report = report_actions.file_report(by=principal, child=world.child, report=REPORT)
+    concern = report_actions.record_concern(
+        by=teacher,
+        child=world.child,
+        concern=report_actions.ConcernInput("wellbeing", "Alva gråter ofta.", world.child.birth_date, "Jag", ""),
+    )
+    login(client, persona)
+
+    for url, unknown in (
+        (f"/reports/{report.pk}/", "/reports/999999/"),
+        (f"/concerns/{concern.pk}/", "/concerns/999999/"),
+    ):
+        refused, missing = client.get(url), client.get(unknown)
+        assert refused.status_code == missing.status_code == 404
+        assert refused.content == missing.content
+    overview = client.get(f"/children/{world.child.pk}/").content.decode()
+    assert "bråk hemma" not in overview and "gråter" not in overview
+    reads = AuditEvent.objects.filter(actor_id=persona.pk, action=AuditAction.READ)
+    assert not reads.filter(child_id=world.child.pk).exclude(target_type="child_overview").exists()
