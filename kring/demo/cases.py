@@ -30,6 +30,7 @@ from django.utils import timezone
 from kring.access.audit import current_request_id
 from kring.access.roles import Category, Origin, Role
 from kring.casework.models import (
+    YOUNG_PERSON_AGE,
     CaseStage,
     ChildAgreement,
     ClosureReason,
@@ -45,6 +46,7 @@ from kring.casework.models import (
     ParticipantRole,
     Teller,
     TsiCase,
+    YoungPersonAnswer,
 )
 from kring.casework.tsi import actions
 from kring.demo import case_texts as texts
@@ -459,6 +461,7 @@ class CaseRun:
             witness=rng.choice(texts.WITNESSES) if method == ConsentMethod.VERBAL else "",
             share_with=(Origin.SCHOOL,),
             share_categories=SHARED_WITH_SCHOOL,
+            young_person=(YoungPersonAnswer.GIVES if actions.age_on(self.child, given_on) >= YOUNG_PERSON_AGE else ""),
         )
         self.recorded_consent = actions.record_consent(by=self.by, case=self.case, given=given)
 

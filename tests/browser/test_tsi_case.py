@@ -79,8 +79,8 @@ def test_tsi_case_from_request_to_closure(
     _submit(page)
 
     page.goto(f"{base}/consent/")
-    for guardian in guardians:
-        page.locator(f"[name=guardians][value='{guardian.pk}']").check()
+    for guardian in guardians:  # each guardian's own answer, dated today, in writing
+        page.locator(f"[name=answer_{guardian.pk}][value='gives']").check()
     page.locator("[name=child_view_note]").fill("Alva vill att någon lyssnar på henne.")
     # the second question, apart from the first: the team may share the plan and the meetings with the school
     page.locator("[name=share_with][value='school']").check()

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from kring.casework.models import ChildAgreement, ConsentMethod, TsiCase
+from kring.casework.models import YOUNG_PERSON_AGE, ChildAgreement, ConsentMethod, TsiCase, YoungPersonAnswer
 from kring.casework.tsi import actions
 from kring.directory.models import Unit, User
-from kring.people.models import Guardian
+from kring.people.models import Custody, Guardian
 from tests.conftest import World
 
 TODAY = timezone.localdate()
@@ -35,8 +35,17 @@ def accepted_case(requested_case: TsiCase, tsi_member: User) -> TsiCase:
     )
 
 
+def _young_person(guardians: list[Guardian]) -> str:
+    """From 15 (on some dates the suite runs on, the world's child is 15) the young person consents too."""
+    custody = Custody.objects.filter(guardian__in=guardians).select_related("child").first()
+    if custody is None or actions.age_on(custody.child, TODAY) < YOUNG_PERSON_AGE:
+        return ""
+    return YoungPersonAnswer.GIVES
+
+
 def consent_input(guardians: list[Guardian], **overrides: object) -> actions.ConsentInput:
     values: dict[str, object] = {
+        "young_person": _young_person(guardians),
         "guardians": guardians,
         "parties": ["school", "student_health", "social_services"],
         "categories": ["plan", "meeting", "needs", "story"],

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from kring.access.models import AuditAction, AuditEvent
 from kring.casework.models import CaseStage, TsiCase
 from kring.casework.tsi import actions
+from kring.casework.workflow import WorkflowError
 from tests.casework.conftest import TODAY, consent_input
 from tests.conftest import World, login
 from tests.factories import ChildFactory, CustodyFactory, PlacementFactory
@@ -81,7 +82,7 @@ def test_after_withdrawal_the_school_loses_the_plan_at_once(
     login(client, tsi_member)
     consent = actions.active_consent(planned_case)
     response = client.post(
-        f"/cases/{planned_case.pk}/consent/{consent.pk}/withdraw/", {"guardian": guardians[0].pk, "note": "Nej"}
+        f"/cases/{planned_case.pk}/consent/{consent.pk}/withdraw/", {"who": guardians[0].pk, "note": "Nej"}
     )
     assert response.status_code == 302
 
@@ -138,12 +139,9 @@ def test_consent_with_dates_in_the_wrong_order_explains_and_keeps_input(
 ) -> None:  # type: ignore[no-untyped-def]
     login(client, tsi_member)
     data = {
-        "guardians": [g.pk for g in guardians],
+        **_answers(guardians, given_on="2026-05-10", method="verbal"),
         "parties": ["school"],
         "categories": ["plan"],
-        "method": "verbal",
-        "witness": "",
-        "given_on": "2026-05-10",
         "valid_until": "2026-05-01",
         "child_agreement": "agrees",
         "child_view_note": "Alva sa ja",
@@ -160,21 +158,121 @@ def test_consent_with_dates_in_the_wrong_order_explains_and_keeps_input(
     assert not accepted_case.consents.exists()
 
 
-def test_consent_from_one_of_two_guardians_is_refused_in_the_form(
+def _answers(guardians, *, given_on: str, method: str = "written", answers: dict | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    data: dict[str, object] = {}
+    for guardian in guardians:
+        data[f"answer_{guardian.pk}"] = (answers or {}).get(guardian.pk, "gives")
+        data[f"given_on_{guardian.pk}"] = given_on
+        data[f"method_{guardian.pk}"] = method
+        data[f"witness_{guardian.pk}"] = ""
+    return data
+
+
+def test_consent_needs_an_answer_from_each_guardian_in_the_form(
     client: Client, accepted_case: TsiCase, tsi_member, guardians
 ) -> None:  # type: ignore[no-untyped-def]
     login(client, tsi_member)
     data = {
-        "guardians": [guardians[0].pk],
+        **_answers(guardians, given_on=TODAY.isoformat()),
         "parties": ["school"],
         "categories": ["plan"],
-        "method": "written",
-        "given_on": TODAY.isoformat(),
         "valid_until": (TODAY + dt.timedelta(days=30)).isoformat(),
         "child_agreement": "agrees",
     }
+    del data[f"answer_{guardians[1].pk}"]
     body = client.post(f"/cases/{accepted_case.pk}/consent/", data, headers={"accept-language": "en"}).content.decode()
-    assert "Every guardian with custody must consent." in body
+    assert "This field is required." in body
+    assert not accepted_case.consents.exists()
+
+
+def test_consent_one_dated_act_per_guardian_and_guardians_who_disagree_give_no_consent(
+    client: Client, accepted_case: TsiCase, tsi_member, guardians, principal
+) -> None:  # type: ignore[no-untyped-def]
+    from kring.casework.models import PlanVersion, Story
+    from kring.casework.tsi.basis import active_consent
+
+    login(client, tsi_member)
+    data = {
+        **_answers(guardians, given_on=TODAY.isoformat(), answers={guardians[1].pk: "refuses"}),
+        f"given_on_{guardians[0].pk}": (TODAY - dt.timedelta(days=2)).isoformat(),
+        "parties": ["school", "student_health"],
+        "categories": ["plan", "story"],
+        "share_with": ["school"],
+        "share_categories": ["plan"],
+        "valid_until": (TODAY + dt.timedelta(days=30)).isoformat(),
+        "child_agreement": "agrees",
+        "young_person": "gives" if actions.age_on(accepted_case.child, TODAY) >= 15 else "",
+    }
+    response = client.post(f"/cases/{accepted_case.pk}/consent/", data)
+
+    assert response.status_code == 302
+    consent = accepted_case.consents.get()
+    assert consent.guardians_disagree and active_consent(accepted_case) is None
+    acts = {giver.guardian_id: (giver.answer, giver.given_on) for giver in consent.givers.all()}
+    assert acts == {guardians[0].pk: ("gives", TODAY - dt.timedelta(days=2)), guardians[1].pk: ("refuses", TODAY)}
+    accepted_case.refresh_from_db()
+    assert accepted_case.stage == "information"
+    with pytest.raises(WorkflowError):
+        actions.record_story(
+            by=tsi_member, case=accepted_case, teller="guardians", told_by="M", told_on=TODAY, text="x"
+        )
+    assert Story.objects.count() == PlanVersion.objects.count() == 0
+    page = client.get(f"/cases/{accepted_case.pk}/", headers={"accept-language": "en"}).content.decode()
+    assert "The guardians disagree: there is no consent" in page
+
+
+def test_consent_from_15_needs_the_young_persons_own_consent(accepted_case: TsiCase, tsi_member, guardians) -> None:  # type: ignore[no-untyped-def]
+    child = accepted_case.child
+    child.birth_date = TODAY.replace(year=TODAY.year - 15) - dt.timedelta(days=1)
+    child.save(update_fields=["birth_date"])
+    with pytest.raises(WorkflowError) as missing:
+        actions.record_consent(by=tsi_member, case=accepted_case, given=consent_input(guardians, young_person=""))
+    assert missing.value.code == "young_person"
+
+    refused = actions.record_consent(
+        by=tsi_member, case=accepted_case, given=consent_input(guardians, young_person="refuses")
+    )
+    assert refused.is_refused and actions.active_consent(accepted_case) is None
+    given = actions.record_consent(
+        by=tsi_member, case=accepted_case, given=consent_input(guardians, young_person="gives")
+    )
+    assert actions.active_consent(accepted_case) == given
+
+
+def test_consent_the_young_person_withdraws_and_the_principal_records_it(
+    client: Client, accepted_case: TsiCase, tsi_member, guardians, principal
+) -> None:  # type: ignore[no-untyped-def]
+    child = accepted_case.child
+    child.birth_date = TODAY.replace(year=TODAY.year - 16)
+    child.save(update_fields=["birth_date"])
+    consent = actions.record_consent(
+        by=tsi_member, case=accepted_case, given=consent_input(guardians, young_person="gives")
+    )
+    login(client, principal)
+    page = client.get(f"/cases/{accepted_case.pk}/", headers={"accept-language": "en"}).content.decode()
+    assert "Record a withdrawal of the consent" in page
+
+    response = client.post(
+        f"/cases/{accepted_case.pk}/consent/{consent.pk}/withdraw/",
+        {"who": "young_person", "note": "Eleven sa det till rektor idag."},
+    )
+
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    accepted_case.refresh_from_db()
+    assert consent.withdrawn_by_young_person and consent.withdrawal_recorded_by == principal
+    assert accepted_case.stage == "closed" and actions.active_consent(accepted_case) is None
+
+
+def test_consent_withdrawal_refused_to_staff_outside_the_case_and_the_school(
+    client: Client, consented_case: TsiCase, teacher, other_team_member
+) -> None:  # type: ignore[no-untyped-def]
+    consent = actions.active_consent(consented_case)
+    for person in (teacher, other_team_member):
+        login(client, person)
+        response = client.post(f"/cases/{consented_case.pk}/consent/{consent.pk}/withdraw/", {"who": "young_person"})
+        assert response.status_code == 404
+    assert actions.active_consent(consented_case) == consent
 
 
 def test_outcome_rating_out_of_range_explains_and_keeps_input(

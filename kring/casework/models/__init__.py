@@ -20,6 +20,7 @@ from kring.casework.models.reports import (
 )
 from kring.casework.models.tsi import (
     OPEN_STAGES,
+    YOUNG_PERSON_AGE,
     BbicAspect,
     CaseStage,
     ChildAgreement,
@@ -32,6 +33,7 @@ from kring.casework.models.tsi import (
     DeclineAdvice,
     FocusArea,
     FollowUp,
+    GuardianAnswer,
     Intervention,
     InterventionKind,
     InterventionStatus,
@@ -47,10 +49,13 @@ from kring.casework.models.tsi import (
     Story,
     Teller,
     TsiCase,
+    YoungPersonAnswer,
     label_of,
 )
 
 __all__ = [
+    "YOUNG_PERSON_AGE",
+    "YoungPersonAnswer",
     "AgeBand",
     "BbicAspect",
     "CaseStage",
@@ -72,6 +77,7 @@ __all__ = [
     "FeedbackKind",
     "FocusArea",
     "FollowUp",
+    "GuardianAnswer",
     "Intervention",
     "InterventionKind",
     "InterventionStatus",

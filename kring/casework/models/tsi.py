@@ -126,10 +126,26 @@ class ChildAgreement(models.TextChoices):
     NOT_ASKED = "not_asked", _("Not asked, given the child's age and maturity")
 
 
+class GuardianAnswer(models.TextChoices):
+    GIVES = "gives", _("Gives consent")
+    REFUSES = "refuses", _("Does not consent")
+
+
+class YoungPersonAnswer(models.TextChoices):
+    NOT_APPLICABLE = "", _("Under 15: the child's view is recorded above")
+    GIVES = "gives", _("The young person (15 or older) consents")
+    REFUSES = "refuses", _("The young person (15 or older) does not consent")
+
+
+YOUNG_PERSON_AGE = 15
+
+
 class Consent(models.Model):
     """The guardians' consent to the TSI case: which parties may share which categories, until when.
 
-    Given by every guardian with custody (`ConsentGiver`); withdrawn by any one of them, at once."""
+    One dated act per guardian with custody (`ConsentGiver`: date, method, witness); in force only when every one of
+    them gave it (guardians who disagree: no consent) and, from 15, the young person too. Withdrawn by any one of
+    them, or by the young person, at once."""
 
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="consents")
     method = models.CharField(_("how consent was given"), max_length=20, choices=ConsentMethod.choices)
@@ -140,9 +156,17 @@ class Consent(models.Model):
     child_view_note = models.TextField(_("what the child said"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
+    guardians_disagree = models.BooleanField(_("the guardians disagree"), default=False)
+    young_person_answer = models.CharField(
+        _("the young person's own consent"), max_length=10, choices=YoungPersonAnswer.choices, blank=True
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("withdrawn by")
+    )
+    withdrawn_by_young_person = models.BooleanField(_("withdrawn by the young person"), default=False)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_note = models.TextField(_("note on the withdrawal"), blank=True)
 
@@ -153,9 +177,10 @@ class Consent(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gte=F("given_on")), name="consent_valid_after_given"),
             models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
-                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
-                name="consent_withdrawn_by_a_guardian",
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawn_by_young_person=False)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False, withdrawn_by_young_person=False)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=True, withdrawn_by_young_person=True),
+                name="consent_withdrawn_by_a_guardian_or_the_young_person",
             ),
             models.CheckConstraint(
                 condition=~Q(method=ConsentMethod.VERBAL) | ~Q(witness=""), name="consent_verbal_has_witness"
@@ -164,6 +189,17 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"Consent {self.given_on} ({self.case})"
+
+    @property
+    def is_refused(self) -> bool:
+        """Not a consent at all: a guardian with custody, or the young person from 15, said no."""
+        return self.guardians_disagree or self.young_person_answer == YoungPersonAnswer.REFUSES
+
+    @property
+    def withdrawn_by_label(self) -> str:
+        if self.withdrawn_by_young_person:
+            return str(_("the young person"))
+        return str(self.withdrawn_by or "")
 
     def scope_summary(self, direction: str = "to_team") -> list[tuple[str, list[str]]]:
         """Each party and the categories of one direction, in words (reads the prefetched scopes)."""
@@ -210,8 +246,14 @@ class ConsentScope(models.Model):
 
 
 class ConsentGiver(models.Model):
+    """One guardian's own act: whether they consent, when, how, and who witnessed it."""
+
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="givers")
     guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("answer"), max_length=10, choices=GuardianAnswer.choices, default=GuardianAnswer.GIVES)
+    given_on = models.DateField(_("on"), null=True, blank=True)
+    method = models.CharField(_("how"), max_length=20, choices=ConsentMethod.choices, blank=True)
+    witness = models.CharField(_("witness"), max_length=200, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["consent", "guardian"], name="consent_giver_unique")]

@@ -24,6 +24,7 @@ from kring.access.policy import Basis, basis_for, can, units_where
 from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Permission
 from kring.casework.models import (
     OPEN_STAGES,
+    YOUNG_PERSON_AGE,
     CaseStage,
     ClosureReason,
     Consent,
@@ -32,6 +33,7 @@ from kring.casework.models import (
     ConsentMethod,
     ConsentScope,
     FollowUp,
+    GuardianAnswer,
     Intervention,
     InterventionStatus,
     Meeting,
@@ -42,6 +44,7 @@ from kring.casework.models import (
     PlanVersion,
     Story,
     TsiCase,
+    YoungPersonAnswer,
 )
 from kring.casework.tsi.basis import active_consent, requesting_units
 from kring.casework.workflow import WorkflowError
@@ -188,6 +191,30 @@ class ConsentInput:
     child_view_note: str = ""
     share_with: Iterable[str] = ()  # the parties the team may tell about its work ...
     share_categories: Iterable[str] = ()  # ... and which of its records
+    acts: Sequence[GuardianAct] = ()  # each guardian's own act; empty: every guardian gave it on given_on, by method
+    young_person: str = ""  # from 15: the young person's own answer (YoungPersonAnswer)
+
+
+@dataclass(frozen=True)
+class GuardianAct:
+    """One guardian's own answer: consents or not, when, how, and who witnessed it."""
+
+    guardian: Guardian
+    answer: str
+    given_on: date
+    method: str
+    witness: str = ""
+
+
+def _acts(given: ConsentInput) -> list[GuardianAct]:
+    if given.acts:
+        return list(given.acts)
+    return [GuardianAct(g, GuardianAnswer.GIVES, given.given_on, given.method, given.witness) for g in given.guardians]
+
+
+def age_on(child: Child, day: date) -> int:
+    born = child.birth_date
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def custodial_guardians(child: Child) -> list[Guardian]:
@@ -200,27 +227,37 @@ def record_consent(*, by: User, case: TsiCase, given: ConsentInput) -> Consent:
     _require_open(case)
     if case.stage in (CaseStage.REQUESTED, CaseStage.MORE_INFO):
         raise WorkflowError(_("The team must accept the request before consent is recorded."), code="not_accepted")
-    _check_consent(case, given)
+    acts = _acts(given)
+    _check_consent(case, given, acts)
+    last = max(acts, key=lambda act: act.given_on)
     with transaction.atomic():
         consent = Consent.objects.create(
             case=case,
-            method=given.method,
-            witness=given.witness,
-            given_on=given.given_on,
+            method=last.method,
+            witness=last.witness,
+            given_on=last.given_on,  # in force from the day the last guardian gave it
             valid_until=given.valid_until,
             child_agreement=given.child_agreement,
             child_view_note=given.child_view_note,
+            guardians_disagree=any(act.answer == GuardianAnswer.REFUSES for act in acts),
+            young_person_answer=given.young_person,
             recorded_by=by,
             recorded_at=timezone.now(),
         )
-        ConsentGiver.objects.bulk_create(ConsentGiver(consent=consent, guardian=g) for g in given.guardians)
+        ConsentGiver.objects.bulk_create(
+            ConsentGiver(
+                consent=consent, guardian=act.guardian, answer=act.answer, given_on=act.given_on, method=act.method,
+                witness=act.witness,
+            )
+            for act in acts
+        )  # fmt: skip
         ConsentScope.objects.bulk_create(
             [
                 *_scopes(consent, ConsentDirection.TO_TEAM, given.parties, given.categories),
                 *_scopes(consent, ConsentDirection.FROM_TEAM, given.share_with, given.share_categories),
             ]
         )
-        if case.stage == CaseStage.INFORMATION:
+        if case.stage == CaseStage.INFORMATION and not consent.is_refused:
             _set_stage(case, CaseStage.ACTIVE)
             case.save()
         _audit(
@@ -228,6 +265,8 @@ def record_consent(*, by: User, case: TsiCase, given: ConsentInput) -> Consent:
             case,
             consent,
             basis,
+            answers={str(act.guardian.pk): act.answer for act in acts},
+            young_person=given.young_person,
             parties=sorted(set(given.parties)),
             categories=sorted(set(given.categories)),
             share_with=sorted(set(given.share_with)),
@@ -244,17 +283,21 @@ def _scopes(consent: Consent, direction: str, parties: Iterable[str], categories
     ]
 
 
-def _check_consent(case: TsiCase, given: ConsentInput) -> None:
+def _check_consent(case: TsiCase, given: ConsentInput, acts: list[GuardianAct]) -> None:
     with_custody = {guardian.pk for guardian in custodial_guardians(case.child)}
-    giving = {guardian.pk for guardian in given.guardians}
-    if giving - with_custody:
+    answering = [act.guardian.pk for act in acts]
+    if set(answering) - with_custody:
         raise WorkflowError(_("Only a guardian with custody can consent."), code="no_custody")
-    if not with_custody or giving != with_custody:
+    if not with_custody or set(answering) != with_custody or len(answering) != len(set(answering)):
         raise WorkflowError(_("Every guardian with custody must consent."), code="not_every_guardian")
-    if given.valid_until < given.given_on:
-        raise WorkflowError(_("The consent must end after it was given."), code="dates")
-    if given.method == ConsentMethod.VERBAL and not given.witness.strip():
-        raise WorkflowError(_("Verbal consent needs a named witness."), code="witness")
+    for act in acts:
+        if given.valid_until < act.given_on:
+            raise WorkflowError(_("The consent must end after it was given."), code="dates")
+        if act.given_on > timezone.localdate():
+            raise WorkflowError(_("A guardian's answer cannot be dated in the future."), code="future")
+        if act.method == ConsentMethod.VERBAL and not act.witness.strip():
+            raise WorkflowError(_("Verbal consent needs a named witness."), code="witness")
+    _check_young_person(case.child, max(act.given_on for act in acts), given.young_person)
     if not set(given.parties) or not set(given.categories):
         raise WorkflowError(_("Choose at least one party and one category."), code="scope")
     if bool(set(given.share_with)) != bool(set(given.share_categories)):
@@ -264,20 +307,51 @@ def _check_consent(case: TsiCase, given: ConsentInput) -> None:
         )
 
 
-def withdraw_consent(*, by: User, consent: Consent, guardian: Guardian, note: str = "") -> Consent:
-    """A guardian with custody withdraws the consent: sharing ends at once and the case closes.
+def _check_young_person(child: Child, on: date, answer: str) -> None:
+    """From 15 the young person's own consent is required for what concerns them; under 15 their view is recorded
+    (the child's agreement), not a consent of their own."""
+    if age_on(child, on) >= YOUNG_PERSON_AGE:
+        if answer not in (YoungPersonAnswer.GIVES, YoungPersonAnswer.REFUSES):
+            raise WorkflowError(
+                _("The young person is 15 or older: record whether they consent themselves."), code="young_person"
+            )
+    elif answer:
+        raise WorkflowError(_("The child is under 15: record the child's view instead."), code="young_person")
 
-    Never blocked by the workflow: any team member records it, whatever stage the case is in."""
+
+def _withdrawal_basis(by: User, case: TsiCase) -> Basis:
+    """The team, or the principal or student health of the requesting school, who were told of a withdrawal."""
+    if case.team_id in units_where(by, CASE_TEAM_ROLES) and can(by, Permission.CASE_WORK):
+        return _team_basis(by, case)
+    basis = basis_for(by, case)
+    if basis is None or case.requesting_unit_id not in units_where(by, CASE_SCHOOL_ROLES):
+        raise PermissionDenied
+    return basis
+
+
+def withdraw_consent(
+    *, by: User, consent: Consent, guardian: Guardian | None = None, young_person: bool = False, note: str = ""
+) -> Consent:
+    """A guardian with custody, or the young person from 15, withdraws the consent: sharing ends at once and the case
+    closes.
+
+    Never blocked by the workflow: a team member, or the principal or student health of the requesting school who
+    were told of it, records it, whatever stage the case is in."""
     case = consent.case
-    basis = _team_basis(by, case)
+    basis = _withdrawal_basis(by, case)
     if consent.withdrawn_at is not None:
         raise WorkflowError(_("The consent is already withdrawn."), code="withdrawn")
-    if guardian.pk not in {g.pk for g in custodial_guardians(case.child)}:
+    if young_person:
+        if age_on(case.child, timezone.localdate()) < YOUNG_PERSON_AGE:
+            raise WorkflowError(_("Only a young person of 15 or older withdraws on their own."), code="young_person")
+    elif guardian is None or guardian.pk not in {g.pk for g in custodial_guardians(case.child)}:
         raise WorkflowError(_("Only a guardian with custody can withdraw the consent."), code="no_custody")
     now = timezone.now()
     with transaction.atomic():
         consent.withdrawn_at = now
-        consent.withdrawn_by = guardian
+        consent.withdrawn_by = None if young_person else guardian
+        consent.withdrawn_by_young_person = young_person
+        consent.withdrawal_recorded_by = by
         consent.withdrawal_note = note
         consent.save()
         _audit(by, case, consent, basis, step="withdrawal")

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop
 from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where, units_where
 from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin
-from kring.casework.models import OPEN_STAGES, Consent, ConsentDirection, ConsentScope, TsiCase
+from kring.casework.models import OPEN_STAGES, Consent, ConsentDirection, ConsentScope, TsiCase, YoungPersonAnswer
 from kring.directory.models import Unit
 from kring.legal import cite
 from kring.people.models import Child, Placement
@@ -64,14 +64,16 @@ BEFORE_CONSENT_REASON = gettext_noop(
 
 
 def active_scopes(today: date | None = None) -> QuerySet[ConsentScope]:
-    """Scopes of consents in force today: given, not expired, not withdrawn, of a case still open."""
+    """Scopes of consents in force today: given by every guardian (none refused), by the young person from 15, not
+    expired, not withdrawn, of a case still open."""
     today = today or timezone.localdate()
     return ConsentScope.objects.filter(
+        consent__guardians_disagree=False,
         consent__withdrawn_at__isnull=True,
         consent__given_on__lte=today,
         consent__valid_until__gte=today,
         consent__case__stage__in=OPEN_STAGES,
-    )
+    ).exclude(consent__young_person_answer=YoungPersonAnswer.REFUSES)
 
 
 def _reach(info: ChildModel, case_ids: QuerySet[Any], child_ids: QuerySet[Any]) -> Q:
@@ -85,7 +87,10 @@ def active_consent(case: TsiCase, today: date | None = None) -> Consent | None:
     """The case's consent in force on `today`: given, not expired, not withdrawn (the newest, if several)."""
     today = today or timezone.localdate()
     return (
-        case.consents.filter(withdrawn_at__isnull=True, given_on__lte=today, valid_until__gte=today)
+        case.consents.filter(
+            guardians_disagree=False, withdrawn_at__isnull=True, given_on__lte=today, valid_until__gte=today
+        )
+        .exclude(young_person_answer=YoungPersonAnswer.REFUSES)
         .order_by("-given_on", "-pk")
         .first()
     )

@@ -17,6 +17,7 @@ from kring.casework.models import (
     ConsentMethod,
     DeclineAdvice,
     FocusArea,
+    GuardianAnswer,
     InterventionKind,
     InterventionStatus,
     MeetingKind,
@@ -24,8 +25,9 @@ from kring.casework.models import (
     Occasion,
     ParticipantRole,
     Teller,
+    YoungPersonAnswer,
 )
-from kring.casework.tsi.actions import Decision
+from kring.casework.tsi.actions import Decision, GuardianAct
 from kring.casework.workflow import DATE_WIDGET, DATETIME_WIDGET, TEXT
 from kring.directory.models import Unit
 from kring.forms import KringForm
@@ -124,13 +126,10 @@ class MoreInformationForm(KringForm):
     information = forms.CharField(label=_("Your answer to the team"), widget=TEXT, max_length=5000)
 
 
-class ConsentForm(DatesInOrderMixin, KringForm):
-    guardians = forms.ModelMultipleChoiceField(
-        label=_("Guardians who consent"),
-        queryset=Guardian.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Every guardian with custody must consent."),
-    )
+class ConsentForm(KringForm):
+    """One answer per guardian with custody (each its own act: consents or not, when, how, before whom), the two
+    directions of what is shared, and from 15 the young person's own consent."""
+
     parties = forms.MultipleChoiceField(
         label=_("1. Parties that may share information with the team"),
         choices=CONSENT_PARTIES,
@@ -154,20 +153,22 @@ class ConsentForm(DatesInOrderMixin, KringForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    method = forms.ChoiceField(label=_("How consent was given"), choices=ConsentMethod.choices)
-    witness = forms.CharField(label=_("Witness (for verbal consent)"), max_length=200, required=False)
-    given_on = forms.DateField(label=_("Given on"), widget=DATE_WIDGET)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_WIDGET)
     child_agreement = forms.ChoiceField(label=_("The child's view"), choices=ChildAgreement.choices)
     child_view_note = forms.CharField(label=_("What the child said"), widget=TEXT, max_length=5000, required=False)
-    date_order = ("given_on", "valid_until", _("The consent must end after it was given."))
+    young_person = forms.ChoiceField(
+        label=_("From 15: the young person's own consent"),
+        choices=YoungPersonAnswer.choices,
+        required=False,
+        help_text=_("A young person of 15 or older consents (or not) for themselves, besides the guardians."),
+    )
 
     def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
+        today = timezone.localdate()
         kwargs.setdefault(
             "initial",
             {
-                "given_on": timezone.localdate(),
-                "valid_until": timezone.localdate() + timedelta(days=365),
+                "valid_until": today + timedelta(days=365),
                 "parties": [Origin.SCHOOL, Origin.STUDENT_HEALTH, Origin.SOCIAL_SERVICES],
                 "categories": [c for c, _label in CONSENT_CATEGORIES[:6]],
                 "share_with": [],
@@ -175,28 +176,90 @@ class ConsentForm(DatesInOrderMixin, KringForm):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["guardians"].queryset = guardians  # type: ignore[attr-defined]
+        self.guardians = list(guardians)
+        for guardian in self.guardians:
+            self._add_guardian_fields(guardian, today)
+
+    def _add_guardian_fields(self, guardian: Guardian, today: Any) -> None:
+        name = guardian.full_name
+        self.fields[f"answer_{guardian.pk}"] = forms.ChoiceField(
+            label=_("%(name)s: consents?") % {"name": name}, choices=GuardianAnswer.choices, widget=forms.RadioSelect
+        )
+        self.fields[f"given_on_{guardian.pk}"] = forms.DateField(
+            label=_("%(name)s: on") % {"name": name}, widget=DATE_WIDGET, initial=today
+        )
+        self.fields[f"method_{guardian.pk}"] = forms.ChoiceField(
+            label=_("%(name)s: how") % {"name": name}, choices=ConsentMethod.choices
+        )
+        self.fields[f"witness_{guardian.pk}"] = forms.CharField(
+            label=_("%(name)s: witness (for verbal consent)") % {"name": name}, max_length=200, required=False
+        )
+
+    def guardian_fields(self) -> list[tuple[Guardian, list[Any]]]:
+        """Each guardian's four fields together, for the page."""
+        return [
+            (guardian, [self[f"{name}_{guardian.pk}"] for name in ("answer", "given_on", "method", "witness")])
+            for guardian in self.guardians
+        ]
+
+    def other_fields(self) -> list[Any]:
+        own = {f"{name}_{g.pk}" for g in self.guardians for name in ("answer", "given_on", "method", "witness")}
+        return [self[name] for name in self.fields if name not in own]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("method") == ConsentMethod.VERBAL and not cleaned.get("witness", "").strip():
-            self.add_error("witness", _("Verbal consent needs a named witness."))
+        cleaned = super().clean() or {}
+        until = cleaned.get("valid_until")
+        for guardian in self.guardians:
+            given_on = cleaned.get(f"given_on_{guardian.pk}")
+            if until and given_on and until < given_on:
+                self.add_error("valid_until", _("The consent must end after it was given."))
+            verbal = cleaned.get(f"method_{guardian.pk}") == ConsentMethod.VERBAL
+            if verbal and not cleaned.get(f"witness_{guardian.pk}", "").strip():
+                self.add_error(f"witness_{guardian.pk}", _("Verbal consent needs a named witness."))
         if cleaned.get("share_with") and not cleaned.get("share_categories"):
             self.add_error("share_categories", _("Choose what the team may share, or no party."))
         if cleaned.get("share_categories") and not cleaned.get("share_with"):
             self.add_error("share_with", _("Choose with whom the team may share it, or nothing."))
         return cleaned
 
+    def acts(self) -> list[GuardianAct]:
+        data = self.cleaned_data
+        return [
+            GuardianAct(
+                guardian, data[f"answer_{guardian.pk}"], data[f"given_on_{guardian.pk}"],
+                data[f"method_{guardian.pk}"], data[f"witness_{guardian.pk}"],
+            )
+            for guardian in self.guardians
+        ]  # fmt: skip
+
+
+YOUNG_PERSON_CHOICE = "young_person"
+
 
 class WithdrawalForm(KringForm):
-    guardian = forms.ModelChoiceField(
-        label=_("Guardian who withdraws the consent"), queryset=Guardian.objects.none(), empty_label=None
+    who = forms.ChoiceField(label=_("Who withdraws the consent"))
+    note = forms.CharField(
+        label=_("Note"),
+        widget=TEXT,
+        max_length=5000,
+        required=False,
+        help_text=_("How and when you were told, for example 'the mother phoned the school today'."),
     )
-    note = forms.CharField(label=_("Note"), widget=TEXT, max_length=5000, required=False)
 
-    def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, guardians: Any, young_person: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["guardian"].queryset = guardians  # type: ignore[attr-defined]
+        self.guardians = {str(guardian.pk): guardian for guardian in guardians}
+        choices = [(pk, guardian.full_name) for pk, guardian in self.guardians.items()]
+        if young_person:
+            choices.append((YOUNG_PERSON_CHOICE, str(_("The young person (15 or older)"))))
+        self.fields["who"].choices = choices  # type: ignore[attr-defined]
+
+    def withdrawal(self) -> dict[str, Any]:
+        """The keyword arguments of `withdraw_consent` for who was chosen."""
+        who = self.cleaned_data["who"]
+        if who == YOUNG_PERSON_CHOICE:
+            return {"young_person": True, "note": self.cleaned_data["note"]}
+        return {"guardian": self.guardians[who], "note": self.cleaned_data["note"]}
 
 
 class StoryForm(KringForm):

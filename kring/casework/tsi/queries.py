@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from kring.access.audit import record_event, record_list_read, record_read
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, bases_for_children, basis_among, basis_for, units_where, visible_to
-from kring.access.roles import CASE_TEAM_ROLES, Category, Origin
+from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin
 from kring.casework.models import (
     OPEN_STAGES,
     CaseStage,
@@ -76,9 +76,22 @@ def _case_item_for_user(user: User, pk: int, items: QuerySet[_Item], item_pk: in
     return case, item
 
 
+def may_record_withdrawal(user: User, case: TsiCase) -> bool:
+    """The team, and the principal and student health of the requesting school, record a withdrawal they were
+    told of."""
+    return is_case_team_member(user, case) or case.requesting_unit_id in units_where(user, CASE_SCHOOL_ROLES)
+
+
 def get_open_consent_for_user(user: User, pk: int, consent_pk: int) -> tuple[TsiCase, Consent]:
-    """A consent of the case not yet withdrawn, for the team to record a withdrawal."""
-    return _case_item_for_user(user, pk, Consent.objects.filter(withdrawn_at__isnull=True), consent_pk)
+    """A consent of the case not yet withdrawn, for recording its withdrawal (404 without access to the case, 403
+    for someone who sees it but may not record a withdrawal)."""
+    case, _bases = get_case_for_user(user, pk)
+    if not may_record_withdrawal(user, case):
+        raise PermissionDenied
+    consent = Consent.objects.filter(case=case, pk=consent_pk, withdrawn_at__isnull=True).first()
+    if consent is None:
+        raise Http404
+    return case, consent
 
 
 def get_intervention_for_user(user: User, pk: int, item_pk: int) -> tuple[TsiCase, Intervention]:
@@ -123,6 +136,7 @@ class CaseView:
     outcomes: CaseSection
     is_team: bool
     attendance: ImportedAttendance | None = None
+    may_record_withdrawal: bool = False  # the requesting school too, told of a withdrawal
 
     @property
     def current_plan(self) -> PlanVersion | None:
@@ -177,6 +191,7 @@ def case_view_for_user(user: User, pk: int) -> CaseView:
         outcomes=_section(user, bases, Category.OUTCOME, OutcomeMeasure.objects.filter(case=case)),
         is_team=is_case_team_member(user, case),
         attendance=imported_attendance(user, case, bases),
+        may_record_withdrawal=may_record_withdrawal(user, case),
     )
     shown = [s.category for s in _sections(view) if s.basis is not None]
     if view.attendance is not None:

@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kring.access.audit import record_read
 from kring.access.policy import can
 from kring.access.roles import Permission
-from kring.casework.models import Consent, Meeting, TsiCase
+from kring.casework.models import YOUNG_PERSON_AGE, Consent, Meeting, TsiCase
 from kring.casework.tsi import actions, forms, queries
 from kring.casework.tsi.basis import requesting_units
 from kring.casework.tsi.queries import case_view_for_user, get_case_for_user, work_list_for_user
@@ -141,11 +142,12 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = forms.ConsentForm(request.POST or None, guardians=queries.guardians_with_custody(case))
 
     def perform(d: dict[str, Any]) -> Consent:
+        acts = form.acts()
         given = actions.ConsentInput(
-            guardians=list(d["guardians"]), parties=d["parties"], categories=d["categories"], method=d["method"],
-            given_on=d["given_on"], valid_until=d["valid_until"], child_agreement=d["child_agreement"],
-            witness=d["witness"], child_view_note=d["child_view_note"], share_with=d["share_with"],
-            share_categories=d["share_categories"],
+            guardians=[act.guardian for act in acts], parties=d["parties"], categories=d["categories"],
+            method=acts[-1].method, given_on=max(act.given_on for act in acts), valid_until=d["valid_until"],
+            child_agreement=d["child_agreement"], child_view_note=d["child_view_note"], share_with=d["share_with"],
+            share_categories=d["share_categories"], acts=acts, young_person=d["young_person"],
         )  # fmt: skip
         return actions.record_consent(by=request.user, case=case, given=given)
 
@@ -155,7 +157,7 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form,
         perform,
         title=gettext_lazy("Record consent"),
-        done=gettext_lazy("The consent is recorded. The team may now share what it covers."),
+        done=gettext_lazy("The answers are recorded. The case page says whether the consent is in force."),
         template="casework/consent_form.html",
     )
 
@@ -163,14 +165,15 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpResponse:
     case, consent_obj = queries.get_open_consent_for_user(request.user, pk, consent_pk)
-    form = forms.WithdrawalForm(request.POST or None, guardians=queries.guardians_with_custody(case))
+    young_person = actions.age_on(case.child, timezone.localdate()) >= YOUNG_PERSON_AGE
+    form = forms.WithdrawalForm(
+        request.POST or None, guardians=queries.guardians_with_custody(case), young_person=young_person
+    )
     return _step(
         request,
         case,
         form,
-        lambda d: actions.withdraw_consent(
-            by=request.user, consent=consent_obj, guardian=d["guardian"], note=d["note"]
-        ),
+        lambda _d: actions.withdraw_consent(by=request.user, consent=consent_obj, **form.withdrawal()),
         title=gettext_lazy("Withdraw consent"),
         done=gettext_lazy("The consent is withdrawn. Sharing has ended and the case is closed."),
         template="casework/withdraw_form.html",
