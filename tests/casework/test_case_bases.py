@@ -254,3 +254,41 @@ def test_status_plan_cannot_be_agreed_before_the_network_meeting_it_comes_from(
         assert before.value.code == "before_meeting"
         version = actions.agree_plan(by=tsi_member, case=consented_case, plan=plan(timezone.localdate()))
     assert version.meeting == meeting
+
+
+@pytest.mark.parametrize("agreed", [True, False])
+def test_closing_a_case_final_plan_stays_with_the_school_only_if_the_guardians_agreed(
+    accepted_case: TsiCase, tsi_member: User, principal: User, guardians: list, agreed: bool
+) -> None:  # type: ignore[type-arg]
+    from tests.casework.conftest import consent_input
+
+    actions.record_consent(
+        by=tsi_member, case=accepted_case, given=consent_input(guardians, final_plan_to_school=agreed)
+    )
+    _plan(accepted_case, tsi_member)
+    actions.close_case(by=tsi_member, case=accepted_case, reason="goals_reached")
+
+    plans = visible_to(principal, PlanVersion.objects.filter(case=accepted_case))
+    assert plans.count() == (1 if agreed else 0)
+    assert visible_to(principal, TsiCase.objects.filter(pk=accepted_case.pk)).exists()  # the closure, always
+    from kring.casework.models import Meeting, Story
+
+    assert not visible_to(principal, Story.objects.all()).exists()
+    assert not visible_to(principal, Meeting.objects.all()).exists()
+    with translation.override("en"):
+        basis = basis_for(principal, plans.first()) if agreed else None
+    assert (basis is not None and "final plan" in basis.reason) if agreed else basis is None
+
+
+def test_closing_a_case_by_withdrawal_leaves_the_school_no_final_plan(
+    accepted_case: TsiCase, tsi_member: User, principal: User, guardians: list
+) -> None:  # type: ignore[type-arg]
+    from tests.casework.conftest import consent_input
+
+    consent = actions.record_consent(
+        by=tsi_member, case=accepted_case, given=consent_input(guardians, final_plan_to_school=True)
+    )
+    _plan(accepted_case, tsi_member)
+    actions.withdraw_consent(by=tsi_member, consent=consent, guardian=guardians[0])
+
+    assert not visible_to(principal, PlanVersion.objects.all()).exists()

@@ -157,6 +157,8 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     guardians_disagree = models.BooleanField(_("the guardians disagree"), default=False)
+    # After the case closes the requesting school keeps the final plan only when the guardians agreed to that.
+    final_plan_to_school = models.BooleanField(_("the school keeps the final plan after closure"), default=False)
     young_person_answer = models.CharField(
         _("the young person's own consent"), max_length=10, choices=YoungPersonAnswer.choices, blank=True
     )

@@ -193,6 +193,7 @@ class ConsentInput:
     share_categories: Iterable[str] = ()  # ... and which of its records
     acts: Sequence[GuardianAct] = ()  # each guardian's own act; empty: every guardian gave it on given_on, by method
     young_person: str = ""  # from 15: the young person's own answer (YoungPersonAnswer)
+    final_plan_to_school: bool = False  # the requesting school keeps the final plan after the case closes
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ def record_consent(*, by: User, case: TsiCase, given: ConsentInput) -> Consent:
             child_agreement=given.child_agreement,
             child_view_note=given.child_view_note,
             guardians_disagree=any(act.answer == GuardianAnswer.REFUSES for act in acts),
+            final_plan_to_school=given.final_plan_to_school,
             young_person_answer=given.young_person,
             recorded_by=by,
             recorded_at=timezone.now(),

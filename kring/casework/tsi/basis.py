@@ -29,7 +29,16 @@ from django.utils.translation import gettext_noop
 from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where, units_where
 from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Origin
-from kring.casework.models import OPEN_STAGES, Consent, ConsentDirection, ConsentScope, TsiCase, YoungPersonAnswer
+from kring.casework.models import (
+    OPEN_STAGES,
+    CaseStage,
+    ClosureReason,
+    Consent,
+    ConsentDirection,
+    ConsentScope,
+    TsiCase,
+    YoungPersonAnswer,
+)
 from kring.directory.models import Unit
 from kring.legal import cite
 from kring.people.models import Child, Placement
@@ -219,7 +228,10 @@ class CaseSchoolBasisProvider:
             return Q(**{f"{info.case_path}__in": cases.values("pk")})
         if info.origin == Origin.JOINT_TEAM:
             scopes = _told_the_school(cases).filter(category=info.category)
-            return Q(**{f"{info.case_path}__in": scopes.values("consent__case_id")})
+            reach = Q(**{f"{info.case_path}__in": scopes.values("consent__case_id")})
+            if info.category == Category.PLAN:
+                reach |= Q(**{f"{info.case_path}__in": _final_plan_kept(cases).values("case_id")})
+            return reach
         return None
 
     def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
@@ -242,10 +254,37 @@ class CaseSchoolBasisProvider:
                     case_id=case_id,
                 )
             )
+        for case_id, child_id in _final_plan_kept(cases).values_list("case_id", "case__child_id").distinct():
+            found[child_id].append(_final_plan_basis(case_id, child_id))
         school_scopes = _told_the_school(cases)
         for child_id, bases in _consent_bases(school_scopes, CASE_SCHOOL_BASIS, parties={Origin.JOINT_TEAM}).items():
             found[child_id].extend(bases)
         return found
+
+
+def _final_plan_kept(cases: QuerySet[TsiCase]) -> QuerySet[Consent]:
+    """Consents of closed cases (not withdrawn, not refused) by which the guardians let the school keep the final
+    plan after closure."""
+    return Consent.objects.filter(
+        case__in=cases.filter(stage=CaseStage.CLOSED).exclude(closure_reason=ClosureReason.CONSENT_WITHDRAWN),
+        final_plan_to_school=True,
+        withdrawn_at__isnull=True,
+        guardians_disagree=False,
+    ).exclude(young_person_answer=YoungPersonAnswer.REFUSES)
+
+
+def _final_plan_basis(case_id: int, child_id: int) -> Basis:
+    reason = _("the guardians agreed that the school keeps the final plan of TSI case %(case)s") % {"case": case_id}
+    return Basis(
+        CASE_SCHOOL_BASIS,
+        child_id,
+        reason,
+        cite("consent"),
+        frozenset({Origin.JOINT_TEAM}),
+        categories=frozenset({Category.PLAN}),
+        is_case_basis=True,
+        case_id=case_id,
+    )
 
 
 def _told_the_school(cases: QuerySet[TsiCase]) -> QuerySet[ConsentScope]:

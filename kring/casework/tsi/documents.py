@@ -265,6 +265,7 @@ class ConsentSummary:
     categories: list[str]
     shared_by_team: list[tuple[str, list[str]]]
     valid_until: date
+    final_plan_to_school: bool = False
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ def _consent_summary(consent: Consent | None) -> ConsentSummary | None:
         categories=sorted(categories),
         shared_by_team=consent.shared_by_team(),
         valid_until=consent.valid_until,
+        final_plan_to_school=consent.final_plan_to_school,
     )
 
 

@@ -153,6 +153,11 @@ class ConsentForm(KringForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    final_plan_to_school = forms.BooleanField(
+        label=_("3. After the case closes, the requesting school keeps the final plan"),
+        required=False,
+        help_text=_("Without this, the school sees only that the case was closed, and why."),
+    )
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_WIDGET)
     child_agreement = forms.ChoiceField(label=_("The child's view"), choices=ChildAgreement.choices)
     child_view_note = forms.CharField(label=_("What the child said"), widget=TEXT, max_length=5000, required=False)

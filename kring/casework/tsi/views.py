@@ -148,6 +148,7 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             method=acts[-1].method, given_on=max(act.given_on for act in acts), valid_until=d["valid_until"],
             child_agreement=d["child_agreement"], child_view_note=d["child_view_note"], share_with=d["share_with"],
             share_categories=d["share_categories"], acts=acts, young_person=d["young_person"],
+            final_plan_to_school=d["final_plan_to_school"],
         )  # fmt: skip
         return actions.record_consent(by=request.user, case=case, given=given)
 
