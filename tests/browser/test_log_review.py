@@ -16,9 +16,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_administrator_reviews_reads_without_a_basis(
-    page: Page, live_server, world: World, administrator, social_worker, screenshot_dir: Path
+    page: Page, live_server, world: World, administrator, teacher, screenshot_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    record_event(actor=social_worker, action=AuditAction.READ, target_type="child_overview", child_id=world.child.pk)
+    # a read by a teacher (the administrator's own organisation, the education administration) with no basis
+    record_event(actor=teacher, action=AuditAction.READ, target_type="child_overview", child_id=world.child.pk)
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/audit/")
     page.get_by_label("E-postadress").fill(administrator.email)
@@ -30,9 +31,18 @@ def test_administrator_reviews_reads_without_a_basis(
     expect(page.get_by_role("heading", level=1)).to_have_text("Loggkontroll")
     page.get_by_label("Endast läsningar", exact=False).check()
     page.get_by_role("button", name="Visa händelser").click()
-    expect(page.get_by_role("cell", name=social_worker.email)).to_be_visible()
+    expect(page.get_by_role("cell", name=teacher.email)).to_be_visible()
     expect(page.get_by_text("Alva Testsson")).to_be_visible()
     page.screenshot(path=screenshot_dir / "10-log-review.png", full_page=True)
+
+    # the review itself is recorded, with what was concluded
+    page.get_by_label("Slutsats").select_option("followed_up")
+    page.get_by_label("Anteckning").fill("Frågar läraren och rektor varför.")
+    page.get_by_role("button", name="Registrera loggkontrollen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrerade loggkontroller")
+    expect(page.get_by_text("Frågar läraren och rektor varför.")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "10-log-review-recorded.png", full_page=True)
+    page.goto(f"{live_server.url}/audit/")
 
     page.get_by_label("Barnets personnummer").fill("20120113-0000")
     page.get_by_role("button", name="Visa händelser").click()
