@@ -133,6 +133,7 @@ def everything(
         "report_decision": Visit(social_worker, f"/reports/{report.pk}/decision/"),
         "report_feedback": Visit(social_worker, f"/reports/{report.pk}/feedback/"),
         "report_extension": Visit(social_worker, f"/reports/{report.pk}/extension/"),
+        "report_match_child": Visit(social_worker, f"/reports/{report.pk}/match/"),
         "absence_early_warning": Visit(principal, f"/absence/{world.school.pk}/"),
         "absence_child": Visit(principal, f"/absence/child/{child}/"),
         "absence_investigation": Visit(principal, f"/absence/investigations/{investigation.pk}/"),

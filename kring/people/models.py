@@ -31,6 +31,10 @@ class Child(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     ss12000_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # False for a child someone reported who is not (yet) in the municipality's register: no identity number, another
+    # municipality, not imported. Social services match it to a registered child on receipt; an import of the same
+    # identity number adopts it.
+    in_register = models.BooleanField(_("in the register"), default=True)
     # "first last" case-folded: SQLite's LIKE folds only ASCII, so Å, Ä and Ö need a stored key to search on.
     name_key = models.CharField(max_length=201, blank=True, editable=False)
 
@@ -55,7 +59,13 @@ class Child(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def has_identity_number(self) -> bool:
+        return self.identity_number.isdigit()
+
+    @property
     def formatted_identity_number(self) -> str:
+        if not self.has_identity_number:
+            return str(_("no identity number"))
         return f"{self.identity_number[:8]}-{self.identity_number[8:]}"
 
 

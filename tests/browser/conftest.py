@@ -8,10 +8,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in the test thread; the test itself only touches the database to
 # arrange data, never concurrently with the server thread's requests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The live server answers one request at a time. On SQLite the test database is in memory, and Django shares its one
+# connection between the test and the server's threads: two requests at once (a page and an htmx request, or the
+# browser's parallel connections) would interleave their savepoints ("no such savepoint", seen once in CI). Django's
+# plain WSGIServer closes each connection after its response, so the browser never waits on a kept-alive one.
+class SerialWSGIServer(WSGIServer):
+    """One request at a time, in the live server's thread (which already uses the shared connections)."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -507,19 +507,81 @@ def test_the_police_file_a_report_by_identity_number(
     assert "Alva" not in mine and "Testsson" not in mine  # nothing more of the child than the number given
 
 
-def test_an_unknown_identity_number_is_a_clear_error_and_shows_no_child(
-    client: Client, world: World, police_officer: User
+def test_unregistered_child_an_unknown_number_is_reported_like_any_other_and_shows_no_child(
+    client: Client, world: World, police_officer: User, social_worker: User
 ) -> None:
+    """A number of another municipality's child (or of nobody here): the report is filed all the same, about a
+    child outside the register, and the answer is the one a registered child gets (issue 12, 2.2)."""
     login(client, police_officer)
     elsewhere = world.other_municipality_child.formatted_identity_number
 
     response = client.post("/reports/new/", {**REPORT_FORM, "identity_number": elsewhere}, headers=EN)
 
-    body = response.content.decode()
-    assert "No child with this identity number in the municipality" in body
-    assert "Annansson" not in body
-    assert REPORT_FORM["what_happened"] in body and elsewhere in body
-    assert not ReportOfConcern.objects.exists()
+    assert response.status_code == 302 and response.url == "/reports/mine/"
+    report = ReportOfConcern.objects.get()
+    assert not report.child.in_register and report.child.municipality == world.municipality
+    assert report.child.identity_number == world.other_municipality_child.identity_number
+    mine = client.get("/reports/mine/").content.decode()
+    assert elsewhere in mine and "Annansson" not in mine
+
+
+def test_unregistered_child_the_lookup_never_reveals_a_child_with_protected_identity(
+    client: Client, world: World, police_officer: User, social_worker: User
+) -> None:
+    login(client, police_officer)
+    answers = []
+    for number in (world.protected_child.formatted_identity_number, "20150310-9801"):
+        response = client.post("/reports/new/", {**REPORT_FORM, "identity_number": number})
+        shown = client.get(response.url)
+        answers.append((response.status_code, response.url, [str(m) for m in shown.context["messages"]]))
+
+    assert answers[0] == answers[1]
+    mine = client.get("/reports/mine/").content.decode()
+    assert "Sigge" not in mine and "Skyddad" not in mine
+    assert ReportOfConcern.objects.filter(child=world.protected_child).exists()  # social services get it
+    assert ReportOfConcern.objects.filter(child__in_register=False).count() == 1
+
+
+def test_unregistered_child_without_a_number_by_name_and_birth_date_and_matched_on_receipt(
+    client: Client, world: World, teacher: User, social_worker: User
+) -> None:
+    login(client, teacher)
+    refused = client.post("/reports/new/", {**REPORT_FORM, "first_name": "Nora"}, headers=EN)
+    assert refused.status_code == 200
+    assert "date of birth, or the identity number." in refused.content.decode()
+    assert 'value="Nora"' in refused.content.decode()
+
+    client.post(
+        "/reports/new/",
+        {
+            **REPORT_FORM,
+            "first_name": "Nora",
+            "last_name": "Nyinflyttad",
+            "birth_date": "2015-03-10",
+            "known": "Flyttade hit från Annanstad i förra veckan, går inte i skolan än.",
+        },
+    )
+    report = ReportOfConcern.objects.get()
+    stand_in = report.child
+    assert not stand_in.in_register and not stand_in.has_identity_number
+    assert report.reported_as == "Nora Nyinflyttad, 2015-03-10"
+
+    login(client, social_worker)
+    page = client.get(f"/reports/{report.pk}/", headers=EN).content.decode()
+    assert "Not in the register" in page and "Flyttade hit från Annanstad" in page
+    unknown = client.post(f"/reports/{report.pk}/match/", {"identity_number": "20150310-9801"}, headers=EN)
+    assert "No child in the register has this identity number." in unknown.content.decode()
+    matched = client.post(f"/reports/{report.pk}/match/", {"identity_number": world.child.formatted_identity_number})
+
+    assert matched.status_code == 302
+    report.refresh_from_db()
+    assert report.child == world.child
+    assert not Child.objects.filter(pk=stand_in.pk).exists()
+    event = AuditEvent.objects.filter(action=AuditAction.WRITE, details__step="matched").get()
+    assert event.actor_id == social_worker.pk and event.details["stand_in"] == stand_in.pk
+    login(client, teacher)
+    mine = client.get("/reports/mine/").content.decode()
+    assert "Nora Nyinflyttad, 2015-03-10" in mine or "Alva" in mine  # the teacher may see her own pupil
 
 
 def test_a_mistyped_identity_number_keeps_what_was_typed(client: Client, police_officer: User) -> None:

@@ -176,6 +176,11 @@ class ReportOfConcern(models.Model):
     guardians_informed = models.BooleanField(_("the guardians know about the report"))
     guardians_not_informed_why = models.TextField(_("why the guardians have not been told"), blank=True)
     urgency = models.CharField(_("how urgent"), max_length=10, choices=Urgency.choices)
+    # For a child not in the register: what the reporter knows (address, municipality, school, guardians).
+    known_about_child = models.TextField(_("what is known of the child"), blank=True)
+    # How a reporter without a basis for the child named it (the number or the name they typed): what their list
+    # shows, so that matching the child later tells them nothing of the register.
+    reported_as = models.CharField(_("the child as the reporter named it"), max_length=250, blank=True)
     # The clocks run from the report's arrival (filing in Kring is its arrival at social services), not from the
     # manual receipt: SoL 11 kap 1 a § counts the initial assessment's 14 days from the day the report came in.
     protection_due = models.DateField(_("protection assessment due"))

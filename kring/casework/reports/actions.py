@@ -9,6 +9,7 @@ child is disclosed.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -46,6 +47,7 @@ from kring.casework.reports.basis import (
 )
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import ContactPerson, Membership, OrganisationKind, Unit, UnitKind, User
+from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Placement
 
 # Words in what a child said that suggest harm (the child's own words about violence, abuse, neglect, threats).
@@ -247,6 +249,101 @@ class ReportInput:
     urgency: str
     child_words: str = ""
     guardians_not_informed_why: str = ""
+
+
+@dataclass(frozen=True)
+class ReportedChild:
+    """A child named by the reporter rather than chosen from the register: by identity number, or (no number, another
+    municipality, not imported yet) by name and date of birth, with what else the reporter knows."""
+
+    identity_number: str = ""  # canonical, or ""
+    first_name: str = ""
+    last_name: str = ""
+    birth_date: date | None = None
+    known: str = ""
+
+
+def _placeholder_number(municipality_id: int) -> str:
+    """A stand-in for the missing identity number: never a valid personnummer (it has a letter), unique."""
+    while True:
+        candidate = "X" + uuid.uuid4().hex[:11].upper()
+        if not Child.objects.filter(municipality_id=municipality_id, identity_number=candidate).exists():
+            return candidate
+
+
+def _reported_child(by: User, named: ReportedChild) -> Child:
+    """The registered child with this number, whoever it is (protected identity too: the reporter is never told),
+    or a new child outside the register that social services match on receipt."""
+    municipality_id = by.municipality_id or 0
+    if named.identity_number:
+        found = Child.objects.filter(municipality_id=municipality_id, identity_number=named.identity_number).first()
+        if found is not None:
+            return found
+    if not named.first_name.strip() and not named.last_name.strip() and not named.identity_number:
+        raise WorkflowError(_("Give the child's identity number, or the name and date of birth."), code="child")
+    birth_date = named.birth_date or (
+        parse_identity_number(named.identity_number).birth_date if named.identity_number else None
+    )
+    if birth_date is None:
+        raise WorkflowError(_("Give the child's date of birth, or the identity number."), code="birth_date")
+    return Child.objects.create(
+        municipality_id=municipality_id,
+        identity_number=named.identity_number or _placeholder_number(municipality_id),
+        first_name=named.first_name.strip() or str(_("Unknown")),
+        last_name=named.last_name.strip(),
+        birth_date=birth_date,
+        in_register=False,
+    )
+
+
+def _named_as(named: ReportedChild) -> str:
+    if named.identity_number:
+        return f"{named.identity_number[:8]}-{named.identity_number[8:]}"
+    born = named.birth_date.isoformat() if named.birth_date else ""
+    return ", ".join(part for part in (f"{named.first_name} {named.last_name}".strip(), born) if part)
+
+
+def file_report_about(*, by: User, named: ReportedChild, report: ReportInput) -> ReportOfConcern:
+    """File a report about a child the reporter names (the police, or a school about a child not in the register).
+
+    The reporter learns nothing of the register: a number of a child with protected identity, of another child or
+    of nobody gives the same answer. The lookup is audited."""
+    if not can(by, Permission.REPORT_FILE):
+        raise PermissionDenied
+    with transaction.atomic():
+        child = _reported_child(by, named)
+        record_event(
+            actor=by,
+            action=AuditAction.SEARCH,
+            target_type="child_for_report",
+            child_id=child.pk,
+            details={"in_register": child.in_register, "by_number": bool(named.identity_number)},
+        )
+        filed = file_report(by=by, child=child, report=report)
+        filed.known_about_child, filed.reported_as = named.known.strip(), _named_as(named)
+        filed.save(update_fields=["known_about_child", "reported_as"])
+    return filed
+
+
+def match_reported_child(*, by: User, report: ReportOfConcern, identity_number: str) -> ReportOfConcern:
+    """Social services match a report about a child outside the register to the registered child with this number;
+    the stand-in is removed once no report names it."""
+    basis = _receiver_basis(by, report)
+    placeholder = report.child
+    if placeholder.in_register:
+        raise WorkflowError(_("The report already names a child in the register."), code="registered")
+    child = Child.objects.filter(
+        municipality_id=report.municipality_id, identity_number=identity_number, in_register=True
+    ).first()
+    if child is None:
+        raise WorkflowError(_("No child in the register has this identity number."), code="unknown")
+    with transaction.atomic():
+        report.child = child
+        report.save(update_fields=["child"])
+        _audit(by, report, child.pk, basis, step="matched", stand_in=placeholder.pk)
+        if not ReportOfConcern.objects.filter(child=placeholder).exists():
+            placeholder.delete()
+    return report
 
 
 _ORIGIN_OF_KIND: dict[str, str] = {

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.casework.models import AgeBand, Concern, ConcernCategory, Consultation, Triage, Urgency
-from kring.casework.reports.actions import ConcernInput, ReportInput
+from kring.casework.reports.actions import ConcernInput, ReportedChild, ReportInput
 from kring.casework.workflow import DATE_WIDGET, TEXT
 from kring.directory.models import Unit
 from kring.forms import KringForm
@@ -173,15 +173,50 @@ class ReportForm(KringForm):
 
 
 class ReportByNumberForm(ReportForm):
-    """For reporters without a basis for the child (the police): the child is named by identity number."""
+    """For reporters without a basis for the child (the police), and for a child not in the register (no identity
+    number, another municipality, not imported yet): the child is named by number, or by name and date of birth."""
 
     identity_number = forms.CharField(
-        label=_("The child's identity number"), max_length=20, help_text=_("YYYYMMDD-NNNN")
+        label=_("The child's identity number, if known"),
+        max_length=20,
+        required=False,
+        help_text=_("YYYYMMDD-NNNN. Without it, give the name and date of birth."),
     )
-    field_order = ["identity_number"]
+    first_name = forms.CharField(label=_("The child's first name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("The child's last name"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("The child's date of birth"), widget=DATE_WIDGET, required=False)
+    known = forms.CharField(
+        label=_("What else you know of the child"),
+        widget=TEXT,
+        max_length=2000,
+        required=False,
+        help_text=_("For example the address, the home municipality, the school, the guardians' names."),
+    )
+    field_order = ["identity_number", "first_name", "last_name", "birth_date", "known"]
 
     def clean_identity_number(self) -> str:
-        return parse_identity_number(self.cleaned_data["identity_number"]).canonical
+        typed: str = self.cleaned_data["identity_number"].strip()
+        return parse_identity_number(typed).canonical if typed else ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        named = cleaned.get("first_name", "").strip() or cleaned.get("last_name", "").strip()
+        if "identity_number" in cleaned and not cleaned["identity_number"]:
+            if not named:
+                self.add_error("first_name", _("Give the child's identity number, or the name and date of birth."))
+            if not cleaned.get("birth_date"):
+                self.add_error("birth_date", _("Give the child's date of birth, or the identity number."))
+        return cleaned
+
+    def reported_child(self) -> ReportedChild:
+        data = self.cleaned_data
+        return ReportedChild(
+            identity_number=data["identity_number"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            birth_date=data["birth_date"],
+            known=data["known"],
+        )
 
 
 class ConsultationReportForm(ReportForm):

@@ -15,15 +15,13 @@ from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kring.access.audit import record_event, record_list_read, record_read
-from kring.access.models import AuditAction
+from kring.access.audit import record_list_read, record_read
 from kring.access.policy import (
     Basis,
     bases_for_children,
     basis_among,
     basis_for,
     can,
-    municipality_of,
     units_where,
     visible_to,
 )
@@ -42,7 +40,6 @@ from kring.casework.models import (
 from kring.casework.reports.actions import suggests_harm
 from kring.casework.reports.basis import can_triage_concern, concern_units, is_contact_person
 from kring.directory.models import ContactPerson, Unit, User
-from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Placement
 
 LIST_LIMIT = 500
@@ -250,21 +247,6 @@ def pupils_for_consultation(user: User, consultation: Consultation) -> QuerySet[
 # --- reports of concern -----------------------------------------------------------------------------------------
 
 
-def find_child_for_report(user: User, typed_identity_number: str) -> Child | None:
-    """The child with this identity number in the user's municipality, for filing a report (the police need no
-    other basis: the duty to report is theirs). The lookup is audited; nothing of the child is shown."""
-    canonical = parse_identity_number(typed_identity_number).canonical
-    child = Child.objects.filter(municipality_id=municipality_of(user), identity_number=canonical).first()
-    record_event(
-        actor=user,
-        action=AuditAction.SEARCH,
-        target_type="child_for_report",
-        child_id=child.pk if child else None,
-        details={"found": child is not None},
-    )
-    return child
-
-
 @dataclass(frozen=True)
 class FiledReport:
     report: ReportOfConcern
@@ -297,12 +279,14 @@ def reports_filed_by(user: User) -> list[FiledReport]:
     bases = bases_for_children(user, [r.child_id for r in reports])
     record_list_read(user, "report_list", [r.child_id for r in reports], results=[r.pk for r in reports])
     return [
-        FiledReport(report, _child_label(report.child, bases[report.child_id]), by_report.get(report.pk))
+        FiledReport(report, _child_label(report, bases[report.child_id]), by_report.get(report.pk))
         for report in reports
     ]
 
 
-def _child_label(child: Child, bases: list[Basis]) -> str:
+def _child_label(report: ReportOfConcern, bases: list[Basis]) -> str:
+    """The child by name and number for a reporter who may see them; otherwise as the reporter named it."""
+    child = report.child
     if basis_among(bases, "", Category.IDENTITY) is not None:
         return f"{child.full_name}, {child.formatted_identity_number}"
-    return child.formatted_identity_number
+    return report.reported_as or child.formatted_identity_number

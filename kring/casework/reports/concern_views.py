@@ -264,19 +264,20 @@ def report_new(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
 
 @login_required
 def report_new_by_number(request: AuthenticatedRequest) -> HttpResponse:
-    """Anyone with the duty to report (notably the police) names the child by identity number."""
+    """Anyone with the duty to report names the child: by identity number (the police), or by name and date of
+    birth for a child not in the register. The answer is the same whoever the number belongs to."""
     user = request.user
     if not can(user, Permission.REPORT_FILE):
         raise Http404
     form = ReportByNumberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        child = queries.find_child_for_report(user, form.cleaned_data["identity_number"])
-        if child is None:
-            form.add_error("identity_number", _("No child with this identity number in the municipality."))
-        else:
-            done = _file(request, form, child, None)
-            if done is not None:
-                return done
+        filed = run_action(
+            form,
+            lambda: actions.file_report_about(by=user, named=form.reported_child(), report=form.to_input()),
+        )
+        if filed is not None:
+            messages.success(request, _("The report of concern is filed with social services."))
+            return redirect("report_mine")
     return render(request, "casework/reports/file_form.html", {"form": form, "child": None, "concern": None})
 
 

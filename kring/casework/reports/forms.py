@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kring.casework.models import Decision, FeedbackKind, ProtectionOutcome
 from kring.forms import KringForm
 from kring.legal import cite
+from kring.people.identity import parse_identity_number
 
 TEXT = forms.Textarea(attrs={"rows": 5})
 
@@ -49,6 +50,15 @@ class ExtensionForm(KringForm):
             reference=lazy(cite, str)("initial_assessment"),
         ),
     )
+
+
+class MatchChildForm(KringForm):
+    identity_number = forms.CharField(
+        label=_("The identity number of the child in the register"), max_length=20, help_text=_("YYYYMMDD-NNNN")
+    )
+
+    def clean_identity_number(self) -> str:
+        return parse_identity_number(self.cleaned_data["identity_number"]).canonical
 
 
 class DecisionForm(KringForm):

@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/protection/", report_views.protection, name="report_protection"),
     path("<int:pk>/decision/", report_views.decision, name="report_decision"),
     path("<int:pk>/extension/", report_views.extension, name="report_extension"),
+    path("<int:pk>/match/", report_views.match_child, name="report_match_child"),
     path("<int:pk>/feedback/", report_views.feedback, name="report_feedback"),
 ]

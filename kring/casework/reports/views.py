@@ -130,6 +130,26 @@ def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def match_child(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    report, bases = get_report_for_user(request.user, pk, for_write=True)
+    return _step(
+        request,
+        report,
+        bases,
+        report_forms.MatchChildForm(_data(request)),
+        lambda d: report_actions.match_reported_child(
+            by=request.user, report=report, identity_number=d["identity_number"]
+        ),
+        title=_("Match the child to the register"),
+        done=_("The report now names the child in the register."),
+        intro=_(
+            "The reporter named a child who is not in the register (no identity number, another municipality, or "
+            "not imported yet). When you have found the child, give the identity number."
+        ),
+    )
+
+
+@login_required
 def extension(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report, bases = get_report_for_user(request.user, pk, for_write=True)
     return _step(
