@@ -15,6 +15,7 @@ from django.test.testcases import LiveServerThread
 # arrange data, never concurrently with the server thread's requests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
 # The live server answers one request at a time. On SQLite the test database is in memory, and Django shares its one
 # connection between the test and the server's threads: two requests at once (a page and an htmx request, or the
 # browser's parallel connections) would interleave their savepoints ("no such savepoint", seen once in CI). Django's
