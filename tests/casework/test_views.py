@@ -223,7 +223,7 @@ def test_consent_one_dated_act_per_guardian_and_guardians_who_disagree_give_no_c
 
 def test_consent_from_15_needs_the_young_persons_own_consent(accepted_case: TsiCase, tsi_member, guardians) -> None:  # type: ignore[no-untyped-def]
     child = accepted_case.child
-    child.birth_date = TODAY.replace(year=TODAY.year - 15) - dt.timedelta(days=1)
+    child.birth_date = dt.date(TODAY.year - 16, 1, 1)  # 15 or 16 on any day of the year, 29 February too
     child.save(update_fields=["birth_date"])
     with pytest.raises(WorkflowError) as missing:
         actions.record_consent(by=tsi_member, case=accepted_case, given=consent_input(guardians, young_person=""))
@@ -243,7 +243,7 @@ def test_consent_the_young_person_withdraws_and_the_principal_records_it(
     client: Client, accepted_case: TsiCase, tsi_member, guardians, principal
 ) -> None:  # type: ignore[no-untyped-def]
     child = accepted_case.child
-    child.birth_date = TODAY.replace(year=TODAY.year - 16)
+    child.birth_date = dt.date(TODAY.year - 16, 1, 1)
     child.save(update_fields=["birth_date"])
     consent = actions.record_consent(
         by=tsi_member, case=accepted_case, given=consent_input(guardians, young_person="gives")
@@ -367,3 +367,53 @@ def test_a_decline_advising_a_report_links_to_the_report_form(
     body = client.get(f"/cases/{requested_case.pk}/").content.decode()
     assert f'href="/reports/new/{requested_case.child_id}/"' in body
     assert client.get(f"/reports/new/{requested_case.child_id}/").status_code == 200
+
+
+def test_consent_a_schools_contact_person_records_a_withdrawal_they_were_told_of(
+    client: Client, consented_case: TsiCase, guardians, social_worker, world: World
+) -> None:  # type: ignore[no-untyped-def]
+    login(client, social_worker)  # contact person number 1 of Ekskolan, the requesting school
+    assert (
+        "Record a withdrawal of TSI consent"
+        in client.get("/reports/inbox/", headers={"accept-language": "en"}).content.decode()
+    )
+
+    response = client.post(
+        "/cases/withdrawal-notice/",
+        {
+            "child_identity_number": world.child.formatted_identity_number,
+            "who": "guardian",
+            "guardian_identity_number": guardians[0].identity_number,
+            "note": "Pappan ringde mig i dag.",
+        },
+    )
+
+    assert response.status_code == 302
+    consent = consented_case.consents.get()
+    consented_case.refresh_from_db()
+    assert consent.withdrawn_at is not None and consent.withdrawn_by == guardians[0]
+    assert consent.withdrawal_recorded_by == social_worker and consented_case.stage == CaseStage.CLOSED
+    event = AuditEvent.objects.get(target_type="consent_withdrawal_notice")
+    assert event.details["withdrawn"] == 1 and event.actor_id == social_worker.pk
+
+
+def test_consent_a_withdrawal_notice_from_someone_not_the_schools_contact_person_ends_nothing_and_says_the_same(
+    client: Client, consented_case: TsiCase, guardians, world: World, teacher
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import _staff
+
+    stranger = _staff(world.municipality, world.social_services, "social_worker", "annan.ss@kommun.example")
+    data = {
+        "child_identity_number": world.child.formatted_identity_number,
+        "who": "guardian",
+        "guardian_identity_number": guardians[0].identity_number,
+    }
+    login(client, stranger)
+    response = client.post("/cases/withdrawal-notice/", data, follow=True)
+
+    assert "Recorded." in response.content.decode() or "Registrerat." in response.content.decode()
+    assert actions.active_consent(consented_case) is not None
+    assert AuditEvent.objects.get(target_type="consent_withdrawal_notice").details["withdrawn"] == 0
+    login(client, teacher)
+    assert client.get("/cases/withdrawal-notice/").status_code == 404
+    assert client.post("/cases/withdrawal-notice/", data).status_code == 404

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, basis_for, can, units_where
-from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Permission
+from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, SOCIAL_SERVICES_ROLES, Permission
 from kring.casework.models import (
     OPEN_STAGES,
     YOUNG_PERSON_AGE,
@@ -48,7 +48,7 @@ from kring.casework.models import (
 )
 from kring.casework.tsi.basis import active_consent, requesting_units
 from kring.casework.workflow import WorkflowError
-from kring.directory.models import Unit, UnitKind, User
+from kring.directory.models import ContactPerson, Unit, UnitKind, User
 from kring.people.models import Child, Guardian
 
 
@@ -348,6 +348,14 @@ def withdraw_consent(
             raise WorkflowError(_("Only a young person of 15 or older withdraws on their own."), code="young_person")
     elif guardian is None or guardian.pk not in {g.pk for g in custodial_guardians(case.child)}:
         raise WorkflowError(_("Only a guardian with custody can withdraw the consent."), code="no_custody")
+    _record_withdrawal(by, consent, basis, guardian=guardian, young_person=young_person, note=note)
+    return consent
+
+
+def _record_withdrawal(
+    by: User, consent: Consent, basis: Basis | None, *, guardian: Guardian | None, young_person: bool, note: str
+) -> None:
+    case = consent.case
     now = timezone.now()
     with transaction.atomic():
         consent.withdrawn_at = now
@@ -360,7 +368,55 @@ def withdraw_consent(
         if case.stage in OPEN_STAGES:
             _close(case, ClosureReason.CONSENT_WITHDRAWN, note, now)
             _audit(by, case, case, basis, step="closure", reason=ClosureReason.CONSENT_WITHDRAWN)
-    return consent
+
+
+@dataclass(frozen=True)
+class WithdrawalNotice:
+    """What a school's contact person in social services was told: whose consent, by whom."""
+
+    child_identity_number: str
+    guardian_identity_number: str = ""  # the guardian who withdraws, or ...
+    young_person: bool = False  # ... the young person from 15
+    note: str = ""
+
+
+def record_withdrawal_notice(*, by: User, notice: WithdrawalNotice) -> int:
+    """A school's contact person in social services, told by a guardian with custody or the young person that they
+    withdraw from TSI, records it: every consent in force of the child's open cases requested by the schools they
+    are contact person for is withdrawn at once. They see nothing of the cases, and the answer is the same whether
+    or not there was one (the notice is audited with how many consents it ended). Returns that number."""
+    if not units_where(by, SOCIAL_SERVICES_ROLES) or by.municipality_id is None:
+        raise PermissionDenied
+    schools = ContactPerson.objects.filter(user_id=by.pk).values("school_id")
+    child = Child.objects.filter(
+        municipality_id=by.municipality_id, identity_number=notice.child_identity_number
+    ).first()
+    withdrawn = 0
+    with transaction.atomic():
+        cases = (
+            TsiCase.objects.filter(child=child, requesting_unit_id__in=schools, stage__in=OPEN_STAGES) if child else []
+        )
+        for case in cases:
+            consent = active_consent(case)
+            guardian = next(
+                (g for g in custodial_guardians(case.child) if g.identity_number == notice.guardian_identity_number),
+                None,
+            )
+            may = (notice.young_person and age_on(case.child, timezone.localdate()) >= YOUNG_PERSON_AGE) or (
+                not notice.young_person and guardian is not None
+            )
+            if consent is not None and may:
+                young = notice.young_person
+                _record_withdrawal(by, consent, None, guardian=guardian, young_person=young, note=notice.note)
+                withdrawn += 1
+        record_event(
+            actor=by,
+            action=AuditAction.WRITE,
+            target_type="consent_withdrawal_notice",
+            child_id=child.pk if child else None,
+            details={"withdrawn": withdrawn, "young_person": notice.young_person},
+        )
+    return withdrawn
 
 
 # --- the work of the case ---------------------------------------------------------------------------------------

@@ -27,10 +27,11 @@ from kring.casework.models import (
     Teller,
     YoungPersonAnswer,
 )
-from kring.casework.tsi.actions import Decision, GuardianAct
+from kring.casework.tsi.actions import Decision, GuardianAct, WithdrawalNotice
 from kring.casework.workflow import DATE_WIDGET, DATETIME_WIDGET, TEXT
 from kring.directory.models import Unit
 from kring.forms import KringForm
+from kring.people.identity import parse_identity_number
 from kring.people.models import Guardian
 
 CONSENT_PARTIES = [
@@ -265,6 +266,48 @@ class WithdrawalForm(KringForm):
         if who == YOUNG_PERSON_CHOICE:
             return {"young_person": True, "note": self.cleaned_data["note"]}
         return {"guardian": self.guardians[who], "note": self.cleaned_data["note"]}
+
+
+class WithdrawalNoticeForm(KringForm):
+    """A contact person records a withdrawal they were told of, naming the child and who withdraws by number."""
+
+    child_identity_number = forms.CharField(label=_("The child's identity number"), max_length=20)
+    who = forms.ChoiceField(
+        label=_("Who withdraws the consent"),
+        choices=[("guardian", _("A guardian with custody")), ("young_person", _("The young person (15 or older)"))],
+        widget=forms.RadioSelect,
+    )
+    guardian_identity_number = forms.CharField(label=_("The guardian's identity number"), max_length=20, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        widget=TEXT,
+        max_length=5000,
+        required=False,
+        help_text=_("How and when you were told, for example 'the mother phoned the school today'."),
+    )
+
+    def clean_child_identity_number(self) -> str:
+        return parse_identity_number(self.cleaned_data["child_identity_number"]).canonical
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        typed = cleaned.get("guardian_identity_number", "").strip()
+        if cleaned.get("who") == "guardian":
+            if not typed:
+                self.add_error("guardian_identity_number", _("Give the identity number of the guardian."))
+            else:
+                try:
+                    cleaned["guardian_identity_number"] = parse_identity_number(typed).canonical
+                except forms.ValidationError as error:
+                    self.add_error("guardian_identity_number", error)
+        return cleaned
+
+    def notice(self) -> WithdrawalNotice:
+        data = self.cleaned_data
+        young = data["who"] == "young_person"
+        return WithdrawalNotice(
+            data["child_identity_number"], "" if young else data["guardian_identity_number"], young, data["note"]
+        )
 
 
 class StoryForm(KringForm):

@@ -7,6 +7,7 @@ from kring.casework.tsi import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.work_list, name="casework_list"),
     path("request/<int:child_pk>/", views.request_case, name="casework_request"),
+    path("withdrawal-notice/", views.withdrawal_notice, name="casework_withdrawal_notice"),
     path("<int:pk>/", views.case_detail, name="casework_case"),
     path("<int:pk>/assess/", views.assess, name="casework_assess"),
     path("<int:pk>/more-information/", views.add_information, name="casework_add_information"),

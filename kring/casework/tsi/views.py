@@ -182,6 +182,28 @@ def withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpRes
 
 
 @login_required
+def withdrawal_notice(request: AuthenticatedRequest) -> HttpResponse:
+    """A school's contact person in social services records a withdrawal of TSI consent they were told of."""
+    if not can(request.user, Permission.REPORT_RECEIVE):
+        raise Http404
+    form = forms.WithdrawalNoticeForm(request.POST or None)
+
+    def perform() -> int:
+        return actions.record_withdrawal_notice(by=request.user, notice=form.notice())
+
+    if request.method == "POST" and form.is_valid() and run_action(form, perform) is not None:
+        messages.success(request, WITHDRAWAL_NOTICE_DONE)
+        return redirect("casework_withdrawal_notice")
+    return render(request, "casework/withdrawal_notice.html", {"form": form})
+
+
+WITHDRAWAL_NOTICE_DONE = gettext_lazy(
+    "Recorded. If the child has a TSI case from a school you are contact person for, with a consent in force, the "
+    "consent is withdrawn now and the case is closed; the team sees that you recorded it."
+)
+
+
+@login_required
 def add_story(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case, _bases = get_case_for_user(request.user, pk, for_write=True)
     form = forms.StoryForm(request.POST or None, initial={"teller": request.GET.get("teller", "")})
