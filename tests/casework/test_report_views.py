@@ -460,3 +460,14 @@ def test_clocks_an_opened_investigation_is_due_four_months_after_its_opening(
 def test_extension_refused_to_the_reporter(client: Client, report: ReportOfConcern, principal: User) -> None:
     login(client, principal)
     assert client.get(f"/reports/{report.pk}/extension/").status_code == 403
+
+
+def test_unregistered_child_matching_is_refused_to_all_but_the_receivers(
+    client: Client, report: ReportOfConcern, principal: User, other_social_worker: User, world: World
+) -> None:
+    login(client, principal)  # the reporter sees the report but may not act on it
+    assert client.get(f"/reports/{report.pk}/match/").status_code == 403
+    login(client, other_social_worker)  # no basis for the report at all
+    response = client.get(f"/reports/{report.pk}/match/")
+    assert response.status_code == 404 and world.child.last_name not in response.content.decode()
+    assert client.post(f"/reports/{report.pk}/match/", {"identity_number": "20150310-9801"}).status_code == 404
