@@ -93,6 +93,7 @@ class Enrolment(_Record):
     school_type: str = Field(alias="schoolType")
     start_date: date = Field(alias="startDate")
     end_date: date | None = Field(default=None, alias="endDate")
+    cancelled: bool = False  # "Inskrivningen har avbrutits i förväg": never a placement
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Enrolment:

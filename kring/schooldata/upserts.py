@@ -337,6 +337,8 @@ def _sync_enrolments(pupils: list[schemas.Person], lookup: Lookup, result: PageR
         if child_id is None:
             continue
         for enrolment in pupil.enrolments:
+            if enrolment.cancelled:  # cancelled in advance: the pupil never went there (a placement made before ends)
+                continue
             unit_id = lookup.units.get(enrolment.enroled_at.id)
             if unit_id is None:
                 result.reject(pupil, f"enrolments: unknown school unit {enrolment.enroled_at.id}")

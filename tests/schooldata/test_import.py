@@ -326,3 +326,20 @@ def test_pages_are_applied_with_the_garbage_collector_paused_and_it_runs_again_a
 
     assert seen and not any(seen)
     assert gc.isenabled()
+
+
+def test_a_cancelled_enrolment_is_no_placement_and_ends_one_imported_before(
+    server: RunningServer, world: World
+) -> None:
+    """SS 12000 `Enrolment.cancelled`: the enrolment was cancelled in advance (issue 13, 4)."""
+    pupil = _pupil(60, SCHOOL)
+    server.dataset.put("persons", pupil)
+    run(server, world)
+    assert Placement.objects.filter(child__ss12000_id=pupil["id"]).count() == 1
+
+    pupil["enrolments"][0]["cancelled"] = True
+    server.dataset.put("persons", pupil)
+    result = run(server, world, full=True)
+
+    assert result.status == ImportStatus.COMPLETED
+    assert not Placement.objects.filter(child__ss12000_id=pupil["id"]).exists()
