@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -131,45 +134,40 @@ def membership_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("directory_staff_detail", pk=person.pk)
 
 
+def _decide_on_membership(
+    request: AuthenticatedRequest, pk: int, membership_pk: int, decide: Callable[..., Any], done: str
+) -> HttpResponse:
+    """Approve or decline a role waiting for a second person; a refusal is said as a message, back on the page."""
+    person = _person_to_change(request, pk)
+    membership = get_membership_for_manager(request.user, person, membership_pk)
+    names = {"name": person, "role": membership.get_role_display(), "unit": membership.unit.name}
+    try:
+        decide(by=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, done % names)
+    return redirect("directory_staff_detail", pk=person.pk)
+
+
 @login_required
 @manager_required
 @require_POST
 def membership_approve(request: AuthenticatedRequest, pk: int, membership_pk: int) -> HttpResponse:
-    person = _person_to_change(request, pk)
-    membership = get_membership_for_manager(request.user, person, membership_pk)
-    if membership.requested_by_id == request.user.pk:
+    asked = get_membership_for_manager(request.user, get_staff_for_manager(request.user, pk), membership_pk)
+    if asked.requested_by_id == request.user.pk:
         messages.error(request, _("You asked for this role: another administrator or coordinator approves it."))
-        return redirect("directory_staff_detail", pk=person.pk)
-    try:
-        approve_membership(by=request.user, membership=membership)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("directory_staff_detail", pk=person.pk)
-    messages.success(
-        request,
-        _("%(name)s now has the role %(role)s in %(unit)s.")
-        % {"name": person, "role": membership.get_role_display(), "unit": membership.unit.name},
-    )
-    return redirect("directory_staff_detail", pk=person.pk)
+        return redirect("directory_staff_detail", pk=pk)
+    done = _("%(name)s now has the role %(role)s in %(unit)s.")
+    return _decide_on_membership(request, pk, membership_pk, approve_membership, done)
 
 
 @login_required
 @manager_required
 @require_POST
 def membership_decline(request: AuthenticatedRequest, pk: int, membership_pk: int) -> HttpResponse:
-    person = _person_to_change(request, pk)
-    membership = get_membership_for_manager(request.user, person, membership_pk)
-    try:
-        decline_membership(by=request.user, membership=membership)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("directory_staff_detail", pk=person.pk)
-    messages.success(
-        request,
-        _("The role %(role)s in %(unit)s was not given.")
-        % {"role": membership.get_role_display(), "unit": membership.unit.name},
-    )
-    return redirect("directory_staff_detail", pk=person.pk)
+    done = _("The role %(role)s in %(unit)s was not given.")
+    return _decide_on_membership(request, pk, membership_pk, decline_membership, done)
 
 
 @login_required
