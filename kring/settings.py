@@ -261,6 +261,12 @@ KRING_SS12000_CLIENT_ID = env_str("KRING_SS12000_CLIENT_ID", "")
 KRING_SS12000_CLIENT_SECRET = env_str("KRING_SS12000_CLIENT_SECRET", "")
 KRING_SS12000_MUNICIPALITY = env_str("KRING_SS12000_MUNICIPALITY", "")
 KRING_SS12000_TIMEOUT = env_int("KRING_SS12000_TIMEOUT", 30)
+KRING_SS12000_SCOPE = env_str("KRING_SS12000_SCOPE", "")  # the OAuth scope, if the provider asks for one
+KRING_SS12000_AUTH_METHOD = env_str("KRING_SS12000_AUTH_METHOD", "client_secret_basic")  # or client_secret_post
+KRING_SS12000_CLIENT_CERT = env_str("KRING_SS12000_CLIENT_CERT", "")  # mutual TLS: PEM file of the certificate
+KRING_SS12000_CLIENT_KEY = env_str("KRING_SS12000_CLIENT_KEY", "")  # and of its key
+KRING_SS12000_CA_BUNDLE = env_str("KRING_SS12000_CA_BUNDLE", "")  # the provider's own CA, if not a public one
+KRING_SS12000_TIME_ZONE = env_str("KRING_SS12000_TIME_ZONE", "Europe/Stockholm")  # for times without an offset
 
 LOGGING = {
     "version": 1,

@@ -359,6 +359,11 @@ PATTERNS: dict[Pattern, Callable[[Absences], None]] = {
 }
 
 
+# A lesson missed is an SS 12000 attendance's valid or invalid minutes: its row's id is '<attendance id>/valid' or
+# '/invalid', as the import writes it (kring.schooldata.upserts.ATTENDANCE_SUFFIXES).
+LESSON_SUFFIX: dict[int, str] = {AbsenceKind.VALID: "/valid", AbsenceKind.INVALID: "/invalid"}
+
+
 class _RowWriter:
     """Turns pupils' absences into rows and inserts them in chunks. A row's `source_id` is a UUID-shaped id: a
     prefix drawn from the seed and a counter, so rows go into the unique index in order (a uuid5 per row made the
@@ -384,7 +389,7 @@ class _RowWriter:
                 number += 1
                 self.rows.append(
                     (self.municipality_id, pupil.child_id, pupil.unit_id, value, minutes[lesson], kind,
-                     f"{prefix}{number:012x}")
+                     f"{prefix}{number:012x}{LESSON_SUFFIX.get(kind, '')}")
                 )  # fmt: skip
         if len(self.rows) >= CHUNK_ROWS:
             self.flush()

@@ -66,6 +66,30 @@ def parse_identity_number(raw: str, *, today: date | None = None) -> IdentityNum
     return IdentityNumber(canonical, birth_date, coordination)
 
 
+# A temporary number that a school register gives a pupil with neither a personal nor a coordination number: the
+# date of birth, then two letters where the birth number's first places are (SS 12000's example: 20130101TF01).
+_TEMPORARY = re.compile(r"^(\d{4})(\d{2})(\d{2})([A-Za-z]{2}\d{2})$")
+
+
+def is_temporary_number(value: str) -> bool:
+    return bool(_TEMPORARY.match(value or ""))
+
+
+def parse_temporary_number(raw: str) -> tuple[str, date]:
+    """A temporary number (upper case) and the date of birth in it; ValidationError if it is not one."""
+    match = _TEMPORARY.match((raw or "").strip())
+    if not match:
+        raise ValidationError(_("Not a temporary identity number."), code="temporary_number_format")
+    year, month, day, rest = match.groups()
+    try:
+        birth_date = date(int(year), int(month), int(day))
+    except ValueError as error:
+        raise ValidationError(
+            _("The identity number does not contain a valid date of birth."), code="identity_number_date"
+        ) from error
+    return f"{year}{month}{day}{rest.upper()}", birth_date
+
+
 def _infer_year(two_digit_year: int, separator: str, today: date) -> int:
     year = today.year - (today.year - two_digit_year) % 100
     if separator == "+":

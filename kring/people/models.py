@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.directory.models import Municipality, Unit
+from kring.people.identity import is_temporary_number
 
 
 def name_key(first_name: str, last_name: str) -> str:
@@ -63,7 +64,15 @@ class Child(models.Model):
         return self.identity_number.isdigit()
 
     @property
+    def has_temporary_identity_number(self) -> bool:
+        """A temporary number from the school register (SS 12000), for a pupil with no personal number yet."""
+        return is_temporary_number(self.identity_number)
+
+    @property
     def formatted_identity_number(self) -> str:
+        if self.has_temporary_identity_number:
+            number = f"{self.identity_number[:8]}-{self.identity_number[8:]}"
+            return str(_("%(number)s (temporary)") % {"number": number})
         if not self.has_identity_number:
             return str(_("no identity number"))
         return f"{self.identity_number[:8]}-{self.identity_number[8:]}"
@@ -100,12 +109,23 @@ class CustodyKind(models.TextChoices):
     SOLE = "sole", _("Sole custody")
 
 
+class CustodyRelation(models.TextChoices):
+    """Who decides for the child: a guardian with custody, or a good man (god man) in a guardian's place for a child
+    who came to Sweden without one (SS 12000's relation types `Vårdnadshavare` and `God man`)."""
+
+    GUARDIAN = "guardian", _("Guardian")
+    GOOD_MAN = "good_man", _("Good man (god man)")
+
+
 class Custody(models.Model):
-    """A guardian with legal custody of a child (vårdnadshavare)."""
+    """A guardian with legal custody of a child (vårdnadshavare), or a good man in a guardian's place."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="custodies")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="custodies")
     kind = models.CharField(_("custody"), max_length=10, choices=CustodyKind.choices)
+    relation = models.CharField(
+        _("relation"), max_length=10, choices=CustodyRelation.choices, default=CustodyRelation.GUARDIAN
+    )
 
     class Meta:
         verbose_name = _("custody")

@@ -1,5 +1,7 @@
-"""A thin SS 12000 (v2.1) client: OAuth2 client credentials or a fixed bearer token, `pageToken` paging,
-`meta.modified.after` for incremental sync, `/deletedEntities`, retries with backoff, and timeouts.
+"""A thin SS 12000 (v2.1) client: a fixed bearer token or OAuth2 client credentials (the secret in HTTP Basic,
+`client_secret_basic`, or in the form, `client_secret_post`; with a `scope` if the provider wants one; the token
+fetched again before it expires), mutual TLS with a client certificate, `pageToken` paging, `meta.modified.after`
+for incremental sync, `/persons/lookup`, `/deletedEntities`, retries with backoff, and timeouts.
 
 Records come back as plain dicts; the import validates them one by one (`kring.schooldata.schemas`), so that one
 malformed record is rejected with its reason and the rest are imported.
@@ -8,6 +10,7 @@ malformed record is rejected with its reason and the rest are imported.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +25,21 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class Ss12000Error(Exception):
-    """The server could not be reached or answered with an error, after the retries."""
+    """The server could not be reached or answered with an error, after the retries (`status`: the HTTP status of
+    the answer, if there was one)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def not_offered(self) -> bool:
+        """The provider does not offer this resource (404, 405, 501) or the client may not read it (403)."""
+        return self.status in (403, 404, 405, 501)
+
+
+AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+EXPIRY_MARGIN = 60  # seconds: a token is fetched again this long before it expires
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,11 @@ class ClientSettings:
     client_id: str | None = None
     client_secret: str | None = None
     scope: str | None = None
+    auth_method: str = "client_secret_basic"  # or client_secret_post
+    client_cert: str | None = None  # mutual TLS: the client certificate (PEM file), and
+    client_key: str | None = None  # its private key (PEM file), if not in the certificate's file
+    ca_bundle: str | None = None  # the provider's CA (PEM file), if not a public one
+    time_zone: str = "Europe/Stockholm"  # the provider's, for times it sends without an offset
     timeout: float = 30.0
     retries: int = 4
     backoff: float = 0.5  # seconds, doubled for each retry
@@ -54,13 +76,17 @@ def _isoformat(moment: datetime) -> str:
 class Ss12000Client:
     def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
+        if settings.auth_method not in AUTH_METHODS:
+            raise ValueError(f"auth_method is one of {', '.join(AUTH_METHODS)}")
         self._http = httpx.Client(
             base_url=settings.base_url.rstrip("/") + "/",
             timeout=settings.timeout,
             transport=transport,
             headers={"Accept": "application/json", **settings.extra_headers},
+            verify=_tls_context(settings),
         )
         self._token: str | None = settings.token
+        self._token_expires: float | None = None  # time.monotonic() when the fetched token expires
 
     def __enter__(self) -> Ss12000Client:
         return self
@@ -80,9 +106,12 @@ class Ss12000Client:
         data = {"grant_type": "client_credentials"}
         if s.scope:
             data["scope"] = s.scope
-        response = self._send(
-            "POST", s.token_url, data=data, auth=(s.client_id or "", s.client_secret or ""), authenticate=False
-        )
+        extra: dict[str, Any] = {}
+        if s.auth_method == "client_secret_post":
+            data |= {"client_id": s.client_id or "", "client_secret": s.client_secret or ""}
+        else:
+            extra["auth"] = (s.client_id or "", s.client_secret or "")
+        response = self._send("POST", s.token_url, data=data, authenticate=False, **extra)
         try:
             body = response.json()
         except ValueError as error:
@@ -90,10 +119,16 @@ class Ss12000Client:
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             raise Ss12000Error("the token endpoint answered without an access_token")
+        lifetime = body.get("expires_in")
+        if isinstance(lifetime, int | float) and lifetime > 0:
+            self._token_expires = time.monotonic() + max(float(lifetime) - EXPIRY_MARGIN, float(lifetime) / 2)
+        else:
+            self._token_expires = None
         return token
 
     def _auth_header(self) -> dict[str, str]:
-        if self._token is None:
+        expired = self._token_expires is not None and time.monotonic() >= self._token_expires
+        if self._token is None or (expired and self.settings.token_url):
             self._token = self._fetch_token()
         return {"Authorization": f"Bearer {self._token}"}
 
@@ -122,7 +157,7 @@ class Ss12000Client:
                 attempt += 1
                 continue
             if response.is_error:
-                raise Ss12000Error(f"{method} {url}: HTTP {response.status_code}")
+                raise Ss12000Error(f"{method} {url}: HTTP {response.status_code}", status=response.status_code)
             return response
 
     def _wait(self, attempt: int, retry_after: str | None, why: str) -> None:
@@ -186,6 +221,19 @@ class Ss12000Client:
             page = self.page(resource, page_token=page.next_token)
             yield page
 
+    def lookup_persons(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The persons with these ids, in one request (`POST /persons/lookup`, whose answer is a plain list)."""
+        response = self._send("POST", "persons/lookup", json={"ids": ids})
+        try:
+            body = response.json()
+        except ValueError as error:
+            raise Ss12000Error("POST persons/lookup: the answer is not JSON") from error
+        if isinstance(body, dict) and isinstance(body.get("data"), list):  # some providers wrap it as a page
+            body = body["data"]
+        if not isinstance(body, list):
+            raise Ss12000Error("POST persons/lookup: the answer is not a list")
+        return [record if isinstance(record, dict) else {} for record in body]
+
     def deleted_entities(self, after: datetime | None) -> dict[str, list[str]]:
         """The ids deleted since `after`, by resource (every page of them)."""
         found: dict[str, list[str]] = {}
@@ -202,3 +250,13 @@ class Ss12000Client:
             if not (isinstance(token, str) and token):
                 return found
             query = {"pageToken": token}
+
+
+def _tls_context(settings: ClientSettings) -> ssl.SSLContext | bool:
+    """Certificate checks as usual, with the provider's own CA if given, and the client certificate for mutual TLS."""
+    if not (settings.client_cert or settings.ca_bundle):
+        return True
+    context = ssl.create_default_context(cafile=settings.ca_bundle or None)
+    if settings.client_cert:
+        context.load_cert_chain(settings.client_cert, settings.client_key or None)
+    return context

@@ -87,16 +87,19 @@ COLUMNS: dict[str, dict[str, bool]] = {
     },
 }
 
+# A line's type, and what it becomes in SS 12000: notified absence (`/absences`, the standard's types) or a lesson
+# missed (an attendance's valid or invalid minutes, at a calendar event of the line's time).
 ABSENCE_TYPES = {
-    "anmäld": "Anmäld",
-    "reported": "Anmäld",
-    "beviljad": "Beviljad",
-    "granted": "Beviljad",
-    "giltig": "Giltig",
-    "valid": "Giltig",
-    "ogiltig": "Ogiltig",
-    "unexcused": "Ogiltig",
+    "anmäld": "Anmäld frånvaro",
+    "reported": "Anmäld frånvaro",
+    "beviljad": "Beviljad ledighet",
+    "granted": "Beviljad ledighet",
+    "giltig": "validAbsenceMinutes",
+    "valid": "validAbsenceMinutes",
+    "ogiltig": "invalidAbsenceMinutes",
+    "unexcused": "invalidAbsenceMinutes",
 }
+ATTENDANCE_KINDS = frozenset({"validAbsenceMinutes", "invalidAbsenceMinutes"})
 YES_NO = {"ja": True, "yes": True, "true": True, "1": True, "nej": False, "no": False, "false": False, "0": False}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
@@ -499,7 +502,12 @@ def convert_pupils(rows: list[Row], lookup: Lookup, *, today: date | None = None
         if all(m["person"]["id"] != pupil_id for m in group["groupMemberships"]):
             group["groupMemberships"].append({"person": {"id": pupil_id}})
         conversion.lines.setdefault(("groups", group["id"]), row.line)
-    conversion.records = {"persons": list(persons.values()), "groups": list(classes.values())}
+    # The guardians are persons of their own, after the pupils whose responsibles name them (as SS 12000 has it).
+    guardian_records = {g["id"]: g for p in persons.values() for g in p.pop("_embedded")["responsibles"]}
+    conversion.records = {
+        "persons": [*persons.values(), *guardian_records.values()],
+        "groups": list(classes.values()),
+    }
     return conversion
 
 
@@ -536,13 +544,28 @@ def _absence(fields: _Fields, lookup: Lookup, codes: set[str]) -> dict[str, Any]
             return None
     else:
         ends = starts + timedelta(minutes=int(minutes_text))
+        if ends.date() != starts.date() and ends.time() != time(0):
+            fields.problem("minutes", _("the absence runs past midnight: write one line for each day"))
+            return None
+    record_id = absence_id or "csv:" + _hashed(identity, day.isoformat(), start.strftime("%H:%M"), kind)
+    student = {"id": f"{CHILD_PREFIX}{identity}"}
+    times = {"startTime": starts.isoformat(), "endTime": ends.isoformat()}
+    if kind not in ATTENDANCE_KINDS:
+        return {
+            "id": record_id,
+            "student": student,
+            "organisation": {"id": f"{UNIT_PREFIX}{code}"},
+            **times,
+            "type": kind,
+        }
+    lesson = {"id": f"csv-lesson:{_hashed(record_id)}", **times}
+    minutes = int((ends - starts).total_seconds() // 60)
     return {
-        "id": absence_id or "csv:" + _hashed(identity, day.isoformat(), start.strftime("%H:%M"), kind),
-        "student": {"id": f"{CHILD_PREFIX}{identity}"},
-        "organisation": {"id": f"{UNIT_PREFIX}{code}"},
-        "startTime": starts.isoformat(),
-        "endTime": ends.isoformat(),
-        "type": kind,
+        "id": record_id,
+        "calendarEvent": {"id": lesson["id"]},
+        "student": student,
+        kind: minutes,
+        "_lesson": lesson,
     }
 
 
@@ -553,13 +576,16 @@ def convert_absences(rows: list[Row], lookup: Lookup) -> Conversion:
     for row in rows:
         fields = _Fields(row)
         record = _absence(fields, lookup, codes)
-        if record is not None and ("absences", record["id"]) in conversion.lines:
-            line = conversion.lines[("absences", record["id"])]
+        resource = "attendances" if record is not None and "_lesson" in record else "absences"
+        if record is not None and any((name, record["id"]) in conversion.lines for name in ("absences", "attendances")):
+            line = conversion.lines.get(("absences", record["id"])) or conversion.lines[("attendances", record["id"])]
             fields.problem("absence_id", _("the same absence as on line %(line)d") % {"line": line})
         if record is None or fields.problems:
             conversion.reject(CsvKind.ABSENCES, row.line, "; ".join(fields.problems), fields.row.get("absence_id"))
             continue
-        conversion.add("absences", record, row.line)
+        if resource == "attendances":
+            conversion.add("calendarEvents", record.pop("_lesson"), row.line)
+        conversion.add(resource, record, row.line)
     return conversion
 
 

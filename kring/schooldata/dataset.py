@@ -273,11 +273,13 @@ ID_NAMESPACE = uuid.UUID("f34f8b6b-3fd3-4dd2-af28-3bf7c746a8ea")
 CHUNK_SIZE = 5000
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SCHOOL_DAY_STARTS = 8 * 60  # minutes after midnight
-ABSENCE_TYPES = {
-    AbsenceKind.REPORTED: "Anmäld",
-    AbsenceKind.GRANTED: "Beviljad",
-    AbsenceKind.VALID: "Giltig",
-    AbsenceKind.INVALID: "Ogiltig",
+ABSENCE_TYPES = {AbsenceKind.REPORTED: "Anmäld frånvaro", AbsenceKind.GRANTED: "Beviljad ledighet"}
+ATTENDANCE_FIELDS = {AbsenceKind.VALID: "validAbsenceMinutes", AbsenceKind.INVALID: "invalidAbsenceMinutes"}
+# The resources an absence row becomes: notified absence one way, a lesson and the attendance at it the other.
+ABSENCE_RESOURCES = {
+    "absences": frozenset(ABSENCE_TYPES),
+    "calendarEvents": frozenset(ATTENDANCE_FIELDS),
+    "attendances": frozenset(ATTENDANCE_FIELDS),
 }
 PLACEMENT_FORMS = frozenset({"FS", "FTH"})  # preschool and leisure-time centre: placements, not enrolments
 _SCHOOL_YEAR = re.compile(r"^(\d{4})/\d{2}(\d{2})?$")
@@ -321,12 +323,13 @@ class _Export:
         self.placements()
         self.persons()
         self.group_records()
-        if lazy_absences:
-            self.dataset.set_generated("absences", self.absence_fetcher())
-        else:
-            rows = self.absence_rows().iterator(chunk_size=CHUNK_SIZE)
-            for record in _AbsenceRecords(self.units, self.children, self.dataset.now).convert(rows):
-                self.put("absences", record)
+        for resource, kinds in ABSENCE_RESOURCES.items():
+            if lazy_absences:
+                self.dataset.set_generated(resource, self.absence_fetcher(resource, kinds))
+            else:
+                rows = self.absence_rows(kinds).iterator(chunk_size=CHUNK_SIZE)
+                for record in _AbsenceRecords(self.units, self.children, self.dataset.now, resource).convert(rows):
+                    self.put(resource, record)
 
     def put(self, resource: str, record: Record) -> None:
         self.dataset._store(resource, record, self.dataset.now)
@@ -437,19 +440,19 @@ class _Export:
                 record |= {"startDate": date(year, 7, 1).isoformat(), "endDate": date(year + 1, 6, 30).isoformat()}
             self.put("groups", record)
 
-    def absence_rows(self) -> models.QuerySet[AbsenceRecord, tuple[Any, ...]]:
-        """The absences in the order that gives each child's lessons of a day running times."""
+    def absence_rows(self, kinds: frozenset[int]) -> models.QuerySet[AbsenceRecord, tuple[Any, ...]]:
+        """The absences of these kinds in the order that gives each child's lessons of a day running times."""
         return (
-            AbsenceRecord.objects.filter(municipality=self.municipality, unit__in=list(self.units))
+            AbsenceRecord.objects.filter(municipality=self.municipality, unit__in=list(self.units), kind__in=kinds)
             .order_by("child_id", "day", "pk")
             .values_list("pk", "child_id", "day", "unit_id", "minutes", "kind", "source_id")
         )
 
-    def absence_fetcher(self) -> PageFetcher:
-        rows, units, children, now = self.absence_rows(), self.units, self.children, self.dataset.now
+    def absence_fetcher(self, resource: str, kinds: frozenset[int]) -> PageFetcher:
+        rows, units, children, now = self.absence_rows(kinds), self.units, self.children, self.dataset.now
 
         def fetch(after: Cursor | None, limit: int) -> Slice:
-            converter = _AbsenceRecords(units, children, now)
+            converter = _AbsenceRecords(units, children, now, resource)
             query = rows
             if after is not None:
                 child, day, pk, converter.offset = _absence_cursor(after)
@@ -470,17 +473,20 @@ class _Export:
 
 @dataclass
 class _AbsenceRecords:
-    """Absence rows, in (child, day, pk) order, as SS 12000 absences: a child's lessons of a day follow each other
-    from 08:00 (Europe/Stockholm)."""
+    """Absence rows, in (child, day, pk) order, as SS 12000 records of one resource: a child's absences of a day
+    follow each other from 08:00 (Europe/Stockholm). Notified absence (reported, granted leave) becomes `/absences`;
+    a lesson missed (valid, invalid) becomes a calendar event of its length and the pupil's attendance at it."""
 
     units: dict[int, tuple[str, str]]
     children: dict[int, str]
     now: datetime
+    resource: str = "absences"
     day: tuple[int, date] | None = None  # the child and day of the row before
     offset: int = 0  # minutes of that child's day so far
 
     def convert(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[Record]:
         now = isoformat(self.now)
+        meta = {"created": now, "modified": now}
         for pk, child, day, unit, minutes, kind, source_id in rows:
             if (child, day) != self.day:
                 self.day, self.offset = (child, day), 0
@@ -490,15 +496,50 @@ class _AbsenceRecords:
             start = min(SCHOOL_DAY_STARTS + self.offset, 24 * 60 - 1 - length)
             self.offset += length
             midnight = datetime.combine(day, time(0), tzinfo=STOCKHOLM)
-            yield {
-                "id": source_id or stable_id(AbsenceRecord, pk),
-                "meta": {"created": now, "modified": now},
-                "student": {"id": self.children[child]},
-                "organisation": {"id": self.units[unit][0]},
-                "startTime": _wall_clock(midnight, start),
-                "endTime": _wall_clock(midnight, start + length),
-                "type": ABSENCE_TYPES[kind],
-            }
+            record_id = _record_id(source_id) if source_id else stable_id(AbsenceRecord, pk)
+            times = {"startTime": _wall_clock(midnight, start), "endTime": _wall_clock(midnight, start + length)}
+            if self.resource == "absences":
+                yield {
+                    "id": record_id,
+                    "meta": meta,
+                    "student": {"id": self.children[child]},
+                    "organisation": {"id": self.units[unit][0]},
+                    **times,
+                    "type": ABSENCE_TYPES[kind],
+                }
+            elif self.resource == "calendarEvents":
+                yield {"id": lesson_id(record_id), "meta": meta, "activity": {"id": ACTIVITY_ID}, **times}
+            else:
+                yield {
+                    "id": record_id,
+                    "meta": meta,
+                    "calendarEvent": {"id": lesson_id(record_id)},
+                    "student": {"id": self.children[child]},
+                    "isReported": True,
+                    "attendanceMinutes": 0,
+                    ATTENDANCE_FIELDS[kind]: minutes,
+                }
+
+
+# Every exported lesson belongs to one activity: Kring reads a lesson only for its day.
+ACTIVITY_ID = str(uuid.uuid5(ID_NAMESPACE, "activity"))
+
+
+def lesson_id(attendance_id: str) -> str:
+    """The calendar event of an exported attendance: one lesson per absence row, derived from its id."""
+    return str(uuid.uuid5(ID_NAMESPACE, f"lesson:{attendance_id}"))
+
+
+def _record_id(source_id: str) -> str:
+    """The id of an absence row's record: its source id if that is a UUID (the standard's ids are), else a UUID
+    derived from it (a row of an attendance, '<id>/valid', or a further day of a notified absence, '<id>/<date>')."""
+    base, _, suffix = source_id.partition("/")
+    if suffix in ("valid", "invalid"):
+        source_id = base
+    try:
+        return str(uuid.UUID(source_id))
+    except ValueError:
+        return str(uuid.uuid5(ID_NAMESPACE, f"absence:{source_id}"))
 
 
 def _wall_clock(midnight: datetime, minutes: int) -> str:

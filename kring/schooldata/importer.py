@@ -15,8 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Max, Model
@@ -25,7 +26,8 @@ from django.utils import timezone
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.directory.models import Municipality, User
-from kring.schooldata.client import Ss12000Client, Ss12000Error
+from kring.schooldata.client import Page, Ss12000Client, Ss12000Error
+from kring.schooldata.indicators import UNEXCUSED_DAYS_SPAN
 from kring.schooldata.models import (
     AbsenceRecord,
     ImportRejection,
@@ -34,12 +36,34 @@ from kring.schooldata.models import (
     ImportStatus,
     SyncCheckpoint,
 )
-from kring.schooldata.upserts import APPLY, Lookup, PageResult, apply_deletions
+from kring.schooldata.school_calendar import last_term_day, term_start
+from kring.schooldata.upserts import (
+    APPLY,
+    SWEDISH_TIME,
+    Lookup,
+    PageResult,
+    apply_deletions,
+    apply_persons,
+    missing_guardians,
+)
 
-# The order matters: units before the pupils enrolled there, pupils before their groups and absences.
-IMPORT_ORDER = ("organisations", "persons", "placements", "groups", "absences")
+# The order matters: units before the pupils enrolled there, pupils before their groups and absences, lessons before
+# the attendance at them.
+IMPORT_ORDER = ("organisations", "persons", "placements", "groups", "absences", "calendarEvents", "attendances")
 DELETIONS = "deletedEntities"
-PAGE_PARAMS: dict[str, dict[str, str]] = {"persons": {"expand": "responsibles"}}
+LOOKUP_BATCH = 100  # ids in one POST /persons/lookup
+# Lessons are read for the days the absence indicators look at (the term, or 30 days back if longer), and on later
+# runs again from a week before the last day read: lessons are planned long before they are held, so asking only
+# for what changed since the last run would miss the days that have come since.
+LESSON_DAYS_BACK = 7
+# What each resource gives, for the warning when a provider does not offer it.
+WITHOUT = {
+    "placements": "preschool placements",
+    "groups": "classes",
+    "absences": "notified absence (granted leave, reported absence)",
+    "calendarEvents": "lessons, so attendance cannot be placed on days",
+    "attendances": "attendance (valid and invalid absence per lesson)",
+}
 
 
 @dataclass
@@ -84,8 +108,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def latest_modified(records: list[dict[str, Any]], latest: datetime | None) -> datetime | None:
-    """The latest `meta.modified` among the records (the server's clock), or `latest` if none is later."""
+def latest_modified(records: list[dict[str, Any]], latest: datetime | None, zone: tzinfo = UTC) -> datetime | None:
+    """The latest `meta.modified` among the records (the server's clock), or `latest` if none is later. A time
+    without an offset is in the provider's time zone."""
     for record in records:
         meta = record.get("meta")
         text = meta.get("modified") if isinstance(meta, dict) else None
@@ -96,47 +121,101 @@ def latest_modified(records: list[dict[str, Any]], latest: datetime | None) -> d
         except ValueError:
             continue
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
+            moment = moment.replace(tzinfo=zone)
         if latest is None or moment > latest:
             latest = moment
     return latest
 
 
+def lesson_window(checkpoint: SyncCheckpoint, today: date, *, full: bool) -> tuple[date, date]:
+    """The days whose calendar events are read: see LESSON_DAYS_BACK."""
+    first = min(term_start(last_term_day(today)), today - timedelta(days=UNEXCUSED_DAYS_SPAN))
+    if checkpoint.read_until is not None and not full:
+        first = max(first, checkpoint.read_until - timedelta(days=LESSON_DAYS_BACK))
+    return first, today
+
+
 def _import_resource(
-    client: Ss12000Client, run: ImportRun, lookup: Lookup, resource: str, progress: Progress, *, full: bool
-) -> set[int]:
+    client: Ss12000Client,
+    run: ImportRun,
+    lookup: Lookup,
+    resource: str,
+    progress: Progress,
+    *,
+    full: bool,
+    today: date,
+) -> set[int] | None:
+    """The resource's changes, page by page; None if the provider does not offer it (a warning in the run)."""
     checkpoint, _ = SyncCheckpoint.objects.get_or_create(municipality_id=run.municipality_id, resource=resource)
     if not checkpoint.page_token:
         checkpoint.pass_latest_modified = checkpoint.modified_after
     modified_after = None if full else checkpoint.modified_after
+    params = None
+    if resource == "calendarEvents":
+        first, last = lesson_window(checkpoint, today, full=full)
+        params = {
+            "startTime.onOrAfter": _day_start(first),
+            "startTime.onOrBefore": _day_start(last + timedelta(days=1)),
+        }
+        modified_after = None
     units: set[int] = set()
     pages = client.pages(
-        resource,
-        modified_after=modified_after,
-        page_token=checkpoint.page_token or None,
-        params=PAGE_PARAMS.get(resource),
+        resource, modified_after=modified_after, page_token=checkpoint.page_token or None, params=params
     )
-    for page in pages:
-        with transaction.atomic(), _collector_paused():
-            result = APPLY[resource](page.records, lookup)
-            _save_page(run, resource, result)
-            checkpoint.page_token = page.next_token or ""
-            checkpoint.pass_latest_modified = latest_modified(page.records, checkpoint.pass_latest_modified)
-            if page.next_token is None:
-                checkpoint.modified_after = checkpoint.pass_latest_modified
-            checkpoint.save()
-            record_event(
-                actor=run.started_by,
-                actor_label=run.started_by_label or None,
-                action=AuditAction.WRITE,
-                target_type="schooldata_import",
-                target_id=run.pk,
-                municipality_id=run.municipality_id,
-                details={"resource": resource, "records": len(page.records), **result.counts},
-            )
-        units |= result.unit_ids
-        progress.page(resource, len(page.records), result)
+    try:
+        for page in pages:
+            units |= _commit_page(run, lookup, resource, page, checkpoint, progress, today=today)
+    except Ss12000Error as error:
+        if not error.not_offered or checkpoint.page_token:  # a failure half-way is not a missing resource
+            raise
+        warn(
+            run,
+            f"{resource}: the provider does not offer it or Kring may not read it (HTTP {error.status}); "
+            f"the import went on without {WITHOUT.get(resource, resource)}",
+        )
+        return None
     return units
+
+
+def _day_start(day: date) -> str:
+    return datetime.combine(day, datetime.min.time(), tzinfo=SWEDISH_TIME).isoformat()
+
+
+def warn(run: ImportRun, message: str) -> None:
+    run.warnings = [*run.warnings, message[:500]]
+    run.save(update_fields=["warnings"])
+
+
+def _commit_page(
+    run: ImportRun,
+    lookup: Lookup,
+    resource: str,
+    page: Page,
+    checkpoint: SyncCheckpoint,
+    progress: Progress,
+    *,
+    today: date,
+) -> set[int]:
+    with transaction.atomic(), _collector_paused():
+        result = APPLY[resource](page.records, lookup)
+        _save_page(run, resource, result)
+        checkpoint.page_token = page.next_token or ""
+        checkpoint.pass_latest_modified = latest_modified(page.records, checkpoint.pass_latest_modified, lookup.zone)
+        if page.next_token is None:
+            checkpoint.modified_after = checkpoint.pass_latest_modified
+            checkpoint.read_until = today
+        checkpoint.save()
+        record_event(
+            actor=run.started_by,
+            actor_label=run.started_by_label or None,
+            action=AuditAction.WRITE,
+            target_type="schooldata_import",
+            target_id=run.pk,
+            municipality_id=run.municipality_id,
+            details={"resource": resource, "records": len(page.records), **result.counts},
+        )
+    progress.page(resource, len(page.records), result)
+    return result.unit_ids
 
 
 def _import_deletions(client: Ss12000Client, run: ImportRun, lookup: Lookup, progress: Progress) -> set[int]:
@@ -208,7 +287,9 @@ def update_statistics(model: type[Model]) -> None:
         cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def recompute_after_import(municipality_id: int, unit_ids: set[int], run: ImportRun) -> None:
+def recompute_after_import(
+    municipality_id: int, unit_ids: set[int], run: ImportRun, *, today: date | None = None
+) -> None:
     from kring.schooldata.indicators import recompute_indicators
 
     if not unit_ids:
@@ -216,9 +297,32 @@ def recompute_after_import(municipality_id: int, unit_ids: set[int], run: Import
     started = time.perf_counter()
     if _rows_written(run) >= ANALYZE_AFTER_ROWS:
         update_statistics(AbsenceRecord)
-    written = recompute_indicators(municipality_id, unit_ids=sorted(unit_ids))
+    written = recompute_indicators(municipality_id, unit_ids=sorted(unit_ids), today=today)
     run.counts["indicators"] = {"recomputed": written, "seconds": round(time.perf_counter() - started, 2)}
     run.save(update_fields=["counts"])
+
+
+def _import_guardians(client: Ss12000Client, run: ImportRun, lookup: Lookup, progress: Progress) -> None:
+    """The guardians linked from pupils whose own person records the pass over /persons did not bring (a provider
+    may leave them out of /persons, or they changed before the link did): asked for by id, a batch at a time."""
+    missing = missing_guardians(lookup)
+    try:
+        for start in range(0, len(missing), LOOKUP_BATCH):
+            records = client.lookup_persons(missing[start : start + LOOKUP_BATCH])
+            with transaction.atomic(), _collector_paused():
+                result = apply_persons(records, lookup)
+                _save_page(run, "persons", result)
+            progress.page("persons", len(records), result)
+    except Ss12000Error as error:
+        if not error.not_offered:
+            raise
+        warn(run, f"persons/lookup: the provider does not offer it (HTTP {error.status})")
+    if still := len(missing_guardians(lookup)):
+        warn(
+            run,
+            f"{still} guardians linked from pupils (responsibles) were not found among the provider's persons: "
+            "the pupils go in without their custody until they are",
+        )
 
 
 def import_ss12000(
@@ -230,9 +334,12 @@ def import_ss12000(
     full: bool = False,
     progress: Callable[[str, int, PageResult], None] | None = None,
     resources: tuple[str, ...] = IMPORT_ORDER,
+    today: date | None = None,
 ) -> ImportRun:
-    """Import from an SS 12000 API into the municipality. Raises `Ss12000Error` (after recording the run as
-    failed) when the server cannot be read; run it again to carry on from the last committed page."""
+    """Import from an SS 12000 API into the municipality. A resource the provider does not offer becomes a warning
+    in the run. Raises `Ss12000Error` (after recording the run as failed) when the server cannot be read; run it
+    again to carry on from the last committed page."""
+    today = today or timezone.localdate()
     run = start_run(
         municipality=municipality,
         source=ImportSource.SS12000,
@@ -240,15 +347,24 @@ def import_ss12000(
         by=by,
         by_label=by_label,
     )
-    lookup = Lookup.load(municipality.pk)
+    lookup = Lookup.load(municipality.pk, zone=ZoneInfo(client.settings.time_zone))
     tracker = Progress(progress)
     units: set[int] = set()
+    absence_sources = {"absences", "attendances"} & set(resources)
     try:
         for resource in resources:
-            units |= _import_resource(client, run, lookup, resource, tracker, full=full)
+            found = _import_resource(client, run, lookup, resource, tracker, full=full, today=today)
+            if found is None:
+                absence_sources.discard(resource)
+            else:
+                units |= found
+            if resource == "persons":
+                _import_guardians(client, run, lookup, tracker)
+        if not absence_sources and {"absences", "attendances"} & set(resources):
+            warn(run, "no absence at all came from the provider: the early warning has nothing to work from")
         units |= _import_deletions(client, run, lookup, tracker)
     except (Ss12000Error, KeyboardInterrupt) as error:
         finish_run(run, error=str(error) or type(error).__name__)
         raise
-    recompute_after_import(municipality.pk, units, run)
+    recompute_after_import(municipality.pk, units, run, today=today)
     return finish_run(run)

@@ -15,6 +15,8 @@ The rules:
   same length before it. Neither reaches back before the term began (`term_start`): the break is no school time.
 * In a holiday (Christmas, summer) the figures are measured up to the last day of the term that just ended
   (`last_term_day`), so that they say what the term ended with, not absence diluted by weeks without school.
+* A day's absence is the minutes of lessons missed (valid and invalid) or the absence notified in advance (reported,
+  granted leave), whichever is more: a school system sends both for the same day, and they are not added up.
 * A day counts as absent when at least 75 % of its scheduled minutes were missed. A run of such days continues over
   a weekend; a school day with less absence ends it. The current run is the one that reaches the last school day
   (today, or the Friday before at a weekend).
@@ -42,7 +44,15 @@ from django.utils import timezone
 
 from kring.directory.models import UnitKind
 from kring.people.models import Placement
-from kring.schooldata.models import AbsenceIndicator, AbsenceKind, AbsenceLevel, AbsenceRecord, AbsenceSettings
+from kring.schooldata.models import (
+    LESSON_KINDS,
+    NOTIFIED_KINDS,
+    AbsenceIndicator,
+    AbsenceKind,
+    AbsenceLevel,
+    AbsenceRecord,
+    AbsenceSettings,
+)
 from kring.schooldata.school_calendar import last_term_day, term_start
 
 BATCH_SIZE = 5000
@@ -261,15 +271,22 @@ def _absent_days(unit_id: int, first: date, today: date) -> Iterator[tuple[Any, 
     grouped = (
         AbsenceRecord.objects.filter(unit_id=unit_id, day__gte=first, day__lte=today)
         .values("child_id", "day")
-        .annotate(total=Sum("minutes"), unexcused=Sum("minutes", filter=Q(kind=AbsenceKind.INVALID)))
+        .annotate(
+            lessons=Sum("minutes", filter=Q(kind__in=list(LESSON_KINDS))),
+            notified=Sum("minutes", filter=Q(kind__in=list(NOTIFIED_KINDS))),
+            unexcused=Sum("minutes", filter=Q(kind=AbsenceKind.INVALID)),
+        )
         .order_by("child_id", "day")
-        .values_list("child_id", "day", "total", "unexcused")
+        .values_list("child_id", "day", "lessons", "notified", "unexcused")
     )
     sql, params = grouped.query.sql_with_params()
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(BATCH_SIZE):
-            yield from rows
+            # A day counts the lessons missed or the absence notified, whichever is more: a school system that
+            # sends both marks a reported day's lessons as valid absence too.
+            for child_id, day, lessons, notified, unexcused in rows:
+                yield child_id, day, max(lessons or 0, notified or 0), unexcused
 
 
 def _school_figures(

@@ -22,6 +22,11 @@ class AbsenceKind(models.IntegerChoices):
 
 
 EXCUSED_KINDS = frozenset({AbsenceKind.REPORTED, AbsenceKind.GRANTED, AbsenceKind.VALID})
+# Absence told of in advance (SS 12000 `/absences`), as against lessons missed (`/attendances`). A school system
+# that has both marks the lessons of a reported day as valid absence too: a day counts the larger of the two, never
+# their sum (`indicators._absent_days`).
+NOTIFIED_KINDS = frozenset({AbsenceKind.REPORTED, AbsenceKind.GRANTED})
+LESSON_KINDS = frozenset({AbsenceKind.VALID, AbsenceKind.INVALID})
 
 
 class AbsenceRecord(models.Model):
@@ -179,6 +184,9 @@ class ImportRun(models.Model):
     started_by_label = models.CharField(max_length=100, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    # What the import went on without, one line each: a resource the provider does not offer ("this provider offers
+    # no attendance"), guardians it could not find. Stored in English; the report translates the known ones.
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
@@ -224,6 +232,7 @@ class SyncCheckpoint(models.Model):
     modified_after = models.DateTimeField(null=True, blank=True)
     pass_latest_modified = models.DateTimeField(null=True, blank=True)
     page_token = models.TextField(blank=True)
+    read_until = models.DateField(null=True, blank=True)  # calendar events: the last day read by a finished pass
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -231,3 +240,36 @@ class SyncCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource}: {self.modified_after}"
+
+
+class SourceResponsible(models.Model):
+    """A pupil's responsible adult as the SS 12000 source links them (`responsibles[].person.id`), kept until the
+    adult's own person record is read: guardians are persons of their own, and may come on any page, before or after
+    their child. Only the relations that decide for the child (vårdnadshavare, god man) are kept."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    person_id = models.CharField(max_length=64)
+    relation_type = models.CharField(max_length=30)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["child", "person_id"], name="source_responsible_unique")]
+        indexes = [models.Index(fields=["municipality", "person_id"], name="source_responsible_person")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} ← {self.person_id} ({self.relation_type})"
+
+
+class Lesson(models.Model):
+    """A calendar event (lesson) of the SS 12000 source, only for its day: an attendance names its event, not when
+    it was."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    ss12000_id = models.CharField(max_length=64)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "ss12000_id"], name="lesson_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.ss12000_id} {self.day}"

@@ -6,14 +6,17 @@ goes on. Unknown fields are ignored, so that a newer server does not break the i
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
     "RESOURCES",
     "Absence",
+    "Attendance",
+    "CalendarEvent",
     "Duty",
     "Group",
     "Organisation",
@@ -38,14 +41,17 @@ class Meta(_Record):
 
 
 class Organisation(_Record):
-    """An organisation: a principal organiser (Huvudman), an administration, or a school unit (Skolenhet)."""
+    """An organisation: a principal organiser (Huvudman), an administration, or a school unit (Skolenhet).
+
+    `schoolUnitCode` and `municipalityCode` are read as text: a code that is not the register's shape (8 and 4
+    digits) is ignored by the import, which says so, and the unit goes in without it."""
 
     id: str = Field(min_length=1, max_length=64)
     meta: Meta | None = None
     display_name: str = Field(alias="displayName", min_length=1, max_length=150)
     organisation_type: str = Field(alias="organisationType")
-    school_unit_code: str | None = Field(default=None, alias="schoolUnitCode", pattern=r"^\d{8}$")
-    municipality_code: str | None = Field(default=None, alias="municipalityCode", pattern=r"^\d{4}$")
+    school_unit_code: str | None = Field(default=None, alias="schoolUnitCode")
+    municipality_code: str | None = Field(default=None, alias="municipalityCode")
     school_types: list[str] = Field(default_factory=list, alias="schoolTypes")
     parent_organisation: Reference | None = Field(default=None, alias="parentOrganisation")
 
@@ -53,36 +59,63 @@ class Organisation(_Record):
     def is_school_unit(self) -> bool:
         return self.organisation_type == "Skolenhet"
 
+    @property
+    def register_code(self) -> str:
+        """The school unit code if it is the register's shape (8 digits), else empty."""
+        code = (self.school_unit_code or "").strip()
+        return code if SCHOOL_UNIT_CODE.fullmatch(code) else ""
+
+
+SCHOOL_UNIT_CODE = re.compile(r"\d{8}")
+# A personal or coordination number (12 digits), or a temporary number a school register gave a pupil who has
+# neither: the two places after the date may be letters (the standard's example: 20130101TF01).
+CIVIC_NUMBER = re.compile(r"\d{12}")
+TEMPORARY_CIVIC_NUMBER = re.compile(r"\d{8}[A-Za-z]{2}\d{2}")
+
 
 class CivicNo(_Record):
-    value: str = Field(pattern=r"^\d{12}$")
+    value: str = Field(min_length=1, max_length=40)
     nationality: str = "SE"
+
+    @property
+    def is_temporary(self) -> bool:
+        return bool(TEMPORARY_CIVIC_NUMBER.fullmatch(self.value))
 
 
 class Address(_Record):
     type: str | None = None
-    street_address: str | None = Field(default=None, alias="streetAddress", max_length=200)
-    locality: str | None = Field(default=None, max_length=100)
-    postal_code: str | None = Field(default=None, alias="postalCode", max_length=10)
+    street_address: str | None = Field(default=None, alias="streetAddress")
+    locality: str | None = None
+    postal_code: str | None = Field(default=None, alias="postalCode")
 
 
 class Email(_Record):
-    value: str = Field(max_length=254)
+    value: str
     type: str | None = None
 
 
 class Phone(_Record):
-    value: str = Field(max_length=40)
+    value: str
     type: str | None = None
+
+
+# The standard's relation types (RelationTypesEnum). Custody (vårdnadshavare) and a good man (god man, who takes a
+# guardian's place for an unaccompanied child) decide for the child, consent included; the others do not.
+GUARDIAN = "Vårdnadshavare"
+GOOD_MAN = "God man"
+OTHER_RESPONSIBLE = "Annan ansvarig"
+APPOINTED = "Utsedd behörig"
+RELATION_TYPES = (GUARDIAN, OTHER_RESPONSIBLE, GOOD_MAN, APPOINTED)
+DECIDING_RELATIONS = frozenset({GUARDIAN, GOOD_MAN})
 
 
 class Responsible(_Record):
     person: Reference
-    relation_type: str = Field(alias="relationType")
+    relation_type: str | None = Field(default=None, alias="relationType")
 
     @property
-    def has_custody(self) -> bool:
-        return self.relation_type == "Vårdnadshavare"
+    def decides_for_the_child(self) -> bool:
+        return self.relation_type in DECIDING_RELATIONS
 
 
 class Enrolment(_Record):
@@ -93,7 +126,7 @@ class Enrolment(_Record):
     school_type: str = Field(alias="schoolType")
     start_date: date = Field(alias="startDate")
     end_date: date | None = Field(default=None, alias="endDate")
-    cancelled: bool = False  # "Inskrivningen har avbrutits i förväg": never a placement
+    cancelled: bool | None = False  # "Inskrivningen har avbrutits i förväg": never a placement
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Enrolment:
@@ -106,8 +139,8 @@ SecurityMarking = Literal["Ingen", "Sekretessmarkering", "Skyddad folkbokföring
 
 
 class Person(_Record):
-    """A person: a pupil (with enrolments or guardians) or a guardian. `_embedded.responsibles` carries the
-    guardians' own records when the request asks for `expand=responsibles`."""
+    """A person: a pupil or preschool child (with enrolments or responsibles), their guardian, or anyone else (staff,
+    whom Kring does not read). Guardians are persons of their own, linked from the child by `responsibles`."""
 
     id: str = Field(min_length=1, max_length=64)
     meta: Meta | None = None
@@ -115,29 +148,26 @@ class Person(_Record):
     family_name: str = Field(alias="familyName", min_length=1, max_length=100)
     civic_no: CivicNo | None = Field(default=None, alias="civicNo")
     birth_date: date | None = Field(default=None, alias="birthDate")
-    security_marking: SecurityMarking = Field(default="Ingen", alias="securityMarking")
-    addresses: list[Address] = Field(default_factory=list)
-    emails: list[Email] = Field(default_factory=list)
-    phone_numbers: list[Phone] = Field(default_factory=list, alias="phoneNumbers")
-    responsibles: list[Responsible] = Field(default_factory=list)
-    enrolments: list[Enrolment] = Field(default_factory=list)
-    embedded: EmbeddedPersons | None = Field(default=None, alias="_embedded")
-
-    @property
-    def is_pupil(self) -> bool:
-        return bool(self.enrolments or self.responsibles)
+    security_marking: SecurityMarking | None = Field(default="Ingen", alias="securityMarking")
+    addresses: list[Address] | None = Field(default_factory=list)
+    emails: list[Email] | None = Field(default_factory=list)
+    phone_numbers: list[Phone] | None = Field(default_factory=list, alias="phoneNumbers")
+    responsibles: list[Responsible] | None = Field(default_factory=list)
+    enrolments: list[Enrolment] | None = Field(default_factory=list)
 
     @property
     def protected_identity(self) -> bool:
-        return self.security_marking != "Ingen"
+        return self.security_marking not in (None, "Ingen")
 
     @property
     def home_address(self) -> Address | None:
-        return next((a for a in self.addresses if a.type in (None, "Folkbokföring")), None)
+        return next((a for a in self.addresses or () if a.type in (None, "Folkbokföring")), None)
 
 
-class EmbeddedPersons(_Record):
-    responsibles: list[Person] = Field(default_factory=list)
+def is_child_record(record: dict[str, Any]) -> bool:
+    """A person record of a pupil or child: with enrolments or someone responsible for them (read before
+    validation, so that a member of staff with a malformed field is skipped, not rejected)."""
+    return bool(record.get("enrolments") or record.get("responsibles"))
 
 
 class Placement(_Record):
@@ -159,8 +189,12 @@ class GroupMembership(_Record):
     end_date: date | None = Field(default=None, alias="endDate")
 
 
+CLASS_GROUP_TYPES = frozenset({"Klass", "Avdelning"})
+
+
 class Group(_Record):
-    """A class (Klass), a preschool group (Avdelning) or a teaching group, with its members."""
+    """A class (Klass) or a preschool group (Avdelning), with its members. Teaching groups and the rest are skipped
+    before validation (`is_class_record`)."""
 
     id: str = Field(min_length=1, max_length=64)
     meta: Meta | None = None
@@ -170,11 +204,11 @@ class Group(_Record):
     organisation: Reference
     start_date: date | None = Field(default=None, alias="startDate")
     end_date: date | None = Field(default=None, alias="endDate")
-    group_memberships: list[GroupMembership] = Field(default_factory=list, alias="groupMemberships")
+    group_memberships: list[GroupMembership] | None = Field(default_factory=list, alias="groupMemberships")
 
-    @property
-    def is_class(self) -> bool:
-        return self.group_type in ("Klass", "Avdelning")
+
+def is_class_record(record: dict[str, Any]) -> bool:
+    return record.get("groupType") in CLASS_GROUP_TYPES
 
 
 class Duty(_Record):
@@ -189,34 +223,55 @@ class Duty(_Record):
     end_date: date | None = Field(default=None, alias="endDate")
 
 
-AbsenceType = Literal["Anmäld", "Beviljad", "Giltig", "Ogiltig"]
+# The standard's absence types (AbsenceEnum): leave the school granted, and absence reported by the pupil or a
+# guardian. Neither says how many lessons were missed: that is `/attendances`.
+GRANTED_LEAVE = "Beviljad ledighet"
+REPORTED_ABSENCE = "Anmäld frånvaro"
+AbsenceType = Literal["Beviljad ledighet", "Anmäld frånvaro"]
 
 
 class Absence(_Record):
-    """A pupil's absence from a lesson or part of a school day."""
+    """Absence notified in advance: granted leave or reported absence, from a start to an end time that may span
+    days. The school unit is optional (the import takes the pupil's placement that day when it is missing)."""
 
     id: str = Field(min_length=1, max_length=64)
     meta: Meta | None = None
     student: Reference
-    organisation: Reference
+    organisation: Reference | None = None
     start_time: datetime = Field(alias="startTime")
     end_time: datetime = Field(alias="endTime")
     type: AbsenceType
 
     @model_validator(mode="after")
-    def _one_school_day(self) -> Absence:
+    def _ends_after_start(self) -> Absence:
         if self.end_time <= self.start_time:
             raise ValueError("endTime is not after startTime")
-        if self.end_time.date() != self.start_time.date() or self.minutes > 24 * 60:
-            raise ValueError("an absence record covers one school day at most")
         return self
 
-    @property
-    def minutes(self) -> int:
-        return int((self.end_time - self.start_time).total_seconds() // 60)
+
+class CalendarEvent(_Record):
+    """A lesson or other scheduled event: Kring reads only when it was (an attendance names its event, not a day)."""
+
+    id: str = Field(min_length=1, max_length=64)
+    meta: Meta | None = None
+    start_time: datetime = Field(alias="startTime")
+    end_time: datetime | None = Field(default=None, alias="endTime")
+    cancelled: bool | None = False
 
 
-Person.model_rebuild()
+class Attendance(_Record):
+    """A pupil's attendance at one calendar event: minutes present, minutes of valid (excused) and invalid
+    (unexcused) absence."""
+
+    id: str = Field(min_length=1, max_length=64)
+    meta: Meta | None = None
+    calendar_event: Reference = Field(alias="calendarEvent")
+    student: Reference
+    is_reported: bool | None = Field(default=None, alias="isReported")
+    attendance_minutes: int | None = Field(default=None, alias="attendanceMinutes", ge=0)
+    valid_absence_minutes: int | None = Field(default=None, alias="validAbsenceMinutes", ge=0)
+    invalid_absence_minutes: int | None = Field(default=None, alias="invalidAbsenceMinutes", ge=0)
+
 
 # The resources Kring reads, by their path under the API root, in the order the import takes them.
 RESOURCES: dict[str, type[_Record]] = {
@@ -226,6 +281,8 @@ RESOURCES: dict[str, type[_Record]] = {
     "groups": Group,
     "duties": Duty,
     "absences": Absence,
+    "calendarEvents": CalendarEvent,
+    "attendances": Attendance,
 }
 
 

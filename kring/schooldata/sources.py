@@ -30,5 +30,11 @@ def client_settings(
         token_url=token_url or settings.KRING_SS12000_TOKEN_URL or None,
         client_id=client_id or settings.KRING_SS12000_CLIENT_ID or None,
         client_secret=client_secret or settings.KRING_SS12000_CLIENT_SECRET or None,
+        scope=settings.KRING_SS12000_SCOPE or None,
+        auth_method=settings.KRING_SS12000_AUTH_METHOD,
+        client_cert=settings.KRING_SS12000_CLIENT_CERT or None,
+        client_key=settings.KRING_SS12000_CLIENT_KEY or None,
+        ca_bundle=settings.KRING_SS12000_CA_BUNDLE or None,
+        time_zone=settings.KRING_SS12000_TIME_ZONE,
         timeout=float(timeout if timeout is not None else settings.KRING_SS12000_TIMEOUT),
     )

@@ -1,6 +1,8 @@
 """A local SS 12000 (v2.1) server over a dataset (`kring.schooldata.dataset`), for tests and development: plain
-WSGI on the standard library's `wsgiref`, with OAuth2 client credentials, `pageToken` paging,
-`meta.modified.after`, `expand=responsibles`, `/deletedEntities`, and faults to inject (errors and delays).
+WSGI on the standard library's `wsgiref`, with OAuth2 client credentials (`client_secret_basic` and
+`client_secret_post`), `pageToken` paging, `meta.modified.after`, `/persons/lookup`, the time window that
+`/calendarEvents` requires, `/deletedEntities`, and faults to inject (errors and delays). Its answers follow the
+official OpenAPI description of SS 12000 v2.1 (a test validates them against it).
 
     with serve(dataset) as server:
         client = Ss12000Client(ClientSettings(base_url=server.base_url, token_url=server.token_url,
@@ -40,8 +42,11 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
-EXPANSIONS = {"persons": frozenset({"responsibles"})}
+EXPANSIONS: dict[str, frozenset[str]] = {}  # the stand-in embeds nothing: asking for it is refused (400)
 DELETED = "deletedEntities"
+LOOKUP = "persons/lookup"
+LOOKUP_MAX = 1000
+WINDOWED = {"calendarEvents": ("startTime.onOrAfter", "startTime.onOrBefore")}  # required by the standard
 
 StartResponse = Callable[..., Any]
 
@@ -166,6 +171,10 @@ class Ss12000App:
         if name == "token":
             _allow(method, "POST")
             return self._token(environ)
+        if name == LOOKUP:
+            _allow(method, "POST")
+            self._authenticate(environ)
+            return self._lookup(environ)
         if name != DELETED and name not in RESOURCES:
             raise _HttpError(404, "not_found", f"no such resource: {path}")
         _allow(method, "GET")
@@ -214,6 +223,8 @@ class Ss12000App:
                 "expand": _expand(resource, query.get("expand")),
                 "limit": _limit(query.get("limit")),
             }
+            if resource in WINDOWED:
+                state["window"] = [_required_time(query, name) for name in WINDOWED[resource]]
         modified_after = parse_time(state["filter"]) if state["filter"] else None
         try:
             records, cursor = self.dataset.page(
@@ -221,17 +232,32 @@ class Ss12000App:
             )
         except BadCursor as error:
             raise _HttpError(400, "invalid_page_token", "the pageToken is not valid") from error
-        if "responsibles" in state["expand"]:
-            records = [self._with_responsibles(record) for record in records]
+        if window := state.get("window"):  # a page may come out shorter than the limit: the token goes on
+            first, last = parse_time(window[0]), parse_time(window[1])
+            records = [r for r in records if first <= parse_time(r["startTime"]) <= last]
         body: dict[str, Any] = {"data": records}
         if cursor is not None:
             body["pageToken"] = _encode_token(state | {"after": cursor})
         return body
 
-    def _with_responsibles(self, person: dict[str, Any]) -> dict[str, Any]:
-        ids = [r["person"]["id"] for r in person.get("responsibles") or [] if isinstance(r.get("person"), dict)]
-        found = [self.dataset.get("persons", str(person_id)) for person_id in ids]
-        return person | {"_embedded": {"responsibles": [record for record in found if record is not None]}}
+    def _lookup(self, environ: dict[str, Any]) -> list[dict[str, Any]]:
+        """POST /persons/lookup: the persons with the ids (or civic numbers) asked for, as a plain list."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+        except ValueError as error:
+            raise _HttpError(400, "invalid_body", "the body is a JSON object with ids or civicNos") from error
+        ids = body.get("ids") if isinstance(body, dict) else None
+        numbers = body.get("civicNos") if isinstance(body, dict) else None
+        if not isinstance(ids, list | type(None)) or not isinstance(numbers, list | type(None)):
+            raise _HttpError(400, "invalid_body", "ids and civicNos are lists")
+        if len(ids or []) + len(numbers or []) > LOOKUP_MAX:
+            raise _HttpError(400, "too_many", f"at most {LOOKUP_MAX} at a time")
+        found = [self.dataset.get("persons", str(person_id)) for person_id in ids or []]
+        if numbers:
+            wanted = {str(number) for number in numbers}
+            found += [r for r in self.dataset.records("persons") if (r.get("civicNo") or {}).get("value") in wanted]
+        return [record for record in found if record is not None]
 
     def _deleted(self, query: dict[str, str]) -> dict[str, Any]:
         if "pageToken" in query:
@@ -287,6 +313,14 @@ def _filter(text: str | None, name: str) -> str | None:
         return isoformat(parse_time(text))
     except ValueError as error:
         raise _HttpError(400, "invalid_filter", f"{name} is an ISO 8601 time with an offset or Z") from error
+
+
+def _required_time(query: dict[str, str], name: str) -> str:
+    if name not in query:
+        raise _HttpError(400, "missing_parameter", f"{name} is required")
+    value = _filter(query[name], name)
+    assert value is not None
+    return value
 
 
 def _expand(resource: str, text: str | None) -> list[str]:

@@ -7,30 +7,33 @@ nothing the second time: that is what makes the import idempotent and resumable.
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 
 from kring.directory.models import Organisation, OrganisationKind, SchoolForm, Unit, UnitKind
-from kring.people.identity import parse_identity_number
-from kring.people.models import Child, Custody, CustodyKind, Group, Guardian, Placement, name_key
+from kring.people.identity import is_temporary_number, parse_identity_number, parse_temporary_number
+from kring.people.models import Child, Custody, CustodyKind, CustodyRelation, Group, Guardian, Placement, name_key
 from kring.schooldata import schemas
 from kring.schooldata.bulk import adapt_date, insert_rows
-from kring.schooldata.models import AbsenceKind, AbsenceRecord
+from kring.schooldata.models import (
+    NOTIFIED_KINDS,
+    AbsenceKind,
+    AbsenceRecord,
+    AbsenceSettings,
+    Lesson,
+    SourceResponsible,
+)
 
 SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
-ABSENCE_KINDS = {
-    "Anmäld": AbsenceKind.REPORTED,
-    "Beviljad": AbsenceKind.GRANTED,
-    "Giltig": AbsenceKind.VALID,
-    "Ogiltig": AbsenceKind.INVALID,
-}
+ABSENCE_KINDS = {schemas.REPORTED_ABSENCE: AbsenceKind.REPORTED, schemas.GRANTED_LEAVE: AbsenceKind.GRANTED}
 BATCH = 2000
 R = TypeVar("R", bound=schemas.BaseModel)
 M = TypeVar("M", bound=Model)
@@ -57,22 +60,44 @@ class PageResult:
 
 @dataclass
 class Lookup:
-    """The municipality's SS 12000 ids already in Kring, loaded once per run and kept up to date as pages land."""
+    """The municipality's SS 12000 ids already in Kring, loaded once per run and kept up to date as pages land;
+    with the provider's time zone (for times sent without an offset) and the length of a school day (the most
+    absence one day can count)."""
 
     municipality_id: int
     units: dict[str, int] = field(default_factory=dict)
     children: dict[str, int] = field(default_factory=dict)
+    guardians: dict[str, int] = field(default_factory=dict)
+    responsible_ids: set[str] = field(default_factory=set)
+    zone: ZoneInfo = SWEDISH_TIME
+    school_day_minutes: int = 24 * 60
 
     @classmethod
-    def load(cls, municipality_id: int) -> Lookup:
-        lookup = cls(municipality_id)
+    def load(cls, municipality_id: int, *, zone: ZoneInfo = SWEDISH_TIME) -> Lookup:
+        lookup = cls(municipality_id, zone=zone)
         lookup.units = dict(
             Unit.objects.filter(municipality_id=municipality_id).exclude(ss12000_id="").values_list("ss12000_id", "pk")
         )
         lookup.children = dict(
             Child.objects.filter(municipality_id=municipality_id).exclude(ss12000_id="").values_list("ss12000_id", "pk")
         )
+        lookup.guardians = dict(
+            Guardian.objects.filter(municipality_id=municipality_id)
+            .exclude(ss12000_id="")
+            .values_list("ss12000_id", "pk")
+        )
+        lookup.responsible_ids = set(
+            SourceResponsible.objects.filter(municipality_id=municipality_id).values_list("person_id", flat=True)
+        )
+        settings = AbsenceSettings.objects.filter(municipality_id=municipality_id).first()
+        lookup.school_day_minutes = settings.school_day_minutes if settings else AbsenceSettings().school_day_minutes
         return lookup
+
+    def local(self, moment: datetime) -> datetime:
+        """A time in Swedish local time (a school day is Swedish); one without an offset is the provider's."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        return moment.astimezone(SWEDISH_TIME)
 
 
 def validate(model: type[R], records: Iterable[dict[str, Any]], result: PageResult) -> list[R]:
@@ -129,14 +154,16 @@ def apply_organisations(records: Sequence[dict[str, Any]], lookup: Lookup) -> Pa
     result = PageResult()
     schools = []
     for record in validate(schemas.Organisation, records, result):
-        if record.is_school_unit:
-            schools.append(record)
-        else:
+        if not record.is_school_unit:
             result.counts["skipped"] += 1
+            continue
+        schools.append(record)
+        if record.school_unit_code and not record.register_code:
+            result.counts["schoolUnitCode not 8 digits, left out"] += 1
     if not schools:
         return result
     units = Unit.objects.filter(municipality_id=lookup.municipality_id)
-    codes = [s.school_unit_code for s in schools if s.school_unit_code]
+    codes = [s.register_code for s in schools if s.register_code]
     existing = {u.ss12000_id: u for u in units.filter(ss12000_id__in=[s.id for s in schools])}
     by_code = {u.school_unit_code: u for u in units.filter(school_unit_code__in=codes, ss12000_id="")}
     by_name = {u.name: u for u in units.filter(name__in=[s.display_name for s in schools])}
@@ -148,7 +175,7 @@ def apply_organisations(records: Sequence[dict[str, Any]], lookup: Lookup) -> Pa
     wanted = {}
     for school in schools:
         if school.id not in existing:
-            adopted = by_code.pop(school.school_unit_code, None) if school.school_unit_code else None
+            adopted = by_code.pop(school.register_code, None) if school.register_code else None
             named = by_name.get(school.display_name)
             if adopted is None and named is not None and named.ss12000_id:
                 result.reject({"id": school.id}, "displayName: another unit in Kring has this name")
@@ -163,7 +190,7 @@ def apply_organisations(records: Sequence[dict[str, Any]], lookup: Lookup) -> Pa
             continue
         wanted[school.id] = {
             "name": school.display_name,
-            "school_unit_code": school.school_unit_code or "",
+            "school_unit_code": school.register_code,
             "school_forms": sorted(school.school_types),
         }
         if school.id not in existing:
@@ -186,24 +213,49 @@ def apply_organisations(records: Sequence[dict[str, Any]], lookup: Lookup) -> Pa
 # -- persons → children, guardians, custody and school placements ---------------------------------------------
 
 
-def _identity(person: schemas.Person, result: PageResult) -> tuple[str, date] | None:
-    if person.civic_no is None:
-        result.reject(person, "civicNo: missing (Kring needs a pupil's identity number)")
-        return None
+def _placeholder_number(municipality_id: int, person_id: str) -> str:
+    """A stand-in for a pupil the source sends with no identity number: 'X' and 11 characters derived from the SS
+    12000 id (the same on every run), never a number a person could have."""
+    digest = hashlib.sha256(f"{municipality_id}:{person_id}".encode()).hexdigest()
+    return "X" + digest[:11].upper()
+
+
+def _identity(person: schemas.Person, lookup: Lookup, result: PageResult) -> tuple[str, date] | None:
+    """The child's identity number and date of birth: a personal or coordination number, a temporary number of the
+    school register (marked as such), or, with neither, a stand-in and the `birthDate` the source gives."""
+    civic = person.civic_no
+    value = civic.value.strip() if civic is not None else ""
+    if value and civic is not None and civic.nationality not in ("", "SE"):
+        result.counts["foreign civicNo not used"] += 1
+        value = ""
+    if not value:
+        if person.birth_date is None:
+            result.reject(person, "civicNo, birthDate: both missing (Kring needs one of them to know the child)")
+            return None
+        result.counts["without civicNo"] += 1
+        return _placeholder_number(lookup.municipality_id, person.id), person.birth_date
     try:
-        parsed = parse_identity_number(person.civic_no.value)
+        if is_temporary_number(value):
+            number, born = parse_temporary_number(value)
+            result.counts["temporary civicNo"] += 1
+            return number, person.birth_date or born
+        parsed = parse_identity_number(value)
     except DjangoValidationError as error:
         result.reject(person, f"civicNo: {error.messages[0]}")
         return None
     return parsed.canonical, person.birth_date or parsed.birth_date
 
 
+def _text(value: str | None, length: int) -> str:
+    return (value or "").strip()[:length]
+
+
 def _address(person: schemas.Person) -> dict[str, str]:
     address = person.home_address
     return {
-        "street_address": (address.street_address or "") if address else "",
-        "postal_code": (address.postal_code or "") if address else "",
-        "city": (address.locality or "") if address else "",
+        "street_address": _text(address.street_address, 200) if address else "",
+        "postal_code": _text(address.postal_code, 10) if address else "",
+        "city": _text(address.locality, 100) if address else "",
     }
 
 
@@ -220,20 +272,34 @@ def _child_values(person: schemas.Person, identity_number: str, birth_date: date
 
 
 def apply_persons(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResult:
+    """Children (with enrolments or someone responsible for them) and the adults who decide for them. Anyone else
+    (staff, say) is skipped before validation: a field Kring does not need never rejects them."""
     result = PageResult()
+    children, others = [], []
+    for record in records:
+        if not isinstance(record, dict) or not record.get("id") or schemas.is_child_record(record):
+            children.append(record)
+        else:
+            others.append(record)
     pupils: dict[str, tuple[schemas.Person, dict[str, Any]]] = {}
-    for person in validate(schemas.Person, records, result):
-        if not person.is_pupil:
-            result.counts["skipped"] += 1
-            continue
-        identity = _identity(person, result)
+    for person in validate(schemas.Person, children, result):
+        identity = _identity(person, lookup, result)
         if identity is not None:
             pupils[person.id] = (person, _child_values(person, *identity))
-    if not pupils:
-        return result
-    _upsert_children(pupils, lookup, result)
-    _sync_guardians([person for person, _values in pupils.values()], lookup, result)
-    _sync_enrolments([person for person, _values in pupils.values()], lookup, result)
+    affected: set[int] = set()
+    if pupils:
+        _upsert_children(pupils, lookup, result)
+        people = [person for person, _values in pupils.values()]
+        affected |= _store_responsibles(people, lookup, result)
+        _sync_enrolments(people, lookup, result)
+    # After the children, whose links say which adults decide for them (on this page too).
+    adults = [r for r in others if r["id"] in lookup.responsible_ids or r["id"] in lookup.guardians]
+    if skipped := len(others) - len(adults):
+        result.counts["skipped"] += skipped
+    if adults:
+        affected |= _upsert_guardians(validate(schemas.Person, adults, result), lookup, result)
+    if affected:
+        _sync_custody(affected, lookup, result)
     return result
 
 
@@ -259,6 +325,37 @@ def _upsert_children(
     lookup.children.update(children.filter(ss12000_id__in=list(wanted)).values_list("ss12000_id", "pk"))
 
 
+def _store_responsibles(pupils: list[schemas.Person], lookup: Lookup, result: PageResult) -> set[int]:
+    """Replace the pupils' links to the adults who decide for them; returns the children whose links were read."""
+    links: dict[tuple[int, str], str] = {}
+    for pupil in pupils:
+        child_id = lookup.children.get(pupil.id)
+        if child_id is None:
+            continue
+        for responsible in pupil.responsibles or ():
+            if responsible.decides_for_the_child:
+                links[(child_id, responsible.person.id)] = responsible.relation_type or ""
+            else:
+                result.counts["responsibles without custody"] += 1
+    child_ids = {lookup.children[p.id] for p in pupils if p.id in lookup.children}
+    current = {(row.child_id, row.person_id): row for row in SourceResponsible.objects.filter(child_id__in=child_ids)}
+    SourceResponsible.objects.filter(pk__in=[row.pk for key, row in current.items() if key not in links]).delete()
+    changed = [row for key, row in current.items() if key in links and row.relation_type != links[key]]
+    for row in changed:
+        row.relation_type = links[(row.child_id, row.person_id)]
+    SourceResponsible.objects.bulk_update(changed, ["relation_type"], batch_size=BATCH)
+    SourceResponsible.objects.bulk_create(
+        [
+            SourceResponsible(municipality_id=lookup.municipality_id, child_id=c, person_id=p, relation_type=r)
+            for (c, p), r in links.items()
+            if (c, p) not in current
+        ],
+        batch_size=BATCH,
+    )
+    lookup.responsible_ids.update(person for _child, person in links)
+    return child_ids
+
+
 def _guardian_values(person: schemas.Person) -> dict[str, Any]:
     identity = ""
     if person.civic_no is not None:
@@ -266,22 +363,24 @@ def _guardian_values(person: schemas.Person) -> dict[str, Any]:
             identity = parse_identity_number(person.civic_no.value).canonical
         except DjangoValidationError:
             identity = ""
+    emails = person.emails or []
+    phones = person.phone_numbers or []
     return {
         "identity_number": identity,
         "first_name": person.given_name,
         "last_name": person.family_name,
-        "email": person.emails[0].value if person.emails else "",
-        "phone": person.phone_numbers[0].value if person.phone_numbers else "",
+        "email": _text(emails[0].value, 254) if emails else "",
+        "phone": _text(phones[0].value, 40) if phones else "",
         **_address(person),
     }
 
 
-def _sync_guardians(pupils: list[schemas.Person], lookup: Lookup, result: PageResult) -> None:
-    """Guardians come embedded in their children's records (expand=responsibles); custody follows the source."""
-    embedded = {g.id: g for p in pupils if p.embedded for g in p.embedded.responsibles}
+def _upsert_guardians(adults: list[schemas.Person], lookup: Lookup, result: PageResult) -> set[int]:
+    """The adults' own records become Kring's guardians; returns the children they decide for."""
     guardians = Guardian.objects.filter(municipality_id=lookup.municipality_id)
-    existing = {g.ss12000_id: g for g in guardians.filter(ss12000_id__in=list(embedded))}
-    wanted = {key: _guardian_values(person) for key, person in embedded.items()}
+    by_id = {person.id: person for person in adults}
+    existing = {g.ss12000_id: g for g in guardians.filter(ss12000_id__in=list(by_id))}
+    wanted = {key: _guardian_values(person) for key, person in by_id.items()}
     numbers = {v["identity_number"]: k for k, v in wanted.items() if k not in existing and v["identity_number"]}
     for guardian in guardians.filter(ss12000_id="", identity_number__in=list(numbers)):  # entered by hand: adopt
         guardian.ss12000_id = numbers.pop(guardian.identity_number, "")
@@ -298,29 +397,55 @@ def _sync_guardians(pupils: list[schemas.Person], lookup: Lookup, result: PageRe
     )
     for name, number in counts.counts.items():
         result.counts[f"guardians {name}"] += number
-    guardian_ids = dict(guardians.filter(ss12000_id__in=list(embedded)).values_list("ss12000_id", "pk"))
-    child_ids = [lookup.children[p.id] for p in pupils if p.id in lookup.children]
-    wanted_custody: dict[tuple[int, int], str] = {}
-    for pupil in pupils:
-        keepers = [r.person.id for r in pupil.responsibles if r.has_custody and r.person.id in guardian_ids]
-        kind = CustodyKind.JOINT if len(keepers) > 1 else CustodyKind.SOLE
-        for keeper in keepers:
-            if pupil.id in lookup.children:
-                wanted_custody[(lookup.children[pupil.id], guardian_ids[keeper])] = kind
+    lookup.guardians.update(guardians.filter(ss12000_id__in=list(by_id)).values_list("ss12000_id", "pk"))
+    return set(
+        SourceResponsible.objects.filter(municipality_id=lookup.municipality_id, person_id__in=list(by_id)).values_list(
+            "child_id", flat=True
+        )
+    )
+
+
+def _sync_custody(child_ids: set[int], lookup: Lookup, result: PageResult) -> None:
+    """Custody of these children as their links say, for the adults whose records have been read: joint with two
+    guardians (vårdnadshavare) or more; a good man (god man) decides in a guardian's place."""
+    links: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
+    for child_id, person_id, relation in SourceResponsible.objects.filter(child_id__in=child_ids).values_list(
+        "child_id", "person_id", "relation_type"
+    ):
+        links[child_id].append((person_id, relation))
+    wanted: dict[tuple[int, int], tuple[str, str]] = {}
+    for child_id, people in links.items():
+        keepers = sum(1 for _person, relation in people if relation == schemas.GUARDIAN)
+        kind = CustodyKind.JOINT if keepers > 1 else CustodyKind.SOLE
+        for person_id, relation in people:
+            guardian_id = lookup.guardians.get(person_id)
+            if guardian_id is not None:
+                role = CustodyRelation.GUARDIAN if relation == schemas.GUARDIAN else CustodyRelation.GOOD_MAN
+                wanted[(child_id, guardian_id)] = (kind, role)
     current = {
         (c.child_id, c.guardian_id): c
         for c in Custody.objects.filter(child_id__in=child_ids).exclude(guardian__ss12000_id="")
     }
-    stale = [c.pk for key, c in current.items() if key not in wanted_custody]
-    changed = [c for key, c in current.items() if key in wanted_custody and c.kind != wanted_custody[key]]
+    stale = [c.pk for key, c in current.items() if key not in wanted]
+    changed = [c for key, c in current.items() if key in wanted and (c.kind, c.relation) != wanted[key]]
     for custody in changed:
-        custody.kind = wanted_custody[(custody.child_id, custody.guardian_id)]
+        custody.kind, custody.relation = wanted[(custody.child_id, custody.guardian_id)]
     Custody.objects.filter(pk__in=stale).delete()
-    Custody.objects.bulk_update(changed, ["kind"], batch_size=BATCH)
-    Custody.objects.bulk_create(
-        [Custody(child_id=c, guardian_id=g, kind=k) for (c, g), k in wanted_custody.items() if (c, g) not in current],
-        batch_size=BATCH,
-    )
+    Custody.objects.bulk_update(changed, ["kind", "relation"], batch_size=BATCH)
+    created = [
+        Custody(child_id=c, guardian_id=g, kind=k, relation=r)
+        for (c, g), (k, r) in wanted.items()
+        if (c, g) not in current
+    ]
+    Custody.objects.bulk_create(created, batch_size=BATCH)
+    for name, number in (("created", len(created)), ("updated", len(changed)), ("deleted", len(stale))):
+        if number:
+            result.counts[f"custody {name}"] += number
+
+
+def missing_guardians(lookup: Lookup) -> list[str]:
+    """The adults linked from a child as deciding for them whose own person record has not been read (yet)."""
+    return sorted(lookup.responsible_ids - lookup.guardians.keys())
 
 
 def grade_of(school_year: int | None) -> str:
@@ -336,7 +461,7 @@ def _sync_enrolments(pupils: list[schemas.Person], lookup: Lookup, result: PageR
         child_id = lookup.children.get(pupil.id)
         if child_id is None:
             continue
-        for enrolment in pupil.enrolments:
+        for enrolment in pupil.enrolments or ():
             if enrolment.cancelled:  # cancelled in advance: the pupil never went there (a placement made before ends)
                 continue
             unit_id = lookup.units.get(enrolment.enroled_at.id)
@@ -413,10 +538,11 @@ def _school_year_label(start: date | None) -> str:
 def apply_groups(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResult:
     result = PageResult()
     classes = []
-    for record in validate(schemas.Group, records, result):
-        if not record.is_class:
-            result.counts["skipped"] += 1
-        elif record.organisation.id not in lookup.units:
+    wanted_records = [r for r in records if not isinstance(r, dict) or schemas.is_class_record(r)]
+    if skipped := len(records) - len(wanted_records):  # teaching groups and the like: not validated
+        result.counts["skipped"] += skipped
+    for record in validate(schemas.Group, wanted_records, result):
+        if record.organisation.id not in lookup.units:
             result.reject(record, f"organisation: unknown school unit {record.organisation.id}")
         else:
             classes.append(record)
@@ -439,7 +565,8 @@ def apply_groups(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResul
     _sync(Group, wanted, existing, result, lambda key, values: Group(ss12000_id=key, **values))
     group_ids = dict(Group.objects.filter(ss12000_id__in=list(wanted)).values_list("ss12000_id", "pk"))
     for group in classes:
-        members = [lookup.children[m.person.id] for m in group.group_memberships if m.person.id in lookup.children]
+        memberships = group.group_memberships or ()
+        members = [lookup.children[m.person.id] for m in memberships if m.person.id in lookup.children]
         moved = (
             Placement.objects.filter(child_id__in=members, unit_id=lookup.units[group.organisation.id])
             .exclude(group_id=group_ids[group.id])
@@ -449,45 +576,42 @@ def apply_groups(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResul
     return result
 
 
-# -- absences ----------------------------------------------------------------------------------------------------
+# -- absences: notified absence (/absences) and lessons missed (/calendarEvents, /attendances) ------------------
 
 
 ABSENCE_FIELDS = ("municipality", "child", "unit", "day", "minutes", "kind", "source_id")
+AbsenceRow = tuple[int, int, date, int, int]  # child, unit, day, minutes, kind
 
 
-def apply_absences(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResult:
-    result = PageResult()
-    wanted: dict[str, tuple[int, int, date, int, int]] = {}
-    for record in validate(schemas.Absence, records, result):
-        child_id, unit_id = lookup.children.get(record.student.id), lookup.units.get(record.organisation.id)
-        if child_id is None:
-            result.reject(record, f"student: unknown person {record.student.id}")
-        elif unit_id is None:
-            result.reject(record, f"organisation: unknown school unit {record.organisation.id}")
-        else:
-            start = record.start_time.astimezone(SWEDISH_TIME) if record.start_time.tzinfo else record.start_time
-            wanted[record.id] = (
-                child_id,
-                unit_id,
-                start.date(),
-                min(record.minutes, 32767),
-                ABSENCE_KINDS[record.type],
-            )
-    existing = {
-        row[0]: row
-        for row in AbsenceRecord.objects.filter(
-            municipality_id=lookup.municipality_id, source_id__in=list(wanted)
-        ).values_list("source_id", "pk", "child_id", "unit_id", "day", "minutes", "kind")
-    }
+def _school_units(child_ids: Iterable[int]) -> dict[int, list[tuple[int, date, date | None]]]:
+    """Each child's school placements (unit, start, end), for records that name no school unit."""
+    found: defaultdict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+    rows = Placement.objects.filter(child_id__in=set(child_ids), unit__kind=UnitKind.SCHOOL).order_by("-start_date")
+    for child_id, unit_id, start, end in rows.values_list("child_id", "unit_id", "start_date", "end_date"):
+        found[child_id].append((unit_id, start, end))
+    return found
+
+
+def _unit_on(placements: list[tuple[int, date, date | None]], day: date) -> int | None:
+    return next((unit for unit, start, end in placements if start <= day and (end is None or day <= end)), None)
+
+
+def _write_absences(
+    wanted: dict[str, AbsenceRow],
+    existing: dict[str, tuple[Any, ...]],
+    stale: list[int],
+    lookup: Lookup,
+    result: PageResult,
+) -> None:
+    """Insert what is new, update what differs, delete what the records no longer give (`stale` primary keys)."""
     created: list[tuple[Any, ...]] = []
     changed: list[AbsenceRecord] = []
     for key, values in wanted.items():
         row = existing.get(key)
+        child_id, unit_id, day, minutes, kind = values
         if row is None:
-            child_id, unit_id, day, minutes, kind = values
             created.append((lookup.municipality_id, child_id, unit_id, adapt_date(day), minutes, kind, key))
         elif row[2:] != values:
-            child_id, unit_id, day, minutes, kind = values
             changed.append(
                 AbsenceRecord(
                     pk=row[1], municipality_id=lookup.municipality_id, source_id=key, child_id=child_id,
@@ -498,11 +622,158 @@ def apply_absences(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageRes
         else:
             result.counts["unchanged"] += 1
             continue
-        result.unit_ids.add(values[1])
+        result.unit_ids.add(unit_id)
+    if stale:
+        result.unit_ids.update(AbsenceRecord.objects.filter(pk__in=stale).values_list("unit_id", flat=True))
+        AbsenceRecord.objects.filter(pk__in=stale).delete()
+        result.counts["deleted"] += len(stale)
     insert_rows(AbsenceRecord, ABSENCE_FIELDS, created)
     AbsenceRecord.objects.bulk_update(changed, ["child_id", "unit_id", "day", "minutes", "kind"], batch_size=BATCH)
     result.counts["created"] += len(created)
     result.counts["updated"] += len(changed)
+
+
+def _existing_absences(lookup: Lookup, query: Q) -> dict[str, tuple[Any, ...]]:
+    return {
+        row[0]: row
+        for row in AbsenceRecord.objects.filter(query, municipality_id=lookup.municipality_id).values_list(
+            "source_id", "pk", "child_id", "unit_id", "day", "minutes", "kind"
+        )
+    }
+
+
+def _days_of(start: datetime, end: datetime, cap: int) -> list[tuple[date, int]]:
+    """The school days (Monday–Friday) an absence from `start` to `end` (Swedish time) covers, with its minutes on
+    each, at most a school day's."""
+    days = []
+    day = start.date()
+    while day <= end.date():
+        midnight = datetime.combine(day, time(0), tzinfo=SWEDISH_TIME)
+        following = datetime.combine(day + timedelta(days=1), time(0), tzinfo=SWEDISH_TIME)
+        minutes = int((min(end, following) - max(start, midnight)).total_seconds() // 60)
+        if day.weekday() < 5 and minutes > 0:
+            days.append((day, min(minutes, cap, 32767)))
+        day += timedelta(days=1)
+    return days
+
+
+def absence_keys(record_id: str, days: list[date]) -> list[str]:
+    """The rows of a notified absence: its first school day under the record's own id, each further day under
+    '<id>/<date>' (an absence of a week is five days of absence, not one)."""
+    return [record_id if n == 0 else f"{record_id}/{day.isoformat()}" for n, day in enumerate(days)]
+
+
+def apply_absences(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResult:
+    """Granted leave and reported absence, a row for each school day they cover."""
+    result = PageResult()
+    wanted: dict[str, AbsenceRow] = {}
+    valid = validate(schemas.Absence, records, result)
+    placements = _school_units(lookup.children[r.student.id] for r in valid if r.student.id in lookup.children)
+    for record in valid:
+        child_id = lookup.children.get(record.student.id)
+        if child_id is None:
+            result.reject(record, f"student: unknown person {record.student.id}")
+            continue
+        if record.organisation is not None and record.organisation.id not in lookup.units:
+            result.reject(record, f"organisation: unknown school unit {record.organisation.id}")
+            continue
+        days = _days_of(lookup.local(record.start_time), lookup.local(record.end_time), lookup.school_day_minutes)
+        if len(record.id) > 53 and len(days) > 1:
+            result.reject(record, "id: too long for an absence of several days (at most 53 characters)")
+            continue
+        kind = ABSENCE_KINDS[record.type]
+        rows: dict[str, AbsenceRow] = {}
+        for key, (day, minutes) in zip(absence_keys(record.id, [d for d, _m in days]), days, strict=True):
+            unit_id = (
+                lookup.units[record.organisation.id] if record.organisation else _unit_on(placements[child_id], day)
+            )
+            if unit_id is None:
+                result.reject(record, "organisation: missing, and the pupil is placed at no school unit that day")
+                rows = {}
+                break
+            rows[key] = (child_id, unit_id, day, minutes, kind)
+        if not days:
+            result.counts["no school day"] += 1
+        wanted.update(rows)
+    ids = [r.id for r in valid]
+    children = {lookup.children[r.student.id] for r in valid if r.student.id in lookup.children}
+    existing = _existing_absences(lookup, Q(source_id__in=ids))
+    prefixes = tuple(f"{record_id}/" for record_id in ids)
+    split = _existing_absences(
+        lookup, Q(child_id__in=children, kind__in=list(NOTIFIED_KINDS), source_id__contains="/")
+    )  # a child's rows of notified absences of several days: few, and found through the index on child
+    existing.update({key: row for key, row in split.items() if key.startswith(prefixes)})
+    rejected = {r.source_id for r in result.rejections}
+    stale = [row[1] for key, row in existing.items() if key not in wanted and key.split("/")[0] not in rejected]
+    _write_absences(wanted, existing, stale, lookup, result)
+    return result
+
+
+def apply_calendar_events(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResult:
+    """The day of each calendar event (lesson), for the attendances that name it."""
+    result = PageResult()
+    wanted = {
+        event.id: {"day": lookup.local(event.start_time).date()}
+        for event in validate(schemas.CalendarEvent, records, result)
+    }
+    existing = {
+        lesson.ss12000_id: lesson
+        for lesson in Lesson.objects.filter(municipality_id=lookup.municipality_id, ss12000_id__in=list(wanted))
+    }
+    moved = {lesson.ss12000_id for key, lesson in existing.items() if lesson.day != wanted[key]["day"]}
+    _sync(
+        Lesson,
+        wanted,
+        existing,
+        result,
+        lambda key, values: Lesson(municipality_id=lookup.municipality_id, ss12000_id=key, **values),
+    )
+    if moved:  # a lesson moved to another day takes its absence along
+        for row in AbsenceRecord.objects.filter(
+            municipality_id=lookup.municipality_id,
+            source_id__in=[f"{key}/{suffix}" for key in moved for suffix in ATTENDANCE_SUFFIXES],
+        ).only("pk", "day", "source_id", "unit_id"):
+            result.unit_ids.add(row.unit_id)
+            row.day = wanted[row.source_id.split("/")[0]]["day"]
+            row.save(update_fields=["day"])
+    return result
+
+
+# An attendance's absent minutes: valid (excused) and invalid (unexcused), each a row of its own.
+ATTENDANCE_SUFFIXES = {"valid": AbsenceKind.VALID, "invalid": AbsenceKind.INVALID}
+
+
+def apply_attendances(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResult:
+    """Each lesson's valid and invalid absence, on the lesson's day, at the school the pupil is placed at."""
+    result = PageResult()
+    valid = validate(schemas.Attendance, records, result)
+    lessons = dict(
+        Lesson.objects.filter(
+            municipality_id=lookup.municipality_id, ss12000_id__in=[r.calendar_event.id for r in valid]
+        ).values_list("ss12000_id", "day")
+    )
+    placements = _school_units(lookup.children[r.student.id] for r in valid if r.student.id in lookup.children)
+    wanted: dict[str, AbsenceRow] = {}
+    for record in valid:
+        child_id, day = lookup.children.get(record.student.id), lessons.get(record.calendar_event.id)
+        if child_id is None:
+            result.reject(record, f"student: unknown person {record.student.id}")
+        elif day is None:
+            result.reject(record, f"calendarEvent: unknown calendar event {record.calendar_event.id}")
+        elif (unit_id := _unit_on(placements[child_id], day)) is None:
+            result.reject(record, "student: placed at no school unit on the day of the calendarEvent")
+        else:
+            minutes = {"valid": record.valid_absence_minutes or 0, "invalid": record.invalid_absence_minutes or 0}
+            for suffix, kind in ATTENDANCE_SUFFIXES.items():
+                if minutes[suffix] > 0:
+                    wanted[f"{record.id}/{suffix}"] = (child_id, unit_id, day, min(minutes[suffix], 32767), kind)
+            if not any(minutes.values()):
+                result.counts["present"] += 1
+    keys = [f"{r.id}/{suffix}" for r in valid for suffix in ATTENDANCE_SUFFIXES]
+    existing = _existing_absences(lookup, Q(source_id__in=keys))
+    rejected = {r.source_id for r in result.rejections}
+    stale = [row[1] for key, row in existing.items() if key not in wanted and key.split("/")[0] not in rejected]
+    _write_absences(wanted, existing, stale, lookup, result)
     return result
 
 
@@ -512,10 +783,33 @@ APPLY: dict[str, Callable[[Sequence[dict[str, Any]], Lookup], PageResult]] = {
     "placements": apply_placements,
     "groups": apply_groups,
     "absences": apply_absences,
+    "calendarEvents": apply_calendar_events,
+    "attendances": apply_attendances,
 }
 
 
 # -- deletions ---------------------------------------------------------------------------------------------------
+
+
+def _delete_rows(rows: QuerySet[AbsenceRecord], result: PageResult) -> None:
+    result.unit_ids.update(rows.values_list("unit_id", flat=True).distinct())
+    result.counts["absences deleted"] += rows.delete()[0]
+
+
+def _delete_absences(lookup: Lookup, ids: list[str], result: PageResult) -> None:
+    """Notified absences: the first day's row by its id, the further days' by the id's prefix (among the rows of the
+    same children: few, found through the index on child)."""
+    first = AbsenceRecord.objects.filter(municipality_id=lookup.municipality_id, source_id__in=ids)
+    children = set(first.values_list("child_id", flat=True))
+    prefixes = tuple(f"{key}/" for key in ids)
+    further = [
+        pk
+        for pk, key in AbsenceRecord.objects.filter(
+            child_id__in=children, kind__in=list(NOTIFIED_KINDS), source_id__contains="/"
+        ).values_list("pk", "source_id")
+        if key.startswith(prefixes)
+    ]
+    _delete_rows(AbsenceRecord.objects.filter(Q(pk__in=further) | Q(pk__in=first.values("pk"))), result)
 
 
 def apply_deletions(deleted: dict[str, list[str]], lookup: Lookup) -> PageResult:
@@ -525,13 +819,13 @@ def apply_deletions(deleted: dict[str, list[str]], lookup: Lookup) -> PageResult
     m = lookup.municipality_id
     if ids := deleted.get("absences"):
         for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            result.unit_ids.update(
-                AbsenceRecord.objects.filter(municipality_id=m, source_id__in=chunk).values_list("unit_id", flat=True)
-            )
-            result.counts["absences deleted"] += AbsenceRecord.objects.filter(
-                municipality_id=m, source_id__in=chunk
-            ).delete()[0]
+            _delete_absences(lookup, ids[start : start + BATCH], result)
+    if ids := deleted.get("attendances"):
+        for start in range(0, len(ids), BATCH):
+            keys = [f"{key}/{suffix}" for key in ids[start : start + BATCH] for suffix in ATTENDANCE_SUFFIXES]
+            _delete_rows(AbsenceRecord.objects.filter(municipality_id=m, source_id__in=keys), result)
+    if ids := deleted.get("calendarEvents"):
+        result.counts["lessons deleted"] += Lesson.objects.filter(municipality_id=m, ss12000_id__in=ids).delete()[0]
     if ids := deleted.get("groups"):
         result.counts["groups deleted"] += Group.objects.filter(unit__municipality_id=m, ss12000_id__in=ids).delete()[0]
     if ids := deleted.get("placements"):
@@ -544,6 +838,7 @@ def apply_deletions(deleted: dict[str, list[str]], lookup: Lookup) -> PageResult
             prefixes |= Q(ss12000_id__startswith=f"{person_id}/")
         children = Child.objects.filter(municipality_id=m, ss12000_id__in=ids)
         result.counts["placements deleted"] += Placement.objects.filter(child__in=children).filter(prefixes).delete()[0]
+        SourceResponsible.objects.filter(municipality_id=m, child__in=children).delete()
         result.counts["custody deleted"] += Custody.objects.filter(
             guardian__municipality_id=m, guardian__ss12000_id__in=ids
         ).delete()[0]

@@ -140,7 +140,9 @@ def test_every_exported_record_validates(exported_world: World) -> None:
         "placements": 1,
         "groups": 2,
         "duties": 0,
-        "absences": 4,
+        "absences": 2,  # notified: granted leave and reported absence
+        "calendarEvents": 2,  # the lessons missed, and the attendance at them
+        "attendances": 2,
     }
 
 
@@ -182,10 +184,12 @@ def test_children_are_pupils_with_guardians_and_enrolments(exported_world: World
     assert (enrolment.school_year, enrolment.school_type) == (5, "GR")
     assert enrolment.enroled_at.id == stable_id(type(world.school), world.school.pk)
     guardian = Guardian.objects.get(custodies__child=world.child)
-    assert [(r.person.id, r.has_custody) for r in alva.responsibles] == [(stable_id(Guardian, guardian.pk), True)]
+    assert [(r.person.id, r.relation_type) for r in alva.responsibles] == [
+        (stable_id(Guardian, guardian.pk), "Vårdnadshavare")
+    ]
     guardian_record = schemas.Person.model_validate(persons[stable_id(Guardian, guardian.pk)])
-    assert guardian_record.emails[0].value == guardian.email
-    assert not guardian_record.is_pupil
+    assert guardian_record.emails and guardian_record.emails[0].value == guardian.email
+    assert not schemas.is_child_record(persons[stable_id(Guardian, guardian.pk)])
 
 
 def test_a_protected_child_is_marked_and_has_no_address(exported_world: World) -> None:
@@ -216,22 +220,31 @@ def test_preschool_placements_and_groups(exported_world: World) -> None:
 
 
 def test_absences_follow_each_other_from_eight_in_local_time(exported_world: World) -> None:
+    """Notified absence is `/absences` with the standard's types; a lesson missed is a calendar event and the pupil's
+    attendance at it, with valid or invalid minutes."""
     dataset = dataset_from_municipality(exported_world.municipality, now=EXPORTED_AT)
 
     absences = sorted(
         (schemas.Absence.model_validate(r) for r in dataset.records("absences")), key=lambda a: a.start_time
     )
+    lessons = {e["id"]: e for e in dataset.records("calendarEvents")}
+    attendances = [schemas.Attendance.model_validate(r) for r in dataset.records("attendances")]
 
-    assert [(a.start_time.isoformat(), a.minutes, a.type) for a in absences] == [
-        ("2026-01-20T08:00:00+01:00", 50, "Beviljad"),
-        ("2026-09-14T08:00:00+02:00", 60, "Ogiltig"),
-        ("2026-09-14T09:00:00+02:00", 40, "Giltig"),
-        ("2026-09-15T08:00:00+02:00", 300, "Anmäld"),
+    assert [(a.start_time.isoformat(), a.end_time.isoformat(), a.type) for a in absences] == [
+        ("2026-01-20T08:00:00+01:00", "2026-01-20T08:50:00+01:00", "Beviljad ledighet"),
+        ("2026-09-15T08:00:00+02:00", "2026-09-15T13:00:00+02:00", "Anmäld frånvaro"),
     ]
+    missed = sorted(
+        (lessons[a.calendar_event.id]["startTime"], a.valid_absence_minutes, a.invalid_absence_minutes, a.id)
+        for a in attendances
+    )
     first = AbsenceRecord.objects.get(source_id="")
-    assert absences[1].id == stable_id(AbsenceRecord, first.pk)  # no source id: a derived one
-    assert absences[2].id == "lektion-1"
-    assert {a.student.id for a in absences} == {stable_id(Child, exported_world.child.pk)}
+    assert missed == [
+        ("2026-09-14T08:00:00+02:00", None, 60, stable_id(AbsenceRecord, first.pk)),  # no source id: a derived one
+        ("2026-09-14T09:00:00+02:00", 40, None, missed[1][3]),
+    ]
+    assert missed[1][3] != "lektion-1" and len(missed[1][3]) == 36  # a UUID derived from the source id
+    assert {a.student.id for a in [*absences, *attendances]} == {stable_id(Child, exported_world.child.pk)}
 
 
 def test_lazy_absences_page_like_the_eager_ones(exported_world: World) -> None:
@@ -240,14 +253,16 @@ def test_lazy_absences_page_like_the_eager_ones(exported_world: World) -> None:
 
     pages, cursor = [], None
     while True:  # one at a time: the running start times go on across the pages
-        page, cursor = lazy.page("absences", after=cursor, limit=1)
+        page, cursor = lazy.page("attendances", after=cursor, limit=1)
         pages.append(page)
         if cursor is None:
             break
 
-    assert len(pages) == 4
-    assert sorted(r["id"] for page in pages for r in page) == sorted(r["id"] for r in eager.records("absences"))
-    assert by_id([r for page in pages for r in page]) == by_id(eager.records("absences"))
+    assert len(pages) == 2
+    assert sorted(r["id"] for page in pages for r in page) == sorted(r["id"] for r in eager.records("attendances"))
+    assert by_id([r for page in pages for r in page]) == by_id(eager.records("attendances"))
+    for resource in ("absences", "calendarEvents"):
+        assert by_id(lazy.records(resource)) == by_id(eager.records(resource))
     assert lazy.page("absences", modified_after=EXPORTED_AT) == ([], None)
 
 
@@ -270,13 +285,11 @@ def test_the_served_export_reads_back_through_the_client(exported_world: World) 
     dataset = dataset_from_municipality(exported_world.municipality, now=EXPORTED_AT)
 
     with serve(dataset) as server, client_for(server, page_size=2) as client:
-        records: list[dict[str, Any]] = [
-            r for page in client.pages("persons", params={"expand": "responsibles"}) for r in page.records
-        ]
+        records: list[dict[str, Any]] = [r for page in client.pages("persons") for r in page.records]
+        alva = schemas.Person.model_validate(by_id(records)[stable_id(Child, exported_world.child.pk)])
+        guardians = client.lookup_persons([r.person.id for r in alva.responsibles or ()])
 
-    alva = schemas.Person.model_validate(by_id(records)[stable_id(Child, exported_world.child.pk)])
-    assert alva.embedded is not None
-    assert [g.family_name for g in alva.embedded.responsibles] == [
+    assert sorted(g["familyName"] for g in guardians) == sorted(
         g.last_name for g in Guardian.objects.filter(custodies__child=exported_world.child)
-    ]
+    )
     assert CLOCK < EXPORTED_AT

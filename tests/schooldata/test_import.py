@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from kring.access.models import AuditEvent
@@ -32,6 +34,9 @@ from tests.schooldata.conftest import CLOCK, client_for, person_record
 PUPILS = 6
 SCHOOL, OTHER_SCHOOL = "org-school-1", "org-school-2"
 MONDAY = date(2026, 8, 17)
+TODAY = date(2026, 9, 21)  # the import's day: the Monday after the five weeks of lessons
+SWEDISH = ZoneInfo("Europe/Stockholm")
+IMPORT_TIME = datetime(2026, 9, 21, 9, 0, tzinfo=UTC)  # TODAY, for the command and the task (they read the clock)
 
 
 def _organisations(dataset: Ss12000Dataset) -> None:
@@ -59,20 +64,41 @@ def _pupil(n: int, school: str) -> dict[str, Any]:
     )
 
 
-def _absence(n: int, pupil: int, day: date, school: str = SCHOOL, kind: str = "Ogiltig") -> dict[str, Any]:
-    start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=UTC) + timedelta(hours=n % 5)
+def _lesson(n: int, day: date) -> dict[str, Any]:
+    """A calendar event (lesson) of an hour, in Swedish time."""
+    start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=SWEDISH) + timedelta(hours=n % 5)
+    return {
+        "id": f"lesson-{n:05d}",
+        "activity": {"id": "activity-1"},
+        "startTime": start.isoformat(),
+        "endTime": (start + timedelta(minutes=60)).isoformat(),
+    }
+
+
+def _attendance(n: int, pupil: int, minutes: int = 60, kind: str = "invalidAbsenceMinutes") -> dict[str, Any]:
+    """A pupil's attendance at lesson n: `minutes` of invalid (unexcused) absence, unless another kind is given."""
+    return {
+        "id": f"attendance-{n:05d}",
+        "calendarEvent": {"id": f"lesson-{n:05d}"},
+        "student": {"id": f"person-{pupil:04d}"},
+        "isReported": True,
+        "attendanceMinutes": 60 - minutes,
+        kind: minutes,
+    }
+
+
+def _absence(n: int, pupil: int, start: datetime, end: datetime, kind: str = "Anmäld frånvaro") -> dict[str, Any]:
     return {
         "id": f"absence-{n:05d}",
         "student": {"id": f"person-{pupil:04d}"},
-        "organisation": {"id": school},
         "startTime": start.isoformat(),
-        "endTime": (start + timedelta(minutes=60)).isoformat(),
+        "endTime": end.isoformat(),
         "type": kind,
     }
 
 
 def fill(dataset: Ss12000Dataset) -> None:
-    """Two schools, six pupils with two guardians each, a class, and 25 lesson absences."""
+    """Two schools, six pupils with two guardians each, a class, and 25 lessons each missed by a pupil."""
     _organisations(dataset)
     for n in range(PUPILS):
         dataset.put("persons", _pupil(n, SCHOOL if n < 4 else OTHER_SCHOOL))
@@ -92,7 +118,8 @@ def fill(dataset: Ss12000Dataset) -> None:
         },
     )
     for n in range(25):
-        dataset.put("absences", _absence(n, n % 4, MONDAY + timedelta(days=7 * (n // 5) + n % 5)))
+        dataset.put("calendarEvents", _lesson(n, MONDAY + timedelta(days=7 * (n // 5) + n % 5)))
+        dataset.put("attendances", _attendance(n, n % 4))
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -126,7 +153,7 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 def run(server: RunningServer, world: World, **options: Any) -> ImportRun:
     with client_for(server, page_size=options.pop("page_size", 4)) as client:
-        return import_ss12000(municipality=world.municipality, client=client, **options)
+        return import_ss12000(municipality=world.municipality, client=client, today=TODAY, **options)
 
 
 @pytest.fixture
@@ -161,21 +188,21 @@ def test_running_the_import_twice_changes_nothing(server: RunningServer, world: 
 
     assert snapshot() == first
     assert all(counts.get("created", 0) == 0 and counts.get("updated", 0) == 0 for counts in again.counts.values())
-    assert again.counts["absences"]["unchanged"] == 25
+    assert again.counts["attendances"]["unchanged"] == 25
 
 
 def test_a_malformed_record_is_rejected_with_its_reason_and_the_rest_imported(
     server: RunningServer, world: World
 ) -> None:
-    broken = _absence(900, 0, MONDAY)
-    del broken["startTime"]
-    server.dataset.put("absences", broken)
+    broken = _attendance(900, 0)
+    del broken["calendarEvent"]
+    server.dataset.put("attendances", broken)
     server.dataset.put("persons", _pupil(50, SCHOOL) | {"civicNo": {"value": "201401019999"}})
 
     result = run(server, world)
 
     reasons = dict(result.rejections.values_list("source_id", "reason"))
-    assert "startTime" in reasons["absence-00900"] and "Field required" in reasons["absence-00900"]
+    assert "calendarEvent" in reasons["attendance-00900"] and "Field required" in reasons["attendance-00900"]
     assert "civicNo" in reasons["person-0050"]
     assert "201401019999" not in reasons["person-0050"]  # the reason never repeats the personal data
     assert AbsenceRecord.objects.count() == 25 and Child.objects.exclude(ss12000_id="").count() == PUPILS
@@ -184,24 +211,24 @@ def test_a_malformed_record_is_rejected_with_its_reason_and_the_rest_imported(
 def test_an_import_killed_mid_way_completes_on_the_next_run_without_duplicates(
     server: RunningServer, world: World, ss12000_dataset: Ss12000Dataset
 ) -> None:
-    pages = {"absences": 0}
+    pages = {"attendances": 0}
 
-    def kill_after_two_pages_of_absences(resource: str, _done: int, _result: object) -> None:
-        if resource == "absences":
-            pages["absences"] += 1
-            if pages["absences"] == 2:
+    def kill_after_two_pages_of_attendances(resource: str, _done: int, _result: object) -> None:
+        if resource == "attendances":
+            pages["attendances"] += 1
+            if pages["attendances"] == 2:
                 raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run(server, world, progress=kill_after_two_pages_of_absences)
+        run(server, world, progress=kill_after_two_pages_of_attendances)
     assert AbsenceRecord.objects.count() == 8  # two committed pages of four
-    assert SyncCheckpoint.objects.get(resource="absences").page_token
+    assert SyncCheckpoint.objects.get(resource="attendances").page_token
 
     resumed = run(server, world)
 
     assert resumed.status == ImportStatus.COMPLETED
     assert AbsenceRecord.objects.count() == 25
-    assert resumed.counts["absences"]["created"] == 17  # it carried on after the last committed page
+    assert resumed.counts["attendances"]["created"] == 17  # it carried on after the last committed page
     assert ImportRun.objects.filter(status=ImportStatus.FAILED).count() == 1
     assert Child.objects.exclude(ss12000_id="").count() == PUPILS
 
@@ -212,16 +239,16 @@ def test_the_next_run_asks_only_for_what_changed_and_applies_deletions(server: R
     renamed = server.dataset.get("persons", "person-0001")
     assert renamed is not None
     server.dataset.put("persons", renamed | {"givenName": "Ny"})
-    server.dataset.delete("absences", "absence-00003")
+    server.dataset.delete("attendances", "attendance-00003")
     server.dataset.delete("groups", "group-7a")
 
     result = run(server, world)
 
     assert result.counts["persons"]["updated"] == 1 and result.counts["persons"].get("unchanged", 0) == 0
-    assert "absences" not in result.counts or result.counts["absences"].get("created", 0) == 0
+    assert "attendances" not in result.counts or result.counts["attendances"].get("created", 0) == 0
     assert result.counts["deletedEntities"]["absences deleted"] == 1
     assert Child.objects.get(ss12000_id="person-0001").first_name == "Ny"
-    assert not AbsenceRecord.objects.filter(source_id="absence-00003").exists()
+    assert not AbsenceRecord.objects.filter(source_id="attendance-00003/invalid").exists()
     assert not Group.objects.filter(ss12000_id="group-7a").exists()
     last = server.app.requests_to("/persons")[-1]
     assert "meta.modified.after" in last.query or "pageToken" in last.query
@@ -230,7 +257,7 @@ def test_the_next_run_asks_only_for_what_changed_and_applies_deletions(server: R
 def test_a_server_that_keeps_failing_fails_the_run_and_the_next_run_carries_on(
     server: RunningServer, world: World
 ) -> None:
-    server.app.fail_next(3, status=503, path="/absences")  # the first try and both retries
+    server.app.fail_next(3, status=503, path="/attendances")  # the first try and both retries
 
     with pytest.raises(Ss12000Error):
         run(server, world)
@@ -244,19 +271,20 @@ def test_a_server_that_keeps_failing_fails_the_run_and_the_next_run_carries_on(
 def test_import_command_prints_counts(server: RunningServer, world: World) -> None:
     out = StringIO()
 
-    call_command(
-        "import_ss12000",
-        municipality=world.municipality.code,
-        url=server.base_url,
-        token_url=server.token_url,
-        client_id=server.client_id,
-        client_secret=server.client_secret,
-        page_size=10,
-        stdout=out,
-    )
+    with time_machine.travel(IMPORT_TIME, tick=False):
+        call_command(
+            "import_ss12000",
+            municipality=world.municipality.code,
+            url=server.base_url,
+            token_url=server.token_url,
+            client_id=server.client_id,
+            client_secret=server.client_secret,
+            page_size=10,
+            stdout=out,
+        )
 
     text = out.getvalue()
-    assert "completed" in text and "absences" in text and "created 25" in text
+    assert "completed" in text and "attendances" in text and "created 25" in text
 
 
 def test_the_scheduled_task_imports_from_the_configured_api(server: RunningServer, world: World, settings: Any) -> None:
@@ -268,7 +296,8 @@ def test_the_scheduled_task_imports_from_the_configured_api(server: RunningServe
     settings.KRING_SS12000_CLIENT_SECRET = server.client_secret
     settings.KRING_SS12000_MUNICIPALITY = world.municipality.code
 
-    outcome = import_ss12000_task.call()
+    with time_machine.travel(IMPORT_TIME, tick=False):
+        outcome = import_ss12000_task.call()
 
     assert outcome["status"] == ImportStatus.COMPLETED and outcome["rejected"] == 0
     assert AbsenceRecord.objects.count() == 25
@@ -314,13 +343,13 @@ def test_pages_are_applied_with_the_garbage_collector_paused_and_it_runs_again_a
     from kring.schooldata import importer
 
     seen: list[bool] = []
-    apply_absences = importer.APPLY["absences"]
+    apply_attendances = importer.APPLY["attendances"]
 
     def watching(records: Any, lookup: Any) -> Any:
         seen.append(gc.isenabled())
-        return apply_absences(records, lookup)
+        return apply_attendances(records, lookup)
 
-    monkeypatch.setitem(importer.APPLY, "absences", watching)
+    monkeypatch.setitem(importer.APPLY, "attendances", watching)
 
     run(server, world)
 

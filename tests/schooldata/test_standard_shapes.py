@@ -1,0 +1,167 @@
+"""The import reads SS 12000 as the standard has it (issue 13): guardians are persons of their own, linked by
+`responsibles` with the standard's relation types; notified absence (`/absences`) may span days and need not name a
+school unit; a resource the provider does not offer is a warning, not a failed run; records Kring would skip are
+skipped before validation; temporary and missing civic numbers do not reject a pupil."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from kring.people.models import Child, Custody, CustodyKind, CustodyRelation, Guardian
+from kring.schooldata.models import AbsenceKind, AbsenceRecord, ImportStatus
+from kring.schooldata.testserver import RunningServer
+from tests.conftest import World
+from tests.schooldata.conftest import person_record
+from tests.schooldata.test_import import MONDAY, SCHOOL, SWEDISH, _absence, _pupil, fill, run
+
+
+@pytest.fixture
+def server(ss12000_server: RunningServer) -> RunningServer:
+    fill(ss12000_server.dataset)
+    return ss12000_server
+
+
+def _custody(child: str) -> list[tuple[str, str, str]]:
+    return sorted(
+        Custody.objects.filter(child__ss12000_id=child).values_list("guardian__ss12000_id", "kind", "relation")
+    )
+
+
+def test_a_guardian_read_before_or_after_the_child_gets_custody(server: RunningServer, world: World) -> None:
+    dataset = server.dataset
+    dataset.put("persons", person_record(700))  # on a page before the child (ids sort first)
+    pupil = _pupil(70, SCHOOL) | {
+        "responsibles": [
+            {"person": {"id": "person-0700"}, "relationType": "Vårdnadshavare"},
+            {"person": {"id": "person-0990"}, "relationType": "Vårdnadshavare"},
+        ]
+    }
+    dataset.put("persons", pupil)
+    dataset.put("persons", person_record(990))  # after it
+
+    result = run(server, world)
+
+    assert result.status == ImportStatus.COMPLETED and result.warnings == []
+    assert _custody("person-0070") == [
+        ("person-0700", CustodyKind.JOINT, CustodyRelation.GUARDIAN),
+        ("person-0990", CustodyKind.JOINT, CustodyRelation.GUARDIAN),
+    ]
+
+
+def test_a_guardian_missing_from_the_pages_is_looked_up_by_id(server: RunningServer, world: World) -> None:
+    pupil = _pupil(71, SCHOOL) | {"responsibles": [{"person": {"id": "person-0991"}, "relationType": "God man"}]}
+    server.dataset.put("persons", pupil)
+    server.dataset.put("persons", person_record(991), modified=server.dataset.now - timedelta(days=30))
+    first = run(server, world)
+    assert _custody("person-0071") == [("person-0991", CustodyKind.SOLE, CustodyRelation.GOOD_MAN)]
+    Custody.objects.filter(child__ss12000_id="person-0071").delete()
+    Guardian.objects.filter(ss12000_id="person-0991").delete()
+
+    again = run(server, world)  # incremental: the guardian's record is older than the last run
+
+    assert first.status == again.status == ImportStatus.COMPLETED
+    assert server.app.requests_to("/persons/lookup")
+    assert _custody("person-0071") == [("person-0991", CustodyKind.SOLE, CustodyRelation.GOOD_MAN)]
+
+
+def test_other_relations_are_not_custody_and_a_guardian_never_found_is_a_warning(
+    server: RunningServer, world: World
+) -> None:
+    pupil = _pupil(72, SCHOOL) | {
+        "responsibles": [
+            {"person": {"id": "person-0992"}, "relationType": "Annan ansvarig"},
+            {"person": {"id": "person-0993"}, "relationType": "Vårdnadshavare"},
+        ]
+    }
+    server.dataset.put("persons", pupil)
+    server.dataset.put("persons", person_record(992))
+
+    result = run(server, world)
+
+    assert result.status == ImportStatus.COMPLETED
+    assert result.counts["persons"]["responsibles without custody"] == 1
+    assert not Guardian.objects.filter(ss12000_id="person-0992").exists()
+    assert _custody("person-0072") == []
+    assert any("1 guardians linked from pupils" in warning for warning in result.warnings)
+
+
+def test_notified_absence_spans_school_days_and_takes_the_pupils_school(server: RunningServer, world: World) -> None:
+    friday = datetime.combine(MONDAY + timedelta(days=4), datetime.min.time(), tzinfo=SWEDISH)
+    start, end = friday.replace(hour=8), friday.replace(hour=12) + timedelta(days=3)  # Friday 08 to Monday 12
+    server.dataset.put("absences", _absence(1, 0, start, end, kind="Beviljad ledighet"))
+
+    result = run(server, world)
+
+    rows = sorted(AbsenceRecord.objects.filter(kind=AbsenceKind.GRANTED).values_list("source_id", "day", "minutes"))
+    assert result.status == ImportStatus.COMPLETED, list(result.rejections.values_list("reason", flat=True))
+    assert rows == [
+        ("absence-00001", friday.date(), 300),  # the most a school day counts (the default school day)
+        (f"absence-00001/{(friday + timedelta(days=3)).date()}", (friday + timedelta(days=3)).date(), 300),
+    ]
+    assert set(AbsenceRecord.objects.filter(kind=AbsenceKind.GRANTED).values_list("unit__ss12000_id", flat=True)) == {
+        SCHOOL
+    }
+
+    shorter = _absence(1, 0, start, friday.replace(hour=10), kind="Beviljad ledighet")
+    server.dataset.now += timedelta(hours=1)
+    server.dataset.put("absences", shorter)
+    run(server, world)
+    rows = list(AbsenceRecord.objects.filter(kind=AbsenceKind.GRANTED).values_list("source_id", "minutes"))
+    assert rows == [("absence-00001", 120)]  # the further day went with the change
+
+
+def test_a_provider_without_absences_or_placements_completes_with_a_warning(
+    server: RunningServer, world: World
+) -> None:
+    server.app.fail_next(1, status=404, path="/absences")
+    server.app.fail_next(1, status=403, path="/placements")
+
+    result = run(server, world)
+
+    assert result.status == ImportStatus.COMPLETED
+    assert [w.split(":")[0] for w in result.warnings] == ["placements", "absences"]
+    assert "HTTP 403" in result.warnings[0] and "HTTP 404" in result.warnings[1]
+    assert AbsenceRecord.objects.count() == 25  # attendance still came
+
+
+def test_staff_are_skipped_unvalidated_and_temporary_or_missing_numbers_are_kept(
+    server: RunningServer, world: World
+) -> None:
+    dataset = server.dataset
+    dataset.put("persons", {"id": "staff-1", "givenName": "", "familyName": "X" * 300})  # not a pupil: skipped
+    enrolled: dict[str, Any] = {"enrolments": _pupil(0, SCHOOL)["enrolments"]}
+    dataset.put("persons", person_record(80, civicNo={"value": "20130101TF01"}, **enrolled))
+    no_number = person_record(81, **enrolled)
+    del no_number["civicNo"]
+    dataset.put("persons", no_number)
+    dataset.put("groups", {"id": "g-long", "displayName": "x" * 200, "groupType": "Undervisning"})
+
+    result = run(server, world)
+
+    assert result.rejected == 0, list(result.rejections.values_list("reason", flat=True))
+    temporary = Child.objects.get(ss12000_id="person-0080")
+    assert temporary.identity_number == "20130101TF01" and temporary.has_temporary_identity_number
+    assert temporary.formatted_identity_number == "20130101-TF01 (temporary)"
+    assert not Child.objects.get(ss12000_id="person-0081").has_identity_number
+    assert result.counts["persons"]["temporary civicNo"] == 1 and result.counts["persons"]["without civicNo"] == 1
+    assert result.counts["groups"]["skipped"] == 1
+
+
+def test_the_import_matches_the_fixture_again_after_deletions(server: RunningServer, world: World) -> None:
+    """The deletions of attendances and notified absences of several days reach every row they made."""
+    friday = datetime.combine(MONDAY + timedelta(days=4), datetime.min.time(), tzinfo=SWEDISH)
+    server.dataset.put("absences", _absence(2, 1, friday.replace(hour=8), friday.replace(hour=9) + timedelta(days=3)))
+    run(server, world)
+    assert AbsenceRecord.objects.filter(source_id__startswith="absence-00002").count() == 2
+
+    server.dataset.now += timedelta(hours=1)
+    server.dataset.delete("absences", "absence-00002")
+    server.dataset.delete("attendances", "attendance-00000")
+    result = run(server, world)
+
+    assert result.counts["deletedEntities"]["absences deleted"] == 3
+    assert not AbsenceRecord.objects.filter(source_id__startswith="absence-00002").exists()
+    assert AbsenceRecord.objects.count() == 24
