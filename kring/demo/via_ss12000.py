@@ -71,4 +71,4 @@ def round_trip_absences(municipality: Municipality) -> ImportRun:
     dataset = dataset_from_municipality(municipality)
     AbsenceIndicator.objects.filter(municipality=municipality).delete()
     AbsenceRecord.objects.filter(municipality=municipality).delete()
-    return _import(dataset, municipality, ("absences",))
+    return _import(dataset, municipality, ("absences", "calendarEvents", "attendances"))
