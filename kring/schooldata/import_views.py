@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
@@ -29,6 +29,7 @@ from kring.directory.http import AuthenticatedRequest
 from kring.directory.models import User
 from kring.schooldata.csv_import import import_csv
 from kring.schooldata.import_forms import CsvUploadForm
+from kring.schooldata.importer import GUARDIANS_MISSING, LOOKUP_NOT_OFFERED, NO_ABSENCE, NOT_OFFERED
 from kring.schooldata.models import ImportRejection, ImportRun, ImportStatus
 
 RUNS_PER_PAGE = 50
@@ -39,10 +40,12 @@ RESOURCE_LABELS = {
     "rows": gettext_lazy("Lines"),
     "pupils": gettext_lazy("Pupils"),
     "organisations": gettext_lazy("School units"),
-    "persons": gettext_lazy("Pupils"),
+    "persons": gettext_lazy("Pupils and guardians"),
     "placements": gettext_lazy("Preschool placements"),
     "groups": gettext_lazy("Classes"),
     "absences": gettext_lazy("Absences"),
+    "calendarEvents": gettext_lazy("Lessons"),
+    "attendances": gettext_lazy("Attendance"),
     "deletedEntities": gettext_lazy("Deletions"),
     "indicators": gettext_lazy("Absence indicators"),
 }
@@ -70,6 +73,35 @@ COUNT_LABELS: dict[str, Any] = {
     "absences deleted": ngettext_lazy("%(number)s absence deleted", "%(number)s absences deleted", "number"),
     "groups deleted": ngettext_lazy("%(number)s class deleted", "%(number)s classes deleted", "number"),
     "custody deleted": ngettext_lazy("%(number)s custody deleted", "%(number)s custodies deleted", "number"),
+    "custody created": ngettext_lazy("%(number)s new custody", "%(number)s new custodies", "number"),
+    "custody updated": ngettext_lazy("%(number)s changed custody", "%(number)s changed custodies", "number"),
+    "deleted": ngettext_lazy("%(number)s deleted", "%(number)s deleted", "number"),
+    "lessons deleted": ngettext_lazy("%(number)s lesson deleted", "%(number)s lessons deleted", "number"),
+    "present": ngettext_lazy("%(number)s without absence", "%(number)s without absence", "number"),
+    "no school day": ngettext_lazy(
+        "%(number)s on no school day (a weekend)", "%(number)s on no school day (a weekend)", "number"
+    ),
+    "temporary civicNo": ngettext_lazy(
+        "%(number)s pupil with a temporary identity number",
+        "%(number)s pupils with a temporary identity number",
+        "number",
+    ),
+    "without civicNo": ngettext_lazy(
+        "%(number)s pupil without an identity number", "%(number)s pupils without an identity number", "number"
+    ),
+    "foreign civicNo not used": ngettext_lazy(
+        "%(number)s foreign identity number not used", "%(number)s foreign identity numbers not used", "number"
+    ),
+    "responsibles without custody": ngettext_lazy(
+        "%(number)s responsible adult without custody, not imported",
+        "%(number)s responsible adults without custody, not imported",
+        "number",
+    ),
+    "schoolUnitCode not 8 digits, left out": ngettext_lazy(
+        "%(number)s school unit code not of eight digits, left out",
+        "%(number)s school unit codes not of eight digits, left out",
+        "number",
+    ),
 }
 _NOT_SHOWN = {"seconds"}
 
@@ -119,6 +151,31 @@ def count_summary(counts: dict[str, Any]) -> list[tuple[str, str]]:
     return summary
 
 
+def describe_warning(warning: dict[str, Any]) -> str:
+    """A run's warning (`importer.warn`) in the reader's language."""
+    code, status = warning.get("code"), warning.get("status")
+    if code == NOT_OFFERED:
+        resource = str(RESOURCE_LABELS.get(warning.get("resource", ""), warning.get("resource", "")))
+        return _(
+            "%(resource)s: the provider does not offer it, or Kring may not read it (HTTP %(status)s). The import "
+            "went on without it."
+        ) % {"resource": resource, "status": status}
+    if code == LOOKUP_NOT_OFFERED:
+        return _("The provider does not let Kring look up guardians by id (HTTP %(status)s).") % {"status": status}
+    if code == GUARDIANS_MISSING:
+        count = int(warning.get("count") or 0)
+        return ngettext(
+            "%(number)s guardian linked from a pupil was not found among the provider's persons: the pupil is "
+            "imported without that custody until the guardian is.",
+            "%(number)s guardians linked from pupils were not found among the provider's persons: the pupils are "
+            "imported without that custody until the guardians are.",
+            count,
+        ) % {"number": count}
+    if code == NO_ABSENCE:
+        return _("No absence at all came from the provider: the early warning has nothing to work from.")
+    return str(warning)
+
+
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return ""
@@ -137,12 +194,14 @@ class RunRow:
     duration: str
     counts: list[tuple[str, str]]
     failed: bool
+    warnings: list[str]
 
     @classmethod
     def of(cls, run: ImportRun) -> RunRow:
         by = str(run.started_by) if run.started_by else run.started_by_label
         failed = run.status == ImportStatus.FAILED
-        return cls(run, by, duration(run.seconds), count_summary(run.counts), failed)
+        warnings = [describe_warning(w) for w in run.warnings if isinstance(w, dict)]
+        return cls(run, by, duration(run.seconds), count_summary(run.counts), failed, warnings)
 
 
 @dataclass(frozen=True)

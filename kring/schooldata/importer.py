@@ -56,14 +56,11 @@ LOOKUP_BATCH = 100  # ids in one POST /persons/lookup
 # runs again from a week before the last day read: lessons are planned long before they are held, so asking only
 # for what changed since the last run would miss the days that have come since.
 LESSON_DAYS_BACK = 7
-# What each resource gives, for the warning when a provider does not offer it.
-WITHOUT = {
-    "placements": "preschool placements",
-    "groups": "classes",
-    "absences": "notified absence (granted leave, reported absence)",
-    "calendarEvents": "lessons, so attendance cannot be placed on days",
-    "attendances": "attendance (valid and invalid absence per lesson)",
-}
+# The warnings a run may carry (`ImportRun.warnings`; `import_views.describe_warning` says them).
+NOT_OFFERED = "not_offered"  # a resource the provider does not offer or the client may not read: resource, status
+LOOKUP_NOT_OFFERED = "lookup_not_offered"  # no POST /persons/lookup: status
+GUARDIANS_MISSING = "guardians_missing"  # adults linked from children and never found: count
+NO_ABSENCE = "no_absence"  # neither /absences nor /attendances
 
 
 @dataclass
@@ -168,11 +165,7 @@ def _import_resource(
     except Ss12000Error as error:
         if not error.not_offered or checkpoint.page_token:  # a failure half-way is not a missing resource
             raise
-        warn(
-            run,
-            f"{resource}: the provider does not offer it or Kring may not read it (HTTP {error.status}); "
-            f"the import went on without {WITHOUT.get(resource, resource)}",
-        )
+        warn(run, NOT_OFFERED, resource=resource, status=error.status)
         return None
     return units
 
@@ -181,8 +174,9 @@ def _day_start(day: date) -> str:
     return datetime.combine(day, datetime.min.time(), tzinfo=SWEDISH_TIME).isoformat()
 
 
-def warn(run: ImportRun, message: str) -> None:
-    run.warnings = [*run.warnings, message[:500]]
+def warn(run: ImportRun, code: str, **values: Any) -> None:
+    """Note in the run what it went on without (the report says it in the reader's language)."""
+    run.warnings = [*run.warnings, {"code": code, **values}]
     run.save(update_fields=["warnings"])
 
 
@@ -316,13 +310,9 @@ def _import_guardians(client: Ss12000Client, run: ImportRun, lookup: Lookup, pro
     except Ss12000Error as error:
         if not error.not_offered:
             raise
-        warn(run, f"persons/lookup: the provider does not offer it (HTTP {error.status})")
+        warn(run, LOOKUP_NOT_OFFERED, status=error.status)
     if still := len(missing_guardians(lookup)):
-        warn(
-            run,
-            f"{still} guardians linked from pupils (responsibles) were not found among the provider's persons: "
-            "the pupils go in without their custody until they are",
-        )
+        warn(run, GUARDIANS_MISSING, count=still)
 
 
 def import_ss12000(
@@ -361,7 +351,7 @@ def import_ss12000(
             if resource == "persons":
                 _import_guardians(client, run, lookup, tracker)
         if not absence_sources and {"absences", "attendances"} & set(resources):
-            warn(run, "no absence at all came from the provider: the early warning has nothing to work from")
+            warn(run, NO_ABSENCE)
         units |= _import_deletions(client, run, lookup, tracker)
     except (Ss12000Error, KeyboardInterrupt) as error:
         finish_run(run, error=str(error) or type(error).__name__)

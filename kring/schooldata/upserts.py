@@ -597,13 +597,12 @@ def _unit_on(placements: list[tuple[int, date, date | None]], day: date) -> int 
 
 
 def _write_absences(
-    wanted: dict[str, AbsenceRow],
-    existing: dict[str, tuple[Any, ...]],
-    stale: list[int],
-    lookup: Lookup,
-    result: PageResult,
+    wanted: dict[str, AbsenceRow], existing: dict[str, tuple[Any, ...]], lookup: Lookup, result: PageResult
 ) -> None:
-    """Insert what is new, update what differs, delete what the records no longer give (`stale` primary keys)."""
+    """Insert what is new, update what differs, and delete the rows of this page's records that they no longer
+    give (a rejected record's rows stay as they were)."""
+    rejected = {r.source_id for r in result.rejections}
+    stale = [row[1] for key, row in existing.items() if key not in wanted and key.split("/")[0] not in rejected]
     created: list[tuple[Any, ...]] = []
     changed: list[AbsenceRecord] = []
     for key, values in wanted.items():
@@ -703,9 +702,7 @@ def apply_absences(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageRes
         lookup, Q(child_id__in=children, kind__in=list(NOTIFIED_KINDS), source_id__contains="/")
     )  # a child's rows of notified absences of several days: few, and found through the index on child
     existing.update({key: row for key, row in split.items() if key.startswith(prefixes)})
-    rejected = {r.source_id for r in result.rejections}
-    stale = [row[1] for key, row in existing.items() if key not in wanted and key.split("/")[0] not in rejected]
-    _write_absences(wanted, existing, stale, lookup, result)
+    _write_absences(wanted, existing, lookup, result)
     return result
 
 
@@ -729,13 +726,16 @@ def apply_calendar_events(records: Sequence[dict[str, Any]], lookup: Lookup) -> 
         lambda key, values: Lesson(municipality_id=lookup.municipality_id, ss12000_id=key, **values),
     )
     if moved:  # a lesson moved to another day takes its absence along
-        for row in AbsenceRecord.objects.filter(
-            municipality_id=lookup.municipality_id,
-            source_id__in=[f"{key}/{suffix}" for key in moved for suffix in ATTENDANCE_SUFFIXES],
-        ).only("pk", "day", "source_id", "unit_id"):
+        rows = list(
+            AbsenceRecord.objects.filter(
+                municipality_id=lookup.municipality_id,
+                source_id__in=[f"{key}/{suffix}" for key in moved for suffix in ATTENDANCE_SUFFIXES],
+            ).only("pk", "day", "source_id", "unit_id")
+        )
+        for row in rows:
             result.unit_ids.add(row.unit_id)
             row.day = wanted[row.source_id.split("/")[0]]["day"]
-            row.save(update_fields=["day"])
+        AbsenceRecord.objects.bulk_update(rows, ["day"], batch_size=BATCH)
     return result
 
 
@@ -771,9 +771,7 @@ def apply_attendances(records: Sequence[dict[str, Any]], lookup: Lookup) -> Page
                 result.counts["present"] += 1
     keys = [f"{r.id}/{suffix}" for r in valid for suffix in ATTENDANCE_SUFFIXES]
     existing = _existing_absences(lookup, Q(source_id__in=keys))
-    rejected = {r.source_id for r in result.rejections}
-    stale = [row[1] for key, row in existing.items() if key not in wanted and key.split("/")[0] not in rejected]
-    _write_absences(wanted, existing, stale, lookup, result)
+    _write_absences(wanted, existing, lookup, result)
     return result
 
 

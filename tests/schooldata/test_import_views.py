@@ -242,3 +242,20 @@ def test_runs_are_listed_newest_first(client: Client, world: World, administrato
     body = client.get("/school-data/imports/").content.decode()
 
     assert body.index(f"/school-data/imports/{newer.pk}/") < body.index(f"/school-data/imports/{older.pk}/")
+
+
+def test_a_runs_warnings_are_said_in_the_readers_language(client: Client, world: World, coordinator: User) -> None:
+    warnings = [
+        {"code": "not_offered", "resource": "absences", "status": 404},
+        {"code": "guardians_missing", "count": 2},
+    ]
+    run = make_run(world.municipality, by=coordinator, warnings=warnings)
+    login(client, coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+
+    detail = client.get(f"/school-data/imports/{run.pk}/").content.decode()
+    history = client.get("/school-data/imports/").content.decode()
+
+    assert "Frånvarotillfällen: leverantören erbjuder den inte" in detail and "(HTTP 404)" in detail
+    assert "2 vårdnadshavare som elever är kopplade till hittades inte" in detail
+    assert "2 varningar" in history

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from kring.people.models import Child, Custody, CustodyKind, CustodyRelation, Guardian
 from kring.schooldata.models import AbsenceKind, AbsenceRecord, ImportStatus
@@ -85,7 +86,7 @@ def test_other_relations_are_not_custody_and_a_guardian_never_found_is_a_warning
     assert result.counts["persons"]["responsibles without custody"] == 1
     assert not Guardian.objects.filter(ss12000_id="person-0992").exists()
     assert _custody("person-0072") == []
-    assert any("1 guardians linked from pupils" in warning for warning in result.warnings)
+    assert {"code": "guardians_missing", "count": 1} in result.warnings
 
 
 def test_notified_absence_spans_school_days_and_takes_the_pupils_school(server: RunningServer, world: World) -> None:
@@ -122,8 +123,7 @@ def test_a_provider_without_absences_or_placements_completes_with_a_warning(
     result = run(server, world)
 
     assert result.status == ImportStatus.COMPLETED
-    assert [w.split(":")[0] for w in result.warnings] == ["placements", "absences"]
-    assert "HTTP 403" in result.warnings[0] and "HTTP 404" in result.warnings[1]
+    assert [(w["resource"], w["status"]) for w in result.warnings] == [("placements", 403), ("absences", 404)]
     assert AbsenceRecord.objects.count() == 25  # attendance still came
 
 
@@ -144,7 +144,8 @@ def test_staff_are_skipped_unvalidated_and_temporary_or_missing_numbers_are_kept
     assert result.rejected == 0, list(result.rejections.values_list("reason", flat=True))
     temporary = Child.objects.get(ss12000_id="person-0080")
     assert temporary.identity_number == "20130101TF01" and temporary.has_temporary_identity_number
-    assert temporary.formatted_identity_number == "20130101-TF01 (temporary)"
+    with translation.override("en"):
+        assert temporary.formatted_identity_number == "20130101-TF01 (temporary)"
     assert not Child.objects.get(ss12000_id="person-0081").has_identity_number
     assert result.counts["persons"]["temporary civicNo"] == 1 and result.counts["persons"]["without civicNo"] == 1
     assert result.counts["groups"]["skipped"] == 1
@@ -165,3 +166,17 @@ def test_the_import_matches_the_fixture_again_after_deletions(server: RunningSer
     assert result.counts["deletedEntities"]["absences deleted"] == 3
     assert not AbsenceRecord.objects.filter(source_id__startswith="absence-00002").exists()
     assert AbsenceRecord.objects.count() == 24
+
+
+def test_every_count_and_resource_of_a_run_has_words_on_the_report(server: RunningServer, world: World) -> None:
+    from kring.schooldata.import_views import COUNT_LABELS, RESOURCE_LABELS
+
+    server.dataset.put("persons", _pupil(73, SCHOOL) | {"civicNo": {"value": "20130101TF01"}})
+    server.dataset.put(
+        "organisations", {"id": "org-x", "displayName": "X", "organisationType": "Skolenhet", "schoolUnitCode": "12"}
+    )
+    result = run(server, world)
+
+    assert set(result.counts) <= set(RESOURCE_LABELS)
+    named = {name for counts in result.counts.values() for name in counts if name != "seconds"}
+    assert named <= set(COUNT_LABELS), named - set(COUNT_LABELS)

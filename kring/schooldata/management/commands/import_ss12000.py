@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kring.directory.models import Municipality
 from kring.schooldata.client import Ss12000Client, Ss12000Error
+from kring.schooldata.import_views import describe_warning
 from kring.schooldata.importer import import_ss12000
 from kring.schooldata.progress import ProgressLine, Stream
 from kring.schooldata.sources import NotConfigured, client_settings
@@ -76,6 +77,8 @@ def format_run(run: Any) -> str:
         parts = ", ".join(f"{name} {number:,}" for name, number in counts.items())
         lines.append(f"  {resource:<16} {parts}")
     lines.append(f"  rejected         {run.rejected:,}")
+    for warning in run.warnings:
+        lines.append(f"  warning: {describe_warning(warning)}")
     for rejection in run.rejections.all()[:20]:
         lines.append(f"    {rejection.resource} {rejection.source_id}: {rejection.reason}")
     if run.rejected > 20:
