@@ -368,7 +368,7 @@ class _Export:
             record = _person(stable_id(Guardian, pk, ss_id), first, last, number)
             record["addresses"] = _addresses(street, postal, city)
             record["emails"] = [{"value": email, "type": "Privat"}] if email else []
-            record["phoneNumbers"] = [{"value": phone, "type": "Mobiltelefon"}] if phone else []
+            record["phoneNumbers"] = [{"value": phone, "type": "Hem", "mobile": True}] if phone else []
             self.put("persons", record)
 
     def placements(self) -> None:
@@ -381,7 +381,7 @@ class _Export:
             unit_id, kind = self.units[unit]
             group = self.groups.get(group_pk) if group_pk is not None else None
             school_type = form or ("FS" if kind == UnitKind.PRESCHOOL else "GR")
-            dates = {"startDate": start.isoformat(), "endDate": end.isoformat() if end else None}
+            dates = {"startDate": start.isoformat(), **({"endDate": end.isoformat()} if end else {})}
             if school_type in PLACEMENT_FORMS:
                 record: Record = {
                     "id": stable_id(Placement, pk, ss_id),
@@ -435,9 +435,11 @@ class _Export:
             }
             if len(forms) == 1:
                 record["schoolType"] = forms.pop()
-            if match := _SCHOOL_YEAR.match(school_year):
-                year = int(match.group(1))
-                record |= {"startDate": date(year, 7, 1).isoformat(), "endDate": date(year + 1, 6, 30).isoformat()}
+            # The standard requires a start: the group's school year, or without one the school year of the export.
+            match = _SCHOOL_YEAR.match(school_year)
+            now = self.dataset.now.astimezone(STOCKHOLM).date()
+            year = int(match.group(1)) if match else (now.year if now.month >= 7 else now.year - 1)
+            record |= {"startDate": date(year, 7, 1).isoformat(), "endDate": date(year + 1, 6, 30).isoformat()}
             self.put("groups", record)
 
     def absence_rows(self, kinds: frozenset[int]) -> models.QuerySet[AbsenceRecord, tuple[Any, ...]]:
@@ -575,7 +577,15 @@ def _person(person_id: str, first_name: str, last_name: str, identity_number: st
 def _addresses(street: str, postal_code: str, locality: str) -> list[Record]:
     if not (street or postal_code or locality):
         return []
-    return [{"type": "Folkbokföring", "streetAddress": street, "postalCode": postal_code, "locality": locality}]
+    return [
+        {
+            "type": "Folkbokföring",
+            "streetAddress": street,
+            "postalCode": postal_code,
+            "locality": locality,
+            "country": "Sverige",
+        }
+    ]
 
 
 def _school_year(grade: str) -> int | None:

@@ -45,6 +45,15 @@ def client_for(server: RunningServer, **settings: Any) -> Ss12000Client:
     return Ss12000Client(ClientSettings(**options))
 
 
+# The standard's ids are UUIDs; the tests' say what they are: the kind in the first group, the number in the last.
+KINDS = {"person": 1, "organisation": 2, "group": 3, "lesson": 4, "attendance": 5, "absence": 6, "activity": 7}
+
+
+def sid(kind: str, n: int) -> str:
+    """The id of the test record `kind` number `n`: sid("person", 7) == "00000001-0000-4000-8000-000000000007"."""
+    return f"{KINDS[kind]:08x}-0000-4000-8000-{n:012d}"
+
+
 _names = Faker("sv_SE")
 _names.seed_instance(12000)
 
@@ -53,7 +62,7 @@ def person_record(n: int, **fields: Any) -> dict[str, Any]:
     """A pupil or guardian in SS 12000's shape: a generated name and a test-series identity number."""
     birth_date = date(2014, 1, 1) + timedelta(days=n // 20)
     return {
-        "id": f"person-{n:04d}",
+        "id": sid("person", n),
         "givenName": _names.first_name(),
         "familyName": _names.last_name(),
         "civicNo": {"value": make_identity_number(birth_date, 980 + n % 20), "nationality": "SE"},

@@ -12,7 +12,7 @@ from kring.schooldata import schemas
 from kring.schooldata.client import Ss12000Error
 from kring.schooldata.dataset import Ss12000Dataset
 from kring.schooldata.testserver import RunningServer
-from tests.schooldata.conftest import CLOCK, client_for, person_record
+from tests.schooldata.conftest import CLOCK, client_for, person_record, sid
 
 
 def put_persons(dataset: Ss12000Dataset, numbers: range) -> None:
@@ -28,7 +28,7 @@ def test_pages_return_every_record_exactly_once(ss12000_server: RunningServer) -
 
     ids = [record["id"] for page in pages for record in page.records]
     assert [len(page.records) for page in pages] == [10, 10, 10, 5]
-    assert sorted(ids) == [f"person-{n:04d}" for n in range(35)]
+    assert sorted(ids) == [sid("person", n) for n in range(35)]
     requests = ss12000_server.app.requests_to("/persons")
     assert requests[0].query == {"limit": "10"}
     assert all(set(request.query) == {"pageToken"} for request in requests[1:])
@@ -53,7 +53,7 @@ def test_modified_after_returns_only_records_modified_later(ss12000_server: Runn
         changed = [r["id"] for page in client.pages("persons", modified_after=CLOCK) for r in page.records]
         at_the_last_change = client.page("persons", modified_after=CLOCK + timedelta(hours=1))
 
-    assert sorted(changed) == ["person-0002", "person-0005", "person-0006", "person-0007"]
+    assert sorted(changed) == [sid("person", 2), sid("person", 5), sid("person", 6), sid("person", 7)]
     assert at_the_last_change.records == []  # strictly after
     assert ss12000_server.app.requests_to("/persons")[0].query["meta.modified.after"] == "2026-09-01T06:00:00Z"
 
@@ -62,16 +62,16 @@ def test_deleted_entities_since_a_time_over_several_pages(ss12000_server: Runnin
     dataset = ss12000_server.dataset
     put_persons(dataset, range(160))
     dataset.put("absences", {"id": "absence-1"})
-    dataset.delete("persons", "person-0000")
+    dataset.delete("persons", sid("person", 0))
     dataset.now = CLOCK + timedelta(minutes=5)
     for n in range(1, 151):
-        dataset.delete("persons", f"person-{n:04d}")
+        dataset.delete("persons", sid("person", n))
     dataset.delete("absences", "absence-1")
 
     with client_for(ss12000_server) as client:
         deleted = client.deleted_entities(CLOCK)
 
-    assert deleted == {"persons": [f"person-{n:04d}" for n in range(1, 151)], "absences": ["absence-1"]}
+    assert deleted == {"persons": [sid("person", n) for n in range(1, 151)], "absences": ["absence-1"]}
     assert len(ss12000_server.app.requests_to("/deletedEntities")) == 2  # a hundred a page
 
 
@@ -168,11 +168,11 @@ def test_guardians_are_persons_of_their_own_and_lookup_finds_them_by_id(ss12000_
     dataset.put("persons", person_record(1, responsibles=responsibles))
 
     with client_for(ss12000_server) as client:
-        found = client.lookup_persons(["person-0901", "person-0900", "person-9999"])
+        found = client.lookup_persons([sid("person", 901), sid("person", 900), sid("person", 9999)])
         records = {r["id"]: r for r in client.page("persons").records}
-        pupil = schemas.Person.model_validate(records["person-0001"])
+        pupil = schemas.Person.model_validate(records[sid("person", 1)])
 
-    assert sorted(record["id"] for record in found) == ["person-0900", "person-0901"]
+    assert sorted(record["id"] for record in found) == [sid("person", 900), sid("person", 901)]
     assert pupil.responsibles and all(r.decides_for_the_child for r in pupil.responsibles)
 
 

@@ -18,9 +18,10 @@ from kring.schooldata.models import AbsenceKind, AbsenceRecord
 from kring.schooldata.testserver import serve
 from tests.conftest import World
 from tests.factories import ChildFactory, CustodyFactory, GroupFactory, PlacementFactory, UnitFactory
-from tests.schooldata.conftest import CLOCK, client_for, person_record
+from tests.schooldata.conftest import CLOCK, client_for, person_record, sid
 
 EXPORTED_AT = datetime(2026, 10, 1, 4, 0, tzinfo=UTC)
+OWN_ID = "0e9e1d00-0000-4000-8000-000000000001"  # a child's own SS 12000 id, from an import before
 
 # -- the store ---------------------------------------------------------------------------------------------------
 
@@ -32,7 +33,7 @@ def test_put_stamps_meta_and_reads_in_modified_then_id_order(ss12000_dataset: Ss
 
     records = ss12000_dataset.records("persons")
 
-    assert [r["id"] for r in records] == ["person-0003", "person-0001", "person-0002"]
+    assert [r["id"] for r in records] == [sid("person", 3), sid("person", 1), sid("person", 2)]
     assert records[0]["meta"] == {"created": "2026-08-31T06:00:00Z", "modified": "2026-08-31T06:00:00Z"}
 
 
@@ -41,7 +42,7 @@ def test_records_modified_after_are_strictly_after(ss12000_dataset: Ss12000Datas
     ss12000_dataset.now += timedelta(seconds=1)
     ss12000_dataset.put("persons", person_record(2))
 
-    assert [r["id"] for r in ss12000_dataset.records("persons", modified_after=CLOCK)] == ["person-0002"]
+    assert [r["id"] for r in ss12000_dataset.records("persons", modified_after=CLOCK)] == [sid("person", 2)]
     assert ss12000_dataset.records("persons", modified_after=ss12000_dataset.now) == []
 
 
@@ -57,10 +58,10 @@ def test_delete_is_reported_from_its_time(ss12000_dataset: Ss12000Dataset) -> No
     ss12000_dataset.put("persons", person_record(1))
     ss12000_dataset.put("groups", {"id": "group-1"})
     ss12000_dataset.delete("groups", "group-1", when=CLOCK + timedelta(hours=2))
-    ss12000_dataset.delete("persons", "person-0001")
+    ss12000_dataset.delete("persons", sid("person", 1))
 
     assert ss12000_dataset.records("persons") == []
-    assert ss12000_dataset.deleted() == {"persons": ["person-0001"], "groups": ["group-1"]}
+    assert ss12000_dataset.deleted() == {"persons": [sid("person", 1)], "groups": ["group-1"]}
     assert ss12000_dataset.deleted(CLOCK) == {"groups": ["group-1"]}
 
 
@@ -95,7 +96,7 @@ def exported_world(world: World) -> World:
         organisation=world.school.organisation, name="Förskolan Ekorren", kind=UnitKind.PRESCHOOL, school_forms=[]
     )
     avdelning = GroupFactory(unit=preschool, name="Blåbäret", school_year="")
-    toddler = ChildFactory(municipality=world.municipality, birth_date=dt.date(2023, 3, 1), ss12000_id="egen-id-1")
+    toddler = ChildFactory(municipality=world.municipality, birth_date=dt.date(2023, 3, 1), ss12000_id=OWN_ID)
     PlacementFactory(child=toddler, unit=preschool, school_form="FS", grade="", group=avdelning)
     CustodyFactory(child=toddler)
     for n, (day, minutes, kind) in enumerate(
@@ -207,11 +208,11 @@ def test_preschool_placements_and_groups(exported_world: World) -> None:
     [placement] = [schemas.Placement.model_validate(r) for r in dataset.records("placements")]
     groups = {g.display_name: g for g in (schemas.Group.model_validate(r) for r in dataset.records("groups"))}
 
-    assert placement.child.id == "egen-id-1"  # the child's own SS 12000 id
+    assert placement.child.id == OWN_ID  # the child's own SS 12000 id
     assert placement.school_type == "FS"
     assert placement.group is not None and placement.group.id == groups["Blåbäret"].id
     assert groups["Blåbäret"].group_type == "Avdelning"
-    assert [m.person.id for m in groups["Blåbäret"].group_memberships] == ["egen-id-1"]
+    assert [m.person.id for m in groups["Blåbäret"].group_memberships] == [OWN_ID]
     klass = groups["5A"]
     assert (klass.group_type, klass.school_type) == ("Klass", "GR")
     assert (klass.start_date, klass.end_date) == (dt.date(2026, 7, 1), dt.date(2027, 6, 30))

@@ -29,10 +29,10 @@ from kring.schooldata.models import (
 )
 from kring.schooldata.testserver import RunningServer
 from tests.conftest import World
-from tests.schooldata.conftest import CLOCK, client_for, person_record
+from tests.schooldata.conftest import CLOCK, client_for, person_record, sid
 
 PUPILS = 6
-SCHOOL, OTHER_SCHOOL = "org-school-1", "org-school-2"
+SCHOOL, OTHER_SCHOOL = sid("organisation", 1), sid("organisation", 2)
 MONDAY = date(2026, 8, 17)
 TODAY = date(2026, 9, 21)  # the import's day: the Monday after the five weeks of lessons
 SWEDISH = ZoneInfo("Europe/Stockholm")
@@ -40,7 +40,9 @@ IMPORT_TIME = datetime(2026, 9, 21, 9, 0, tzinfo=UTC)  # TODAY, for the command 
 
 
 def _organisations(dataset: Ss12000Dataset) -> None:
-    dataset.put("organisations", {"id": "org-owner", "displayName": "Testkommun", "organisationType": "Huvudman"})
+    dataset.put(
+        "organisations", {"id": sid("organisation", 0), "displayName": "Testkommun", "organisationType": "Huvudman"}
+    )
     for org_id, name, code in ((SCHOOL, "Björkskolan", "12345678"), (OTHER_SCHOOL, "Granskolan", "23456789")):
         dataset.put(
             "organisations",
@@ -50,13 +52,13 @@ def _organisations(dataset: Ss12000Dataset) -> None:
                 "organisationType": "Skolenhet",
                 "schoolUnitCode": code,
                 "schoolTypes": ["GR"],
-                "parentOrganisation": {"id": "org-owner"},
+                "parentOrganisation": {"id": sid("organisation", 0)},
             },
         )
 
 
 def _pupil(n: int, school: str) -> dict[str, Any]:
-    guardians = [f"person-{100 + 2 * n:04d}", f"person-{101 + 2 * n:04d}"]
+    guardians = [sid("person", 100 + 2 * n), sid("person", 101 + 2 * n)]
     return person_record(
         n,
         responsibles=[{"person": {"id": g}, "relationType": "Vårdnadshavare"} for g in guardians],
@@ -68,8 +70,8 @@ def _lesson(n: int, day: date) -> dict[str, Any]:
     """A calendar event (lesson) of an hour, in Swedish time."""
     start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=SWEDISH) + timedelta(hours=n % 5)
     return {
-        "id": f"lesson-{n:05d}",
-        "activity": {"id": "activity-1"},
+        "id": sid("lesson", n),
+        "activity": {"id": sid("activity", 1)},
         "startTime": start.isoformat(),
         "endTime": (start + timedelta(minutes=60)).isoformat(),
     }
@@ -78,9 +80,9 @@ def _lesson(n: int, day: date) -> dict[str, Any]:
 def _attendance(n: int, pupil: int, minutes: int = 60, kind: str = "invalidAbsenceMinutes") -> dict[str, Any]:
     """A pupil's attendance at lesson n: `minutes` of invalid (unexcused) absence, unless another kind is given."""
     return {
-        "id": f"attendance-{n:05d}",
-        "calendarEvent": {"id": f"lesson-{n:05d}"},
-        "student": {"id": f"person-{pupil:04d}"},
+        "id": sid("attendance", n),
+        "calendarEvent": {"id": sid("lesson", n)},
+        "student": {"id": sid("person", pupil)},
         "isReported": True,
         "attendanceMinutes": 60 - minutes,
         kind: minutes,
@@ -89,8 +91,8 @@ def _attendance(n: int, pupil: int, minutes: int = 60, kind: str = "invalidAbsen
 
 def _absence(n: int, pupil: int, start: datetime, end: datetime, kind: str = "Anmäld frånvaro") -> dict[str, Any]:
     return {
-        "id": f"absence-{n:05d}",
-        "student": {"id": f"person-{pupil:04d}"},
+        "id": sid("absence", n),
+        "student": {"id": sid("person", pupil)},
         "startTime": start.isoformat(),
         "endTime": end.isoformat(),
         "type": kind,
@@ -104,11 +106,11 @@ def fill(dataset: Ss12000Dataset) -> None:
         dataset.put("persons", _pupil(n, SCHOOL if n < 4 else OTHER_SCHOOL))
         for g in (100 + 2 * n, 101 + 2 * n):
             dataset.put("persons", person_record(g))
-    members = [{"person": {"id": f"person-{n:04d}"}} for n in range(4)]
+    members = [{"person": {"id": sid("person", n)}} for n in range(4)]
     dataset.put(
         "groups",
         {
-            "id": "group-7a",
+            "id": sid("group", 7),
             "displayName": "7A",
             "groupType": "Klass",
             "schoolType": "GR",
@@ -176,7 +178,7 @@ def test_import_writes_units_pupils_guardians_custody_placements_groups_and_abse
     assert sorted(p[4] for p in data["placements"] if p[4]) == ["7A"] * 4
     assert len(data["absences"]) == 25 and {a[3] for a in data["absences"]} == {60}
     assert {a[4] for a in data["absences"]} == {AbsenceKind.INVALID}
-    assert AbsenceIndicator.objects.filter(child__ss12000_id="person-0000").exists()
+    assert AbsenceIndicator.objects.filter(child__ss12000_id=sid("person", 0)).exists()
     assert AuditEvent.objects.filter(target_type="schooldata_import", target_id=str(result.pk)).exists()
 
 
@@ -202,9 +204,9 @@ def test_a_malformed_record_is_rejected_with_its_reason_and_the_rest_imported(
     result = run(server, world)
 
     reasons = dict(result.rejections.values_list("source_id", "reason"))
-    assert "calendarEvent" in reasons["attendance-00900"] and "Field required" in reasons["attendance-00900"]
-    assert "civicNo" in reasons["person-0050"]
-    assert "201401019999" not in reasons["person-0050"]  # the reason never repeats the personal data
+    assert "calendarEvent" in reasons[sid("attendance", 900)] and "Field required" in reasons[sid("attendance", 900)]
+    assert "civicNo" in reasons[sid("person", 50)]
+    assert "201401019999" not in reasons[sid("person", 50)]  # the reason never repeats the personal data
     assert AbsenceRecord.objects.count() == 25 and Child.objects.exclude(ss12000_id="").count() == PUPILS
 
 
@@ -236,20 +238,20 @@ def test_an_import_killed_mid_way_completes_on_the_next_run_without_duplicates(
 def test_the_next_run_asks_only_for_what_changed_and_applies_deletions(server: RunningServer, world: World) -> None:
     run(server, world)
     server.dataset.now = CLOCK + timedelta(days=1)
-    renamed = server.dataset.get("persons", "person-0001")
+    renamed = server.dataset.get("persons", sid("person", 1))
     assert renamed is not None
     server.dataset.put("persons", renamed | {"givenName": "Ny"})
-    server.dataset.delete("attendances", "attendance-00003")
-    server.dataset.delete("groups", "group-7a")
+    server.dataset.delete("attendances", sid("attendance", 3))
+    server.dataset.delete("groups", sid("group", 7))
 
     result = run(server, world)
 
     assert result.counts["persons"]["updated"] == 1 and result.counts["persons"].get("unchanged", 0) == 0
     assert "attendances" not in result.counts or result.counts["attendances"].get("created", 0) == 0
     assert result.counts["deletedEntities"]["absences deleted"] == 1
-    assert Child.objects.get(ss12000_id="person-0001").first_name == "Ny"
-    assert not AbsenceRecord.objects.filter(source_id="attendance-00003/invalid").exists()
-    assert not Group.objects.filter(ss12000_id="group-7a").exists()
+    assert Child.objects.get(ss12000_id=sid("person", 1)).first_name == "Ny"
+    assert not AbsenceRecord.objects.filter(source_id=f"{sid('attendance', 3)}/invalid").exists()
+    assert not Group.objects.filter(ss12000_id=sid("group", 7)).exists()
     last = server.app.requests_to("/persons")[-1]
     assert "meta.modified.after" in last.query or "pageToken" in last.query
 

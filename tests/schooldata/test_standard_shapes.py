@@ -15,7 +15,7 @@ from kring.people.models import Child, Custody, CustodyKind, CustodyRelation, Gu
 from kring.schooldata.models import AbsenceKind, AbsenceRecord, ImportStatus
 from kring.schooldata.testserver import RunningServer
 from tests.conftest import World
-from tests.schooldata.conftest import person_record
+from tests.schooldata.conftest import person_record, sid
 from tests.schooldata.test_import import MONDAY, SCHOOL, SWEDISH, _absence, _pupil, fill, run
 
 
@@ -36,8 +36,8 @@ def test_a_guardian_read_before_or_after_the_child_gets_custody(server: RunningS
     dataset.put("persons", person_record(700))  # on a page before the child (ids sort first)
     pupil = _pupil(70, SCHOOL) | {
         "responsibles": [
-            {"person": {"id": "person-0700"}, "relationType": "Vårdnadshavare"},
-            {"person": {"id": "person-0990"}, "relationType": "Vårdnadshavare"},
+            {"person": {"id": sid("person", 700)}, "relationType": "Vårdnadshavare"},
+            {"person": {"id": sid("person", 990)}, "relationType": "Vårdnadshavare"},
         ]
     }
     dataset.put("persons", pupil)
@@ -46,26 +46,26 @@ def test_a_guardian_read_before_or_after_the_child_gets_custody(server: RunningS
     result = run(server, world)
 
     assert result.status == ImportStatus.COMPLETED and result.warnings == []
-    assert _custody("person-0070") == [
-        ("person-0700", CustodyKind.JOINT, CustodyRelation.GUARDIAN),
-        ("person-0990", CustodyKind.JOINT, CustodyRelation.GUARDIAN),
+    assert _custody(sid("person", 70)) == [
+        (sid("person", 700), CustodyKind.JOINT, CustodyRelation.GUARDIAN),
+        (sid("person", 990), CustodyKind.JOINT, CustodyRelation.GUARDIAN),
     ]
 
 
 def test_a_guardian_missing_from_the_pages_is_looked_up_by_id(server: RunningServer, world: World) -> None:
-    pupil = _pupil(71, SCHOOL) | {"responsibles": [{"person": {"id": "person-0991"}, "relationType": "God man"}]}
+    pupil = _pupil(71, SCHOOL) | {"responsibles": [{"person": {"id": sid("person", 991)}, "relationType": "God man"}]}
     server.dataset.put("persons", pupil)
     server.dataset.put("persons", person_record(991), modified=server.dataset.now - timedelta(days=30))
     first = run(server, world)
-    assert _custody("person-0071") == [("person-0991", CustodyKind.SOLE, CustodyRelation.GOOD_MAN)]
-    Custody.objects.filter(child__ss12000_id="person-0071").delete()
-    Guardian.objects.filter(ss12000_id="person-0991").delete()
+    assert _custody(sid("person", 71)) == [(sid("person", 991), CustodyKind.SOLE, CustodyRelation.GOOD_MAN)]
+    Custody.objects.filter(child__ss12000_id=sid("person", 71)).delete()
+    Guardian.objects.filter(ss12000_id=sid("person", 991)).delete()
 
     again = run(server, world)  # incremental: the guardian's record is older than the last run
 
     assert first.status == again.status == ImportStatus.COMPLETED
     assert server.app.requests_to("/persons/lookup")
-    assert _custody("person-0071") == [("person-0991", CustodyKind.SOLE, CustodyRelation.GOOD_MAN)]
+    assert _custody(sid("person", 71)) == [(sid("person", 991), CustodyKind.SOLE, CustodyRelation.GOOD_MAN)]
 
 
 def test_other_relations_are_not_custody_and_a_guardian_never_found_is_a_warning(
@@ -73,8 +73,8 @@ def test_other_relations_are_not_custody_and_a_guardian_never_found_is_a_warning
 ) -> None:
     pupil = _pupil(72, SCHOOL) | {
         "responsibles": [
-            {"person": {"id": "person-0992"}, "relationType": "Annan ansvarig"},
-            {"person": {"id": "person-0993"}, "relationType": "Vårdnadshavare"},
+            {"person": {"id": sid("person", 992)}, "relationType": "Annan ansvarig"},
+            {"person": {"id": sid("person", 993)}, "relationType": "Vårdnadshavare"},
         ]
     }
     server.dataset.put("persons", pupil)
@@ -84,8 +84,8 @@ def test_other_relations_are_not_custody_and_a_guardian_never_found_is_a_warning
 
     assert result.status == ImportStatus.COMPLETED
     assert result.counts["persons"]["responsibles without custody"] == 1
-    assert not Guardian.objects.filter(ss12000_id="person-0992").exists()
-    assert _custody("person-0072") == []
+    assert not Guardian.objects.filter(ss12000_id=sid("person", 992)).exists()
+    assert _custody(sid("person", 72)) == []
     assert {"code": "guardians_missing", "count": 1} in result.warnings
 
 
@@ -99,8 +99,8 @@ def test_notified_absence_spans_school_days_and_takes_the_pupils_school(server: 
     rows = sorted(AbsenceRecord.objects.filter(kind=AbsenceKind.GRANTED).values_list("source_id", "day", "minutes"))
     assert result.status == ImportStatus.COMPLETED, list(result.rejections.values_list("reason", flat=True))
     assert rows == [
-        ("absence-00001", friday.date(), 300),  # the most a school day counts (the default school day)
-        (f"absence-00001/{(friday + timedelta(days=3)).date()}", (friday + timedelta(days=3)).date(), 300),
+        (sid("absence", 1), friday.date(), 300),  # the most a school day counts (the default school day)
+        (f"{sid('absence', 1)}/{(friday + timedelta(days=3)).date()}", (friday + timedelta(days=3)).date(), 300),
     ]
     assert set(AbsenceRecord.objects.filter(kind=AbsenceKind.GRANTED).values_list("unit__ss12000_id", flat=True)) == {
         SCHOOL
@@ -111,7 +111,7 @@ def test_notified_absence_spans_school_days_and_takes_the_pupils_school(server: 
     server.dataset.put("absences", shorter)
     run(server, world)
     rows = list(AbsenceRecord.objects.filter(kind=AbsenceKind.GRANTED).values_list("source_id", "minutes"))
-    assert rows == [("absence-00001", 120)]  # the further day went with the change
+    assert rows == [(sid("absence", 1), 120)]  # the further day went with the change
 
 
 def test_a_provider_without_absences_or_placements_completes_with_a_warning(
@@ -137,16 +137,16 @@ def test_staff_are_skipped_unvalidated_and_temporary_or_missing_numbers_are_kept
     no_number = person_record(81, **enrolled)
     del no_number["civicNo"]
     dataset.put("persons", no_number)
-    dataset.put("groups", {"id": "g-long", "displayName": "x" * 200, "groupType": "Undervisning"})
+    dataset.put("groups", {"id": sid("group", 999), "displayName": "x" * 200, "groupType": "Undervisning"})
 
     result = run(server, world)
 
     assert result.rejected == 0, list(result.rejections.values_list("reason", flat=True))
-    temporary = Child.objects.get(ss12000_id="person-0080")
+    temporary = Child.objects.get(ss12000_id=sid("person", 80))
     assert temporary.identity_number == "20130101TF01" and temporary.has_temporary_identity_number
     with translation.override("en"):
         assert temporary.formatted_identity_number == "20130101-TF01 (temporary)"
-    assert not Child.objects.get(ss12000_id="person-0081").has_identity_number
+    assert not Child.objects.get(ss12000_id=sid("person", 81)).has_identity_number
     assert result.counts["persons"]["temporary civicNo"] == 1 and result.counts["persons"]["without civicNo"] == 1
     assert result.counts["groups"]["skipped"] == 1
 
@@ -156,15 +156,15 @@ def test_the_import_matches_the_fixture_again_after_deletions(server: RunningSer
     friday = datetime.combine(MONDAY + timedelta(days=4), datetime.min.time(), tzinfo=SWEDISH)
     server.dataset.put("absences", _absence(2, 1, friday.replace(hour=8), friday.replace(hour=9) + timedelta(days=3)))
     run(server, world)
-    assert AbsenceRecord.objects.filter(source_id__startswith="absence-00002").count() == 2
+    assert AbsenceRecord.objects.filter(source_id__startswith=sid("absence", 2)).count() == 2
 
     server.dataset.now += timedelta(hours=1)
-    server.dataset.delete("absences", "absence-00002")
-    server.dataset.delete("attendances", "attendance-00000")
+    server.dataset.delete("absences", sid("absence", 2))
+    server.dataset.delete("attendances", sid("attendance", 0))
     result = run(server, world)
 
     assert result.counts["deletedEntities"]["absences deleted"] == 3
-    assert not AbsenceRecord.objects.filter(source_id__startswith="absence-00002").exists()
+    assert not AbsenceRecord.objects.filter(source_id__startswith=sid("absence", 2)).exists()
     assert AbsenceRecord.objects.count() == 24
 
 
@@ -173,7 +173,8 @@ def test_every_count_and_resource_of_a_run_has_words_on_the_report(server: Runni
 
     server.dataset.put("persons", _pupil(73, SCHOOL) | {"civicNo": {"value": "20130101TF01"}})
     server.dataset.put(
-        "organisations", {"id": "org-x", "displayName": "X", "organisationType": "Skolenhet", "schoolUnitCode": "12"}
+        "organisations",
+        {"id": sid("organisation", 99), "displayName": "X", "organisationType": "Skolenhet", "schoolUnitCode": "12"},
     )
     result = run(server, world)
 

@@ -20,7 +20,7 @@ from kring.schooldata.client import ClientSettings, Ss12000Client
 from kring.schooldata.dataset import Cursor, Ss12000Dataset
 from kring.schooldata.testserver import RunningServer, serve
 from tests.conftest import World
-from tests.schooldata.conftest import CLOCK, client_for, person_record
+from tests.schooldata.conftest import CLOCK, client_for, person_record, sid
 
 
 def get(server: RunningServer, path: str, **params: str) -> httpx.Response:
@@ -88,7 +88,7 @@ def test_a_page_token_is_base64url_json_of_the_cursor_and_the_filters(ss12000_se
     state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
     assert state == {
         "resource": "persons",
-        "after": ["2026-09-01T06:00:00Z", "person-0001"],
+        "after": ["2026-09-01T06:00:00Z", sid("person", 1)],
         "filter": None,
         "expand": [],
         "limit": 2,
@@ -114,13 +114,13 @@ def test_records_changed_between_pages_are_neither_skipped_nor_lost(ss12000_serv
     dataset.put("persons", person_record(0, givenName="Ändrad"))  # already read: it comes again, changed
     dataset.put("persons", person_record(4, givenName="Ändrad"))  # not yet read: it moves to the end
     dataset.put("persons", person_record(6))  # new
-    dataset.delete("persons", "person-0005")
+    dataset.delete("persons", sid("person", 5))
 
     rest = read_all_from(ss12000_server, first["pageToken"])
 
-    assert [r["id"] for r in first["data"]] == ["person-0000", "person-0001", "person-0002"]
-    assert [r["id"] for r in rest] == ["person-0003", "person-0000", "person-0004", "person-0006"]
-    assert {r["givenName"] for r in rest if r["id"] in ("person-0000", "person-0004")} == {"Ändrad"}
+    assert [r["id"] for r in first["data"]] == [sid("person", 0), sid("person", 1), sid("person", 2)]
+    assert [r["id"] for r in rest] == [sid("person", 3), sid("person", 0), sid("person", 4), sid("person", 6)]
+    assert {r["givenName"] for r in rest if r["id"] in (sid("person", 0), sid("person", 4))} == {"Ändrad"}
 
 
 def read_all_from(server: RunningServer, token: str) -> list[dict[str, Any]]:
@@ -179,14 +179,14 @@ def test_deleted_entities_after_a_time(ss12000_server: RunningServer) -> None:
     dataset = ss12000_server.dataset
     for n in range(3):
         dataset.put("persons", person_record(n))
-    dataset.delete("persons", "person-0000")
-    dataset.delete("persons", "person-0001", when=CLOCK + timedelta(hours=1))
+    dataset.delete("persons", sid("person", 0))
+    dataset.delete("persons", sid("person", 1), when=CLOCK + timedelta(hours=1))
 
     everything = get(ss12000_server, "/deletedEntities").json()
     later = get(ss12000_server, "/deletedEntities", after="2026-09-01T06:30:00Z").json()
 
-    assert everything == {"data": {"persons": ["person-0000", "person-0001"]}}
-    assert later == {"data": {"persons": ["person-0001"]}}
+    assert everything == {"data": {"persons": [sid("person", 0), sid("person", 1)]}}
+    assert later == {"data": {"persons": [sid("person", 1)]}}
 
 
 def test_a_generated_resource_pages_by_its_own_cursor(ss12000_dataset: Ss12000Dataset) -> None:
