@@ -46,6 +46,7 @@ RESOURCE_LABELS = {
     "absences": gettext_lazy("Absences"),
     "calendarEvents": gettext_lazy("Lessons"),
     "attendances": gettext_lazy("Attendance"),
+    "aggregatedAttendance": gettext_lazy("Attendance summed by day"),
     "deletedEntities": gettext_lazy("Deletions"),
     "indicators": gettext_lazy("Absence indicators"),
 }

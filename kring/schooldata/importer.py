@@ -38,10 +38,12 @@ from kring.schooldata.models import (
 )
 from kring.schooldata.school_calendar import last_term_day, term_start
 from kring.schooldata.upserts import (
+    AGGREGATED_PREFIX,
     APPLY,
     SWEDISH_TIME,
     Lookup,
     PageResult,
+    apply_aggregated_attendance,
     apply_deletions,
     apply_persons,
     missing_guardians,
@@ -51,6 +53,7 @@ from kring.schooldata.upserts import (
 # the attendance at them.
 IMPORT_ORDER = ("organisations", "persons", "placements", "groups", "absences", "calendarEvents", "attendances")
 DELETIONS = "deletedEntities"
+AGGREGATED = "aggregatedAttendance"  # read only when /attendances is not offered
 LOOKUP_BATCH = 100  # ids in one POST /persons/lookup
 # Lessons are read for the days the absence indicators look at (the term, or 30 days back if longer), and on later
 # runs again from a week before the last day read: lessons are planned long before they are held, so asking only
@@ -199,17 +202,75 @@ def _commit_page(
             checkpoint.modified_after = checkpoint.pass_latest_modified
             checkpoint.read_until = today
         checkpoint.save()
-        record_event(
-            actor=run.started_by,
-            actor_label=run.started_by_label or None,
-            action=AuditAction.WRITE,
-            target_type="schooldata_import",
-            target_id=run.pk,
-            municipality_id=run.municipality_id,
-            details={"resource": resource, "records": len(page.records), **result.counts},
-        )
+        _audit_page(run, resource, len(page.records), result)
     progress.page(resource, len(page.records), result)
     return result.unit_ids
+
+
+def _audit_page(run: ImportRun, resource: str, records: int, result: PageResult) -> None:
+    """The audit event of a committed page: what was written, never the personal data."""
+    record_event(
+        actor=run.started_by,
+        actor_label=run.started_by_label or None,
+        action=AuditAction.WRITE,
+        target_type="schooldata_import",
+        target_id=run.pk,
+        municipality_id=run.municipality_id,
+        details={"resource": resource, "records": records, **result.counts},
+    )
+
+
+def _drop_aggregated(run: ImportRun, lookup: Lookup) -> set[int]:
+    """With /attendances offered, the days summed from /aggregatedAttendance before are replaced by the lessons (kept,
+    they would count the same absence twice). Only after a run that read them (its checkpoint says so): the rows
+    are found by their prefix, which no index serves."""
+    checkpoint = SyncCheckpoint.objects.filter(
+        municipality_id=run.municipality_id, resource=AGGREGATED, read_until__isnull=False
+    ).first()
+    if checkpoint is None:
+        return set()
+    rows = AbsenceRecord.objects.filter(
+        unit_id__in=list(lookup.units.values()), source_id__startswith=AGGREGATED_PREFIX
+    )
+    with transaction.atomic():
+        units = set(rows.values_list("unit_id", flat=True).distinct())
+        result = PageResult()
+        result.counts["deleted"] = rows.delete()[0]
+        _save_page(run, AGGREGATED, result)
+        _audit_page(run, AGGREGATED, 0, result)
+        checkpoint.read_until = None
+        checkpoint.save(update_fields=["read_until"])
+    return units
+
+
+def _import_aggregated(
+    client: Ss12000Client, run: ImportRun, lookup: Lookup, progress: Progress, *, full: bool, today: date
+) -> set[int] | None:
+    """Attendance summed a school day at a time from /aggregatedAttendance, for a provider without /attendances (or
+    without the lessons they name), over the same days as the lessons would be read; None if it is not offered
+    either. Each day is read whole and committed with its checkpoint."""
+    checkpoint, _ = SyncCheckpoint.objects.get_or_create(municipality_id=run.municipality_id, resource=AGGREGATED)
+    first, last = lesson_window(checkpoint, today, full=full)
+    units: set[int] = set()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    for number, day in enumerate(d for d in days if d.weekday() < 5):
+        params = {"startDate": day.isoformat(), "endDate": day.isoformat()}
+        try:
+            records = [record for page in client.pages(AGGREGATED, params=params) for record in page.records]
+        except Ss12000Error as error:
+            if not error.not_offered or number > 0:
+                raise
+            warn(run, NOT_OFFERED, resource=AGGREGATED, status=error.status)
+            return None
+        with transaction.atomic(), _collector_paused():
+            result = apply_aggregated_attendance(records, lookup, day)
+            _save_page(run, AGGREGATED, result)
+            checkpoint.read_until = day
+            checkpoint.save()
+            _audit_page(run, AGGREGATED, len(records), result)
+        units |= result.unit_ids
+        progress.page(AGGREGATED, len(records), result)
+    return units
 
 
 def _import_deletions(client: Ss12000Client, run: ImportRun, lookup: Lookup, progress: Progress) -> set[int]:
@@ -340,17 +401,31 @@ def import_ss12000(
     lookup = Lookup.load(municipality.pk, zone=ZoneInfo(client.settings.time_zone))
     tracker = Progress(progress)
     units: set[int] = set()
-    absence_sources = {"absences", "attendances"} & set(resources)
+    missing: set[str] = set()
     try:
         for resource in resources:
+            if resource == "attendances" and "calendarEvents" in missing:
+                missing.add(resource)  # no lessons to put them on days: summed attendance instead
+                continue
             found = _import_resource(client, run, lookup, resource, tracker, full=full, today=today)
             if found is None:
-                absence_sources.discard(resource)
+                missing.add(resource)
             else:
                 units |= found
             if resource == "persons":
                 _import_guardians(client, run, lookup, tracker)
-        if not absence_sources and {"absences", "attendances"} & set(resources):
+        if "attendances" in missing:
+            found = _import_aggregated(client, run, lookup, tracker, full=full, today=today)
+            if found is None:
+                missing.add(AGGREGATED)
+            else:
+                units |= found
+                missing.discard("attendances")
+        elif "attendances" in resources:
+            units |= _drop_aggregated(run, lookup)
+        if {"absences", "attendances"} & set(resources) and not {"absences", "attendances"} & (
+            set(resources) - missing
+        ):
             warn(run, NO_ABSENCE)
         units |= _import_deletions(client, run, lookup, tracker)
     except (Ss12000Error, KeyboardInterrupt) as error:

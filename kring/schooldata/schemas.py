@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 __all__ = [
     "RESOURCES",
     "Absence",
+    "AggregatedAttendance",
     "Attendance",
     "CalendarEvent",
     "Duty",
@@ -271,6 +272,18 @@ class Attendance(_Record):
     attendance_minutes: int | None = Field(default=None, alias="attendanceMinutes", ge=0)
     valid_absence_minutes: int | None = Field(default=None, alias="validAbsenceMinutes", ge=0)
     invalid_absence_minutes: int | None = Field(default=None, alias="invalidAbsenceMinutes", ge=0)
+
+
+class AggregatedAttendance(_Record):
+    """A pupil's attendance summed over a period (`/aggregatedAttendance`, asked for one day at a time), per activity:
+    for a provider without `/attendances`."""
+
+    student: Reference
+    activity: Reference | None = None
+    start_date: date = Field(alias="startDate")
+    end_date: date = Field(alias="endDate")
+    valid_absence_sum: int | None = Field(default=None, alias="validAbsenceSum", ge=0)
+    invalid_absence_sum: int | None = Field(default=None, alias="invalidAbsenceSum", ge=0)
 
 
 # The resources Kring reads, by their path under the API root, in the order the import takes them.

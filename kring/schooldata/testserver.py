@@ -27,11 +27,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from zoneinfo import ZoneInfo
 
 from kring.schooldata.dataset import BadCursor, Ss12000Dataset, isoformat, parse_time
 from kring.schooldata.schemas import RESOURCES
@@ -40,11 +41,13 @@ __all__ = ["LoggedRequest", "RunningServer", "Ss12000App", "serve"]
 
 logger = logging.getLogger(__name__)
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 EXPANSIONS: dict[str, frozenset[str]] = {}  # the stand-in embeds nothing: asking for it is refused (400)
 DELETED = "deletedEntities"
 LOOKUP = "persons/lookup"
+AGGREGATED = "aggregatedAttendance"
 LOOKUP_MAX = 1000
 WINDOWED = {"calendarEvents": ("startTime.onOrAfter", "startTime.onOrBefore")}  # required by the standard
 
@@ -175,6 +178,10 @@ class Ss12000App:
             _allow(method, "POST")
             self._authenticate(environ)
             return self._lookup(environ)
+        if name == AGGREGATED:
+            _allow(method, "GET")
+            self._authenticate(environ)
+            return self._aggregated(query)
         if name != DELETED and name not in RESOURCES:
             raise _HttpError(404, "not_found", f"no such resource: {path}")
         _allow(method, "GET")
@@ -240,6 +247,32 @@ class Ss12000App:
             body["pageToken"] = _encode_token(state | {"after": cursor})
         return body
 
+    def _aggregated(self, query: dict[str, str]) -> dict[str, Any]:
+        """GET /aggregatedAttendance: each pupil's attendance summed per activity over the days asked for (both
+        required), from the stored attendances and the calendar events they name, in one page."""
+        try:
+            first, last = date.fromisoformat(query["startDate"]), date.fromisoformat(query["endDate"])
+        except (KeyError, ValueError) as error:
+            raise _HttpError(400, "invalid_parameter", "startDate and endDate are required dates") from error
+        lessons = {
+            event["id"]: (parse_time(event["startTime"]).astimezone(STOCKHOLM).date(), event["activity"]["id"])
+            for event in self.dataset.records("calendarEvents")
+        }
+        sums: dict[tuple[str, str], dict[str, int]] = {}
+        for attendance in self.dataset.records("attendances"):
+            day, activity = lessons.get(attendance["calendarEvent"]["id"], (None, ""))
+            if day is None or not first <= day <= last:
+                continue
+            total = sums.setdefault((attendance["student"]["id"], activity), dict.fromkeys(AGGREGATED_SUMS, 0))
+            for name, field in AGGREGATED_SUMS.items():
+                total[name] += attendance.get(field) or 0
+        data = [
+            {"student": {"id": student}, "activity": {"id": activity}, "startDate": first.isoformat(),
+             "endDate": last.isoformat(), **total}
+            for (student, activity), total in sorted(sums.items())
+        ]  # fmt: skip
+        return {"data": data}
+
     def _lookup(self, environ: dict[str, Any]) -> list[dict[str, Any]]:
         """POST /persons/lookup: the persons with the ids (or civic numbers) asked for, as a plain list."""
         try:
@@ -279,6 +312,14 @@ class Ss12000App:
         if cursor is not None:
             body["pageToken"] = _encode_token(state | {"after": cursor})
         return body
+
+
+# Each sum of /aggregatedAttendance and the field of an attendance it adds up.
+AGGREGATED_SUMS = {
+    "attendanceSum": "attendanceMinutes",
+    "validAbsenceSum": "validAbsenceMinutes",
+    "invalidAbsenceSum": "invalidAbsenceMinutes",
+}
 
 
 def _allow(method: str, allowed: str) -> None:

@@ -35,6 +35,7 @@ from kring.schooldata.models import (
 SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 ABSENCE_KINDS = {schemas.REPORTED_ABSENCE: AbsenceKind.REPORTED, schemas.GRANTED_LEAVE: AbsenceKind.GRANTED}
 BATCH = 2000
+AGGREGATED_PREFIX = "agg/"  # rows from /aggregatedAttendance (see aggregated_key)
 R = TypeVar("R", bound=schemas.BaseModel)
 M = TypeVar("M", bound=Model)
 
@@ -596,13 +597,19 @@ def _unit_on(placements: list[tuple[int, date, date | None]], day: date) -> int 
     return next((unit for unit, start, end in placements if start <= day and (end is None or day <= end)), None)
 
 
+def _record_of(key: str) -> str:
+    """The source record an absence row came from: '<id>', '<id>/<…>', or a pupil's in 'agg/<student>/<…>'."""
+    parts = key.split("/")
+    return parts[1] if key.startswith(AGGREGATED_PREFIX) and len(parts) > 1 else parts[0]
+
+
 def _write_absences(
     wanted: dict[str, AbsenceRow], existing: dict[str, tuple[Any, ...]], lookup: Lookup, result: PageResult
 ) -> None:
     """Insert what is new, update what differs, and delete the rows of this page's records that they no longer
     give (a rejected record's rows stay as they were)."""
     rejected = {r.source_id for r in result.rejections}
-    stale = [row[1] for key, row in existing.items() if key not in wanted and key.split("/")[0] not in rejected]
+    stale = [row[1] for key, row in existing.items() if key not in wanted and _record_of(key) not in rejected]
     created: list[tuple[Any, ...]] = []
     changed: list[AbsenceRecord] = []
     for key, values in wanted.items():
@@ -771,6 +778,46 @@ def apply_attendances(records: Sequence[dict[str, Any]], lookup: Lookup) -> Page
                 result.counts["present"] += 1
     keys = [f"{r.id}/{suffix}" for r in valid for suffix in ATTENDANCE_SUFFIXES]
     existing = _existing_absences(lookup, Q(source_id__in=keys))
+    _write_absences(wanted, existing, lookup, result)
+    return result
+
+
+def aggregated_key(student_id: str, day: date, suffix: str) -> str:
+    """A day's summed absence of a pupil from /aggregatedAttendance: 'agg/<student>/<day>/<valid|invalid>'."""
+    return f"{AGGREGATED_PREFIX}{student_id}/{day.isoformat()}/{suffix}"
+
+
+def apply_aggregated_attendance(records: Sequence[dict[str, Any]], lookup: Lookup, day: date) -> PageResult:
+    """One day's attendance summed per pupil (over the activities of the day): valid and invalid minutes. The rows
+    of the day that the answer no longer gives go: give every page of the day at once."""
+    result = PageResult()
+    valid = validate(schemas.AggregatedAttendance, records, result)
+    placements = _school_units(lookup.children[r.student.id] for r in valid if r.student.id in lookup.children)
+    sums: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for record in valid:
+        if record.start_date != day or record.end_date != day:
+            result.reject({"id": record.student.id}, "startDate, endDate: not the day asked for")
+        elif record.student.id not in lookup.children:
+            result.reject({"id": record.student.id}, f"student: unknown person {record.student.id}")
+        else:
+            totals = sums[record.student.id]
+            totals[0] += record.valid_absence_sum or 0
+            totals[1] += record.invalid_absence_sum or 0
+    wanted: dict[str, AbsenceRow] = {}
+    for student_id, (valid_minutes, invalid_minutes) in sums.items():
+        child_id = lookup.children[student_id]
+        unit_id = _unit_on(placements[child_id], day)
+        if unit_id is None:
+            result.reject({"id": student_id}, "student: placed at no school unit on the day")
+            continue
+        for suffix, minutes in (("valid", valid_minutes), ("invalid", invalid_minutes)):
+            if minutes > 0:
+                wanted[aggregated_key(student_id, day, suffix)] = (
+                    child_id, unit_id, day, min(minutes, 32767), ATTENDANCE_SUFFIXES[suffix]
+                )  # fmt: skip
+    existing = _existing_absences(
+        lookup, Q(unit_id__in=list(lookup.units.values()), day=day, source_id__startswith=AGGREGATED_PREFIX)
+    )
     _write_absences(wanted, existing, lookup, result)
     return result
 

@@ -52,6 +52,8 @@ def _check_everything(server: RunningServer) -> list[str]:
         query = {"limit": "3", **(WINDOW if resource == "calendarEvents" else {})}
         found += _every_page(server, f"/{resource}", query)
     found += _every_page(server, "/deletedEntities", {"after": "2026-01-01T00:00:00Z"})
+    for day in ("2026-08-17", "2026-09-14"):
+        found += _every_page(server, "/aggregatedAttendance", {"startDate": day, "endDate": day})
     found += _every_page(server, "/persons", {"limit": "3", "meta.modified.after": "2026-01-01T00:00:00Z"})
     return found
 
@@ -128,4 +130,8 @@ def test_an_error_is_the_standards_error_object(
 def test_every_resource_kring_reads_is_a_path_of_the_standard() -> None:
     paths = set((official().spec / "paths").keys())
 
-    assert {f"/{name}" for name in RESOURCES} | {"/persons/lookup", "/deletedEntities"} <= paths
+    assert {f"/{name}" for name in RESOURCES} | {
+        "/persons/lookup",
+        "/deletedEntities",
+        "/aggregatedAttendance",
+    } <= paths

@@ -181,3 +181,31 @@ def test_every_count_and_resource_of_a_run_has_words_on_the_report(server: Runni
     assert set(result.counts) <= set(RESOURCE_LABELS)
     named = {name for counts in result.counts.values() for name in counts if name != "seconds"}
     assert named <= set(COUNT_LABELS), named - set(COUNT_LABELS)
+
+
+def test_a_provider_without_attendances_gives_the_days_summed_from_aggregated_attendance(
+    server: RunningServer, world: World
+) -> None:
+    """/aggregatedAttendance asked for one school day at a time, over the days the lessons would have been read."""
+    server.app.fail_next(1, status=404, path="/attendances")
+    with_lessons = run(server, world, full=True)
+    AbsenceRecord.objects.all().delete()
+
+    server.app.fail_next(1, status=404, path="/attendances")
+    summed = run(server, world, full=True)
+
+    assert with_lessons.counts["aggregatedAttendance"]["created"] == 25
+    assert summed.status == ImportStatus.COMPLETED and summed.counts["aggregatedAttendance"]["created"] == 25
+    assert [w["resource"] for w in summed.warnings] == ["attendances"]
+    rows = AbsenceRecord.objects.values_list("source_id", "day", "minutes", "kind")
+    assert {(minutes, kind) for _key, _day, minutes, kind in rows} == {(60, AbsenceKind.INVALID)}
+    assert all(key.startswith("agg/") and key.endswith("/invalid") for key, *_ in rows)
+    days = sorted(day for _key, day, *_ in rows)
+    assert days[0] == MONDAY and len(days) == 25
+    requested = server.app.requests_to("/aggregatedAttendance")
+    assert all(r.query.get("startDate") == r.query.get("endDate") for r in requested)
+
+    again = run(server, world, full=True)  # with /attendances again: the lessons' rows replace the summed ones
+    assert again.counts["attendances"]["created"] == 25 and again.counts["aggregatedAttendance"]["deleted"] == 25
+    assert not AbsenceRecord.objects.filter(source_id__startswith="agg/").exists()
+    assert AbsenceRecord.objects.count() == 25
