@@ -9,6 +9,7 @@ malformed record is rejected with its reason and the rest are imported.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import ssl
 import time
@@ -66,6 +67,7 @@ class ClientSettings:
     retries: int = 4
     backoff: float = 0.5  # seconds, doubled for each retry
     page_size: int = 1000
+    max_pages: int | None = None  # stop a resource after this many pages (a mock whose every page has a next one)
     extra_headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -186,13 +188,14 @@ class Ss12000Client:
         modified_after: datetime | None = None,
         page_token: str | None = None,
         params: dict[str, str] | None = None,
+        required: dict[str, str] | None = None,
     ) -> Page:
         """One page of a resource. With a page token the server already knows the filters, so only the token is
-        sent."""
+        sent, with the parameters the standard requires on every request (`required`: /calendarEvents' window)."""
         if page_token:
-            query = {"pageToken": page_token}
+            query = {"pageToken": page_token, **(required or {})}
         else:
-            query = {"limit": str(self.settings.page_size), **(params or {})}
+            query = {"limit": str(self.settings.page_size), **(params or {}), **(required or {})}
             if modified_after is not None:
                 query["meta.modified.after"] = _isoformat(modified_after)
         body = self._get_json(resource, query)
@@ -213,13 +216,23 @@ class Ss12000Client:
         modified_after: datetime | None = None,
         page_token: str | None = None,
         params: dict[str, str] | None = None,
+        required: dict[str, str] | None = None,
     ) -> Iterator[Page]:
         """Every page of a resource, from `page_token` if given (to resume an interrupted pass)."""
-        page = self.page(resource, modified_after=modified_after, page_token=page_token, params=params)
-        yield page
-        while page.next_token:
-            page = self.page(resource, page_token=page.next_token)
+        page = self.page(
+            resource, modified_after=modified_after, page_token=page_token, params=params, required=required
+        )
+        seen = {page_token} if page_token else set()
+        for number in itertools.count(1):
+            token = page.next_token
+            if token is not None and token in seen:  # it would never end: said, not looped on
+                raise Ss12000Error(f"GET {resource}: the server gave the same pageToken twice")
+            if token is None or self._enough(number):
+                yield page if token is None else Page(page.resource, page.records, None)
+                return
             yield page
+            seen.add(token)
+            page = self.page(resource, page_token=token, required=required)
 
     def lookup_persons(self, ids: list[str]) -> list[dict[str, Any]]:
         """The persons with these ids, in one request (`POST /persons/lookup`, whose answer is a plain list)."""
@@ -234,10 +247,14 @@ class Ss12000Client:
             raise Ss12000Error("POST persons/lookup: the answer is not a list")
         return [record if isinstance(record, dict) else {} for record in body]
 
+    def _enough(self, pages: int) -> bool:
+        return self.settings.max_pages is not None and pages >= self.settings.max_pages
+
     def deleted_entities(self, after: datetime | None) -> dict[str, list[str]]:
         """The ids deleted since `after`, by resource (every page of them)."""
         found: dict[str, list[str]] = {}
         query: dict[str, str] = {"after": _isoformat(after)} if after is not None else {}
+        pages = 0
         while True:
             body = self._get_json("deletedEntities", query)
             data = body.get("data") or {}
@@ -247,7 +264,8 @@ class Ss12000Client:
                 if isinstance(ids, list):
                     found.setdefault(resource, []).extend(str(i) for i in ids if isinstance(i, str | int))
             token = body.get("pageToken")
-            if not (isinstance(token, str) and token):
+            pages += 1
+            if not (isinstance(token, str) and token) or self._enough(pages):
                 return found
             query = {"pageToken": token}
 

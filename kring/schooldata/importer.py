@@ -160,7 +160,7 @@ def _import_resource(
         modified_after = None
     units: set[int] = set()
     pages = client.pages(
-        resource, modified_after=modified_after, page_token=checkpoint.page_token or None, params=params
+        resource, modified_after=modified_after, page_token=checkpoint.page_token or None, required=params
     )
     try:
         for page in pages:
@@ -256,7 +256,7 @@ def _import_aggregated(
     for number, day in enumerate(d for d in days if d.weekday() < 5):
         params = {"startDate": day.isoformat(), "endDate": day.isoformat()}
         try:
-            records = [record for page in client.pages(AGGREGATED, params=params) for record in page.records]
+            records = [record for page in client.pages(AGGREGATED, required=params) for record in page.records]
         except Ss12000Error as error:
             if not error.not_offered or number > 0:
                 raise
