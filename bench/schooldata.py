@@ -196,6 +196,12 @@ class Pupil:
     organisation: str  # the school's
 
 
+def place_for_the_year(municipality: Any, first: date) -> int:
+    """The pupils' current school placements start at the generated year's first day at the latest: an SS 12000
+    attendance names no school, and the import takes the school the pupil is placed at on the lesson's day."""
+    return int(current_placements(municipality).filter(start_date__gt=first).update(start_date=first))
+
+
 def school_pupils(municipality: Any) -> list[Pupil]:
     rows = (
         current_placements(municipality)
@@ -326,13 +332,40 @@ class SchoolYear:
 
     # -- as SS 12000 records, through the test server --------------------------------------------------------
 
-    def fetcher(self, start: int, stop: int, *, modified: datetime, unit_id: int | None = None) -> Any:
-        """A `PageFetcher` of rows `start` to `stop` as SS 12000 absences (only the pupils of `unit_id` if given);
-        the cursor is the index of the next row."""
-        from kring.schooldata.dataset import ABSENCE_TYPES, isoformat
+    def fetcher(self, resource: str, start: int, stop: int, *, modified: datetime, unit_id: int | None = None) -> Any:
+        """A `PageFetcher` of rows `start` to `stop` as the SS 12000 records of `resource` (only the pupils of
+        `unit_id` if given): reported absence and granted leave as `absences`; a lesson missed, valid or invalid,
+        as a calendar event (`calendarEvents`) and the pupil's attendance at it (`attendances`). The cursor is the
+        index of the next row."""
+        from kring.schooldata.dataset import ABSENCE_RESOURCES, ABSENCE_TYPES, ATTENDANCE_FIELDS, isoformat
 
         stamp = isoformat(modified)
-        types = {int(kind): name for kind, name in ABSENCE_TYPES.items()}
+        meta = {"created": stamp, "modified": stamp}
+        kinds = {int(kind) for kind in ABSENCE_RESOURCES[resource]}
+
+        def record(index: int, pupil: Pupil, kind: int, begins: str, ends: str, minutes: int) -> dict[str, Any]:
+            times = {"startTime": begins, "endTime": ends}
+            if resource == "absences":
+                return {
+                    "id": self.source_id(index),
+                    "meta": meta,
+                    "student": {"id": pupil.student},
+                    "organisation": {"id": pupil.organisation},
+                    **times,
+                    "type": ABSENCE_TYPES[kind],
+                }
+            lesson = self.lesson_id(index)
+            if resource == "calendarEvents":
+                return {"id": lesson, "meta": meta, "activity": {"id": lesson}, **times}
+            return {
+                "id": self.source_id(index),
+                "meta": meta,
+                "calendarEvent": {"id": lesson},
+                "student": {"id": pupil.student},
+                "isReported": True,
+                "attendanceMinutes": 0,
+                ATTENDANCE_FIELDS[kind]: minutes,
+            }
 
         def fetch(after: list[Any] | None, limit: int) -> tuple[list[dict[str, Any]], list[Any] | None]:
             first = int(after[0]) if after else start
@@ -340,26 +373,21 @@ class SchoolYear:
             index = first
             for index, (pupil_index, lesson, lessons, kind, day) in self.rows(first, stop):  # noqa: B007
                 pupil = self.pupils[pupil_index]
-                if unit_id is not None and pupil.unit_id != unit_id:
+                if kind not in kinds or (unit_id is not None and pupil.unit_id != unit_id):
                     continue
                 begins, ends = self.lesson_times(day)[lessons][lesson]
-                records.append(
-                    {
-                        "id": self.source_id(index),
-                        "meta": {"created": stamp, "modified": stamp},
-                        "student": {"id": pupil.student},
-                        "organisation": {"id": pupil.organisation},
-                        "startTime": begins,
-                        "endTime": ends,
-                        "type": types[kind],
-                    }
-                )
+                records.append(record(index, pupil, kind, begins, ends, SCHOOL_DAY_MINUTES // lessons))
                 if len(records) >= limit:
                     break
             following = index + 1
             return records, ([following] if following < stop else None)
 
         return fetch
+
+    def lesson_id(self, index: int) -> str:
+        """The calendar event of row `index` (one a row: the worst case, where no two pupils share a lesson)."""
+        text = self.source_id(index)
+        return "1e55" + text[4:]
 
     # -- as model rows, for the plain bulk insert ------------------------------------------------------------
 
@@ -415,6 +443,13 @@ def client_for(server: Any, page_size: int, timing: Timing | None = None) -> Any
     )
 
 
+ABSENCE_ROWS = ("absences", "attendances")  # the resources whose records become absence rows (lessons are days)
+
+
+def absence_rows_created(run: Any) -> int:
+    return sum(run.counts.get(resource, {}).get("created", 0) for resource in ABSENCE_ROWS)
+
+
 class ImportProgress:
     """Prints a line about every tenth of the way (the import of millions takes minutes), and notes when the last
     page was committed (the import then looks for deletions and recomputes the indicators)."""
@@ -423,10 +458,13 @@ class ImportProgress:
         self.total, self.next = total, max(1, total // 10)
         self.started, self.cpu_started = time.perf_counter(), time.process_time()
         self.timing = Timing()
+        self.read: dict[str, int] = {}
 
     def __call__(self, resource: str, read: int, result: Any) -> None:
-        if resource != "absences":
+        if resource not in ABSENCE_ROWS:
             return
+        self.read[resource] = read
+        read = sum(self.read.values())
         self.timing.seconds = time.perf_counter() - self.started
         self.timing.cpu = time.process_time() - self.cpu_started
         if read >= self.next:
@@ -438,20 +476,22 @@ class ImportProgress:
 def import_year(municipality: Any, year: SchoolYear, modified: datetime, page_size: int) -> tuple[Timing, Any]:
     """The school year through the test server and `import_ss12000`; returns the time up to the last page
     committed, and the run."""
-    from kring.schooldata.dataset import Ss12000Dataset
+    from kring.schooldata.dataset import ABSENCE_RESOURCES, Ss12000Dataset
     from kring.schooldata.importer import import_ss12000
     from kring.schooldata.testserver import serve
 
     dataset = Ss12000Dataset(now=modified)
-    dataset.set_generated("absences", year.fetcher(0, year.total, modified=modified), modified=modified)
+    for resource in ABSENCE_RESOURCES:
+        dataset.set_generated(resource, year.fetcher(resource, 0, year.total, modified=modified), modified=modified)
     progress = ImportProgress(year.total)
     with serve(dataset) as server, client_for(server, page_size, progress.timing) as client, production_settings():
         imported = import_ss12000(
             municipality=municipality,
             client=client,
-            resources=("absences",),
+            resources=tuple(ABSENCE_RESOURCES),
             progress=progress,
             by_label="bench/schooldata.py",
+            lessons_from=year.days[0],
         )
     return progress.timing, imported
 
@@ -545,19 +585,22 @@ def analyze_absences() -> None:
 def daily_import(municipality: Any, year: SchoolYear, school: Any, modified: datetime) -> tuple[float, Any]:
     """The last school day's absences of one school, asked for with `meta.modified.after` (the checkpoint of the
     year's import), through the test server; `import_ss12000` recomputes that school's indicators at the end."""
-    from kring.schooldata.dataset import Ss12000Dataset
+    from kring.schooldata.dataset import ABSENCE_RESOURCES, Ss12000Dataset
     from kring.schooldata.importer import import_ss12000
     from kring.schooldata.testserver import serve
 
     first, stop = year.last_day
     dataset = Ss12000Dataset(now=modified)
-    dataset.set_generated(
-        "absences", year.fetcher(first, stop, modified=modified, unit_id=school.pk), modified=modified
-    )
+    for resource in ABSENCE_RESOURCES:
+        fetch = year.fetcher(resource, first, stop, modified=modified, unit_id=school.pk)
+        dataset.set_generated(resource, fetch, modified=modified)
     with serve(dataset) as server, client_for(server, PAGE_SIZE) as client, production_settings():
         return timed(
             lambda: import_ss12000(
-                municipality=municipality, client=client, resources=("absences",), by_label="bench/schooldata.py"
+                municipality=municipality,
+                client=client,
+                resources=tuple(ABSENCE_RESOURCES),
+                by_label="bench/schooldata.py",
             )
         )
 
@@ -646,6 +689,8 @@ def bench(options: argparse.Namespace, database: str) -> None:
 
     today = timezone.localdate()
     days = school_days(today)
+    placed = place_for_the_year(municipality, days[0])
+    print(f"placements made to cover the year from {days[0]}: {placed:,}", flush=True)
     year = SchoolYear(pupils, days, options.absences, seed=options.seed, sequential_ids=options.sequential_ids)
     lessons = len(pupils) * (len(days) - 1) * 5.5
     modified = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
@@ -657,7 +702,7 @@ def bench(options: argparse.Namespace, database: str) -> None:
     )
     timing, imported = import_year(municipality, year, modified, options.page_size)
     after_pages = imported.counts.get("indicators", {}).get("seconds", 0.0)
-    created = imported.counts.get("absences", {}).get("created", 0)
+    created = absence_rows_created(imported)
     print(
         f"import: {imported.status}, {created:,} created, {imported.rejected:,} rejected; {timing.seconds:.1f} s to "
         f"the last page (CPU {timing.cpu:.1f} s), then {after_pages:.1f} s recomputing the indicators",
@@ -695,7 +740,7 @@ def bench(options: argparse.Namespace, database: str) -> None:
     print(f"whole municipality: {written:,} indicators in {whole:.2f} s", flush=True)
     report.append(f"recompute_indicators, whole municipality ({written:,} pupils): {whole:.2f} s (aim < 10 s)")
     seconds, daily = daily_import(municipality, year, school, modified + timedelta(days=1))
-    added = daily.counts.get("absences", {}).get("created", 0)
+    added = absence_rows_created(daily)
     after_import = daily.counts.get("indicators", {}).get("seconds", 0.0)
     print(f"daily import of {days[-1]} for {school.name}: {added:,} absences in {seconds:.2f} s", flush=True)
     one, written = timed(lambda: recompute_indicators(municipality.pk, unit_ids=[school.pk]))

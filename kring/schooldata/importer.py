@@ -127,11 +127,16 @@ def latest_modified(records: list[dict[str, Any]], latest: datetime | None, zone
     return latest
 
 
-def lesson_window(checkpoint: SyncCheckpoint, today: date, *, full: bool) -> tuple[date, date]:
-    """The days whose calendar events are read: see LESSON_DAYS_BACK."""
+def lesson_window(
+    checkpoint: SyncCheckpoint, today: date, *, full: bool, since: date | None = None
+) -> tuple[date, date]:
+    """The days whose calendar events (or summed attendance) are read: see LESSON_DAYS_BACK. `since` asks for more
+    (a first import of the whole school year, say)."""
     first = min(term_start(last_term_day(today)), today - timedelta(days=UNEXCUSED_DAYS_SPAN))
     if checkpoint.read_until is not None and not full:
         first = max(first, checkpoint.read_until - timedelta(days=LESSON_DAYS_BACK))
+    if since is not None:
+        first = min(first, since)
     return first, today
 
 
@@ -144,6 +149,7 @@ def _import_resource(
     *,
     full: bool,
     today: date,
+    lessons_from: date | None = None,
 ) -> set[int] | None:
     """The resource's changes, page by page; None if the provider does not offer it (a warning in the run)."""
     checkpoint, _ = SyncCheckpoint.objects.get_or_create(municipality_id=run.municipality_id, resource=resource)
@@ -152,7 +158,7 @@ def _import_resource(
     modified_after = None if full else checkpoint.modified_after
     params = None
     if resource == "calendarEvents":
-        first, last = lesson_window(checkpoint, today, full=full)
+        first, last = lesson_window(checkpoint, today, full=full, since=lessons_from)
         params = {
             "startTime.onOrAfter": _day_start(first),
             "startTime.onOrBefore": _day_start(last + timedelta(days=1)),
@@ -244,13 +250,20 @@ def _drop_aggregated(run: ImportRun, lookup: Lookup) -> set[int]:
 
 
 def _import_aggregated(
-    client: Ss12000Client, run: ImportRun, lookup: Lookup, progress: Progress, *, full: bool, today: date
+    client: Ss12000Client,
+    run: ImportRun,
+    lookup: Lookup,
+    progress: Progress,
+    *,
+    full: bool,
+    today: date,
+    lessons_from: date | None = None,
 ) -> set[int] | None:
     """Attendance summed a school day at a time from /aggregatedAttendance, for a provider without /attendances (or
     without the lessons they name), over the same days as the lessons would be read; None if it is not offered
     either. Each day is read whole and committed with its checkpoint."""
     checkpoint, _ = SyncCheckpoint.objects.get_or_create(municipality_id=run.municipality_id, resource=AGGREGATED)
-    first, last = lesson_window(checkpoint, today, full=full)
+    first, last = lesson_window(checkpoint, today, full=full, since=lessons_from)
     units: set[int] = set()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     for number, day in enumerate(d for d in days if d.weekday() < 5):
@@ -386,10 +399,12 @@ def import_ss12000(
     progress: Callable[[str, int, PageResult], None] | None = None,
     resources: tuple[str, ...] = IMPORT_ORDER,
     today: date | None = None,
+    lessons_from: date | None = None,
 ) -> ImportRun:
     """Import from an SS 12000 API into the municipality. A resource the provider does not offer becomes a warning
-    in the run. Raises `Ss12000Error` (after recording the run as failed) when the server cannot be read; run it
-    again to carry on from the last committed page."""
+    in the run. Lessons are read from `lessons_from` if it is earlier than the days they are read for anyway.
+    Raises `Ss12000Error` (after recording the run as failed) when the server cannot be read; run it again to carry
+    on from the last committed page."""
     today = today or timezone.localdate()
     run = start_run(
         municipality=municipality,
@@ -407,7 +422,9 @@ def import_ss12000(
             if resource == "attendances" and "calendarEvents" in missing:
                 missing.add(resource)  # no lessons to put them on days: summed attendance instead
                 continue
-            found = _import_resource(client, run, lookup, resource, tracker, full=full, today=today)
+            found = _import_resource(
+                client, run, lookup, resource, tracker, full=full, today=today, lessons_from=lessons_from
+            )
             if found is None:
                 missing.add(resource)
             else:
@@ -415,7 +432,7 @@ def import_ss12000(
             if resource == "persons":
                 _import_guardians(client, run, lookup, tracker)
         if "attendances" in missing:
-            found = _import_aggregated(client, run, lookup, tracker, full=full, today=today)
+            found = _import_aggregated(client, run, lookup, tracker, full=full, today=today, lessons_from=lessons_from)
             if found is None:
                 missing.add(AGGREGATED)
             else:

@@ -374,3 +374,42 @@ def test_a_cancelled_enrolment_is_no_placement_and_ends_one_imported_before(
 
     assert result.status == ImportStatus.COMPLETED
     assert not Placement.objects.filter(child__ss12000_id=pupil["id"]).exists()
+
+
+def test_a_dry_run_reports_what_would_change_and_saves_nothing(server: RunningServer, world: World) -> None:
+    out = StringIO()
+    before = snapshot()
+
+    with time_machine.travel(IMPORT_TIME, tick=False):
+        call_command(
+            "import_ss12000",
+            municipality=world.municipality.code,
+            url=server.base_url,
+            token_url=server.token_url,
+            client_id=server.client_id,
+            client_secret=server.client_secret,
+            dry_run=True,
+            stdout=out,
+        )
+
+    text = out.getvalue()
+    assert "Dry run: nothing was saved" in text and "attendances" in text and "created 25" in text
+    assert snapshot() == before
+    assert not ImportRun.objects.exists() and not SyncCheckpoint.objects.exists()
+
+
+def test_lessons_from_reads_the_lessons_of_days_before_the_term(server: RunningServer, world: World) -> None:
+    """A first import of the whole school year: lessons before the days the early warning looks at."""
+    spring = datetime(2026, 5, 4, 8, 0, tzinfo=SWEDISH)
+    pupil = _pupil(90, SCHOOL)
+    pupil["enrolments"][0]["startDate"] = "2026-01-07"
+    server.dataset.put("persons", pupil)
+    server.dataset.put("calendarEvents", _lesson(500, spring.date()))
+    server.dataset.put("attendances", _attendance(500, 90))
+
+    run(server, world)
+    assert not AbsenceRecord.objects.filter(day=spring.date()).exists()  # outside the term's window: refused
+    again = run(server, world, full=True, lessons_from=date(2026, 1, 7))
+
+    assert again.rejected == 0
+    assert AbsenceRecord.objects.filter(day=spring.date()).count() == 1

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from contextlib import nullcontext
+from datetime import date
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from kring.directory.models import Municipality
 from kring.schooldata.client import Ss12000Client, Ss12000Error
@@ -33,6 +36,18 @@ class Command(BaseCommand):
         parser.add_argument("--full", action="store_true", help="ask for every record, not only what changed")
         parser.add_argument("--page-size", type=int, default=1000)
         parser.add_argument("--enqueue", action="store_true", help="run it in the background task worker instead")
+        parser.add_argument(
+            "--lessons-from",
+            type=date.fromisoformat,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="read lessons and attendance from this day (a first import of the whole school year)",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="read everything and report what would change, then undo it all (to try a new provider)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         code = options["municipality"] or settings.KRING_SS12000_MUNICIPALITY
@@ -62,13 +77,27 @@ class Command(BaseCommand):
             line.update(resource, done)
 
         try:
-            with Ss12000Client(connection) as client:
-                run = import_ss12000(municipality=municipality, client=client, full=options["full"], progress=progress)
+            # A real import commits page by page (to carry on after a failure); a dry run is one transaction, undone.
+            undone = transaction.atomic() if options["dry_run"] else nullcontext()
+            with Ss12000Client(connection) as client, undone:
+                run = import_ss12000(
+                    municipality=municipality,
+                    client=client,
+                    full=options["full"],
+                    progress=progress,
+                    lessons_from=options["lessons_from"],
+                )
+                report = format_run(run)
+                if options["dry_run"]:  # nothing stays: not the rows, not the run, not the checkpoints
+                    transaction.set_rollback(True)
         except Ss12000Error as error:
             line.finish()
-            raise CommandError(f"{error}. Run the command again to carry on from the last committed page.") from error
+            again = "" if options["dry_run"] else " Run the command again to carry on from the last committed page."
+            raise CommandError(f"{error}.{again}") from error
         line.finish()
-        self.stdout.write(format_run(run))
+        if options["dry_run"]:
+            report = "Dry run: nothing was saved. This is what the import would do.\n" + report
+        self.stdout.write(report)
 
 
 def format_run(run: Any) -> str:
