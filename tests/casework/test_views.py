@@ -417,3 +417,21 @@ def test_consent_a_withdrawal_notice_from_someone_not_the_schools_contact_person
     login(client, teacher)
     assert client.get("/cases/withdrawal-notice/").status_code == 404
     assert client.post("/cases/withdrawal-notice/", data).status_code == 404
+
+
+def test_a_good_man_is_named_so_on_the_consent_form_and_the_childs_page(
+    client: Client,
+    accepted_case: TsiCase,
+    tsi_member,
+    guardians,  # type: ignore[no-untyped-def]
+) -> None:
+    """SS 12000's relation type `God man`: a good man decides in a guardian's place for a child without one."""
+    from kring.people.models import Custody, CustodyRelation
+
+    Custody.objects.filter(guardian=guardians[0]).update(relation=CustodyRelation.GOOD_MAN)
+    login(client, tsi_member)
+
+    form = client.get(f"/cases/{accepted_case.pk}/consent/", headers={"accept-language": "en"}).content.decode()
+
+    assert f"{guardians[0].full_name}, good man (god man) in a guardian's place" in form
+    assert f"{guardians[1].full_name}, guardian with custody" in form

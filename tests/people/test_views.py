@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.test import Client
 
 from kring.access.models import AuditAction, AuditEvent
+from kring.directory.models import User
 from kring.people.identity import make_identity_number
 from tests.conftest import World, login
 
@@ -79,3 +80,14 @@ def test_identity_numbers_never_travel_in_urls_search_is_a_post(client: Client, 
     assert 'method="post"' in page and 'hx-post="/children/"' in page
     assert AuditEvent.objects.filter(action=AuditAction.SEARCH).count() == 0
     assert "Testsson" in client.post("/children/", {"q": number}).content.decode()
+
+
+def test_a_good_man_is_shown_as_such_among_the_guardians(client: Client, world: World, principal: User) -> None:
+    from kring.people.models import Custody, CustodyRelation
+
+    Custody.objects.filter(child=world.child).update(relation=CustodyRelation.GOOD_MAN)
+    login(client, principal)
+
+    page = client.get(f"/children/{world.child.pk}/", headers={"accept-language": "en"}).content.decode()
+
+    assert "Good man (god man)" in page

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from kring.casework.models import (
 from kring.casework.tsi.basis import active_consent
 from kring.casework.tsi.outcome_sources import ImportedAttendance, imported_attendance
 from kring.directory.models import User
-from kring.people.models import Guardian
+from kring.people.models import Custody, Guardian
 
 _Item = TypeVar("_Item", bound=models.Model)
 
@@ -108,8 +108,12 @@ def get_open_follow_up_for_user(user: User, pk: int, item_pk: int) -> tuple[TsiC
 
 
 def guardians_with_custody(case: TsiCase) -> QuerySet[Guardian]:
-    """The guardians with custody of the case's child (the case was fetched for the user through the policy)."""
-    return Guardian.objects.filter(pk__in=case.child.custodies.values("guardian_id"))
+    """The guardians with custody of the case's child (the case was fetched for the user through the policy), each
+    with `custody_relation`: a guardian, or a good man (god man) in a guardian's place."""
+    custody = Custody.objects.filter(child_id=case.child_id, guardian=OuterRef("pk"))
+    return Guardian.objects.filter(pk__in=case.child.custodies.values("guardian_id")).annotate(
+        custody_relation=Subquery(custody.values("relation")[:1])
+    )
 
 
 @dataclass
