@@ -5,6 +5,9 @@
 - **Incremental**: a finished pass remembers when it started; the next asks only for records modified after that.
 - **Idempotent**: records are upserted on their SS 12000 ids and rows already as the source says are not touched.
 - **Row by row**: a malformed record is rejected with its reason (never its content) and the rest go in.
+- **As the standard has it**: guardians are persons of their own (and looked up by id when a pass did not bring
+  them); lessons missed come from `/calendarEvents` and `/attendances` (or `/aggregatedAttendance`), notified absence
+  from `/absences`; a resource the provider does not offer is a warning in the run, and the rest goes on.
 """
 
 from __future__ import annotations
@@ -380,6 +383,7 @@ def _import_guardians(client: Ss12000Client, run: ImportRun, lookup: Lookup, pro
             with transaction.atomic(), _collector_paused():
                 result = apply_persons(records, lookup)
                 _save_page(run, "persons", result)
+                _audit_page(run, "persons/lookup", len(records), result)
             progress.page("persons", len(records), result)
     except Ss12000Error as error:
         if not error.not_offered:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from kring.access.models import AuditEvent
 from kring.people.models import Child, Custody, CustodyKind, CustodyRelation, Guardian
 from kring.schooldata.models import AbsenceKind, AbsenceRecord, ImportStatus
 from kring.schooldata.testserver import RunningServer
@@ -65,6 +66,7 @@ def test_a_guardian_missing_from_the_pages_is_looked_up_by_id(server: RunningSer
 
     assert first.status == again.status == ImportStatus.COMPLETED
     assert server.app.requests_to("/persons/lookup")
+    assert AuditEvent.objects.filter(target_id=str(again.pk), details__resource="persons/lookup").exists()
     assert _custody(sid("person", 71)) == [(sid("person", 991), CustodyKind.SOLE, CustodyRelation.GOOD_MAN)]
 
 
