@@ -113,6 +113,23 @@ def test_term_absence_over_the_threshold_is_high(world: World) -> None:
     assert row.level == AbsenceLevel.HIGH and row.reasons == ["term"]
 
 
+def test_a_day_counts_the_lessons_missed_or_the_absence_notified_never_both(world: World) -> None:
+    """A school system that sends both marks a reported day's lessons as valid absence too (SS 12000 `/absences`
+    and `/attendances`): the day is counted once, the larger of the two."""
+    absent(world.child, world.school, "2026-10-12", minutes=300, kind=AbsenceKind.REPORTED)  # notified: the day
+    absent(world.child, world.school, "2026-10-12", minutes=120, kind=AbsenceKind.VALID)  # lessons marked: two
+    absent(world.child, world.school, "2026-10-12", minutes=120, kind=AbsenceKind.VALID)
+    absent(world.child, world.school, "2026-10-13", minutes=60, kind=AbsenceKind.GRANTED)  # notified: an hour
+    absent(world.child, world.school, "2026-10-13", minutes=100, kind=AbsenceKind.INVALID)  # but missed more
+
+    recompute_indicators(world.municipality.pk, today=TODAY)
+
+    row = indicator_of(world.child)
+    days = school_days(term_start(TODAY), TODAY)
+    assert row.term_percent == round((300 + 100) * 100 / (days * 300), 1)
+    assert row.term_unexcused_percent == round(100 * 100 / (days * 300), 1)
+
+
 def test_consecutive_days_absent_across_a_weekend_are_high(world: World) -> None:
     AbsenceSettings.objects.create(municipality=world.municipality, window_percent=30)
     for day in ("2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"):  # Thursday to Wednesday
