@@ -22,6 +22,7 @@ import hmac
 import json
 import logging
 import secrets
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -435,8 +436,10 @@ def serve(
     client_id: str = "kring-test",
     client_secret: str | None = None,
     token_lifetime: int = 3600,
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[RunningServer]:
-    """Serve the dataset on `host`:`port` (0: a free port) in a background thread until the block ends."""
+    """Serve the dataset on `host`:`port` (0: a free port) in a background thread until the block ends; over HTTPS
+    with `tls` (a server context, which may require a client certificate: mutual TLS)."""
     app = Ss12000App(
         dataset,
         client_id=client_id,
@@ -444,9 +447,11 @@ def serve(
         token_lifetime=token_lifetime,
     )
     server = make_server(host, port, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    base_url = f"http://{host}:{server.server_port}"
+    base_url = f"{'https' if tls else 'http'}://{host}:{server.server_port}"
     try:
         yield RunningServer(base_url, f"{base_url}/token", app.client_id, app.client_secret, app)
     finally:
