@@ -211,3 +211,23 @@ def test_a_provider_without_attendances_gives_the_days_summed_from_aggregated_at
     assert again.counts["attendances"]["created"] == 25 and again.counts["aggregatedAttendance"]["deleted"] == 25
     assert not AbsenceRecord.objects.filter(source_id__startswith="agg/").exists()
     assert AbsenceRecord.objects.count() == 25
+
+
+def test_times_without_an_offset_are_in_the_providers_time_zone(world: World) -> None:
+    """A provider sending times without an offset (against the standard, but it happens): they are its own time
+    zone's (`KRING_SS12000_TIME_ZONE`), not UTC, for the day of a lesson and for `meta.modified`."""
+    from zoneinfo import ZoneInfo
+
+    from kring.schooldata.importer import latest_modified
+    from kring.schooldata.models import Lesson
+    from kring.schooldata.upserts import Lookup, apply_calendar_events
+
+    late = {"activity": {"id": sid("activity", 1)}, "startTime": "2026-08-17T23:30:00"}  # 01:30 on the 18th here
+    records = [{"id": sid("lesson", 1), **late}, {"id": sid("lesson", 2), **late, "startTime": "2026-08-17T21:30:00"}]
+
+    apply_calendar_events(records, Lookup.load(world.municipality.pk, zone=ZoneInfo("UTC")))
+
+    days = dict(Lesson.objects.values_list("ss12000_id", "day"))
+    assert days == {sid("lesson", 1): MONDAY + timedelta(days=1), sid("lesson", 2): MONDAY}
+    modified = [{"meta": {"modified": "2026-08-17T23:30:00"}}]
+    assert latest_modified(modified, None, ZoneInfo("Europe/Stockholm")).isoformat() == "2026-08-17T23:30:00+02:00"
