@@ -39,7 +39,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from kring.directory.models import UnitKind
@@ -264,18 +264,28 @@ def _pupils(municipality_id: int, unit_ids: list[int] | None, today: date) -> di
     return pupils
 
 
+def absence_by_day(records: QuerySet[AbsenceRecord], *by: str) -> QuerySet[Any, dict[str, Any]]:
+    """The records summed by day (and `by`): the minutes of lessons missed, of absence notified, and unexcused. A
+    day's absence is `day_absence` of the first two: a school system that sends both marks a reported day's lessons
+    as valid absence too, so they are never added up."""
+    return records.values(*by, "day").annotate(
+        lessons=Sum("minutes", filter=Q(kind__in=list(LESSON_KINDS))),
+        notified=Sum("minutes", filter=Q(kind__in=list(NOTIFIED_KINDS))),
+        unexcused=Sum("minutes", filter=Q(kind=AbsenceKind.INVALID)),
+    )
+
+
+def day_absence(lessons: int | None, notified: int | None) -> int:
+    """A day's absent minutes: the lessons missed or the absence notified, whichever is more."""
+    return max(lessons or 0, notified or 0)
+
+
 def _absent_days(unit_id: int, first: date, today: date) -> Iterator[tuple[Any, ...]]:
     """(child, day, absent minutes, unexcused minutes) at one school, summed by the database, in order of child and
     day, streamed (a server-side cursor on PostgreSQL). One school at a time: each sort stays small and in memory.
     Read through a plain cursor, so that each distinct day is converted once, not once a row."""
     grouped = (
-        AbsenceRecord.objects.filter(unit_id=unit_id, day__gte=first, day__lte=today)
-        .values("child_id", "day")
-        .annotate(
-            lessons=Sum("minutes", filter=Q(kind__in=list(LESSON_KINDS))),
-            notified=Sum("minutes", filter=Q(kind__in=list(NOTIFIED_KINDS))),
-            unexcused=Sum("minutes", filter=Q(kind=AbsenceKind.INVALID)),
-        )
+        absence_by_day(AbsenceRecord.objects.filter(unit_id=unit_id, day__gte=first, day__lte=today), "child_id")
         .order_by("child_id", "day")
         .values_list("child_id", "day", "lessons", "notified", "unexcused")
     )
@@ -286,7 +296,7 @@ def _absent_days(unit_id: int, first: date, today: date) -> Iterator[tuple[Any, 
             # A day counts the lessons missed or the absence notified, whichever is more: a school system that
             # sends both marks a reported day's lessons as valid absence too.
             for child_id, day, lessons, notified, unexcused in rows:
-                yield child_id, day, max(lessons or 0, notified or 0), unexcused
+                yield child_id, day, day_absence(lessons, notified), unexcused
 
 
 def _school_figures(
