@@ -441,8 +441,9 @@ def _class_id(code: str, year: int, name: str) -> str:
 
 
 def convert_pupils(rows: list[Row], lookup: Lookup, *, today: date | None = None) -> Conversion:
-    """Pupil lines -> SS 12000 persons (guardians embedded, custody as responsibles, enrolments) and classes of the
-    current school year with their members."""
+    """Pupil lines -> SS 12000 persons (pupils with their enrolments and custody as responsibles, then the guardians
+    as persons of their own; a line's guardians are held under `_embedded` only while the lines are merged) and
+    classes of the current school year with their members."""
     conversion = Conversion(rows=len(rows))
     codes = _unit_codes(lookup)
     municipality = lookup.municipality_id
