@@ -40,6 +40,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from kring.directory.models import UnitKind
@@ -265,19 +266,16 @@ def _pupils(municipality_id: int, unit_ids: list[int] | None, today: date) -> di
 
 
 def absence_by_day(records: QuerySet[AbsenceRecord], *by: str) -> QuerySet[Any, dict[str, Any]]:
-    """The records summed by day (and `by`): the minutes of lessons missed, of absence notified, and unexcused. A
-    day's absence is `day_absence` of the first two: a school system that sends both marks a reported day's lessons
-    as valid absence too, so they are never added up."""
+    """The records summed by day (and `by`): `total`, the day's absent minutes, and `unexcused`. A day's absence is
+    the lessons missed or the absence notified, whichever is more: a school system that sends both marks a reported
+    day's lessons as valid absence too, so they are never added up."""
     return records.values(*by, "day").annotate(
-        lessons=Sum("minutes", filter=Q(kind__in=list(LESSON_KINDS))),
-        notified=Sum("minutes", filter=Q(kind__in=list(NOTIFIED_KINDS))),
+        total=Greatest(
+            Coalesce(Sum("minutes", filter=Q(kind__in=list(LESSON_KINDS))), 0),
+            Coalesce(Sum("minutes", filter=Q(kind__in=list(NOTIFIED_KINDS))), 0),
+        ),
         unexcused=Sum("minutes", filter=Q(kind=AbsenceKind.INVALID)),
     )
-
-
-def day_absence(lessons: int | None, notified: int | None) -> int:
-    """A day's absent minutes: the lessons missed or the absence notified, whichever is more."""
-    return max(lessons or 0, notified or 0)
 
 
 def _absent_days(unit_id: int, first: date, today: date) -> Iterator[tuple[Any, ...]]:
@@ -287,16 +285,13 @@ def _absent_days(unit_id: int, first: date, today: date) -> Iterator[tuple[Any, 
     grouped = (
         absence_by_day(AbsenceRecord.objects.filter(unit_id=unit_id, day__gte=first, day__lte=today), "child_id")
         .order_by("child_id", "day")
-        .values_list("child_id", "day", "lessons", "notified", "unexcused")
+        .values_list("child_id", "day", "total", "unexcused")
     )
     sql, params = grouped.query.sql_with_params()
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(BATCH_SIZE):
-            # A day counts the lessons missed or the absence notified, whichever is more: a school system that
-            # sends both marks a reported day's lessons as valid absence too.
-            for child_id, day, lessons, notified, unexcused in rows:
-                yield child_id, day, day_absence(lessons, notified), unexcused
+            yield from rows
 
 
 def _school_figures(

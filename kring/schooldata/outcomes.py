@@ -14,7 +14,7 @@ from kring.access.policy import Basis, basis_among, visible_to
 from kring.access.roles import Category, Origin
 from kring.casework.tsi.outcome_sources import AttendancePeriod, ImportedAttendance
 from kring.directory.models import User
-from kring.schooldata.indicators import absence_by_day, day_absence
+from kring.schooldata.indicators import absence_by_day
 from kring.schooldata.models import AbsenceRecord, AbsenceSettings
 from kring.schooldata.school_calendar import is_school_day
 
@@ -58,8 +58,8 @@ def case_attendance(user: User, case: Any, bases: list[Basis]) -> ImportedAttend
     first = case_start - timedelta(weeks=BEFORE_WEEKS)
     records = visible_to(user, AbsenceRecord.objects.filter(child_id=case.child_id, day__gte=first, day__lte=today))
     absent: dict[date, int] = defaultdict(int)
-    for day, lessons, notified in absence_by_day(records).values_list("day", "lessons", "notified"):
-        absent[day] = day_absence(lessons, notified)
+    for day, minutes in absence_by_day(records).values_list("day", "total"):
+        absent[day] = minutes or 0
     if not absent:
         return None
     settings = AbsenceSettings.objects.filter(municipality_id=case.municipality_id).first()

@@ -725,13 +725,14 @@ def apply_calendar_events(records: Sequence[dict[str, Any]], lookup: Lookup) -> 
         for lesson in Lesson.objects.filter(municipality_id=lookup.municipality_id, ss12000_id__in=list(wanted))
     }
     moved = {lesson.ss12000_id for key, lesson in existing.items() if lesson.day != wanted[key]["day"]}
-    _sync(
-        Lesson,
-        wanted,
-        existing,
-        result,
-        lambda key, values: Lesson(municipality_id=lookup.municipality_id, ss12000_id=key, **values),
-    )
+    for lesson in (existing[key] for key in moved):
+        lesson.day = wanted[lesson.ss12000_id]["day"]
+    Lesson.objects.bulk_update([existing[key] for key in moved], ["day"], batch_size=BATCH)
+    created = [(lookup.municipality_id, key, adapt_date(v["day"])) for key, v in wanted.items() if key not in existing]
+    insert_rows(Lesson, ("municipality", "ss12000_id", "day"), created)  # one prepared INSERT, as for absences
+    result.counts["created"] += len(created)
+    result.counts["updated"] += len(moved)
+    result.counts["unchanged"] += len(existing) - len(moved)
     if moved:  # a lesson moved to another day takes its absence along
         rows = list(
             AbsenceRecord.objects.filter(
