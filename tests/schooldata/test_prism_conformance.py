@@ -28,6 +28,8 @@ from kring.schooldata.models import ImportStatus
 from tests.conftest import World
 from tests.schooldata.official import spec_path
 
+pytestmark = pytest.mark.conformance
+
 PRISM = Path(__file__).resolve().parents[2] / "tools" / "prism" / "node_modules" / ".bin" / "prism"
 TODAY = date(2026, 9, 21)
 # A refusal names the field (or fields) it is about, then says what is wrong: "student: unknown person …".

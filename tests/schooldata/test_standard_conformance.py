@@ -18,6 +18,8 @@ from tests.schooldata.official import official, problems
 from tests.schooldata.test_dataset import EXPORTED_AT, exported_world  # noqa: F401 (a fixture)
 from tests.schooldata.test_import import fill
 
+pytestmark = pytest.mark.conformance
+
 WINDOW = {"startTime.onOrAfter": "2026-01-01T00:00:00+01:00", "startTime.onOrBefore": "2027-01-01T00:00:00+01:00"}
 RESOURCES = ["organisations", "persons", "placements", "groups", "duties", "absences", "calendarEvents", "attendances"]
 
