@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in the test thread; the test itself only touches the database to
 # arrange data, never concurrently with the server thread's requests.
@@ -43,6 +46,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _requests_finished_before_the_database_is_emptied(transactional_db: None, browser: Browser) -> Iterator[None]:
+    """After the test, wait until no page of it is still loading anything (a chart image, an htmx request) before
+    the test database is emptied: a request answered during the flush wrote its session row for a user the flush had
+    just deleted ("FOREIGN KEY constraint failed" at teardown, seen once in CI). Set up after the database, so torn
+    down before it."""
+    yield
+    for context in browser.contexts:
+        for page in context.pages:
+            try:
+                page.wait_for_load_state("networkidle", timeout=5000)
+            except PlaywrightError:
+                continue  # a page that keeps polling: the flush waits for no one
 
 
 @pytest.fixture(scope="session")
