@@ -46,12 +46,17 @@ class Measurement:
     milliseconds: list[float]
     queries: list[int]
 
-    def report(self) -> str:
+    @property
+    def p95(self) -> float:
         ms = sorted(self.milliseconds)
-        p95 = statistics.quantiles(ms, n=100)[94] if len(ms) > 1 else ms[0]
+        return statistics.quantiles(ms, n=100)[94] if len(ms) > 1 else ms[0]
+
+    def report(self, minimal: Measurement | None = None) -> str:
+        ms = sorted(self.milliseconds)
+        ratio = f"   p95 {self.p95 / minimal.p95:4.1f}× the minimal view" if minimal else ""
         return (
-            f"  {self.name:<16} n={len(ms):<4} p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   "
-            f"max {ms[-1]:6.1f} ms   queries {min(self.queries)}–{max(self.queries)}"
+            f"  {self.name:<24} n={len(ms):<4} p50 {statistics.median(ms):6.1f} ms   p95 {self.p95:6.1f} ms   "
+            f"max {ms[-1]:6.1f} ms   queries {min(self.queries)}–{max(self.queries)}{ratio}"
         )
 
 
@@ -192,6 +197,7 @@ def run(size: str, requests: int, seed_value: int, events: int) -> None:
         bench_teacher(teacher, requests, seed_value)
         bench_tsi(User.objects.get(email=result.login_for("tsi_team_member").email), requests, seed_value)
         bench_reports(result, requests, seed_value, DEMO_REPORTS[size])
+        bench_start_pages(result, requests)
         print(f"\nAudit log: {audit_rate(teacher, events):,.0f} events/s ({events:,} events, one transaction each)")
         seconds = timed(lambda: print(f"audit-verify: {verify_chain()}"))
         print(f"audit-verify took {seconds:.2f} s")
@@ -301,6 +307,27 @@ def bench_reports(result: Any, requests: int, seed_value: int, count: int) -> No
     print(f"As {worker.email} ({report_counts(worker)}), {requests} requests each:")
     print(measure("reports inbox", client, ["/reports/inbox/"] * requests).report())
     print(measure("inbox, open", client, ["/reports/inbox/?show=in_assessment"] * requests).report())
+
+
+# --- The start pages: each persona's work of the day, beside the minimal authenticated view -----------------------
+
+MINIMAL_VIEW = "/accounts/2fa/"  # the two-factor settings page: the session, the user and their authenticators
+START_PAGE_ROLES = (
+    "teacher", "principal", "kurator", "social_worker", "unit_manager", "tsi_team_member", "police_officer",
+)  # fmt: skip
+
+
+def bench_start_pages(result: Any, requests: int) -> None:
+    """The start page ("to do today") of each demo login with work, after the reports above were filed."""
+    from django.contrib.auth import get_user_model
+
+    print(f"\nStart pages, {requests} requests each, beside the minimal authenticated view ({MINIMAL_VIEW}):")
+    for role in START_PAGE_ROLES:
+        person = get_user_model().objects.get(email=result.login_for(role).email)
+        client = logged_in(person)
+        minimal = measure(f"minimal view ({role})", client, [MINIMAL_VIEW] * requests)
+        print(minimal.report())
+        print(measure(f"start page ({role})", client, ["/"] * requests).report(minimal))
 
 
 if __name__ == "__main__":

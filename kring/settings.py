@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kring.access.context_processors.kring",
+                "kring.directory.context_processors.work_counts",
             ],
         },
     }

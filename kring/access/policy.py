@@ -296,7 +296,14 @@ def basis_for(user: StaffUser, obj: models.Model) -> Basis | None:
     if not is_staff_user(user) or _resolve(obj, info.municipality_path) != user.municipality_id:
         return None
     child_id = child_id_of(obj)
-    bases = bases_for_children(user, [child_id])[child_id]
+    return basis_for_among(bases_for_children(user, [child_id])[child_id], obj)
+
+
+def basis_for_among(bases: list[Basis], obj: models.Model) -> Basis | None:
+    """As `basis_for`, from the user's bases for the object's child already at hand (a page of one child's records
+    asks the providers once). The object must be one `visible_to` gave the user; a record a unit keeps needs its
+    unit's organisation loaded (`select_related`)."""
+    info = child_model_info(type(obj))
     if info.case_path is not None:
         case_id = int(_resolve(obj, info.case_path))
         bases = [basis for basis in bases if basis.reaches_case(case_id)]

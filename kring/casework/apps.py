@@ -43,6 +43,24 @@ class CaseworkConfig(AppConfig):
         register_provider(CaseTeamBasisProvider())
         register_provider(CaseSchoolBasisProvider())
         self._register_reports()
+        self._register_start_page()
+
+    def _register_start_page(self) -> None:
+        from kring.casework.reports import today as report_today
+        from kring.casework.reports.picture import report_picture
+        from kring.casework.tsi import today as case_today
+        from kring.casework.tsi.picture import case_picture
+        from kring.directory.today import register_menu_count, register_work_source
+        from kring.people.picture import register_picture_source
+
+        register_picture_source(report_picture)
+        register_picture_source(case_picture)
+        register_work_source(report_today.report_work)
+        register_work_source(case_today.case_work)
+        register_menu_count("reports_received", report_today.reports_waiting)
+        register_menu_count("concerns", report_today.concerns_waiting)
+        register_menu_count("consultations", report_today.consultations_waiting)
+        register_menu_count("cases", case_today.requests_waiting)
 
     def _register_reports(self) -> None:
         from kring.access.policy import (

@@ -284,7 +284,7 @@ class Cast:
     team_of: dict[int, Unit] = field(default_factory=dict)  # school unit id -> joint team
 
 
-def _demo_users(logins: list[DemoLogin]) -> dict[str, User]:
+def demo_users(logins: list[DemoLogin]) -> dict[str, User]:
     by_email = {login.email: login.role for login in logins}
     return {by_email[user.email]: user for user in User.objects.filter(email__in=list(by_email))}
 
@@ -313,7 +313,7 @@ def _school_and_team_people(structure: Structure, users: dict[int, User]) -> Cas
 def cast_for(structure: Structure, logins: list[DemoLogin]) -> Cast:
     """The demo school's requests are the demo principal's and kurator's; the first team's work is the demo TSI
     team member's. Each school belongs to the team of its area (areas shared out among the teams)."""
-    demo = _demo_users(logins)
+    demo = demo_users(logins)
     cast = _school_and_team_people(structure, {user.pk: user for user in demo.values()})
     demo_school, teams = structure.demo_school.unit.pk, structure.joint_teams
     cast.requesters[demo_school] = [demo[Role.PRINCIPAL], demo[Role.KURATOR]]

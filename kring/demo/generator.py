@@ -28,6 +28,7 @@ from django.utils import timezone
 from kring.casework.models import Consent, FollowUp, Meeting, Need, OutcomeMeasure, Story, TsiCase
 from kring.demo.attendance import write_attendance
 from kring.demo.cases import write_cases
+from kring.demo.daily_work import write_daily_work
 from kring.demo.identities import IdentityPool
 from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipality
 from kring.demo.population import CHUNK_CHILDREN, PopulationWriter
@@ -160,5 +161,6 @@ def generate_municipality(
         attendance["absence_indicators"] = recompute_indicators(structure.municipality.pk, today=today)
         update_planner_statistics((AbsenceIndicator,))
         progress.step(f"{attendance['absence_indicators']:,} absence indicators")
-    counts = dict(_structure_counts(structure) + population + staff + cases + attendance)
+        daily = write_daily_work(structure, logins, _rng(seed, "daily work"), today)
+    counts = dict(_structure_counts(structure) + population + staff + cases + attendance + daily)
     return DemoResult(structure.municipality, logins, counts, time.perf_counter() - started, size, seed)

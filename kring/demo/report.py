@@ -37,6 +37,11 @@ _SUMMARY_ROWS = (
     ("tsi_closed", "  closed"),
     ("absences", "lesson absences this term"),
     ("absence_indicators", "absence indicators"),
+    ("demo_concerns", "concerns at the demo school"),
+    ("demo_consultations", "consultations waiting for an answer"),
+    ("demo_reports", "reports of concern, in each state"),
+    ("demo_investigations", "investigations of absence open"),
+    ("demo_roles_awaiting", "roles waiting for approval"),
 )
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
 from kring.access.policy import RoleGrant, can, municipality_of, roles_of, units_where, units_with_permission
@@ -23,6 +27,7 @@ from kring.directory.models import (
     User,
     organiser_key,
 )
+from kring.directory.today import GROUP_LIMIT, Urgency, WorkGroup, WorkItem, since_text
 
 
 def role_grants_for(user: StaffUser) -> list[RoleGrant]:
@@ -296,3 +301,42 @@ def directory_overview(user: User) -> DirectoryOverview:
         schools_lacking_contacts=schools_without_contact_persons(user),
         awaiting_approval=memberships_awaiting_approval(user),
     )
+
+
+# --- the start page: the organisation's own work ---------------------------------------------------------------
+
+
+def organisation_work(user: User, today: date) -> list[WorkGroup]:
+    """For those who manage the organisation: roles waiting for a second person's approval (not one's own request),
+    and schools with fewer than two contact persons in social services."""
+    if not is_directory_manager(user):
+        return []
+    awaiting = [m for m in memberships_awaiting_approval(user) if m.requested_by_id != user.pk]
+    approvals = [
+        WorkItem(
+            urgency=Urgency.TO_DO,
+            what=str(_("Approve or decline a role: %(role)s") % {"role": m.get_role_display()}),
+            subject=f"{m.user.get_full_name() or m.user.email}, {m.unit.name}",
+            when=since_text(timezone.localdate(m.requested_at), today) if m.requested_at else "",
+            url=reverse("directory_staff_detail", args=[m.user_id]),
+            order=timezone.localdate(m.requested_at) if m.requested_at else None,
+        )
+        for m in awaiting[:GROUP_LIMIT]
+    ]
+    lacking = schools_without_contact_persons(user)
+    schools = [
+        WorkItem(
+            urgency=Urgency.TO_DO,
+            what=str(_("Appoint contact persons in social services")),
+            subject=school.name,
+            when=str(_("%(count)s of 2") % {"count": school.contact_count}),  # type: ignore[attr-defined]
+            url=reverse("directory_unit_contacts", args=[school.pk]),
+        )
+        for school in lacking[:GROUP_LIMIT]
+    ]
+    return [
+        WorkGroup("roles_to_approve", str(_("Roles waiting for your approval")), len(awaiting), approvals,
+                  reverse("directory_staff_list")),
+        WorkGroup("schools_lacking_contacts", str(_("Schools lacking contact persons")), len(lacking), schools,
+                  reverse("directory_unit_list")),
+    ]  # fmt: skip

@@ -3,25 +3,34 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from kring.access.audit import record_event
+from kring.access.audit import record_event, record_list_read
 from kring.access.models import AuditAction
 from kring.access.policy import can, role_grants, roles_of
 from kring.access.roles import Permission, Role
 from kring.directory.http import AuthenticatedRequest
 from kring.directory.models import Membership
-from kring.directory.queries import get_unit_for_user, schools_without_contact_persons, unit_list_for_user
+from kring.directory.queries import get_unit_for_user, unit_list_for_user
+from kring.directory.today import most_urgent, work_groups
 
 _STUDENT_HEALTH_ROLES = {Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Role.SPECIAL_EDUCATOR}
 
 
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """The start page: what this person's roles let them do, unit by unit."""
+    """The start page: this person's work of the day, most urgent first, and what their roles let them do."""
     user = request.user
     grants = role_grants(user)
     roles = roles_of(user)
+    groups = work_groups(user, timezone.localdate())
+    items = most_urgent(groups)
+    shown_children = [item.child_id for item in items if item.child_id is not None]
+    if shown_children:
+        record_list_read(user, "start_page", shown_children)
     context = {
+        "work_groups": groups,
+        "work_items": items,
         "grants": grants,
         "roles": roles,
         "can_search": can(user, Permission.CHILD_SEARCH),
@@ -33,9 +42,6 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "is_social_services": bool(roles & {Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.TSI_TEAM_MEMBER}),
         "is_police": Role.POLICE_OFFICER in roles,
         "contact_for": list(user.contact_for.select_related("school").order_by("school__name")),
-        "schools_lacking_contacts": schools_without_contact_persons(user)
-        if can(user, Permission.DIRECTORY_MANAGE)
-        else [],
     }
     return render(request, "directory/home.html", context)
 

@@ -19,6 +19,7 @@ from kring.access.roles import Category, Permission
 from kring.directory.models import User
 from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Custody, Placement
+from kring.people.picture import WholePicture, whole_picture
 
 SEARCH_LIMIT = 50
 _DIGITS = re.compile(r"\d")
@@ -78,6 +79,7 @@ class ChildOverview:
     sections: dict[str, Section]
     custodies: list[Custody]
     placements: list[Placement]
+    picture: WholePicture
 
 
 def get_child_for_user(user: User, pk: int) -> tuple[Child, list[Basis]]:
@@ -97,8 +99,9 @@ def _visible_related(user: User, queryset: QuerySet[Any]) -> list[Any]:
     return list(visible_to(user, queryset))
 
 
-def child_overview_for_user(user: User, pk: int) -> ChildOverview:
-    """Everything of the overview the user's bases cover, each section with its basis; the read is audited."""
+def child_overview_for_user(user: User, pk: int, source: str = "") -> ChildOverview:
+    """Everything of the overview the user's bases cover, each section with its basis, and the child's whole
+    picture and chronology (only `source`'s events when given); the read is audited with the records shown."""
     child, bases = get_child_for_user(user, pk)
     sections: dict[str, Section] = {}
     for category in (Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT):
@@ -114,6 +117,7 @@ def child_overview_for_user(user: User, pk: int) -> ChildOverview:
             user,
             Placement.objects.filter(child=child).select_related("unit", "group").order_by("-start_date"),
         )
+    picture = whole_picture(user, child, bases, source)
     primary = sections[Category.IDENTITY].basis if Category.IDENTITY in sections else bases[0]
     record_event(
         actor=user,
@@ -122,9 +126,9 @@ def child_overview_for_user(user: User, pk: int) -> ChildOverview:
         target_id=child.pk,
         child_id=child.pk,
         basis=primary,
-        details={"sections": sorted(sections)},
+        details={"sections": sorted(sections), "records": picture.keys, "chronology": len(picture.events)},
     )
-    return ChildOverview(child, sections, custodies, placements)
+    return ChildOverview(child, sections, custodies, placements, picture)
 
 
 def find_child_id(municipality_id: int, typed_identity_number: str) -> int | None:

@@ -50,12 +50,16 @@ def child_search(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def child_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    overview = child_overview_for_user(request.user, pk)
+    overview = child_overview_for_user(request.user, pk, request.GET.get("source", ""))
+    open_case = overview.picture.open_case
     context = {
         "overview": overview,
         "child": overview.child,
-        # Principals and student health staff at the child's school ask a joint (TSI) team for help.
-        "can_request_tsi": can(request.user, Permission.CASE_REQUEST) and overview.placements != [],
+        "picture": overview.picture,
+        # Principals and student health staff at the child's school ask a joint (TSI) team for help, unless a case
+        # they can see is open: then they are led to it.
+        "open_case": open_case,
+        "can_request_tsi": can(request.user, Permission.CASE_REQUEST) and overview.placements != [] and not open_case,
         # Staff at the child's school record a concern; anyone with the duty to report files a report of concern.
         "can_record_concern": can(request.user, Permission.CONCERN_RECORD) and overview.placements != [],
         "can_file_report": can(request.user, Permission.REPORT_FILE),

@@ -40,9 +40,15 @@ class SchooldataConfig(AppConfig):
     def _register_with_other_apps(self) -> None:
         """casework and people cannot import this app: they take its parts through registration."""
         from kring.casework.tsi.outcome_sources import register_attendance_source
+        from kring.directory.today import register_work_source
+        from kring.people.picture import register_picture_source
         from kring.people.views import register_overview_source
         from kring.schooldata.outcomes import case_attendance
+        from kring.schooldata.picture import absence_picture
         from kring.schooldata.queries import child_absence_part
+        from kring.schooldata.today import absence_work
 
         register_attendance_source(case_attendance)
         register_overview_source(child_absence_part)
+        register_work_source(absence_work)
+        register_picture_source(absence_picture)
