@@ -20,7 +20,7 @@ from kring.casework.tsi.basis import active_consent
 from kring.directory.models import Unit, User
 from kring.schooldata.investigations import open_investigation
 from tests.casework.conftest import consent_input
-from tests.conftest import World, login
+from tests.conftest import World, _staff, login
 
 pytestmark = pytest.mark.django_db
 
@@ -96,11 +96,13 @@ def everything(
         report=report_actions.ReportInput("Bråk hemma.", "I skolan", True, "normal"),
     )
     investigation = open_investigation(child=world.child, unit=world.school, by=principal)
+    unit_manager = _staff(world.municipality, world.social_services, "unit_manager", "chef@kommun.example")
     c, child = case.pk, world.child.pk
     visits = {
         "child_overview": Visit(principal, f"/children/{child}/"),
         "casework_request": Visit(principal, f"/cases/request/{child}/"),
         "casework_case": Visit(tsi_member, f"/cases/{c}/"),
+        "casework_handover": Visit(tsi_member, f"/cases/{c}/handover/"),
         "casework_assess": Visit(tsi_member, f"/cases/{c}/assess/"),
         "casework_add_information": Visit(principal, f"/cases/{c}/more-information/"),
         "casework_consent": Visit(tsi_member, f"/cases/{c}/consent/"),
@@ -129,6 +131,8 @@ def everything(
         "report_new": Visit(teacher, f"/reports/new/{child}/"),
         "report_detail": Visit(social_worker, f"/reports/{report.pk}/"),
         "report_receive": Visit(social_worker, f"/reports/{report.pk}/receive/"),
+        "report_assign": Visit(unit_manager, f"/reports/{report.pk}/assign/"),
+        "report_handover": Visit(social_worker, f"/reports/{report.pk}/handover/"),
         "report_protection": Visit(social_worker, f"/reports/{report.pk}/protection/"),
         "report_decision": Visit(social_worker, f"/reports/{report.pk}/decision/"),
         "report_feedback": Visit(social_worker, f"/reports/{report.pk}/feedback/"),

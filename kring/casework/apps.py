@@ -45,6 +45,17 @@ class CaseworkConfig(AppConfig):
         self._register_reports()
         self._register_start_page()
 
+    def _register_handovers(self) -> None:
+        from kring.access.policy import PartyModel, register_party_model
+        from kring.access.review import register_target_labels
+        from kring.casework.handovers.queries import handover_parties, handover_work
+        from kring.casework.models import Handover
+        from kring.directory.today import register_work_source
+
+        register_party_model(Handover, PartyModel("municipality_id", handover_parties))
+        register_work_source(handover_work)
+        register_target_labels({"handover": _("Handover of a case or a report")})
+
     def _register_start_page(self) -> None:
         from kring.casework.reports import today as report_today
         from kring.casework.reports.picture import report_picture
@@ -55,6 +66,7 @@ class CaseworkConfig(AppConfig):
 
         register_picture_source(report_picture)
         register_picture_source(case_picture)
+        self._register_handovers()
         register_work_source(report_today.report_work)
         register_work_source(case_today.case_work)
         register_menu_count("reports_received", report_today.reports_waiting)

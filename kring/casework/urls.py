@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consultations/", include("kring.casework.reports.consultation_urls")),
     path("reports/", include("kring.casework.reports.filing_urls")),
     path("reports/", include("kring.casework.reports.urls")),
+    path("handovers/", include("kring.casework.handovers.urls")),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kring.access.roles import Role
 from kring.casework.models import (
+    OPEN_STAGES,
     Concern,
     ConcernCategory,
     Decision,
@@ -27,11 +28,16 @@ from kring.casework.models import (
     ReportFeedback,
     ReportOfConcern,
     Triage,
+    TsiCase,
     Urgency,
 )
 from kring.casework.reports import actions as report_actions
 from kring.casework.reports import deadlines
-from kring.casework.reports.actions import ConcernInput, ReportInput
+from kring.casework.reports.actions import ConcernInput, ReportInput, handler_candidates
+from kring.casework.reports.assignment import assign_report
+from kring.casework.reports.handover import offer_report
+from kring.casework.tsi.handover import offer_case
+from kring.casework.tsi.queries import team_colleagues
 from kring.demo.cases import demo_users
 from kring.demo.staff import DemoLogin
 from kring.demo.structure import Structure
@@ -118,8 +124,9 @@ class DailyWork:
         for concern in CONCERNS:
             self.concern(concern)
         self.consultation()
-        for report in REPORTS:
-            self.report(report)
+        reports = [self.report(report) for report in REPORTS]
+        self.report_handover(reports[4])
+        self.case_handover()
         self.investigation()
         self.role_requests()
         return self.counts
@@ -147,7 +154,7 @@ class DailyWork:
 
     # Reports of concern
 
-    def report(self, plan: ReportPlan) -> None:
+    def report(self, plan: ReportPlan) -> ReportOfConcern:
         text = ReportInput(
             what_happened=plan.what, when_and_where="I skolan, berättat för personal", guardians_informed=False,
             guardians_not_informed_why="Vårdnadshavarna kan vara inblandade.", urgency=plan.urgency,
@@ -168,6 +175,33 @@ class DailyWork:
             step()
         self._backdate(report, plan)
         self.counts["demo_reports"] += 1
+        return report
+
+    # Handovers waiting for an answer
+
+    def report_handover(self, report: ReportOfConcern) -> None:
+        """The unit manager has given a report to a colleague of the demo social worker, who now offers it to the
+        demo social worker (going on leave): it waits on the demo social worker's start page."""
+        worker, manager = self.users[Role.SOCIAL_WORKER], self.users[Role.UNIT_MANAGER]
+        colleague = handler_candidates(report.receiving_unit_id).exclude(pk__in=[worker.pk, manager.pk]).first()
+        if colleague is None:
+            return
+        assign_report(by=manager, report=report, handler=colleague)
+        reason = "Jag går på föräldraledighet från nästa vecka; utredningen har just inletts."
+        offer_report(by=colleague, report=report, to_user=worker, reason=reason)
+        self.counts["demo_handovers"] += 1
+
+    def case_handover(self) -> None:
+        """The demo TSI team member offers one of their open cases to a colleague of the team: it waits for the
+        colleague's answer on the demo member's start page."""
+        member = self.users[Role.TSI_TEAM_MEMBER]
+        case = TsiCase.objects.filter(lead=member, stage__in=OPEN_STAGES).order_by("pk").first()
+        colleague = team_colleagues(case, member).first() if case is not None else None
+        if case is None or colleague is None:
+            return
+        reason = "Jag går ner i tid; du har redan träffat familjen på informationsmötet."
+        offer_case(by=member, case=case, to_user=colleague, reason=reason)
+        self.counts["demo_handovers"] += 1
 
     def _backdate(self, report: ReportOfConcern, plan: ReportPlan) -> None:
         arrived = self.today - timedelta(days=plan.days_ago)

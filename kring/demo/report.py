@@ -42,6 +42,7 @@ _SUMMARY_ROWS = (
     ("demo_reports", "reports of concern, in each state"),
     ("demo_investigations", "investigations of absence open"),
     ("demo_roles_awaiting", "roles waiting for approval"),
+    ("demo_handovers", "handovers waiting for an answer"),
 )
 
 

@@ -27,7 +27,7 @@ from kring.directory.models import (
     User,
     organiser_key,
 )
-from kring.directory.today import GROUP_LIMIT, Urgency, WorkGroup, WorkItem, since_text
+from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, since_text
 
 
 def role_grants_for(user: StaffUser) -> list[RoleGrant]:
@@ -314,7 +314,7 @@ def organisation_work(user: User, today: date) -> list[WorkGroup]:
     awaiting = [m for m in memberships_awaiting_approval(user) if m.requested_by_id != user.pk]
     approvals = [
         WorkItem(
-            urgency=Urgency.TO_DO,
+            priority=Priority.TO_DO,
             what=str(_("Approve or decline a role: %(role)s") % {"role": m.get_role_display()}),
             subject=f"{m.user.get_full_name() or m.user.email}, {m.unit.name}",
             when=since_text(timezone.localdate(m.requested_at), today) if m.requested_at else "",
@@ -326,7 +326,7 @@ def organisation_work(user: User, today: date) -> list[WorkGroup]:
     lacking = schools_without_contact_persons(user)
     schools = [
         WorkItem(
-            urgency=Urgency.TO_DO,
+            priority=Priority.TO_DO,
             what=str(_("Appoint contact persons in social services")),
             subject=school.name,
             when=str(_("%(count)s of 2") % {"count": school.contact_count}),  # type: ignore[attr-defined]

@@ -26,7 +26,7 @@ GROUP_LIMIT = 10
 PAGE_LIMIT = 40
 
 
-class Urgency(IntEnum):
+class Priority(IntEnum):
     """How soon an item needs the person: the start page lists the most urgent first."""
 
     OVERDUE = 0
@@ -38,11 +38,11 @@ class Urgency(IntEnum):
     @property
     def label(self) -> str:
         labels = {
-            Urgency.OVERDUE: _("Overdue"),
-            Urgency.TODAY: _("Today"),
-            Urgency.SOON: _("Soon"),
-            Urgency.TO_DO: _("To do"),
-            Urgency.TO_KNOW: _("For your information"),
+            Priority.OVERDUE: _("Overdue"),
+            Priority.TODAY: _("Today"),
+            Priority.SOON: _("Soon"),
+            Priority.TO_DO: _("To do"),
+            Priority.TO_KNOW: _("For your information"),
         }
         return str(labels[self])
 
@@ -51,13 +51,13 @@ class Urgency(IntEnum):
         return self.name.lower().replace("_", "-")
 
 
-def due_urgency(due: date, today: date, *, soon_days: int = 7) -> Urgency:
-    """A deadline's urgency: overdue, today, within `soon_days`, or later (to do)."""
+def due_priority(due: date, today: date, *, soon_days: int = 7) -> Priority:
+    """A deadline's priority: overdue, today, within `soon_days`, or later (to do)."""
     if due < today:
-        return Urgency.OVERDUE
+        return Priority.OVERDUE
     if due == today:
-        return Urgency.TODAY
-    return Urgency.SOON if (due - today).days <= soon_days else Urgency.TO_DO
+        return Priority.TODAY
+    return Priority.SOON if (due - today).days <= soon_days else Priority.TO_DO
 
 
 def due_text(due: date, today: date) -> str:
@@ -91,13 +91,14 @@ def since_text(day: date, today: date) -> str:
 class WorkItem:
     """One thing to do or to know, linking to the thing itself."""
 
-    urgency: Urgency
+    priority: Priority
     what: str  # the step: "Protection assessment", "Concern to decide on"
     subject: str  # whom or what it is about: the child's name, "Consultation 12"
     when: str  # "due today", "3 days overdue (2026-12-03)", "for 12 days"
     url: str
-    order: date | None = None  # within an urgency, the earlier first
+    order: date | None = None  # within a priority, the earlier first ...
     child_id: int | None = None  # the child whose data the row shows (audited as read)
+    rank: int = 9  # ... and before that, the lower rank first (an acute report before a normal one)
 
 
 @dataclass(frozen=True)
@@ -127,9 +128,9 @@ def work_groups(user: Any, today: date) -> list[WorkGroup]:
 
 
 def most_urgent(groups: list[WorkGroup], limit: int = PAGE_LIMIT) -> list[WorkItem]:
-    """The items of all groups, most urgent first (and within an urgency the earliest date first)."""
+    """The items of all groups, most urgent first (within a priority by rank, then the earliest date first)."""
     items = [item for group in groups for item in group.items]
-    items.sort(key=lambda item: (item.urgency, item.order or date.max, item.what, item.subject))
+    items.sort(key=lambda item: (item.priority, item.rank, item.order or date.max, item.what, item.subject))
     return items[:limit]
 
 

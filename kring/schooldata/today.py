@@ -22,7 +22,7 @@ from kring.access.policy import can, visible_to
 from kring.access.roles import Permission
 from kring.casework.models import OPEN_STAGES, Concern, ConcernStatus, TsiCase
 from kring.directory.models import User
-from kring.directory.today import GROUP_LIMIT, Urgency, WorkGroup, WorkItem, since_text
+from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, since_text
 from kring.schooldata.models import AbsenceIndicator, AbsenceInvestigation, AbsenceLevel, InvestigationStatus
 from kring.schooldata.queries import early_warning_unit_ids
 
@@ -55,7 +55,7 @@ def _unattended_group(user: User, today: date) -> WorkGroup:
     )
     items = [
         WorkItem(
-            urgency=Urgency.TODAY if indicator.level >= AbsenceLevel.HIGH else Urgency.TO_DO,
+            priority=Priority.TODAY if indicator.level >= AbsenceLevel.HIGH else Priority.TO_DO,
             what=str(
                 _("Absence over the threshold (%(level)s): nothing started yet")
                 % {"level": indicator.get_level_display()}
@@ -81,7 +81,7 @@ def _open_investigations(user: User, today: date) -> WorkGroup:
     rows = list(investigations.select_related("child").order_by("opened_at", "pk")[:GROUP_LIMIT]) if count else []
     items = [
         WorkItem(
-            urgency=Urgency.TO_DO,
+            priority=Priority.TO_DO,
             what=str(_("Investigation of absence open")),
             subject=investigation.child.full_name,
             when=since_text(timezone.localdate(investigation.opened_at), today),

@@ -18,7 +18,7 @@ from kring.casework.models import ConcernCategory, ReportOfConcern, Triage, TsiC
 from kring.casework.reports import actions as report_actions
 from kring.casework.tsi import actions as tsi_actions
 from kring.directory.models import Membership, Unit, UnitKind, User
-from kring.directory.today import Urgency, due_urgency
+from kring.directory.today import Priority, due_priority
 from kring.schooldata.investigations import open_investigation
 from kring.schooldata.models import AbsenceIndicator, AbsenceLevel
 from tests.conftest import World, _staff, login
@@ -246,10 +246,10 @@ def test_a_role_waiting_for_approval_is_the_other_managers_work(
 
 
 def test_urgency_orders_overdue_before_today_before_soon() -> None:
-    assert due_urgency(TODAY - dt.timedelta(days=1), TODAY) == Urgency.OVERDUE
-    assert due_urgency(TODAY, TODAY) == Urgency.TODAY
-    assert due_urgency(TODAY + dt.timedelta(days=7), TODAY) == Urgency.SOON
-    assert due_urgency(TODAY + dt.timedelta(days=8), TODAY) == Urgency.TO_DO
+    assert due_priority(TODAY - dt.timedelta(days=1), TODAY) == Priority.OVERDUE
+    assert due_priority(TODAY, TODAY) == Priority.TODAY
+    assert due_priority(TODAY + dt.timedelta(days=7), TODAY) == Priority.SOON
+    assert due_priority(TODAY + dt.timedelta(days=8), TODAY) == Priority.TO_DO
 
 
 def test_the_start_page_is_audited_with_the_children_it_shows(

@@ -28,6 +28,7 @@ def test_every_demo_login_has_work_on_the_start_page(client: Client, small_demo:
         assert start_page_items(client, demo_login.email), demo_login.email
     assert small_demo.counts["demo_reports"] == 7
     assert small_demo.counts["demo_roles_awaiting"] == 2
+    assert small_demo.counts["demo_handovers"] == 2
 
 
 def test_the_social_worker_has_a_report_overdue_and_one_due_today(client: Client, small_demo: DemoResult) -> None:
@@ -35,7 +36,9 @@ def test_the_social_worker_has_a_report_overdue_and_one_due_today(client: Client
     assert items[0].startswith("Overdue Register the report as received")
     assert any(item.startswith("Today Protection assessment") for item in items)
     assert any("Decide whether to open an investigation" in item for item in items)
-    assert any(item.startswith("Soon Feedback to the reporter") for item in items)
+    assert any(item.startswith("Today Accept or decline a handover") for item in items)
+    tsi = start_page_items(client, small_demo.login_for("tsi_team_member").email)
+    assert any(item.startswith("For your information Waiting for") for item in tsi)
 
 
 @pytest.mark.parametrize("moment", DAYS.values(), ids=DAYS.keys())
@@ -47,4 +50,4 @@ def test_the_daily_work_holds_on_any_day(db: None, client: Client, moment: objec
             assert items, role
         worker = start_page_items(client, demo.login_for("social_worker").email)
     assert worker[0].startswith("Overdue Register the report as received")
-    assert sum(item.startswith("Today ") for item in worker) == 2
+    assert sum(item.startswith(("Today Register", "Today Protection")) for item in worker) == 2

@@ -1,5 +1,6 @@
 """The casework models: TSI cases (`tsi`), and concerns, consultations and reports of concern (`reports`)."""
 
+from kring.casework.models.handover import Handover, HandoverStatus
 from kring.casework.models.reports import (
     RISK_CATEGORIES,
     AgeBand,
@@ -54,6 +55,8 @@ from kring.casework.models.tsi import (
 )
 
 __all__ = [
+    "Handover",
+    "HandoverStatus",
     "YOUNG_PERSON_AGE",
     "YoungPersonAnswer",
     "AgeBand",

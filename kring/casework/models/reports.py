@@ -193,6 +193,13 @@ class ReportOfConcern(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decision_extension_reason = models.TextField(_("the exceptional reasons for the extension"), blank=True)
+    # The social worker who handles the report: by default the school's contact person in the receiving unit
+    # (Falköping: the contact persons do the investigations for their schools); the unit manager reassigns.
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("handling officer"),
+    )  # fmt: skip
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     concern = models.ForeignKey(Concern, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
     consultation = models.OneToOneField(
         Consultation, on_delete=models.SET_NULL, null=True, blank=True, related_name="report"

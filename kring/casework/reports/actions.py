@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -371,6 +372,25 @@ def _reporter_unit(by: User, child: Child) -> tuple[Unit, str]:
     return unit, origin
 
 
+def handler_candidates(receiving_unit_id: int) -> QuerySet[User]:
+    """The social workers and unit managers of the receiving unit, by name."""
+    working = Membership.objects.filter(unit_id=receiving_unit_id, role__in=SOCIAL_SERVICES_ROLES, active=True)
+    return User.objects.filter(pk__in=working.values("user_id"), is_active=True).order_by("last_name", "first_name")
+
+
+def default_handler(child: Child, receiver: Unit) -> User | None:
+    """The first contact person of the child's school who works in the receiving unit, or None."""
+    contact = (
+        ContactPerson.objects.filter(
+            school_id__in=placed_unit_ids(child), user__in=handler_candidates(receiver.pk).values("pk")
+        )
+        .select_related("user")
+        .order_by("position", "school_id")
+        .first()
+    )
+    return contact.user if contact is not None else None
+
+
 def receiving_unit(child: Child) -> Unit | None:
     """Where a report goes: the social services unit of the first contact person of the child's school, or else
     the municipality's first social services unit."""
@@ -404,10 +424,12 @@ def file_report(
     if receiver is None:
         raise WorkflowError(_("The municipality has no social services unit to receive reports."), code="receiver")
     unit, origin = _reporter_unit(by, child)
+    handler = default_handler(child, receiver)
     now = timezone.now()
     arrived = timezone.localdate(now)
     with transaction.atomic():
         row = ReportOfConcern.objects.create(
+            handler=handler, assigned_at=now if handler else None,
             municipality_id=child.municipality_id, child=child, origin=origin, reporter=by, reporter_unit=unit,
             receiving_unit=receiver, filed_at=now, protection_due=deadlines.protection_due(arrived),
             decision_due=deadlines.decision_due(arrived), feedback_due=deadlines.feedback_due(arrived),
@@ -417,7 +439,10 @@ def file_report(
             guardians_not_informed_why=report.guardians_not_informed_why, urgency=report.urgency, concern=concern,
             consultation=consultation,
         )  # fmt: skip
-        _audit(by, row, child.pk, basis_for(by, child), urgency=report.urgency, receiver=receiver.pk)
+        _audit(
+            by, row, child.pk, basis_for(by, child), urgency=report.urgency, receiver=receiver.pk,
+            handler=handler.pk if handler else None,
+        )  # fmt: skip
         if concern is not None and concern.status != ConcernStatus.CLOSED:
             concern.triage, concern.status, concern.handled_by = Triage.REPORT, ConcernStatus.HANDLING, by
             concern.save(update_fields=["triage", "status", "handled_by"])

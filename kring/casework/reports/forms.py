@@ -3,17 +3,36 @@ order of the steps and the rules of the feedback are in `kring.casework.reports.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kring.casework.models import Decision, FeedbackKind, ProtectionOutcome
+from kring.directory.models import User
 from kring.forms import KringForm
 from kring.legal import cite
 from kring.people.identity import parse_identity_number
 
 TEXT = forms.Textarea(attrs={"rows": 5})
+
+
+class AssignForm(KringForm):
+    handler = forms.ModelChoiceField(
+        label=_("Handling officer"),
+        queryset=User.objects.none(),
+        help_text=_("A social worker or unit manager of the receiving unit."),
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["handler"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates
+        field.label_from_instance = lambda user: str(user.get_full_name() or user.email)  # type: ignore[method-assign,assignment]
 
 
 class ReceiveForm(KringForm):

@@ -122,6 +122,7 @@ class Inbox:
     shown: str
     page: int
     pages: int
+    mine: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -136,7 +137,7 @@ class Inbox:
         return [(value, str(label), self.counts.get(value, 0)) for value, label in InboxFilter.choices]
 
 
-def _overdue_q(today: date) -> Q:
+def overdue_q(today: date) -> Q:
     """The same rule as `ReportClocks.overdue`, in SQL, so that the overdue reports sort first."""
     start_of_today = timezone.make_aware(datetime.combine(today, time.min))
     return (
@@ -147,25 +148,26 @@ def _overdue_q(today: date) -> Q:
     )
 
 
-def _received_reports(user: User) -> QuerySet[ReportOfConcern]:
-    return visible_to(user, ReportOfConcern.objects.all()).filter(receiving_q(user))
+def _received_reports(user: User, mine: bool = False) -> QuerySet[ReportOfConcern]:
+    reports = visible_to(user, ReportOfConcern.objects.all()).filter(receiving_q(user))
+    return reports.filter(handler_id=user.pk) if mine else reports
 
 
-def inbox_for_user(user: User, shown: str = InboxFilter.ALL, page: int = 1) -> Inbox:
-    """The reports the user's unit receives, a page at a time: overdue first, then acute, then newest. Constant
-    queries."""
+def inbox_for_user(user: User, shown: str = InboxFilter.ALL, page: int = 1, *, mine: bool = False) -> Inbox:
+    """The reports the user's unit receives (only those the user handles, with `mine`), a page at a time: overdue
+    first, then acute, then newest. Constant queries."""
     if not can(user, Permission.REPORT_RECEIVE):
         raise Http404
     shown = shown if shown in _FILTERS else InboxFilter.ALL
     today = timezone.localdate()
     reports = (
-        _received_reports(user)
+        _received_reports(user, mine)
         .filter(_FILTERS[shown])
-        .select_related("child", "reporter_unit", "assessment", "feedback")
+        .select_related("child", "reporter_unit", "assessment", "feedback", "handler")
         .defer(*_NOT_SHOWN)
         .annotate(
             is_overdue=Case(
-                When(_overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+                When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
             ),
             urgency_rank=Case(
                 When(urgency=Urgency.ACUTE, then=Value(0)),
@@ -176,7 +178,7 @@ def inbox_for_user(user: User, shown: str = InboxFilter.ALL, page: int = 1) -> I
         )
         .order_by("-is_overdue", "urgency_rank", "-filed_at", "-pk")
     )
-    counts = _counts(user)
+    counts = _counts(user, mine)
     pages = max(1, -(-counts[shown] // INBOX_PAGE_SIZE))
     page = min(max(page, 1), pages)
     start = (page - 1) * INBOX_PAGE_SIZE
@@ -185,7 +187,7 @@ def inbox_for_user(user: User, shown: str = InboxFilter.ALL, page: int = 1) -> I
     record_list_read(
         user, "report_inbox", [row.report.child_id for row in rows], reports=[row.report.pk for row in rows], page=page
     )
-    return Inbox(rows=rows, counts=counts, shown=shown, page=page, pages=pages)
+    return Inbox(rows=rows, counts=counts, shown=shown, page=page, pages=pages, mine=mine)
 
 
 def record_report_step_read(user: User, report: ReportOfConcern, bases: list[Basis], page: str) -> None:
@@ -235,8 +237,8 @@ def _inbox_row(report: ReportOfConcern, today: date, labels: _Labels) -> InboxRo
     )
 
 
-def _counts(user: User) -> dict[str, int]:
-    counts = _received_reports(user).aggregate(
+def _counts(user: User, mine: bool = False) -> dict[str, int]:
+    counts = _received_reports(user, mine).aggregate(
         **{key: Count("pk", filter=q) if key != InboxFilter.ALL else Count("pk") for key, q in _FILTERS.items()}
     )
     return {key: int(value or 0) for key, value in counts.items()}
@@ -256,7 +258,7 @@ def get_report_for_user(user: User, pk: int, *, for_write: bool = False) -> tupl
     """The report and the user's bases for its child, or 404; for_write needs the receiving side (else 403)."""
     report = (
         visible_to(user, ReportOfConcern.objects.filter(pk=pk))
-        .select_related("child", "reporter", "reporter_unit", "receiving_unit")
+        .select_related("child", "reporter", "reporter_unit", "receiving_unit", "handler")
         .first()
     )
     if report is None:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kring.access.policy import can, units_where, visible_to
-from kring.access.roles import CASE_SCHOOL_ROLES, Permission
+from kring.access.roles import CASE_SCHOOL_ROLES, Permission, Role
 from kring.casework.models import (
     RISK_CATEGORIES,
     Concern,
@@ -29,12 +29,18 @@ from kring.casework.models import (
     ReportFeedback,
     ReportOfConcern,
     Triage,
+    Urgency,
 )
 from kring.casework.reports.basis import received_q
+from kring.casework.reports.queries import overdue_q
 from kring.directory.models import ContactPerson, User
-from kring.directory.today import GROUP_LIMIT, Urgency, WorkGroup, WorkItem, due_text, due_urgency, since_text
+from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, due_priority, due_text, since_text
 
 SOON_DAYS = 7
+URGENCY_RANK: dict[str, int] = {
+    Urgency.ACUTE: 0,
+    Urgency.URGENT: 1,
+}  # overdue acute reports first: the manager's "by risk"
 RECENT_DAYS = 14
 OWN_CONCERN_DAYS = 30
 
@@ -88,9 +94,20 @@ def received_reports(user: User) -> QuerySet[ReportOfConcern]:
     return visible_to(user, ReportOfConcern.objects.all()).filter(received_q(user))
 
 
+def managed_unit_ids(user: User) -> list[int]:
+    return units_where(user, {Role.UNIT_MANAGER})
+
+
+def my_reports(user: User) -> QuerySet[ReportOfConcern]:
+    """The received reports that are the user's work: those they handle, those without a handling officer yet,
+    and for a unit manager every report of the unit."""
+    mine = Q(handler_id=user.pk) | Q(handler__isnull=True) | Q(receiving_unit_id__in=managed_unit_ids(user))
+    return received_reports(user).filter(mine)
+
+
 def _report_groups(user: User, today: date) -> list[WorkGroup]:
     steps = _report_steps(today)
-    reports = received_reports(user)
+    reports = my_reports(user)
     counts = reports.aggregate(**{key: Count("pk", filter=q) for key, (_label, q, _due) in steps.items()})
     inbox = reverse("report_inbox")
     groups = []
@@ -100,7 +117,7 @@ def _report_groups(user: User, today: date) -> list[WorkGroup]:
             rows = list(
                 reports.filter(q)
                 .select_related("child")
-                .only("pk", "child", due_field)
+                .only("pk", "child", "urgency", due_field)
                 .order_by(due_field, "pk")[:GROUP_LIMIT]
             )
         items = [_report_item(report, key, getattr(report, due_field), today) for report in rows]
@@ -110,13 +127,14 @@ def _report_groups(user: User, today: date) -> list[WorkGroup]:
 
 def _report_item(report: ReportOfConcern, key: str, due: date, today: date) -> WorkItem:
     return WorkItem(
-        urgency=due_urgency(due, today, soon_days=SOON_DAYS),
+        priority=due_priority(due, today, soon_days=SOON_DAYS),
         what=_step_label(key),
         subject=_report_title(report),
         when=due_text(due, today),
         url=reverse("report_detail", args=[report.pk]),
         order=due,
         child_id=report.child_id,
+        rank=URGENCY_RANK.get(report.urgency, 2),
     )
 
 
@@ -128,7 +146,7 @@ def _consultation_group(user: User, today: date) -> WorkGroup:
     rows = list(waiting.select_related("unit").order_by("asked_at", "pk")[:GROUP_LIMIT]) if count else []
     items = [
         WorkItem(
-            urgency=Urgency.TO_DO,
+            priority=Priority.TO_DO,
             what=str(_("Answer a consultation")),
             subject=_("Consultation %(number)s from %(school)s") % {"number": c.pk, "school": c.unit.name},
             when=since_text(c.asked_at.date(), today),
@@ -152,7 +170,7 @@ def _concerns_to_triage(user: User, today: date) -> WorkGroup:
     rows = list(new.select_related("child").order_by("reported_at", "pk")[:GROUP_LIMIT]) if count else []
     items = [
         WorkItem(
-            urgency=Urgency.TODAY if c.category in RISK_CATEGORIES else Urgency.TO_DO,
+            priority=Priority.TODAY if c.category in RISK_CATEGORIES else Priority.TO_DO,
             what=str(_("Decide what happens with a concern: %(category)s") % {"category": c.get_category_display()}),
             subject=c.child.full_name,
             when=since_text(c.reported_at.date(), today),
@@ -183,7 +201,7 @@ def _own_concerns(user: User, today: date) -> WorkGroup:
     rows = list(own.select_related("child").order_by("-reported_at", "-pk")[:GROUP_LIMIT]) if count else []
     items = [
         WorkItem(
-            urgency=Urgency.TO_KNOW,
+            priority=Priority.TO_KNOW,
             what=str(_("Your concern: %(decision)s") % {"decision": _decision_words(c)}),
             subject=c.child.full_name,
             when=_("recorded %(date)s") % {"date": c.reported_at.date().isoformat()},
@@ -205,7 +223,7 @@ def _feedback_received(user: User, today: date) -> WorkGroup:
     rows = list(feedback.select_related("report").order_by("-given_at", "-pk")[:GROUP_LIMIT]) if count else []
     items = [
         WorkItem(
-            urgency=Urgency.TO_KNOW,
+            priority=Priority.TO_KNOW,
             what=str(_("Feedback on your report: %(kind)s") % {"kind": f.get_kind_display()}),
             subject=_("Report %(number)s of %(date)s")
             % {"number": f.report_id, "date": f.report.filed_at.date().isoformat()},
@@ -218,12 +236,71 @@ def _feedback_received(user: User, today: date) -> WorkGroup:
     return WorkGroup("feedback_received", str(_("Feedback on your reports")), count, items, reverse("report_mine"))
 
 
+# --- the unit manager: reports without a handling officer, the open work per person -------------------------------
+
+
+def _managed_open_reports(user: User) -> QuerySet[ReportOfConcern]:
+    """The reports of the units the user manages that still wait for a step (no feedback yet)."""
+    return received_reports(user).filter(receiving_unit_id__in=managed_unit_ids(user), feedback__isnull=True)
+
+
+def _unassigned(user: User, today: date) -> WorkGroup:
+    reports = _managed_open_reports(user).filter(handler__isnull=True)
+    count = reports.count()
+    rows = list(reports.select_related("child").order_by("filed_at", "pk")[:GROUP_LIMIT]) if count else []
+    items = [
+        WorkItem(
+            priority=Priority.TODAY,
+            what=str(_("Assign a handling officer")),
+            subject=_report_title(report),
+            when=since_text(report.filed_at.date(), today),
+            url=reverse("report_assign", args=[report.pk]),
+            order=report.filed_at.date(),
+            child_id=report.child_id,
+            rank=URGENCY_RANK.get(report.urgency, 2),
+        )
+        for report in rows
+    ]
+    return WorkGroup("reports_unassigned", str(_("Reports without a handling officer")), count, items,
+                     reverse("report_inbox"))  # fmt: skip
+
+
+def _work_per_person(user: User, today: date) -> WorkGroup:
+    """Each handling officer's open reports and how many of them are overdue, the most overdue first."""
+    people = list(
+        _managed_open_reports(user)
+        .filter(handler__isnull=False)
+        .values("handler_id", "handler__first_name", "handler__last_name", "handler__email")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
+        .order_by("-overdue", "-open", "handler__last_name", "handler_id")
+    )
+    items = [
+        WorkItem(
+            priority=Priority.OVERDUE if person["overdue"] else Priority.TO_KNOW,
+            what=str(
+                _("Open reports: %(open)s, of which overdue: %(overdue)s")
+                % {"open": person["open"], "overdue": person["overdue"]}
+            ),
+            subject=f"{person['handler__first_name']} {person['handler__last_name']}".strip()
+            or person["handler__email"],
+            when="",
+            url=reverse("report_inbox"),
+            rank=-person["overdue"],
+        )
+        for person in people[:GROUP_LIMIT]
+    ]
+    return WorkGroup("work_per_person", str(_("Your unit's open reports per handling officer")), len(people), items,
+                     reverse("report_inbox"))  # fmt: skip
+
+
 def report_work(user: Any, today: date) -> list[WorkGroup]:
     """The start page's groups from concerns, consultations and reports of concern."""
     groups: list[WorkGroup] = []
     if can(user, Permission.REPORT_RECEIVE):
         groups += _report_groups(user, today)
         groups.append(_consultation_group(user, today))
+        if managed_unit_ids(user):
+            groups += [_unassigned(user, today), _work_per_person(user, today)]
     if can(user, Permission.CONCERN_TRIAGE):
         groups.append(_concerns_to_triage(user, today))
     if can(user, Permission.CONCERN_RECORD):
@@ -240,7 +317,7 @@ def reports_waiting(user: Any) -> QuerySet[ReportOfConcern] | None:
     """Beside "Reports received": the reports not yet received."""
     if not can(user, Permission.REPORT_RECEIVE):
         return None
-    return received_reports(user).filter(assessment__isnull=True)
+    return my_reports(user).filter(assessment__isnull=True)
 
 
 def concerns_waiting(user: Any) -> QuerySet[Concern] | None:

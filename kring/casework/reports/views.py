@@ -9,13 +9,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from kring.access.policy import Basis
+from kring.casework.handovers.forms import OfferForm
+from kring.casework.handovers.queries import open_handover, other_units
 from kring.casework.models import ReportOfConcern
 from kring.casework.reports import actions as report_actions
+from kring.casework.reports import assignment, handover
 from kring.casework.reports import forms as report_forms
 from kring.casework.reports.queries import (
     InboxFilter,
@@ -27,6 +31,7 @@ from kring.casework.reports.queries import (
 )
 from kring.casework.workflow import run_action
 from kring.directory.http import AuthenticatedRequest
+from kring.directory.models import UnitKind
 from kring.legal import cite
 
 
@@ -34,14 +39,23 @@ from kring.legal import cite
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
     """The reports the user's unit receives, with their clocks: overdue first, then acute, then newest."""
     page = request.GET.get("page", "1")
-    view = inbox_for_user(request.user, request.GET.get("show", InboxFilter.ALL), int(page) if page.isdigit() else 1)
+    show = request.GET.get("show", InboxFilter.ALL)
+    mine = request.GET.get("mine") == "1"
+    view = inbox_for_user(request.user, show, int(page) if page.isdigit() else 1, mine=mine)
     return render(request, "casework/reports/inbox.html", {"inbox": view})
 
 
 @login_required
 def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     view = report_view_for_user(request.user, pk)
-    context = {"view": view, "report": view.report, "feedback_reference": cite("report_feedback")}
+    context = {
+        "view": view,
+        "report": view.report,
+        "feedback_reference": cite("report_feedback"),
+        "can_assign": view.is_receiver and assignment.may_assign(request.user, view.report),
+        "open_handover": open_handover(request.user, report=view.report),
+        "can_hand_over": view.is_receiver and handover.may_hand_over_report(request.user, view.report),
+    }
     return render(request, "casework/reports/detail.html", context)
 
 
@@ -74,6 +88,28 @@ def _step(
     )
     context = {"report": report, "form": form, "title": title, "intro": intro}
     return render(request, "casework/reports/step.html", context)
+
+
+@login_required
+def assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The unit manager gives the report to a social worker of the receiving unit."""
+    report, bases = get_report_for_user(request.user, pk, for_write=True)
+    if not assignment.may_assign(request.user, report):
+        raise PermissionDenied
+    form = report_forms.AssignForm(
+        _data(request),
+        candidates=report_actions.handler_candidates(report.receiving_unit_id),
+        initial={"handler": report.handler_id},
+    )
+    return _step(
+        request,
+        report,
+        bases,
+        form,
+        lambda d: assignment.assign_report(by=request.user, report=report, handler=d["handler"]),
+        title=_("Assign a handling officer"),
+        done=_("The report has a new handling officer."),
+    )
 
 
 @login_required
@@ -180,4 +216,26 @@ def feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         title=_("Feedback to the reporter"),
         done=_("The feedback is given. The reporter sees it on the report."),
         intro=_("The feedback says what was decided; it is filled in from the decision."),
+    )
+
+
+@login_required
+def hand_over(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The handling officer offers the report to a colleague or another unit; it moves when they accept."""
+    report, bases = get_report_for_user(request.user, pk, for_write=True)
+    if not handover.may_hand_over_report(request.user, report):
+        raise PermissionDenied
+    form = OfferForm(
+        _data(request),
+        colleagues=report_actions.handler_candidates(report.receiving_unit_id).exclude(pk=request.user.pk),
+        units=other_units(request.user, UnitKind.SOCIAL_SERVICES_UNIT, report.receiving_unit_id),
+    )
+    return _step(
+        request,
+        report,
+        bases,
+        form,
+        lambda d: handover.offer_report(by=request.user, report=report, **d),
+        title=_("Hand the report over"),
+        done=_("The report is offered. You remain responsible until it is accepted."),
     )

@@ -36,7 +36,7 @@ from kring.casework.models import (
 )
 from kring.casework.tsi.basis import active_consent
 from kring.casework.tsi.outcome_sources import ImportedAttendance, imported_attendance
-from kring.directory.models import User
+from kring.directory.models import Membership, User
 from kring.people.models import Custody, Guardian
 
 _Item = TypeVar("_Item", bound=models.Model)
@@ -44,6 +44,12 @@ _Item = TypeVar("_Item", bound=models.Model)
 
 def team_ids_of(user: User) -> set[int]:
     return set(units_where(user, CASE_TEAM_ROLES))
+
+
+def team_colleagues(case: TsiCase, user: User) -> QuerySet[User]:
+    """The other active members of the case's team, by name: to whom the case lead may hand it."""
+    team = Membership.objects.filter(unit_id=case.team_id, role__in=CASE_TEAM_ROLES, active=True).values("user_id")
+    return User.objects.filter(pk__in=team, is_active=True).exclude(pk=user.pk).order_by("last_name", "first_name")
 
 
 def is_case_team_member(user: User, case: TsiCase) -> bool:
@@ -141,6 +147,24 @@ class CaseView:
     is_team: bool
     attendance: ImportedAttendance | None = None
     may_record_withdrawal: bool = False  # the requesting school too, told of a withdrawal
+
+    @property
+    def shown_bases(self) -> dict[str, Basis | None]:
+        """Each section's basis, said only where it differs from the section shown before it: "You see this
+        because" once per group of sections under the same basis, not once per section."""
+        shown: dict[str, Basis | None] = {"request": self.request_basis}
+        previous = self.request_basis
+        sections = {
+            "consents": self.consents.basis, "stories": self.stories.basis, "needs": self.needs.basis,
+            "interventions": self.interventions.basis, "meetings": self.meetings.basis, "plans": self.plans.basis,
+            "outcomes": self.outcomes.basis,
+        }  # fmt: skip
+        for name, basis in sections.items():
+            if basis is None:
+                continue
+            shown[name] = None if basis == previous else basis
+            previous = basis
+        return shown
 
     @property
     def current_plan(self) -> PlanVersion | None:

@@ -22,7 +22,7 @@ from kring.access.roles import CASE_SCHOOL_ROLES, Permission
 from kring.casework.models import OPEN_STAGES, CaseStage, FollowUp, Meeting, PlanVersion, TsiCase
 from kring.casework.tsi.queries import team_ids_of
 from kring.directory.models import User
-from kring.directory.today import GROUP_LIMIT, Urgency, WorkGroup, WorkItem, due_text, due_urgency, since_text
+from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, due_priority, due_text, since_text
 
 SOON_DAYS = 7
 ANSWER_DAYS = 14
@@ -38,7 +38,7 @@ def _requests_to_assess(user: User, teams: set[int], today: date) -> WorkGroup:
     rows = list(requested.select_related("child").order_by("requested_at", "pk")[:GROUP_LIMIT]) if count else []
     items = [
         WorkItem(
-            urgency=Urgency.TO_DO,
+            priority=Priority.TO_DO,
             what=str(_("Assess a request for help")),
             subject=case.child.full_name,
             when=since_text(timezone.localdate(case.requested_at), today),
@@ -67,7 +67,7 @@ def _meetings_this_week(user: User, teams: set[int], today: date) -> WorkGroup:
         moment = timezone.localtime(meeting.starts_at)
         items.append(
             WorkItem(
-                urgency=Urgency.TODAY if moment.date() == today else Urgency.SOON,
+                priority=Priority.TODAY if moment.date() == today else Priority.SOON,
                 what=str(_("Meeting: %(kind)s") % {"kind": meeting.get_kind_display()}),
                 subject=meeting.case.child.full_name,
                 when=_("%(moment)s, %(place)s") % {"moment": f"{moment:%Y-%m-%d %H:%M}", "place": meeting.place},
@@ -93,7 +93,7 @@ def _follow_ups_due(user: User, teams: set[int], today: date) -> WorkGroup:
     rows = list(due.select_related("case__child").order_by("due_on", "pk")[:GROUP_LIMIT]) if count else []
     items = [
         WorkItem(
-            urgency=due_urgency(follow_up.due_on, today, soon_days=SOON_DAYS),
+            priority=due_priority(follow_up.due_on, today, soon_days=SOON_DAYS),
             what=str(_("Follow up the plan")),
             subject=follow_up.case.child.full_name,
             when=due_text(follow_up.due_on, today),
@@ -117,7 +117,7 @@ def _plans_without_follow_up(user: User, teams: set[int], today: date) -> WorkGr
     rows = list(cases.select_related("child").order_by("stage_since", "pk")[:GROUP_LIMIT]) if count else []
     items = [
         WorkItem(
-            urgency=Urgency.TO_DO,
+            priority=Priority.TO_DO,
             what=str(_("Book the next follow-up of the plan")),
             subject=case.child.full_name,
             when=_("no follow-up booked"),
@@ -130,14 +130,14 @@ def _plans_without_follow_up(user: User, teams: set[int], today: date) -> WorkGr
     return WorkGroup("plans_without_follow_up", str(_("Plans without a next follow-up")), count, items)
 
 
-def _answer_of(case: TsiCase, today: date) -> tuple[Urgency, str]:
+def _answer_of(case: TsiCase, today: date) -> tuple[Priority, str]:
     if case.stage == CaseStage.MORE_INFO:
-        return Urgency.TO_DO, str(_("The team asks for more information"))
+        return Priority.TO_DO, str(_("The team asks for more information"))
     if case.stage == CaseStage.REQUESTED:
-        return Urgency.TO_KNOW, str(_("Your request waits for the team's answer"))
+        return Priority.TO_KNOW, str(_("Your request waits for the team's answer"))
     if case.stage == CaseStage.DECLINED:
-        return Urgency.TO_KNOW, str(_("The team declined your request"))
-    return Urgency.TO_KNOW, str(_("The team took the case: %(stage)s") % {"stage": case.get_stage_display()})
+        return Priority.TO_KNOW, str(_("The team declined your request"))
+    return Priority.TO_KNOW, str(_("The team took the case: %(stage)s") % {"stage": case.get_stage_display()})
 
 
 def _school_requests(user: User, today: date) -> WorkGroup:
@@ -154,7 +154,7 @@ def _school_requests(user: User, today: date) -> WorkGroup:
         urgency, what = _answer_of(case, today)
         items.append(
             WorkItem(
-                urgency=urgency,
+                priority=urgency,
                 what=what,
                 subject=case.child.full_name,
                 when=since_text(timezone.localdate(case.stage_since), today),

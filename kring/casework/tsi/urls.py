@@ -25,5 +25,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/outcomes/new/", views.record_outcome, name="casework_outcome"),
     path("<int:pk>/follow-ups/<int:item_pk>/", views.complete_follow_up, name="casework_follow_up"),
     path("<int:pk>/close/", views.close, name="casework_close"),
+    path("<int:pk>/handover/", views.hand_over, name="casework_handover"),
     path("", include("kring.casework.tsi.document_urls")),
 ]

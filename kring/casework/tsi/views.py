@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,8 +18,10 @@ from django.utils.translation import gettext_lazy
 from kring.access.audit import record_read
 from kring.access.policy import can
 from kring.access.roles import Permission
+from kring.casework.handovers.forms import OfferForm
+from kring.casework.handovers.queries import open_handover, other_units
 from kring.casework.models import YOUNG_PERSON_AGE, Consent, Meeting, TsiCase
-from kring.casework.tsi import actions, forms, queries
+from kring.casework.tsi import actions, forms, handover, queries
 from kring.casework.tsi.basis import requesting_units
 from kring.casework.tsi.queries import case_view_for_user, get_case_for_user, work_list_for_user
 from kring.casework.workflow import run_action
@@ -76,7 +79,13 @@ def request_case(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
 @login_required
 def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     view = case_view_for_user(request.user, pk)
-    return render(request, "casework/case_detail.html", {"view": view, "case": view.case})
+    context = {
+        "view": view,
+        "case": view.case,
+        "open_handover": open_handover(request.user, case=view.case),
+        "can_hand_over": handover.may_hand_over_case(request.user, view.case),
+    }
+    return render(request, "casework/case_detail.html", context)
 
 
 def _step(
@@ -367,4 +376,25 @@ def close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         lambda d: actions.close_case(by=request.user, case=case, reason=d["reason"], note=d["note"]),
         title=gettext_lazy("Close the case"),
         done=gettext_lazy("The case is closed."),
+    )
+
+
+@login_required
+def hand_over(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The case lead offers the case to a colleague or another team; it moves when they accept."""
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    if not handover.may_hand_over_case(request.user, case):
+        raise PermissionDenied
+    form = OfferForm(
+        request.POST or None,
+        colleagues=queries.team_colleagues(case, request.user),
+        units=other_units(request.user, UnitKind.JOINT_TEAM, case.team_id),
+    )
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: handover.offer_case(by=request.user, case=case, **d),
+        title=_("Hand the case over"),
+        done=_("The case is offered. You remain responsible until it is accepted."),
     )
