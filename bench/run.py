@@ -32,6 +32,7 @@ def setup_django(database: Path) -> None:
     os.environ.pop("DATABASE_URL", None)
     os.environ["KRING_SQLITE_PATH"] = str(database)
     os.environ["KRING_DEBUG"] = "true"
+    os.environ["KRING_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"  # no mail to print
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kring.settings")
     import django
     from django.core.management import call_command

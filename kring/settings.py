@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kring.access.middleware.RequireMfaMiddleware",
+    "kring.access.middleware.OncePerSubmitMiddleware",
     "kring.access.middleware.NoStoreMiddleware",
 ]
 
@@ -133,6 +134,7 @@ TEMPLATES = [
                 "kring.access.context_processors.kring",
                 "kring.directory.context_processors.work_counts",
             ],
+            "builtins": ["kring.access.templatetags.kring_forms", "kring.directory.templatetags.kring_labels"],
         },
     }
 ]

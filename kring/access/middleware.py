@@ -1,14 +1,19 @@
-"""Request id for the audit log, MFA required for every staff user, and no caching of pages."""
+"""Request id for the audit log, MFA required for every staff user, no caching of pages, and a form sent twice
+doing its work once."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.access.audit import current_request_id
@@ -75,3 +80,55 @@ class NoStoreMiddleware:
         if not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+SUBMIT_TOKEN = "submit_token"  # noqa: S105 (the name of a form field, not a secret)
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_KEEP_SUBMISSIONS = timedelta(days=1)
+
+
+class OncePerSubmitMiddleware:
+    """A form sent twice does its work once. Every form carries a one-time token (`{% submit_token %}`); the first
+    POST with it claims it, and where its answer led (a redirect after a record was created) is kept. A second
+    POST with the same token is led there again, with a message, and the view does not run. A POST that does not
+    end in a redirect (a form with errors) gives its token back, so that the corrected form can be sent."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = self._token(request)
+        if token is None:
+            return self.get_response(request)
+        from kring.access.models import FormSubmission
+
+        try:
+            with transaction.atomic():
+                claim = FormSubmission.objects.create(
+                    token=token, user_id=request.user.pk or 0, submitted_at=timezone.now()
+                )
+        except IntegrityError:
+            return self._again(request, token)
+        response = self.get_response(request)
+        if response.status_code in (301, 302, 303) and response.get("Location"):
+            FormSubmission.objects.filter(pk=claim.pk).update(location=response["Location"][:500])
+        else:
+            FormSubmission.objects.filter(pk=claim.pk).delete()
+        if token.startswith("0"):  # now and then, forget the submissions of days ago
+            FormSubmission.objects.filter(submitted_at__lt=timezone.now() - _KEEP_SUBMISSIONS).delete()
+        return response
+
+    @staticmethod
+    def _token(request: HttpRequest) -> str | None:
+        if request.method != "POST" or not getattr(request, "user", None) or not request.user.is_authenticated:
+            return None
+        token = request.POST.get(SUBMIT_TOKEN, "")
+        return token if _TOKEN.match(token) else None
+
+    @staticmethod
+    def _again(request: HttpRequest, token: str) -> HttpResponse:
+        from kring.access.models import FormSubmission
+
+        earlier = FormSubmission.objects.filter(token=token, user_id=request.user.pk or 0).first()
+        messages.info(request, _("This form was already sent; it was not sent again."))
+        return redirect(earlier.location if earlier and earlier.location else request.path)

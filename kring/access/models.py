@@ -85,3 +85,20 @@ class LogReview(models.Model):
 
     def __str__(self) -> str:
         return f"log review {self.performed_at:%Y-%m-%d} by {self.reviewer_label}"
+
+
+class FormSubmission(models.Model):
+    """A form once sent: its one-time token (rendered into every form beside the CSRF token), and where sending it
+    led. A second POST with the same token (a double click, a resend after a slow answer) leads there again
+    instead of doing the work twice (`kring.access.middleware.OncePerSubmitMiddleware`)."""
+
+    token = models.CharField(max_length=32, unique=True)
+    user_id = models.BigIntegerField()
+    submitted_at = models.DateTimeField()
+    location = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["submitted_at"], name="form_submission_when")]
+
+    def __str__(self) -> str:
+        return self.token

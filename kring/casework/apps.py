@@ -43,7 +43,37 @@ class CaseworkConfig(AppConfig):
         register_provider(CaseTeamBasisProvider())
         register_provider(CaseSchoolBasisProvider())
         self._register_reports()
+        self._register_target_labels()
         self._register_start_page()
+
+    def _register_target_labels(self) -> None:
+        """What log review calls casework's audit targets (not `tsi_tsicase #12`)."""
+        from kring.access.review import register_target_labels
+
+        register_target_labels(
+            {
+                "tsi_case": _("TSI case"), "tsi_tsicase": _("TSI case"), "tsi_consent": _("TSI case: consent"),
+                "tsi_story": _("TSI case: story"), "tsi_need": _("TSI case: needs analysis"),
+                "tsi_intervention": _("TSI case: intervention"), "tsi_meeting": _("TSI case: meeting"),
+                "tsi_planversion": _("TSI case: joint plan"), "tsi_followup": _("TSI case: follow-up"),
+                "tsi_outcomemeasure": _("TSI case: outcome measures"), "tsi_case_list": _("TSI cases (list)"),
+                "tsi_request_form": _("TSI case: request form"), "tsi_plan_pdf": _("TSI case: plan (PDF)"),
+                "tsi_plan_history": _("TSI case: earlier plans"), "tsi_outcome_chart": _("TSI case: outcome chart"),
+                "tsi_information_letter": _("TSI case: information letter"),
+                "tsi_reminder_meeting": _("Reminder of a TSI meeting"),
+                "tsi_reminder_follow_up": _("Reminder of a TSI follow-up"),
+                "consent_withdrawal_notice": _("Withdrawal of consent recorded by the school"),
+                "concern": _("Concern"), "concern_form": _("Concern (form)"), "concern_list": _("Concerns (list)"),
+                "consultation": _("Anonymous consultation"), "consultation_list": _("Consultations (list)"),
+                "consultationmessage": _("Consultation: message"),
+                "consultation_disclosure": _("Consultation became a report (the child named)"),
+                "report": _("Report of concern"), "report_of_concern": _("Report of concern"),
+                "reportofconcern": _("Report of concern"), "reportassessment": _("Report of concern: assessment"),
+                "reportfeedback": _("Report of concern: feedback"), "report_list": _("Reports of concern (list)"),
+                "report_inbox": _("Reports received (inbox)"), "report_reminder": _("Reminder of a report's deadline"),
+                "child_for_report": _("Child named in a report"), "start_page": _("Start page (work of the day)"),
+            }
+        )  # fmt: skip
 
     def _register_handovers(self) -> None:
         from kring.access.policy import PartyModel, register_party_model
@@ -56,6 +86,25 @@ class CaseworkConfig(AppConfig):
         register_work_source(handover_work)
         register_target_labels({"handover": _("Handover of a case or a report")})
 
+    def _register_approvals(self) -> None:
+        from kring.access.policy import PartyModel, register_party_model
+        from kring.access.review import register_target_labels
+        from kring.casework.approvals.actions import register_approved_step
+        from kring.casework.approvals.queries import approval_parties, approval_work
+        from kring.casework.models import Approval, ApprovalKind
+        from kring.casework.reports.actions import not_opened_approved
+        from kring.casework.tsi.actions import closure_approved, plan_approved
+        from kring.directory.today import register_work_source
+
+        register_party_model(Approval, PartyModel("municipality_id", approval_parties))
+        register_approved_step(ApprovalKind.TSI_PLAN, plan_approved)
+        register_approved_step(ApprovalKind.TSI_CLOSURE, closure_approved)
+        register_approved_step(ApprovalKind.REPORT_NOT_OPENED, not_opened_approved)
+        register_work_source(approval_work)
+        register_target_labels(
+            {"approval": _("A manager's approval of a step"), "approval_settings": _("Steps that need approval")}
+        )
+
     def _register_start_page(self) -> None:
         from kring.casework.reports import today as report_today
         from kring.casework.reports.picture import report_picture
@@ -67,6 +116,7 @@ class CaseworkConfig(AppConfig):
         register_picture_source(report_picture)
         register_picture_source(case_picture)
         self._register_handovers()
+        self._register_approvals()
         register_work_source(report_today.report_work)
         register_work_source(case_today.case_work)
         register_menu_count("reports_received", report_today.reports_waiting)

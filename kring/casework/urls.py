@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("kring.casework.reports.filing_urls")),
     path("reports/", include("kring.casework.reports.urls")),
     path("handovers/", include("kring.casework.handovers.urls")),
+    path("approvals/", include("kring.casework.approvals.urls")),
 ]

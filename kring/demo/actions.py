@@ -11,6 +11,7 @@ from kring.access.models import AuditAction
 from kring.demo.generator import DemoResult, Writable, generate_municipality
 from kring.demo.names import MUNICIPALITY_CODE
 from kring.directory.models import ContactPerson, Membership, Municipality, Organisation, Unit, User
+from kring.directory.notifications import without_email
 from kring.people.models import Child, Custody, Guardian, Placement
 
 
@@ -85,7 +86,8 @@ def seed_demo(
             if not replace:
                 raise DemoAlreadySeeded(f"{existing.name} ({existing.code}) is already in the database")
             delete_demo_municipality(existing)
-        result = generate_municipality(size=size, seed=seed, stdout=stdout, via_ss12000=via_ss12000)
+        with without_email():  # the people are fictional: notify them in the app only
+            result = generate_municipality(size=size, seed=seed, stdout=stdout, via_ss12000=via_ss12000)
         record_event(
             actor=None,
             action=AuditAction.WRITE,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from kring.access.roles import Role
 from kring.casework.models import (
     OPEN_STAGES,
+    ApprovalSettings,
     Concern,
     ConcernCategory,
     Decision,
@@ -125,6 +126,7 @@ class DailyWork:
             self.concern(concern)
         self.consultation()
         reports = [self.report(report) for report in REPORTS]
+        self.decision_for_approval(reports[3])
         self.report_handover(reports[4])
         self.case_handover()
         self.investigation()
@@ -176,6 +178,18 @@ class DailyWork:
         self._backdate(report, plan)
         self.counts["demo_reports"] += 1
         return report
+
+    def decision_for_approval(self, report: ReportOfConcern) -> None:
+        """The municipality asks the unit manager to approve a decision not to open an investigation; the demo
+        social worker has made one, and it waits on the demo unit manager's start page."""
+        ApprovalSettings.objects.update_or_create(
+            municipality=self.structure.municipality, defaults={"report_not_opened": True}
+        )
+        report_actions.record_decision(
+            by=self.users[Role.SOCIAL_WORKER], report=report, decision=Decision.NOT_OPENED,
+            note="Familjen har själv sökt stöd hos familjebehandlingen; ingen utredning behövs.",
+        )  # fmt: skip
+        self.counts["demo_approvals"] += 1
 
     # Handovers waiting for an answer
 

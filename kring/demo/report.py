@@ -43,6 +43,7 @@ _SUMMARY_ROWS = (
     ("demo_investigations", "investigations of absence open"),
     ("demo_roles_awaiting", "roles waiting for approval"),
     ("demo_handovers", "handovers waiting for an answer"),
+    ("demo_approvals", "decisions waiting for the unit manager's approval"),
 )
 
 

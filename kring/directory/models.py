@@ -55,6 +55,7 @@ class User(AbstractUser):
         verbose_name=_("municipality"),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    notify_by_email = models.BooleanField(_("send me an e-mail for each new notification"), default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -236,3 +237,35 @@ class ContactPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.school}"
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNMENT = "assignment", _("Assigned to you")
+    HANDOVER = "handover", _("A handover to accept")
+    HANDOVER_ANSWER = "handover_answer", _("An answer to your handover")
+    APPROVAL = "approval", _("An approval to give")
+    APPROVAL_ANSWER = "approval_answer", _("An answer to your request for approval")
+    FEEDBACK = "feedback", _("Feedback on your report")
+
+
+class Notification(models.Model):
+    """Something a person should know of: a report assigned to them, a handover or an approval waiting for them, an
+    answer, feedback received. It names no child (the case or report by its number) and links to the thing; its
+    words are made when it is shown, in the reader's language (`kring.directory.notifications.text_of`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    # {"subject": "tsi_case" | "report", "number": 12, "answer": "accepted" | "declined" | "approved" | "returned"}
+    params = models.JSONField(default=dict)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(_("created"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.params}"

@@ -266,12 +266,15 @@ def _audit_list(user: User, unit: Unit, child_ids: list[int], bases: dict[int, l
 
 
 def early_warning_rows(user: User, unit: Unit, *, level_min: int = AbsenceLevel.SIGNAL) -> list[EarlyWarningRow]:
-    """The school's pupils at or above the level, highest level and term absence first, each with what has been
-    done and who acts next; the read is audited. The caller has checked the unit (`get_early_warning_unit_for_user`)."""
+    """The school's pupils at or above the level, the most serious first (the highest level, then the longest
+    current run of absent days, the longest run this term, the largest share lately and this term), each with what
+    has been done and who acts next; the read is audited. The caller has checked the unit
+    (`get_early_warning_unit_for_user`)."""
+    severity = ("-level", "-current_streak", "-longest_streak", "-window_percent", "-term_percent")
     indicators = list(
         visible_to(user, AbsenceIndicator.objects.filter(unit=unit, level__gte=level_min))
         .select_related("child")
-        .order_by("-level", "-term_percent", "child__last_name", "child__first_name", "pk")
+        .order_by(*severity, "child__last_name", "child__first_name", "pk")
     )
     child_ids = [indicator.child_id for indicator in indicators]
     groups = _groups(user, unit, child_ids)

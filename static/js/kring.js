@@ -3,8 +3,11 @@
 // hear what went wrong first.
 document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-error-summary]");
+  var code = document.querySelector("main form input[name=code]");
   if (summary) {
     summary.focus();
+  } else if (code) {
+    code.focus(); // the two-factor code: the only thing to type on that page
   }
 });
 

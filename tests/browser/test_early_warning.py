@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from kring.schooldata.indicators import recompute_indicators
 from kring.schooldata.models import AbsenceInvestigation, AbsenceKind, AbsenceRecord, InvestigationStatus
+from tests.browser.test_start_page import _screenshots
 from tests.browser.test_tsi_case import _log_in
 from tests.conftest import World
 
@@ -47,6 +48,9 @@ def test_principal_starts_and_closes_an_investigation_of_absence(
     page.locator(f"a[href='/absence/{world.school.pk}/']").first.click()
     expect(page.get_by_role("link", name=world.child.full_name).first).to_be_visible()
     page.screenshot(path=screenshot_dir / "60-early-warning.png", full_page=True)
+    fits = "document.querySelector('main table').scrollWidth <= document.querySelector('main').clientWidth"
+    assert page.evaluate(fits)  # the table fits 1,280 px without scrolling
+    _screenshots(page, screenshot_dir, "60-early-warning")  # 1,280 px and a phone, no sideways scroll of the page
 
     page.locator(f"form[action='/absence/{world.school.pk}/investigate/{world.child.pk}/'] button").click()
     investigation = AbsenceInvestigation.objects.get(child=world.child)

@@ -25,6 +25,8 @@ def _no_horizontal_scroll(page: Page) -> None:
     wide = page.evaluate(
         "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right >"
         " document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5).join(', ')"
+        " + ' | table parent: ' + (document.querySelector('main table') || {parentElement: {className: '-'}})"
+        ".parentElement.className"
     )
     assert overflow <= 0, f"the page scrolls sideways by {overflow} px: {wide}"
 

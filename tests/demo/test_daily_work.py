@@ -29,6 +29,9 @@ def test_every_demo_login_has_work_on_the_start_page(client: Client, small_demo:
     assert small_demo.counts["demo_reports"] == 7
     assert small_demo.counts["demo_roles_awaiting"] == 2
     assert small_demo.counts["demo_handovers"] == 2
+    assert small_demo.counts["demo_approvals"] == 1
+    manager = start_page_items(client, small_demo.login_for("unit_manager").email)
+    assert any(item.startswith("Today Approve: Initial assessment") for item in manager)
 
 
 def test_the_social_worker_has_a_report_overdue_and_one_due_today(client: Client, small_demo: DemoResult) -> None:

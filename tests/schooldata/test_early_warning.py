@@ -77,7 +77,7 @@ def test_the_schools_principal_and_kurator_see_its_early_warning(
     body = response.content.decode()
     assert response.status_code == 200
     assert "Alva Testsson" in body and f'href="/children/{world.child.pk}/"' in body
-    assert "20.0 %" in body and "12.5 %" in body and "2 / 6" in body
+    assert "this term: 20.0 %" in body and "<strong>12.5 %</strong>" in body and "2 now, 6 at most" in body
     assert "up 4.2 points" in body
 
 
@@ -367,3 +367,14 @@ def test_the_absence_of_a_child_one_has_no_basis_for_is_404(
     for headers in (HTMX, EN):
         response = client.get(f"/absence/child/{world.child.pk}/", headers=headers)
         assert response.status_code == 404 and "Testsson" not in response.content.decode()
+
+
+def test_the_most_serious_come_first_long_runs_and_high_shares(client: Client, world: World, principal: User) -> None:
+    pupils = {}
+    for name, streak, window in (("Kort", 1, 40.0), ("Lång", 9, 12.0), ("Mellan", 4, 30.0)):
+        child = ChildFactory(municipality=world.municipality, first_name=name, last_name="Elev")
+        PlacementFactory(child=child, unit=world.school)
+        pupils[name] = flag(child, world.school, current_streak=streak, window_percent=window)
+    login(client, principal)
+    body = client.get(page(world), headers=EN).content.decode()
+    assert body.index("Lång Elev") < body.index("Mellan Elev") < body.index("Kort Elev")

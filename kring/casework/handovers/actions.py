@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,8 @@ from kring.access.policy import Basis, basis_for, units_where
 from kring.access.roles import CASE_TEAM_ROLES, SOCIAL_SERVICES_ROLES
 from kring.casework.models import OPEN_STAGES, Handover, HandoverStatus, ReportOfConcern, TsiCase
 from kring.casework.workflow import WorkflowError
-from kring.directory.models import Membership, Unit, User
+from kring.directory.models import Membership, NotificationKind, Unit, User
+from kring.directory.notifications import notify
 
 
 def audit_handover(
@@ -80,12 +82,25 @@ def create_offer(
         raise WorkflowError(_("Say why the case is handed over."), code="reason")
     try:
         with transaction.atomic():
-            return Handover.objects.create(
+            handover = Handover.objects.create(
                 municipality_id=to_unit.municipality_id, from_user=by, from_unit_id=from_unit_id, to_user=to_user,
                 to_unit=to_unit, reason=reason.strip(), offered_at=timezone.now(), **subject,
             )  # fmt: skip
     except IntegrityError as error:
         raise WorkflowError(_("A handover is already waiting for an answer."), code="open") from error
+    receivers = [to_user] if to_user is not None else _unit_members(to_unit, receiver_roles(handover))
+    _notify(handover, [person for person in receivers if person.pk != by.pk], NotificationKind.HANDOVER)
+    return handover
+
+
+def _unit_members(unit: Unit, roles: frozenset[str]) -> list[User]:
+    return list(User.objects.filter(pk__in=_members(unit, roles).values("user_id")))
+
+
+def _notify(handover: Handover, users: list[User], kind: str, **params: Any) -> None:
+    subject = "tsi_case" if handover.case_id else "report"
+    url = reverse("handover_detail", args=[handover.pk])
+    notify(users=users, kind=kind, url=url, subject=subject, number=handover.case_id or handover.report_id, **params)
 
 
 # --- answering ----------------------------------------------------------------------------------------------------
@@ -126,6 +141,7 @@ def accept(*, by: User, handover: Handover) -> Handover:
             subject = ReportOfConcern.objects.get(pk=current.report.pk)
         child_id = subject.child_id
         _close(current, by, HandoverStatus.ACCEPTED)
+        _notify(current, [current.from_user], NotificationKind.HANDOVER_ANSWER, answer="accepted")
         audit_handover(by, current, "accepted", basis_for(by, subject), child_id, transfer=current.is_transfer)
     return current
 
@@ -139,6 +155,7 @@ def decline(*, by: User, handover: Handover, reason: str) -> Handover:
     with transaction.atomic():
         current = _open(handover.pk)
         _close(current, by, HandoverStatus.DECLINED, reason)
+        _notify(current, [current.from_user], NotificationKind.HANDOVER_ANSWER, answer="declined")
         audit_handover(by, current, "declined", None, None)
     return current
 

@@ -1,5 +1,6 @@
 """The casework models: TSI cases (`tsi`), and concerns, consultations and reports of concern (`reports`)."""
 
+from kring.casework.models.approval import Approval, ApprovalKind, ApprovalSettings, ApprovalStatus
 from kring.casework.models.handover import Handover, HandoverStatus
 from kring.casework.models.reports import (
     RISK_CATEGORIES,
@@ -55,6 +56,10 @@ from kring.casework.models.tsi import (
 )
 
 __all__ = [
+    "Approval",
+    "ApprovalKind",
+    "ApprovalSettings",
+    "ApprovalStatus",
     "Handover",
     "HandoverStatus",
     "YOUNG_PERSON_AGE",

@@ -453,6 +453,8 @@ class PlanVersion(models.Model):
     overall_responsible = models.CharField(_("overall responsibility"), max_length=200)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
+    # "" when the municipality asks no approval of plans; otherwise the unit manager's (kring.casework.approvals)
+    approval = models.CharField(_("approval"), max_length=10, blank=True, default="")
 
     class Meta:
         verbose_name = _("plan version")

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,11 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, basis_for, can, role_grants, units_where, visible_to
 from kring.access.roles import CASE_SCHOOL_ROLES, SOCIAL_SERVICES_ROLES, Origin, Permission, Role
+from kring.casework.approvals.actions import needs_approval, request_approval
 from kring.casework.models import (
     RISK_CATEGORIES,
+    Approval,
+    ApprovalKind,
     Concern,
     ConcernStatus,
     Consultation,
@@ -47,7 +51,16 @@ from kring.casework.reports.basis import (
     received_q,
 )
 from kring.casework.workflow import WorkflowError
-from kring.directory.models import ContactPerson, Membership, OrganisationKind, Unit, UnitKind, User
+from kring.directory.models import (
+    ContactPerson,
+    Membership,
+    NotificationKind,
+    OrganisationKind,
+    Unit,
+    UnitKind,
+    User,
+)
+from kring.directory.notifications import notify
 from kring.people.identity import parse_identity_number
 from kring.people.models import Child, Placement
 
@@ -446,6 +459,9 @@ def file_report(
         if concern is not None and concern.status != ConcernStatus.CLOSED:
             concern.triage, concern.status, concern.handled_by = Triage.REPORT, ConcernStatus.HANDLING, by
             concern.save(update_fields=["triage", "status", "handled_by"])
+        if handler is not None and handler.pk != by.pk:
+            notify(users=[handler], kind=NotificationKind.ASSIGNMENT, url=reverse("report_detail", args=[row.pk]),
+                   subject="report", number=row.pk)  # fmt: skip
     return row
 
 
@@ -553,8 +569,10 @@ def record_protection_assessment(*, by: User, report: ReportOfConcern, outcome: 
     return assessment
 
 
-def record_decision(*, by: User, report: ReportOfConcern, decision: str, note: str) -> ReportAssessment:
-    """The initial assessment's decision: open an investigation, not open one, or one is already open."""
+def record_decision(*, by: User, report: ReportOfConcern, decision: str, note: str) -> ReportAssessment | Approval:
+    """The initial assessment's decision: open an investigation, not open one, or one is already open. Where the
+    municipality asks for it, a decision not to open one waits for the unit manager's approval (the approval is
+    returned then, and the report stays undecided)."""
     basis = _receiver_basis(by, report)
     assessment = _assessment(report)
     if assessment.protection_assessed_at is None:
@@ -563,6 +581,10 @@ def record_decision(*, by: User, report: ReportOfConcern, decision: str, note: s
         raise WorkflowError(_("The decision has already been made."), code="done")
     if decision not in Decision.values:
         raise WorkflowError(_("Choose a decision."), code="decision")
+    if decision == Decision.NOT_OPENED and needs_approval(report.municipality_id, ApprovalKind.REPORT_NOT_OPENED):
+        with transaction.atomic():
+            return request_approval(by=by, kind=ApprovalKind.REPORT_NOT_OPENED, unit=report.receiving_unit,
+                                    payload={"decision": decision, "note": note}, report=report)  # fmt: skip
     now = timezone.now()
     with transaction.atomic():
         assessment.decided_at, assessment.decision, assessment.decision_note = now, decision, note
@@ -571,6 +593,18 @@ def record_decision(*, by: User, report: ReportOfConcern, decision: str, note: s
         assessment.save()
         _audit(by, assessment, report.child_id, basis, step="decision", decision=decision)
     return assessment
+
+
+def not_opened_approved(approval: Approval, by: User) -> None:
+    """The unit manager approved the decision not to open an investigation: it is made now (registered with the
+    approvals)."""
+    assert approval.report is not None
+    assessment = _assessment(approval.report)
+    if assessment.decided_at is not None:
+        raise WorkflowError(_("The decision has already been made."), code="done")
+    assessment.decided_at, assessment.decision = timezone.now(), approval.payload["decision"]
+    assessment.decision_note = approval.payload.get("note", "")
+    assessment.save()
 
 
 def give_feedback(*, by: User, report: ReportOfConcern, kind: str) -> ReportFeedback:
@@ -585,4 +619,7 @@ def give_feedback(*, by: User, report: ReportOfConcern, kind: str) -> ReportFeed
     with transaction.atomic():
         feedback = ReportFeedback.objects.create(report=report, kind=kind, given_at=timezone.now(), given_by=by)
         _audit(by, feedback, report.child_id, basis, kind=kind)
+        if report.reporter_id != by.pk:
+            notify(users=[report.reporter], kind=NotificationKind.FEEDBACK,
+                   url=reverse("report_detail", args=[report.pk]), subject="report", number=report.pk)  # fmt: skip
     return feedback

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,8 @@ from kring.access.roles import Role
 from kring.casework.models import ReportOfConcern
 from kring.casework.reports.actions import _audit, _receiver_basis, handler_candidates
 from kring.casework.workflow import WorkflowError
-from kring.directory.models import User
+from kring.directory.models import NotificationKind, User
+from kring.directory.notifications import notify
 
 
 def may_assign(user: User, report: ReportOfConcern) -> bool:
@@ -38,4 +40,8 @@ def assign_report(*, by: User, report: ReportOfConcern, handler: User) -> Report
         report.handler, report.assigned_at = handler, timezone.now()
         report.save(update_fields=["handler", "assigned_at"])
         _audit(by, report, report.child_id, basis, step="assigned", handler=handler.pk, previous=previous)
+        notify(
+            users=[handler] if handler.pk != by.pk else [], kind=NotificationKind.ASSIGNMENT,
+            url=reverse("report_detail", args=[report.pk]), subject="report", number=report.pk,
+        )  # fmt: skip
     return report

@@ -161,9 +161,16 @@ class ReportForm(KringForm):
 
     @staticmethod
     def initial_from_concern(concern: Concern) -> dict[str, str]:
+        what = _("%(category)s. Observed by %(by)s on %(date)s: %(observed)s") % {
+            "category": concern.get_category_display(),
+            "by": concern.observed_by,
+            "date": f"{concern.observed_on:%Y-%m-%d}",
+            "observed": concern.observed,
+        }
         return {
-            "what_happened": concern.observed,
-            "when_and_where": f"{concern.observed_on:%Y-%m-%d}, {concern.observed_by}",
+            "what_happened": what,
+            "when_and_where": _("%(date)s, observed by %(by)s (concern recorded at %(school)s)")
+            % {"date": f"{concern.observed_on:%Y-%m-%d}", "by": concern.observed_by, "school": concern.unit.name},
             "child_words": concern.child_words,
         }
 

@@ -9,10 +9,12 @@ are audited too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.access.audit import record_list_read, record_read
@@ -262,6 +264,17 @@ class FiledReport:
         if self.feedback.kind == FeedbackKind.NOT_APPROPRIATE:
             return str(_("No feedback (it would be inappropriate in this case)"))
         return str(_("Feedback: %(kind)s")) % {"kind": self.feedback.get_kind_display()}
+
+
+DUPLICATE_DAYS = 30
+
+
+def recent_reports_from_my_units(user: User, child: Child) -> list[ReportOfConcern]:
+    """Reports about the child that the user's units filed in the last 30 days and the user may see: the form says
+    so, neutrally, before a second one is sent (it may still be needed: something new has happened)."""
+    since = timezone.now() - timedelta(days=DUPLICATE_DAYS)
+    reports = ReportOfConcern.objects.filter(child=child, reporter_unit_id__in=units_where(user), filed_at__gte=since)
+    return list(visible_to(user, reports).select_related("reporter_unit").order_by("-filed_at"))
 
 
 def reports_filed_by(user: User) -> list[FiledReport]:

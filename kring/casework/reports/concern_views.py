@@ -258,7 +258,13 @@ def report_new(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
     record_read(
         user, "child", child.pk, child_id=child.pk, basis=basis, page="report_form", concern=concern and concern.pk
     )
-    context = {"form": form, "child": child, "concern": concern}
+    context = {
+        "form": form,
+        "child": child,
+        "concern": concern,
+        "receiver": actions.receiving_unit(child),
+        "earlier": queries.recent_reports_from_my_units(user, child),
+    }
     return render(request, "casework/reports/file_form.html", context)
 
 

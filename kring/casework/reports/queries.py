@@ -7,8 +7,8 @@ and the feedback, nothing else of social services' work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -283,6 +283,7 @@ class ReportView:
     feedback_basis: Basis | None
     feedback: ReportFeedback | None
     clocks: ReportClocks | None
+    earlier: list[ReportOfConcern] = field(default_factory=list)  # the receivers' reports about the child in 30 days
 
     @property
     def can_receive(self) -> bool:
@@ -332,6 +333,7 @@ def report_view_for_user(user: User, pk: int) -> ReportView:
     assessment = _visible_one(user, ReportAssessment.objects.filter(report=report)) if assessment_basis else None
     feedback = _visible_one(user, ReportFeedback.objects.filter(report=report)) if feedback_basis else None
     clocks = report_clocks(report, assessment, feedback is not None, timezone.localdate()) if receiver else None
+    earlier = _earlier_reports(user, report) if receiver else []
     view = ReportView(
         report=report,
         report_basis=basis_among(bases, report.origin, Category.REPORT),  # type: ignore[arg-type]
@@ -341,6 +343,7 @@ def report_view_for_user(user: User, pk: int) -> ReportView:
         feedback_basis=feedback_basis,
         feedback=feedback,
         clocks=clocks,
+        earlier=earlier,
     )
     record_event(
         actor=user,
@@ -352,6 +355,20 @@ def report_view_for_user(user: User, pk: int) -> ReportView:
         details={"sections": view.sections},
     )
     return view
+
+
+DUPLICATE_DAYS = 30
+
+
+def _earlier_reports(user: User, report: ReportOfConcern) -> list[ReportOfConcern]:
+    """Reports about the same child filed in the 30 days before this one that the user receives: a second report
+    shows social services the earlier one on receipt."""
+    since = report.filed_at - timedelta(days=DUPLICATE_DAYS)
+    earlier = ReportOfConcern.objects.filter(
+        child_id=report.child_id, filed_at__gte=since, filed_at__lt=report.filed_at
+    )
+    rows = _received_reports(user).filter(pk__in=earlier.values("pk")).select_related("reporter_unit", "assessment")
+    return list(rows.order_by("-filed_at"))
 
 
 def decision_of(report: ReportOfConcern) -> str:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from kring.access.policy import Basis
+from kring.casework.approvals.queries import approvals_of, awaits_approval
 from kring.casework.handovers.forms import OfferForm
 from kring.casework.handovers.queries import open_handover, other_units
 from kring.casework.models import ReportOfConcern
@@ -55,6 +56,7 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_assign": view.is_receiver and assignment.may_assign(request.user, view.report),
         "open_handover": open_handover(request.user, report=view.report),
         "can_hand_over": view.is_receiver and handover.may_hand_over_report(request.user, view.report),
+        "approvals": approvals_of(request.user, report=view.report) if view.is_receiver else [],
     }
     return render(request, "casework/reports/detail.html", context)
 
@@ -74,14 +76,15 @@ def _step(
     title: Any,
     done: Any,
     intro: Any = "",
+    waiting: Any = None,
 ) -> HttpResponse:
-    """The shape of every step: a form, an action, back to the report page with a message."""
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_action(form, lambda: perform(form.cleaned_data)) is not None
-    ):
-        messages.success(request, done)
+    """The shape of every step: a form, an action, back to the report page with a message (`done`, or `waiting`
+    when the step waits for the unit manager's approval)."""
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = run_action(form, lambda: perform(form.cleaned_data))
+    if result is not None:
+        messages.success(request, waiting if waiting and awaits_approval(result) else done)
         return redirect("report_detail", report.pk)
     record_report_step_read(
         request.user, report, bases, page=str(request.resolver_match.url_name if request.resolver_match else "")
@@ -161,6 +164,7 @@ def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ),
         title=_("Initial assessment: the decision"),
         done=_("The decision is saved. Give the reporter feedback."),
+        waiting=_("The decision waits for the unit manager's approval; the report stays undecided until then."),
         intro=_("Decide whether to open an investigation (förhandsbedömning)."),
     )
 

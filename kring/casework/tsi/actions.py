@@ -22,9 +22,13 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, basis_for, can, units_where
 from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, SOCIAL_SERVICES_ROLES, Permission
+from kring.casework.approvals.actions import needs_approval, request_approval
 from kring.casework.models import (
     OPEN_STAGES,
     YOUNG_PERSON_AGE,
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
     CaseStage,
     ClosureReason,
     Consent,
@@ -559,18 +563,39 @@ def agree_plan(*, by: User, case: TsiCase, plan: PlanInput) -> PlanVersion:
     if plan.next_follow_up < plan.agreed_on:
         raise WorkflowError(_("The follow-up must be on or after the day the plan was agreed."), code="dates")
     _check_agreed_on(case, plan)
+    approval = needs_approval(case.municipality_id, ApprovalKind.TSI_PLAN)
     with transaction.atomic():
         number = (case.plan_versions.aggregate(last=Max("number"))["last"] or 0) + 1
         version = PlanVersion.objects.create(
             case=case, number=number, agreed_on=plan.agreed_on, meeting=plan.meeting, goals=plan.goals,
             actions=plan.actions, next_follow_up=plan.next_follow_up, overall_responsible=plan.overall_responsible,
-            recorded_by=by, recorded_at=timezone.now(),
+            recorded_by=by, recorded_at=timezone.now(), approval=ApprovalStatus.PENDING if approval else "",
         )  # fmt: skip
-        FollowUp.objects.get_or_create(case=case, due_on=plan.next_follow_up, done_on=None)
-        _set_stage(case, CaseStage.FOLLOW_UP)
-        case.save()
-        _audit(by, case, version, basis, version=number)
+        _audit(by, case, version, basis, version=number, awaits_approval=approval)
+        if approval:
+            request_approval(by=by, kind=ApprovalKind.TSI_PLAN, unit=case.team, payload={"version": number},
+                             case=case, plan=version)  # fmt: skip
+        else:
+            _put_plan_in_force(case, version)
     return version
+
+
+NOT_IN_FORCE = (ApprovalStatus.PENDING, ApprovalStatus.RETURNED)
+
+
+def _put_plan_in_force(case: TsiCase, version: PlanVersion) -> None:
+    """The plan's follow-up is booked and the case goes to follow-up."""
+    FollowUp.objects.get_or_create(case=case, due_on=version.next_follow_up, done_on=None)
+    _set_stage(case, CaseStage.FOLLOW_UP)
+    case.save()
+
+
+def plan_approved(approval: Approval, by: User) -> None:
+    """The unit manager approved the plan: it is in force now (registered with the approvals)."""
+    assert approval.plan is not None and approval.case is not None
+    PlanVersion.objects.filter(pk=approval.plan.pk).update(approval=ApprovalStatus.APPROVED)
+    if approval.case.is_open:
+        _put_plan_in_force(approval.case, approval.plan)
 
 
 def _check_agreed_on(case: TsiCase, plan: PlanInput) -> None:
@@ -591,8 +616,10 @@ def _check_agreed_on(case: TsiCase, plan: PlanInput) -> None:
 
 
 def plan_on(case: TsiCase, day: date) -> PlanVersion | None:
-    """What the plan said on a given day: the newest version agreed on or before it."""
-    return case.plan_versions.filter(agreed_on__lte=day).order_by("-agreed_on", "-number").first()
+    """What the plan said on a given day: the newest version agreed on or before it (that is in force: not one
+    waiting for approval or returned)."""
+    versions = case.plan_versions.filter(agreed_on__lte=day).exclude(approval__in=NOT_IN_FORCE)
+    return versions.order_by("-agreed_on", "-number").first()
 
 
 @dataclass(frozen=True)
@@ -655,12 +682,26 @@ def _close(case: TsiCase, reason: str, note: str, now: datetime) -> None:
     case.save()
 
 
-def close_case(*, by: User, case: TsiCase, reason: str, note: str = "") -> TsiCase:
+def close_case(*, by: User, case: TsiCase, reason: str, note: str = "") -> TsiCase | Approval:
+    """Close the case; where the municipality asks for it, the closure waits for the unit manager's approval (the
+    approval is returned then, and the case stays open)."""
     basis = _team_basis(by, case)
     _require_open(case)
     if reason not in ClosureReason.values:
         raise WorkflowError(_("Give the reason for closing the case."), code="reason")
+    if needs_approval(case.municipality_id, ApprovalKind.TSI_CLOSURE):
+        with transaction.atomic():
+            return request_approval(by=by, kind=ApprovalKind.TSI_CLOSURE, unit=case.team,
+                                    payload={"reason": reason, "note": note}, case=case)  # fmt: skip
     with transaction.atomic():
         _close(case, reason, note, timezone.now())
         _audit(by, case, case, basis, step="closure", reason=reason)
     return case
+
+
+def closure_approved(approval: Approval, by: User) -> None:
+    """The unit manager approved the closure: the case closes now (registered with the approvals)."""
+    case = approval.case
+    assert case is not None
+    _require_open(case)
+    _close(case, approval.payload["reason"], approval.payload.get("note", ""), timezone.now())

@@ -99,6 +99,9 @@ class RequestForm(KringForm):
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        only = list(teams[:2])
+        if len(only) == 1 and not self.is_bound:
+            self.initial.setdefault("team", only[0].pk)  # the only team the school can ask is chosen already
 
 
 class AssessmentForm(KringForm):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from kring.access.audit import record_read
 from kring.access.policy import can
 from kring.access.roles import Permission
+from kring.casework.approvals.queries import approvals_of, awaits_approval
 from kring.casework.handovers.forms import OfferForm
 from kring.casework.handovers.queries import open_handover, other_units
 from kring.casework.models import YOUNG_PERSON_AGE, Consent, Meeting, TsiCase
@@ -84,6 +85,7 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "case": view.case,
         "open_handover": open_handover(request.user, case=view.case),
         "can_hand_over": handover.may_hand_over_case(request.user, view.case),
+        "approvals": approvals_of(request.user, case=view.case) if view.is_team else [],
     }
     return render(request, "casework/case_detail.html", context)
 
@@ -98,14 +100,15 @@ def _step(
     done: Any,
     template: str = "casework/case_step.html",
     extra: dict[str, Any] | None = None,
+    waiting: Any = None,
 ) -> HttpResponse:
-    """The shape of every step of the case: a form, an action, back to the case page with a message."""
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_action(form, lambda: perform(form.cleaned_data)) is not None
-    ):
-        messages.success(request, done)
+    """The shape of every step of the case: a form, an action, back to the case page with a message (`done`, or
+    `waiting` when the step waits for the unit manager's approval)."""
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = run_action(form, lambda: perform(form.cleaned_data))
+    if result is not None:
+        messages.success(request, waiting if waiting and awaits_approval(result) else done)
         return redirect("casework_case", case.pk)
     queries.record_case_read(
         request.user, case, page=str(request.resolver_match.url_name if request.resolver_match else "")
@@ -331,6 +334,7 @@ def agree_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         perform,
         title=gettext_lazy("The joint plan"),
         done=gettext_lazy("The plan is saved as a new version."),
+        waiting=gettext_lazy("The plan is saved as a new version. It waits for the unit manager's approval."),
         template="casework/plan_form.html",
         extra={"current": current},
     )
@@ -376,6 +380,7 @@ def close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         lambda d: actions.close_case(by=request.user, case=case, reason=d["reason"], note=d["note"]),
         title=gettext_lazy("Close the case"),
         done=gettext_lazy("The case is closed."),
+        waiting=gettext_lazy("The closure waits for the unit manager's approval; until then the case stays open."),
     )
 
 
