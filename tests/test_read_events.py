@@ -103,6 +103,7 @@ def everything(
         "casework_request": Visit(principal, f"/cases/request/{child}/"),
         "casework_case": Visit(tsi_member, f"/cases/{c}/"),
         "casework_handover": Visit(tsi_member, f"/cases/{c}/handover/"),
+        "casework_referral": Visit(tsi_member, f"/cases/{c}/referral/"),
         "casework_assess": Visit(tsi_member, f"/cases/{c}/assess/"),
         "casework_add_information": Visit(principal, f"/cases/{c}/more-information/"),
         "casework_consent": Visit(tsi_member, f"/cases/{c}/consent/"),

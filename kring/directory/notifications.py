@@ -57,10 +57,13 @@ def text_of(kind: str, params: dict[str, Any]) -> str:
     answers = {
         "accepted": _("Your handover of %(subject)s was accepted"),
         "declined": _("Your handover of %(subject)s was declined"),
+        "received": _("Your referral of %(subject)s was received"),
         "approved": _("Your step in %(subject)s was approved"),
         "returned": _("Your step in %(subject)s was returned with a comment"),
     }
     template = answers.get(answer) if answer else texts.get(kind)
+    if params.get("referral") and not answer:
+        template = _("A referral of %(subject)s waits for you to record its receipt")
     return capfirst((template or _("Something new in %(subject)s")) % {"subject": subject})
 
 

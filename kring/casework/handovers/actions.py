@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import Basis, basis_for, units_where
-from kring.access.roles import CASE_TEAM_ROLES, SOCIAL_SERVICES_ROLES
+from kring.access.roles import CASE_TEAM_ROLES, SOCIAL_SERVICES_ROLES, Role
 from kring.casework.models import OPEN_STAGES, Handover, HandoverStatus, ReportOfConcern, TsiCase
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import Membership, NotificationKind, Unit, User
@@ -59,7 +59,10 @@ def _members(unit: Unit, roles: frozenset[str]) -> Any:
 
 
 def receiver_roles(handover: Handover) -> frozenset[str]:
-    """Who in the receiving unit may accept: the team roles for a case, the social services roles for a report."""
+    """Who in the receiving unit may accept: the team roles for a case, the social services roles for a report;
+    anyone of the unit records the receipt of a referral."""
+    if handover.is_referral:
+        return frozenset(Role.values)
     return CASE_TEAM_ROLES if handover.case_id else SOCIAL_SERVICES_ROLES
 
 
@@ -89,7 +92,8 @@ def create_offer(
     except IntegrityError as error:
         raise WorkflowError(_("A handover is already waiting for an answer."), code="open") from error
     receivers = [to_user] if to_user is not None else _unit_members(to_unit, receiver_roles(handover))
-    _notify(handover, [person for person in receivers if person.pk != by.pk], NotificationKind.HANDOVER)
+    others = [person for person in receivers if person.pk != by.pk]
+    _notify(handover, others, NotificationKind.HANDOVER, referral=handover.is_referral)
     return handover
 
 
@@ -121,29 +125,36 @@ def _close(handover: Handover, by: User, status: str, reason: str = "") -> None:
 
 
 def accept(*, by: User, handover: Handover) -> Handover:
-    """The receiver takes the case or the report: it moves now, and with it the bases."""
+    """The receiver takes the case or the report: it moves now, and with it the bases. For a referral the receiver
+    records its receipt, and nothing moves."""
     if not is_receiver(by, handover):
         raise PermissionDenied
     with transaction.atomic():
         current = _open(handover.pk)
-        now = timezone.now()
-        if current.case is not None and current.case.stage not in OPEN_STAGES:
-            raise WorkflowError(_("The case is closed."), code="closed")
-        subject: Any
-        if current.case is not None:
-            TsiCase.objects.filter(pk=current.case.pk).update(team=current.to_unit_id, lead=by)
-            subject = TsiCase.objects.get(pk=current.case.pk)
-        else:
-            assert current.report is not None
-            ReportOfConcern.objects.filter(pk=current.report.pk).update(
-                receiving_unit=current.to_unit_id, handler=by, assigned_at=now
-            )
-            subject = ReportOfConcern.objects.get(pk=current.report.pk)
-        child_id = subject.child_id
+        if current.is_referral:
+            _close(current, by, HandoverStatus.ACCEPTED)
+            audit_handover(by, current, "received", None, None, purpose=current.purpose)
+            _notify(current, [current.from_user], NotificationKind.HANDOVER_ANSWER, answer="received")
+            return current
+        subject = _move(current, by)
         _close(current, by, HandoverStatus.ACCEPTED)
+        audit_handover(by, current, "accepted", basis_for(by, subject), subject.child_id, transfer=current.is_transfer)
         _notify(current, [current.from_user], NotificationKind.HANDOVER_ANSWER, answer="accepted")
-        audit_handover(by, current, "accepted", basis_for(by, subject), child_id, transfer=current.is_transfer)
     return current
+
+
+def _move(current: Handover, by: User) -> Any:
+    """The case to the receiver (and their team), or the report to the receiver (and their unit)."""
+    if current.case is not None:
+        if current.case.stage not in OPEN_STAGES:
+            raise WorkflowError(_("The case is closed."), code="closed")
+        TsiCase.objects.filter(pk=current.case.pk).update(team=current.to_unit_id, lead=by)
+        return TsiCase.objects.get(pk=current.case.pk)
+    assert current.report is not None
+    ReportOfConcern.objects.filter(pk=current.report.pk).update(
+        receiving_unit=current.to_unit_id, handler=by, assigned_at=timezone.now()
+    )
+    return ReportOfConcern.objects.get(pk=current.report.pk)
 
 
 def decline(*, by: User, handover: Handover, reason: str) -> Handover:

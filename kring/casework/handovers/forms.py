@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kring.casework.models import ReferralPurpose
 from kring.casework.workflow import TEXT
 from kring.directory.models import Unit, User
 from kring.forms import KringForm
@@ -51,3 +52,23 @@ class OfferForm(KringForm):
 
 class DeclineForm(KringForm):
     reason = forms.CharField(label=_("Why you decline"), widget=TEXT, max_length=2000)
+
+
+class ReferralForm(KringForm):
+    purpose = forms.ChoiceField(label=_("Referral"), choices=ReferralPurpose.choices, widget=forms.RadioSelect)
+    to_unit = forms.ModelChoiceField(label=_("To"), queryset=Unit.objects.none())
+    reason = forms.CharField(
+        label=_("Why, and what the receiver needs to know"),
+        widget=TEXT,
+        max_length=2000,
+        help_text=_(
+            "The receiver records that they have received the referral. Name the child only where the guardians' "
+            "consent covers the receiver (for a SIP), or where the law lets you report (to social services)."
+        ),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units

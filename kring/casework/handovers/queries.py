@@ -19,7 +19,7 @@ from kring.access.policy import units_where, visible_to
 from kring.access.roles import CASE_TEAM_ROLES, SOCIAL_SERVICES_ROLES, Role
 from kring.casework.handovers.actions import is_receiver
 from kring.casework.models import Handover, ReportOfConcern, TsiCase
-from kring.directory.models import Unit, User
+from kring.directory.models import OrganisationKind, Unit, UnitKind, User
 from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, since_text
 
 
@@ -27,8 +27,9 @@ def handover_parties(user: Any) -> Q:
     """The handovers the user is a party to (registered with the policy as the party model's parties)."""
     managed = units_where(user, {Role.UNIT_MANAGER})
     unit_receiver = Q(to_user__isnull=True) & (
-        Q(case__isnull=False, to_unit_id__in=units_where(user, CASE_TEAM_ROLES))
-        | Q(report__isnull=False, to_unit_id__in=units_where(user, SOCIAL_SERVICES_ROLES))
+        Q(kind="handover", case__isnull=False, to_unit_id__in=units_where(user, CASE_TEAM_ROLES))
+        | Q(kind="handover", report__isnull=False, to_unit_id__in=units_where(user, SOCIAL_SERVICES_ROLES))
+        | Q(kind="referral", to_unit_id__in=units_where(user))
     )
     return (
         Q(from_user_id=user.pk)
@@ -40,7 +41,7 @@ def handover_parties(user: Any) -> Q:
 
 
 def subject_of(handover: Handover) -> str:
-    """The case or report by its number: the handover names no child."""
+    """The case or report by its number: the handover (or referral) names no child."""
     if handover.case_id:
         return _("TSI case %(number)s") % {"number": handover.case_id}
     return _("Report of concern %(number)s") % {"number": handover.report_id}
@@ -86,7 +87,7 @@ def handover_view_for_user(user: User, pk: int) -> HandoverView:
 def open_handover(user: User, **subject: Any) -> Handover | None:
     """The handover of this case or report that waits for an answer, if the user is a party to it."""
     return (
-        visible_to(user, Handover.objects.filter(status="offered", **subject))
+        visible_to(user, Handover.objects.filter(status="offered", kind="handover", **subject))
         .select_related("to_user", "to_unit", "from_user")
         .first()
     )
@@ -107,7 +108,14 @@ def handover_work(user: Any, today: date) -> list[WorkGroup]:
     answer_items = [
         WorkItem(
             priority=Priority.TODAY,
-            what=str(_("Accept or decline a handover from %(unit)s") % {"unit": h.from_unit.name}),
+            what=str(
+                (
+                    _("Record the receipt of a referral from %(unit)s")
+                    if h.is_referral
+                    else _("Accept or decline a handover from %(unit)s")
+                )
+                % {"unit": h.from_unit.name}
+            ),
             subject=subject_of(h),
             when=since_text(h.offered_at.date(), today),
             url=reverse("handover_detail", args=[h.pk]),
@@ -133,6 +141,18 @@ def handover_work(user: Any, today: date) -> list[WorkGroup]:
         WorkGroup("handovers_to_answer", str(_("Handovers to accept or decline")), len(to_answer), answer_items),
         WorkGroup("handovers_sent", str(_("Your handovers waiting for an answer")), len(sent), sent_items),
     ]
+
+
+def referrals_of(user: User, case: TsiCase) -> list[Handover]:
+    """The referrals out of the case the user is a party to, newest first."""
+    referrals = Handover.objects.filter(case=case, kind="referral").select_related("to_unit", "answered_by")
+    return list(visible_to(user, referrals))
+
+
+def referral_units(user: User) -> QuerySet[Unit]:
+    """Where a TSI case may be referred: the municipality's social services units and the region's health care."""
+    reach = Q(kind=UnitKind.SOCIAL_SERVICES_UNIT) | Q(organisation__kind=OrganisationKind.HEALTH_CARE)
+    return Unit.objects.filter(reach, municipality_id=user.municipality_id or 0).order_by("name")
 
 
 def other_units(user: User, kind: str, exclude: int) -> QuerySet[Unit]:

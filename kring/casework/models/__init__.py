@@ -1,7 +1,7 @@
 """The casework models: TSI cases (`tsi`), and concerns, consultations and reports of concern (`reports`)."""
 
 from kring.casework.models.approval import Approval, ApprovalKind, ApprovalSettings, ApprovalStatus
-from kring.casework.models.handover import Handover, HandoverStatus
+from kring.casework.models.handover import Handover, HandoverKind, HandoverStatus, ReferralPurpose
 from kring.casework.models.reports import (
     RISK_CATEGORIES,
     AgeBand,
@@ -61,7 +61,9 @@ __all__ = [
     "ApprovalSettings",
     "ApprovalStatus",
     "Handover",
+    "HandoverKind",
     "HandoverStatus",
+    "ReferralPurpose",
     "YOUNG_PERSON_AGE",
     "YoungPersonAnswer",
     "AgeBand",

@@ -18,6 +18,16 @@ from kring.casework.models.tsi import TsiCase
 from kring.directory.models import Municipality, Unit
 
 
+class HandoverKind(models.TextChoices):
+    HANDOVER = "handover", _("Handover")
+    REFERRAL = "referral", _("Referral")
+
+
+class ReferralPurpose(models.TextChoices):
+    INVESTIGATION = "investigation", _("To a social services investigation")
+    SIP = "sip", _("To health care, for a coordinated individual plan (SIP)")
+
+
 class HandoverStatus(models.TextChoices):
     OFFERED = "offered", _("Waiting for the receiver to accept")
     ACCEPTED = "accepted", _("Accepted")
@@ -27,6 +37,9 @@ class HandoverStatus(models.TextChoices):
 
 class Handover(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    # A referral out of a TSI case moves nothing: the receiver records its receipt ("accepts"), the case stays.
+    kind = models.CharField(_("kind"), max_length=10, choices=HandoverKind.choices, default=HandoverKind.HANDOVER)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ReferralPurpose.choices, blank=True)
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, null=True, blank=True, related_name="handovers")
     report = models.ForeignKey(
         ReportOfConcern, on_delete=models.CASCADE, null=True, blank=True, related_name="handovers"
@@ -60,7 +73,9 @@ class Handover(models.Model):
                 condition=Q(case__isnull=False, report__isnull=True) | Q(case__isnull=True, report__isnull=False),
                 name="handover_of_a_case_or_a_report",
             ),
-            models.UniqueConstraint(fields=["case"], condition=Q(status="offered"), name="one_open_handover_per_case"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="offered", kind="handover"), name="one_open_handover_per_case"
+            ),
             models.UniqueConstraint(
                 fields=["report"], condition=Q(status="offered"), name="one_open_handover_per_report"
             ),
@@ -72,6 +87,16 @@ class Handover(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == HandoverStatus.OFFERED
+
+    @property
+    def is_referral(self) -> bool:
+        return self.kind == HandoverKind.REFERRAL
+
+    @property
+    def status_label(self) -> str:
+        if self.is_referral and self.status == HandoverStatus.ACCEPTED:
+            return str(_("Received"))
+        return str(self.get_status_display())
 
     @property
     def is_transfer(self) -> bool:

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from kring.access.policy import basis_for, can, units_where
 from kring.access.roles import CASE_TEAM_ROLES, Permission, Role
 from kring.casework.handovers.actions import audit_handover, check_receiver, create_offer
-from kring.casework.models import OPEN_STAGES, Handover, TsiCase
+from kring.casework.models import OPEN_STAGES, Handover, HandoverKind, ReferralPurpose, TsiCase
 from kring.casework.workflow import WorkflowError
-from kring.directory.models import Unit, UnitKind, User
+from kring.directory.models import OrganisationKind, Unit, UnitKind, User
 
 
 def may_hand_over_case(user: User, case: TsiCase) -> bool:
@@ -40,3 +40,28 @@ def offer_case(
         handover = create_offer(by, case.team_id, unit, to_user, reason, case=case)
         audit_handover(by, handover, "offered", basis, case.child_id)
     return handover
+
+
+def refer_case(*, by: User, case: TsiCase, to_unit: Unit, purpose: str, reason: str) -> Handover:
+    """Refer the child on from the case: to a social services investigation, or to health care for a SIP. The case
+    stays with the team; the receiving unit records its receipt."""
+    basis = basis_for(by, case)
+    if basis is None or case.team_id not in units_where(by, CASE_TEAM_ROLES) or not can(by, Permission.CASE_WORK):
+        raise PermissionDenied
+    if case.stage not in OPEN_STAGES:
+        raise WorkflowError(_("The case is closed."), code="closed")
+    health_care = to_unit.organisation.kind == OrganisationKind.HEALTH_CARE
+    expected: dict[str, bool] = {
+        ReferralPurpose.INVESTIGATION: to_unit.kind == UnitKind.SOCIAL_SERVICES_UNIT,
+        ReferralPurpose.SIP: health_care,
+    }
+    if not expected.get(purpose, False) or to_unit.municipality_id != case.municipality_id:
+        raise WorkflowError(
+            _("Refer to a social services unit for an investigation, or to health care for a SIP."), code="to_unit"
+        )
+    with transaction.atomic():
+        referral = create_offer(
+            by, case.team_id, to_unit, None, reason, case=case, kind=HandoverKind.REFERRAL, purpose=purpose
+        )
+        audit_handover(by, referral, "referred", basis, case.child_id, purpose=purpose)
+    return referral

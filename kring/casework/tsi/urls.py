@@ -26,5 +26,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/follow-ups/<int:item_pk>/", views.complete_follow_up, name="casework_follow_up"),
     path("<int:pk>/close/", views.close, name="casework_close"),
     path("<int:pk>/handover/", views.hand_over, name="casework_handover"),
+    path("<int:pk>/referral/", views.refer, name="casework_referral"),
     path("", include("kring.casework.tsi.document_urls")),
 ]

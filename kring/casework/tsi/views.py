@@ -19,8 +19,8 @@ from kring.access.audit import record_read
 from kring.access.policy import can
 from kring.access.roles import Permission
 from kring.casework.approvals.queries import approvals_of, awaits_approval
-from kring.casework.handovers.forms import OfferForm
-from kring.casework.handovers.queries import open_handover, other_units
+from kring.casework.handovers.forms import OfferForm, ReferralForm
+from kring.casework.handovers.queries import open_handover, other_units, referral_units, referrals_of
 from kring.casework.models import YOUNG_PERSON_AGE, Consent, Meeting, TsiCase
 from kring.casework.tsi import actions, forms, handover, queries
 from kring.casework.tsi.basis import requesting_units
@@ -86,6 +86,7 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "open_handover": open_handover(request.user, case=view.case),
         "can_hand_over": handover.may_hand_over_case(request.user, view.case),
         "approvals": approvals_of(request.user, case=view.case) if view.is_team else [],
+        "referrals": referrals_of(request.user, view.case) if view.is_team else [],
     }
     return render(request, "casework/case_detail.html", context)
 
@@ -402,4 +403,19 @@ def hand_over(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         lambda d: handover.offer_case(by=request.user, case=case, **d),
         title=_("Hand the case over"),
         done=_("The case is offered. You remain responsible until it is accepted."),
+    )
+
+
+@login_required
+def refer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A team member refers the child on (a social services investigation, health care for a SIP)."""
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = ReferralForm(request.POST or None, units=referral_units(request.user))
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: handover.refer_case(by=request.user, case=case, **d),
+        title=_("Refer the child on"),
+        done=_("The referral is sent. The case page shows when it has been received."),
     )
