@@ -271,10 +271,14 @@ def file_demo_reports(result: Any, count: int, seed_value: int) -> Any:
     import time_machine
 
     from kring.access.policy import visible_to
+    from kring.casework.models import ApprovalSettings
     from kring.casework.reports import actions
     from kring.directory.models import User
     from kring.people.models import Child
 
+    # The demo asks the unit manager to approve decisions not to open an investigation; the benchmark's social
+    # worker decides alone, so that every report reaches its feedback.
+    ApprovalSettings.objects.filter(municipality=result.municipality).update(report_not_opened=False)
     rng = random.Random(seed_value)
     reporters = [User.objects.get(email=result.login_for(role).email) for role in ("principal", "kurator")]
     worker = User.objects.get(email=result.login_for("social_worker").email)

@@ -91,3 +91,18 @@ def test_a_good_man_is_shown_as_such_among_the_guardians(client: Client, world: 
     page = client.get(f"/children/{world.child.pk}/", headers={"accept-language": "en"}).content.decode()
 
     assert "Good man (god man)" in page
+
+
+def test_language_and_school_form_codes_are_shown_as_names(client, world, teacher) -> None:  # type: ignore[no-untyped-def]
+    """A code Django does not know ("ti", Tigrinya) is named too, and never breaks the page."""
+    from kring.people.models import Custody
+
+    world.child.languages = ["ti", "sv", "xx"]
+    world.child.save(update_fields=["languages"])
+    guardian = Custody.objects.filter(child=world.child).select_related("guardian").get().guardian
+    guardian.language = "so"
+    guardian.save(update_fields=["language"])
+    world.child.placements.update(school_form="GR")
+    login(client, teacher)
+    body = client.get(f"/children/{world.child.pk}/", headers={"accept-language": "en"}).content.decode()
+    assert "Tigrinya, Swedish, xx" in body and "<td>Somali</td>" in body and "Compulsory school" in body

@@ -22,7 +22,7 @@ _MORE_LANGUAGES = {
 
 
 @register.filter
-def language_name(code: str) -> str:
+def language_label(code: str) -> str:
     """A language code as the language's name in the current language; the code itself when unknown."""
     code = (code or "").strip()
     if code in _MORE_LANGUAGES:
@@ -34,10 +34,10 @@ def language_name(code: str) -> str:
 
 
 @register.filter
-def language_names(codes: Iterable[str] | None) -> str:
-    return ", ".join(language_name(code) for code in codes or [])
+def language_labels(codes: Iterable[str] | None) -> str:
+    return ", ".join(language_label(code) for code in codes or [])
 
 
 @register.filter
-def school_form_name(code: str) -> str:
+def school_form_label(code: str) -> str:
     return str(dict(SchoolForm.choices).get(code, code))
