@@ -219,3 +219,63 @@ def test_records_of_another_school_never_reach_a_second_school_organiser_or_muni
     assert "bråk hemma" not in overview and "gråter" not in overview
     reads = AuditEvent.objects.filter(actor_id=persona.pk, action=AuditAction.READ)
     assert not reads.filter(child_id=world.child.pk).exclude(target_type="child_overview").exists()
+
+
+# --- the start page and the child's whole picture (issue 14) ------------------------------------------------------
+
+# persona -> (Alva on the start page, the kinds of her records in the overview's whole picture, or None: no overview)
+WORK_EXPECTED: dict[str, tuple[bool, set[str] | None]] = {
+    "teacher": (True, {"Concern"}),
+    "other_teacher": (False, None),
+    "principal": (True, {"Concern", "Report of concern", "TSI case", "Investigation of absence"}),
+    "social_worker": (True, {"Report of concern"}),  # the report gives the receiver the child's register data
+    "police_officer": (False, None),
+    "administrator": (False, None),
+    "outsider": (False, None),
+    "independent_principal": (False, None),
+    # the same organiser's school records reach a school the child also goes to (ADR 0008); concerns stay
+    "second_school_kurator": (False, {"Investigation of absence"}),
+    "self_granting_coordinator": (False, None),
+}
+KINDS = ("Concern", "Report of concern", "TSI case", "Investigation of absence")
+
+
+@pytest.fixture
+def alvas_records(world: World, teacher, principal, social_worker, tsi_team) -> None:  # type: ignore[no-untyped-def]
+    """A concern the teacher recorded, a report the principal filed, a request to the TSI team, an investigation."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kring.casework.tsi import actions as tsi_actions
+    from kring.schooldata.investigations import open_investigation
+
+    today = timezone.localdate()
+    report_actions.record_concern(
+        by=teacher, child=world.child,
+        concern=report_actions.ConcernInput("wellbeing", "Ledsen.", today - dt.timedelta(days=1), "Mentor"),
+    )  # fmt: skip
+    report_actions.file_report(
+        by=principal, child=world.child, report=report_actions.ReportInput("Bråk hemma.", "Skolan", True, "normal")
+    )
+    tsi_actions.request_tsi(by=principal, child=world.child, team=tsi_team, reason="Ofta borta.")
+    open_investigation(child=world.child, unit=world.school, by=principal)
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_start_page_and_whole_picture_show_only_what_a_basis_reaches(  # type: ignore[no-untyped-def]
+    client: Client, world: World, alvas_records, persona, request
+) -> None:
+    name = request.node.callspec.params["persona"]
+    on_start_page, kinds = WORK_EXPECTED[name]
+    login(client, persona)
+    start = client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert ("Testsson" in start) is on_start_page
+    if not on_start_page:
+        assert 'class="nav-count"' not in start.split('class="site-header__notifications"')[0]
+    overview = client.get(f"/children/{world.child.pk}/", headers={"accept-language": "en"})
+    if kinds is None:
+        assert overview.status_code == 404
+        return
+    picture = overview.content.decode().split('id="picture-heading"')[1].split("</section>")[0]
+    assert {kind for kind in KINDS if f">{kind}</a>" in picture} == kinds
