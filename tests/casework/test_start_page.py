@@ -227,6 +227,19 @@ def test_a_follow_up_due_and_a_plan_without_one(client: Client, consented_case: 
     assert "Follow up the plan" in work and "2 days overdue" in work
 
 
+def test_the_teams_unit_manager_sees_open_cases_per_case_lead(
+    client: Client, world: World, accepted_case: TsiCase, tsi_team: Unit, tsi_member: User, other_team_member: User
+) -> None:
+    from kring.casework.models import FollowUp
+
+    manager = _staff(world.municipality, tsi_team, "unit_manager", "chef.tsi@kommun.example")
+    FollowUp.objects.create(case=accepted_case, due_on=TODAY - dt.timedelta(days=3))
+    work = worklist(start_page(client, manager))
+    assert "Open TSI cases: 1, with a follow-up overdue: 1" in work
+    assert tsi_member.get_full_name() in work
+    assert "Open TSI cases" not in worklist(start_page(client, other_team_member))
+
+
 # --- the organisation ----------------------------------------------------------------------------------------------
 
 
@@ -279,20 +292,28 @@ def test_start_page_queries_are_constant_with_ten_times_the_work(
     social_worker: User,
     tsi_team: Unit,
     tsi_member: User,
+    police_officer: User,
+    administrator: User,
 ) -> None:
+    unit_manager = _staff(world.municipality, world.social_services, "unit_manager", "chef@kommun.example")
+    team_manager = _staff(world.municipality, tsi_team, "unit_manager", "chef.tsi@kommun.example")
+
     def add_work(count: int) -> None:
         for _ in range(count):
             child = ChildFactory(municipality=world.municipality)
             PlacementFactory(child=child, unit=world.school)
             report_actions.record_concern(by=teacher, child=child, concern=concern_input())
             report_actions.file_report(by=principal, child=child, report=report_input())
-            tsi_actions.request_tsi(by=principal, child=child, team=tsi_team, reason="Ofta borta.")
+            case = tsi_actions.request_tsi(by=principal, child=child, team=tsi_team, reason="Ofta borta.")
+            tsi_actions.assess_request(by=tsi_member, case=case, decision=tsi_actions.Decision.ACCEPT, note="Ja.")
+            police_report = report_actions.file_report(by=police_officer, child=child, report=report_input())
+            report_actions.receive_report(by=social_worker, report=police_report)
             AbsenceIndicator.objects.create(
                 municipality=world.municipality, child=child, unit=world.school, computed_on=TODAY,
                 level=AbsenceLevel.SIGNAL, term_percent=12.0,
             )  # fmt: skip
 
-    people = (teacher, principal, social_worker, tsi_member)
+    people = (teacher, principal, social_worker, tsi_member, unit_manager, team_manager, police_officer, administrator)
     add_work(2)
     small = {}
     for person in people:

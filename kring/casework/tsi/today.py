@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.access.policy import can, units_where, visible_to
-from kring.access.roles import CASE_SCHOOL_ROLES, Permission
+from kring.access.roles import CASE_SCHOOL_ROLES, Permission, Role
 from kring.casework.models import OPEN_STAGES, CaseStage, FollowUp, Meeting, PlanVersion, TsiCase
 from kring.casework.tsi.queries import team_ids_of
 from kring.directory.models import User
@@ -166,6 +166,34 @@ def _school_requests(user: User, today: date) -> WorkGroup:
     return WorkGroup("tsi_requests", str(_("Your requests to the TSI team")), count, items, reverse("casework_list"))
 
 
+def _cases_per_lead(user: User, teams: list[int], today: date) -> WorkGroup:
+    """For a team's unit manager: each case lead's open cases and how many have a follow-up overdue."""
+    overdue = Exists(FollowUp.objects.filter(case=OuterRef("pk"), done_on__isnull=True, due_on__lt=today))
+    people = list(
+        visible_to(user, TsiCase.objects.filter(team_id__in=teams, stage__in=OPEN_STAGES, lead__isnull=False))
+        .annotate(late=overdue)
+        .values("lead_id", "lead__first_name", "lead__last_name")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(late=True)))
+        .order_by("-overdue", "-open", "lead__last_name", "lead_id")
+    )
+    items = [
+        WorkItem(
+            priority=Priority.OVERDUE if person["overdue"] else Priority.TO_KNOW,
+            what=str(
+                _("Open TSI cases: %(open)s, with a follow-up overdue: %(overdue)s")
+                % {"open": person["open"], "overdue": person["overdue"]}
+            ),
+            subject=f"{person['lead__first_name']} {person['lead__last_name']}".strip(),
+            when="",
+            url=reverse("casework_list"),
+            rank=-person["overdue"],
+        )
+        for person in people[:GROUP_LIMIT]
+    ]
+    return WorkGroup("cases_per_lead", str(_("Your team's open cases per case lead")), len(people), items,
+                     reverse("casework_list"))  # fmt: skip
+
+
 def case_work(user: Any, today: date) -> list[WorkGroup]:
     """The start page's groups from TSI cases."""
     groups: list[WorkGroup] = []
@@ -177,6 +205,9 @@ def case_work(user: Any, today: date) -> list[WorkGroup]:
             _follow_ups_due(user, teams, today),
             _plans_without_follow_up(user, teams, today),
         ]
+    managed_teams = sorted(teams & set(units_where(user, {Role.UNIT_MANAGER})))
+    if managed_teams:
+        groups.append(_cases_per_lead(user, managed_teams, today))
     if can(user, Permission.CASE_REQUEST):
         groups.append(_school_requests(user, today))
     return groups
