@@ -67,10 +67,12 @@ def _describe_first(bases: list[Basis]) -> str:
 
 @dataclass(frozen=True)
 class Section:
-    """One part of the child overview and the basis under which the user sees it."""
+    """One part of the child overview and the basis under which the user sees it; `says_basis` is False when the
+    section before it is seen under the same basis ("You see this because" once per group, not per section)."""
 
     category: str
     basis: Basis
+    says_basis: bool = True
 
 
 @dataclass
@@ -104,10 +106,12 @@ def child_overview_for_user(user: User, pk: int, source: str = "") -> ChildOverv
     picture and chronology (only `source`'s events when given); the read is audited with the records shown."""
     child, bases = get_child_for_user(user, pk)
     sections: dict[str, Section] = {}
+    previous: Basis | None = None
     for category in (Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT):
         basis = basis_among(bases, "", category)
         if basis is not None:
-            sections[category] = Section(category, basis)
+            sections[category] = Section(category, basis, says_basis=basis != previous)
+            previous = basis
     custodies: list[Custody] = []
     placements: list[Placement] = []
     if Category.GUARDIANS in sections:

@@ -46,10 +46,10 @@ def test_child_search_htmx_returns_only_the_results(client: Client, world: World
     assert "<html" not in body
 
 
-def test_child_overview_shows_why_for_each_section(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]
+def test_child_overview_says_why_once_for_sections_under_the_same_basis(client: Client, world: World, teacher) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
     login(client, teacher)
     body = client.get(f"/children/{world.child.pk}/").content.decode()
-    assert body.count("Du ser detta eftersom:") == 3
+    assert body.count("Du ser detta eftersom:") == 1  # identity, guardians and placement: all through the placement
     assert "Ekskolan" in body
     assert world.child.custodies.get().guardian.last_name in body
 

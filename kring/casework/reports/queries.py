@@ -318,6 +318,17 @@ class ReportView:
         return self.is_receiver and a is not None and a.decided_at is not None and self.feedback is None
 
     @property
+    def shown_bases(self) -> dict[str, Basis | None]:
+        """Each part's basis, said only where it differs from the part before it."""
+        shown: dict[str, Basis | None] = {"report": self.report_basis}
+        previous: Basis | None = self.report_basis
+        for name, basis in (("assessment", self.assessment_basis), ("feedback", self.feedback_basis)):
+            if basis is not None:
+                shown[name] = None if basis == previous else basis
+                previous = basis
+        return shown
+
+    @property
     def sections(self) -> list[str]:
         shown = [Category.REPORT, Category.ASSESSMENT, Category.FEEDBACK]
         bases = [self.report_basis, self.assessment_basis, self.feedback_basis]
