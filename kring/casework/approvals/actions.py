@@ -95,7 +95,9 @@ def may_decide(user: User, approval: Approval) -> bool:
 def _pending(by: User, approval: Approval) -> Approval:
     if not may_decide(by, approval):
         raise PermissionDenied
-    current = Approval.objects.select_for_update().select_related("case", "report", "plan").get(pk=approval.pk)
+    current = (
+        Approval.objects.select_for_update(of=("self",)).select_related("case", "report", "plan").get(pk=approval.pk)
+    )
     if not current.is_pending:
         raise WorkflowError(_("The approval has already been decided."), code="decided")
     return current

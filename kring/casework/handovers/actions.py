@@ -112,7 +112,7 @@ def _notify(handover: Handover, users: list[User], kind: str, **params: Any) -> 
 
 def _open(handover_pk: int) -> Handover:
     """The handover, locked, if it still waits for an answer."""
-    handover = Handover.objects.select_for_update().select_related("case", "report").get(pk=handover_pk)
+    handover = Handover.objects.select_for_update(of=("self",)).select_related("case", "report").get(pk=handover_pk)
     if not handover.is_open:
         raise WorkflowError(_("The handover has already been answered."), code="answered")
     return handover
