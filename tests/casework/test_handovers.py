@@ -74,7 +74,7 @@ def test_a_transfer_to_another_team_moves_the_bases_only_at_acceptance(
     assert client.get(f"/cases/{accepted_case.pk}/").status_code == 404
     page = client.get(f"/handovers/{offer.pk}/", **EN).content.decode()
     assert f"TSI case {accepted_case.pk}" in page and "Familjen har flyttat." in page
-    assert "Alva" not in page
+    assert "Testsson" not in page
     login(client, tsi_member)
     assert client.get(f"/cases/{accepted_case.pk}/").status_code == 200
 

@@ -38,7 +38,7 @@ def test_a_referral_to_social_services_is_received_and_nothing_moves(
     assert "Record the receipt of a referral from Magneten" in work
     login(client, social_worker)
     page = client.get(f"/handovers/{referral.pk}/", **EN).content.decode()
-    assert "Referral of TSI case" in page and "To a social services investigation" in page and "Alva" not in page
+    assert "Referral of TSI case" in page and "To a social services investigation" in page and "Testsson" not in page
     assert client.post(f"/handovers/{referral.pk}/accept/").status_code == 302
     referral.refresh_from_db()
     accepted_case.refresh_from_db()

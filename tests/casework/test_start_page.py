@@ -113,7 +113,7 @@ def test_a_social_worker_of_another_unit_sees_and_counts_nothing_of_it(
     client: Client, report: ReportOfConcern, other_social_worker: User
 ) -> None:
     html = start_page(client, other_social_worker)
-    assert "Alva" not in html
+    assert "Testsson" not in html
     assert worklist(html) == ""
     assert "nav-count" not in nav(html)
     assert "Nothing is waiting for you today." in html
@@ -156,7 +156,7 @@ def test_a_concern_goes_to_the_principal_and_its_decision_back_to_the_teacher(
     assert f'href="/concerns/{concern.pk}/"' in worklist(html)
     assert ">1<" in nav(html)
     assert "waiting for the principal or student health to decide" in worklist(start_page(client, teacher))
-    assert "Alva" not in start_page(client, other_teacher)
+    assert "Testsson" not in start_page(client, other_teacher)
 
     report_actions.triage_concern(by=principal, concern=concern, triage=Triage.STUDENT_HEALTH, note="")
     assert "decided: Handled within student health" in worklist(start_page(client, teacher))
@@ -184,7 +184,7 @@ def test_absence_over_a_threshold_is_work_until_an_investigation_is_opened(
     work = worklist(start_page(client, principal))
     assert "Absence over the threshold (High): nothing started yet" in work
     assert "24 % this term" in work
-    assert "Alva" not in start_page(client, teacher)
+    assert "Testsson" not in start_page(client, teacher)
 
     investigation = open_investigation(child=world.child, unit=world.school, by=principal)
     work = worklist(start_page(client, principal))
@@ -204,7 +204,7 @@ def test_a_request_goes_to_the_team_and_its_answer_back_to_the_school(
     assert "Assess a request for help" in worklist(html)
     assert f'href="/cases/{case.pk}/"' in worklist(html)
     assert ">1<" in nav(html)
-    assert "Alva" not in start_page(client, other_team_member)
+    assert "Testsson" not in start_page(client, other_team_member)
     assert "Your request waits for the team&#x27;s answer" in worklist(start_page(client, principal))
 
     tsi_actions.assess_request(by=tsi_member, case=case, decision=tsi_actions.Decision.MORE_INFO, note="Mer?")
