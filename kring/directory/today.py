@@ -121,6 +121,12 @@ def register_work_source(source: WorkSource) -> None:
         _sources.append(source)
 
 
+def count_and_first(rows: QuerySet[Any], *order: str) -> tuple[int, list[Any]]:
+    """The full count of a kind of work and its first `GROUP_LIMIT` rows in this order (one query when none)."""
+    count = rows.count()
+    return count, (list(rows.order_by(*order)[:GROUP_LIMIT]) if count else [])
+
+
 def work_groups(user: Any, today: date) -> list[WorkGroup]:
     """Every registered source's groups for the person, in the order the apps registered them; empty groups left
     out."""

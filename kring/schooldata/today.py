@@ -22,7 +22,7 @@ from kring.access.policy import can, visible_to
 from kring.access.roles import Permission
 from kring.casework.models import OPEN_STAGES, Concern, ConcernStatus, TsiCase
 from kring.directory.models import User
-from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, since_text
+from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, count_and_first, since_text
 from kring.schooldata.models import AbsenceIndicator, AbsenceInvestigation, AbsenceLevel, InvestigationStatus
 from kring.schooldata.queries import early_warning_unit_ids
 
@@ -77,8 +77,7 @@ def _open_investigations(user: User, today: date) -> WorkGroup:
         user,
         AbsenceInvestigation.objects.filter(unit_id__in=early_warning_unit_ids(user), status=InvestigationStatus.OPEN),
     )
-    count = investigations.count()
-    rows = list(investigations.select_related("child").order_by("opened_at", "pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(investigations.select_related("child"), "opened_at", "pk")
     items = [
         WorkItem(
             priority=Priority.TO_DO,

@@ -20,7 +20,7 @@ from kring.access.roles import CASE_TEAM_ROLES, SOCIAL_SERVICES_ROLES, Role
 from kring.casework.approvals.actions import may_decide
 from kring.casework.models import Approval, ApprovalKind, ApprovalStatus, ClosureReason, Decision
 from kring.directory.models import User
-from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, since_text
+from kring.directory.today import Priority, WorkGroup, WorkItem, count_and_first, since_text
 
 RETURNED_DAYS = 14
 
@@ -107,16 +107,14 @@ def approval_work(user: Any, today: date) -> list[WorkGroup]:
     groups: list[WorkGroup] = []
     if units_where(user, {Role.UNIT_MANAGER}):
         waiting = _to_decide(user)
-        count = waiting.count()
-        rows = list(waiting.order_by("requested_at", "pk")[:GROUP_LIMIT]) if count else []
+        count, rows = count_and_first(waiting, "requested_at", "pk")
         items = [_item(a, Priority.TODAY, str(_("Approve: %(what)s") % {"what": what_of(a)}), today) for a in rows]
         groups.append(WorkGroup("approvals_to_decide", str(_("Approvals waiting for you")), count, items))
     since = timezone.now() - timedelta(days=RETURNED_DAYS)
     returned = visible_to(
         user, Approval.objects.filter(requested_by_id=user.pk, status=ApprovalStatus.RETURNED, decided_at__gte=since)
     )
-    count = returned.count()
-    rows = list(returned.order_by("-decided_at", "-pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(returned, "-decided_at", "-pk")
     items = [_item(a, Priority.TO_DO, str(_("Returned: %(what)s") % {"what": what_of(a)}), today) for a in rows]
     groups.append(WorkGroup("approvals_returned", str(_("Steps returned to you with a comment")), count, items))
     return groups

@@ -34,7 +34,16 @@ from kring.casework.models import (
 from kring.casework.reports.basis import received_q
 from kring.casework.reports.queries import overdue_q
 from kring.directory.models import ContactPerson, User
-from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, due_priority, due_text, since_text
+from kring.directory.today import (
+    GROUP_LIMIT,
+    Priority,
+    WorkGroup,
+    WorkItem,
+    count_and_first,
+    due_priority,
+    due_text,
+    since_text,
+)
 
 SOON_DAYS = 7
 URGENCY_RANK: dict[str, int] = {
@@ -140,10 +149,8 @@ def _report_item(report: ReportOfConcern, key: str, due: date, today: date) -> W
 
 def _consultation_group(user: User, today: date) -> WorkGroup:
     """Consultations from the schools the user is contact person for that wait for an answer (no child named)."""
-    schools = ContactPerson.objects.filter(user_id=user.pk).values("school_id")
-    waiting = visible_to(user, Consultation.objects.filter(status=ConsultationStatus.OPEN, unit_id__in=schools))
-    count = waiting.count()
-    rows = list(waiting.select_related("unit").order_by("asked_at", "pk")[:GROUP_LIMIT]) if count else []
+    waiting = _waiting_consultations(user)
+    count, rows = count_and_first(waiting.select_related("unit"), "asked_at", "pk")
     items = [
         WorkItem(
             priority=Priority.TO_DO,
@@ -166,8 +173,7 @@ def _concerns_to_triage(user: User, today: date) -> WorkGroup:
     new = visible_to(user, Concern.objects.filter(status=ConcernStatus.NEW)).filter(
         unit_id__in=units_where(user, CASE_SCHOOL_ROLES)
     )
-    count = new.count()
-    rows = list(new.select_related("child").order_by("reported_at", "pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(new.select_related("child"), "reported_at", "pk")
     items = [
         WorkItem(
             priority=Priority.TODAY if c.category in RISK_CATEGORIES else Priority.TO_DO,
@@ -197,8 +203,7 @@ def _own_concerns(user: User, today: date) -> WorkGroup:
     own = visible_to(user, Concern.objects.filter(reported_by_id=user.pk)).filter(
         ~Q(status=ConcernStatus.CLOSED) | Q(closed_at__date__gte=since)
     )
-    count = own.count()
-    rows = list(own.select_related("child").order_by("-reported_at", "-pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(own.select_related("child"), "-reported_at", "-pk")
     items = [
         WorkItem(
             priority=Priority.TO_KNOW,
@@ -219,8 +224,7 @@ def _feedback_received(user: User, today: date) -> WorkGroup:
     not see the child's register data)."""
     since = today - timedelta(days=RECENT_DAYS)
     feedback = visible_to(user, ReportFeedback.objects.filter(report__reporter_id=user.pk, given_at__date__gte=since))
-    count = feedback.count()
-    rows = list(feedback.select_related("report").order_by("-given_at", "-pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(feedback.select_related("report"), "-given_at", "-pk")
     items = [
         WorkItem(
             priority=Priority.TO_KNOW,
@@ -246,8 +250,7 @@ def _managed_open_reports(user: User) -> QuerySet[ReportOfConcern]:
 
 def _unassigned(user: User, today: date) -> WorkGroup:
     reports = _managed_open_reports(user).filter(handler__isnull=True)
-    count = reports.count()
-    rows = list(reports.select_related("child").order_by("filed_at", "pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(reports.select_related("child"), "filed_at", "pk")
     items = [
         WorkItem(
             priority=Priority.TODAY,
@@ -332,5 +335,10 @@ def consultations_waiting(user: Any) -> QuerySet[Consultation] | None:
     """Beside "Consultations": those waiting for the contact person's answer."""
     if not can(user, Permission.REPORT_RECEIVE):
         return None
+    return _waiting_consultations(user)
+
+
+def _waiting_consultations(user: User) -> QuerySet[Consultation]:
+    """Consultations from the schools the user is contact person for that wait for an answer."""
     schools = ContactPerson.objects.filter(user_id=user.pk).values("school_id")
     return visible_to(user, Consultation.objects.filter(status=ConsultationStatus.OPEN, unit_id__in=schools))

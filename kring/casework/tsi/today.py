@@ -22,7 +22,16 @@ from kring.access.roles import CASE_SCHOOL_ROLES, Permission, Role
 from kring.casework.models import OPEN_STAGES, CaseStage, FollowUp, Meeting, PlanVersion, TsiCase
 from kring.casework.tsi.queries import team_ids_of
 from kring.directory.models import User
-from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, due_priority, due_text, since_text
+from kring.directory.today import (
+    GROUP_LIMIT,
+    Priority,
+    WorkGroup,
+    WorkItem,
+    count_and_first,
+    due_priority,
+    due_text,
+    since_text,
+)
 
 SOON_DAYS = 7
 ANSWER_DAYS = 14
@@ -34,8 +43,7 @@ def _case_url(case_id: int) -> str:
 
 def _requests_to_assess(user: User, teams: set[int], today: date) -> WorkGroup:
     requested = visible_to(user, TsiCase.objects.filter(stage=CaseStage.REQUESTED, team_id__in=teams))
-    count = requested.count()
-    rows = list(requested.select_related("child").order_by("requested_at", "pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(requested.select_related("child"), "requested_at", "pk")
     items = [
         WorkItem(
             priority=Priority.TO_DO,
@@ -60,8 +68,7 @@ def _meetings_this_week(user: User, teams: set[int], today: date) -> WorkGroup:
             held=False, starts_at__gte=start, starts_at__lt=end, case__team_id__in=teams, case__stage__in=OPEN_STAGES
         ),
     )
-    count = meetings.count()
-    rows = list(meetings.select_related("case__child").order_by("starts_at", "pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(meetings.select_related("case__child"), "starts_at", "pk")
     items = []
     for meeting in rows:
         moment = timezone.localtime(meeting.starts_at)
@@ -89,8 +96,7 @@ def _follow_ups_due(user: User, teams: set[int], today: date) -> WorkGroup:
             case__stage__in=OPEN_STAGES,
         ),
     )
-    count = due.count()
-    rows = list(due.select_related("case__child").order_by("due_on", "pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(due.select_related("case__child"), "due_on", "pk")
     items = [
         WorkItem(
             priority=due_priority(follow_up.due_on, today, soon_days=SOON_DAYS),
@@ -113,8 +119,7 @@ def _plans_without_follow_up(user: User, teams: set[int], today: date) -> WorkGr
         .filter(Exists(PlanVersion.objects.filter(case=OuterRef("pk"))))
         .exclude(Exists(FollowUp.objects.filter(case=OuterRef("pk"), done_on__isnull=True))),
     )
-    count = cases.count()
-    rows = list(cases.select_related("child").order_by("stage_since", "pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(cases.select_related("child"), "stage_since", "pk")
     items = [
         WorkItem(
             priority=Priority.TO_DO,
@@ -147,8 +152,7 @@ def _school_requests(user: User, today: date) -> WorkGroup:
     cases = visible_to(user, TsiCase.objects.filter(mine)).filter(
         Q(stage__in=(CaseStage.REQUESTED, CaseStage.MORE_INFO)) | Q(stage_since__gte=recently)
     )
-    count = cases.count()
-    rows = list(cases.select_related("child").order_by("-stage_since", "-pk")[:GROUP_LIMIT]) if count else []
+    count, rows = count_and_first(cases.select_related("child"), "-stage_since", "-pk")
     items = []
     for case in rows:
         urgency, what = _answer_of(case, today)
