@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "kring.casework",
     "kring.insights",
     "kring.schooldata",
+    "kring.prevention",
     "kring.demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("statistics/", include("kring.insights.urls")),
     path("school-data/", include("kring.schooldata.import_urls")),
     path("absence/", include("kring.schooldata.urls")),
+    path("prevention/", include("kring.prevention.urls")),
     path("audit/", include("kring.access.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -19,7 +19,7 @@ from django.test import Client, TestCase
 from kring.access.audit import drop_triggers, install_triggers
 from kring.access.auth import activate_totp
 from kring.directory.models import Municipality, OrganisationKind, Unit, UnitKind, User
-from kring.people.models import Child, Guardian
+from kring.people.models import Child, Group, GroupRole, GroupStaff, Guardian, Placement
 from tests.factories import (
     ChildFactory,
     ContactPersonFactory,
@@ -213,6 +213,33 @@ def guardians(world: World) -> list[Guardian]:
     """Alva has two guardians with joint custody (the world gives her one; add the second)."""
     CustodyFactory(child=world.child)
     return list(Guardian.objects.filter(custodies__child=world.child).order_by("last_name", "first_name"))
+
+
+# A class at Ekskolan (5A) with Alva Testsson, Sigge Skyddad (protected identity) and, when asked for, Nils Klassson;
+# its mentor Maja Mentorsson (the trygg-bas inventory and the class review).
+
+
+@pytest.fixture
+def group(world: World) -> Group:
+    group = Group.objects.create(unit=world.school, name="5A", school_year="2026/2027")
+    Placement.objects.filter(unit=world.school).update(group=group)
+    return group
+
+
+@pytest.fixture
+def classmate(world: World, group: Group) -> Child:
+    child = ChildFactory(municipality=world.municipality, first_name="Nils", last_name="Klassson")
+    PlacementFactory(child=child, unit=world.school, group=group)
+    return child
+
+
+@pytest.fixture
+def mentor(world: World, group: Group) -> User:
+    user = _staff(world.municipality, world.school, "mentor", "mentor@kommun.example")
+    user.first_name, user.last_name = "Maja", "Mentorsson"
+    user.save(update_fields=["first_name", "last_name"])
+    GroupStaff.objects.create(group=group, user=user, role=GroupRole.MENTOR, start_date=dt.date(2020, 8, 15))
+    return user
 
 
 def committed(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

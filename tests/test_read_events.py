@@ -18,6 +18,8 @@ from kring.casework.reports import actions as report_actions
 from kring.casework.tsi import actions as tsi_actions
 from kring.casework.tsi.basis import active_consent
 from kring.directory.models import Unit, User
+from kring.people.models import Group, Placement
+from kring.prevention.tryggbas import actions as actions_trygg
 from kring.schooldata.investigations import open_investigation
 from tests.casework.conftest import consent_input
 from tests.conftest import World, _staff, login
@@ -25,8 +27,18 @@ from tests.conftest import World, _staff, login
 pytestmark = pytest.mark.django_db
 
 READS = (AuditAction.READ, AuditAction.SEARCH, AuditAction.EXPORT)
-CHILD_BEARING = ("children/", "cases/", "concerns/", "consultations/", "reports/", "absence/")
-POST_ONLY = {"absence_investigation_start", "consultation_close"}
+CHILD_BEARING = ("children/", "cases/", "concerns/", "consultations/", "reports/", "absence/", "prevention/")
+POST_ONLY = {
+    "absence_investigation_start",
+    "consultation_close",
+    "prevention_safe_adult",
+    "prevention_rating",
+    "prevention_agreed",
+    "prevention_class_staff_end",
+    "prevention_step_done",
+}
+# Routes under a child-bearing prefix that show no child: the class's staff (who teaches the class).
+NO_CHILD_DATA = {"prevention_class_staff"}
 # Lists (no object in the URL) that show children's data.
 LISTS = {
     "casework_list": "/cases/",
@@ -97,6 +109,12 @@ def everything(
     )
     investigation = open_investigation(child=world.child, unit=world.school, by=principal)
     unit_manager = _staff(world.municipality, world.social_services, "unit_manager", "chef@kommun.example")
+    group = Group.objects.create(unit=world.school, name="5A")
+    Placement.objects.filter(child=world.child).update(group=group)
+    actions_trygg.record_safe_adult(child=world.child, group=group, status="none_yet", by=principal, today=today)
+    assignment = actions_trygg.assign_relation(
+        child=world.child, unit=world.school, adult=principal, follow_up_on=today, by=principal, today=today
+    )
     c, child = case.pk, world.child.pk
     visits = {
         "child_overview": Visit(principal, f"/children/{child}/"),
@@ -143,6 +161,14 @@ def everything(
         "absence_child": Visit(principal, f"/absence/child/{child}/"),
         "absence_investigation": Visit(principal, f"/absence/investigations/{investigation.pk}/"),
         "absence_investigation_close": Visit(principal, f"/absence/investigations/{investigation.pk}/close/"),
+        "prevention_class": Visit(principal, f"/prevention/classes/{group.pk}/"),
+        "prevention_class_review": Visit(principal, f"/prevention/classes/{group.pk}/review/"),
+        "prevention_coverage": Visit(principal, f"/prevention/schools/{world.school.pk}/"),
+        "prevention_coverage_chart": Visit(principal, f"/prevention/schools/{world.school.pk}/coverage.svg"),
+        "prevention_wellbeing_chart": Visit(principal, f"/prevention/schools/{world.school.pk}/wellbeing.svg"),
+        "prevention_gaps": Visit(principal, f"/prevention/schools/{world.school.pk}/gaps/"),
+        "prevention_follow_up": Visit(principal, f"/prevention/relations/{assignment.pk}/follow-up/"),
+        "prevention_child": Visit(principal, f"/prevention/child/{child}/"),
     }
     list_users = {"casework_list": tsi_member, "report_inbox": social_worker, "report_mine": principal}
     for name, url in LISTS.items():
@@ -154,7 +180,7 @@ def everything(
 def test_every_child_bearing_route_is_walked(everything: dict[str, Visit]) -> None:
     routes = {name for name, pattern in _routes().items() if "<" in pattern and pattern.startswith(CHILD_BEARING)}
 
-    assert routes - POST_ONLY - set(everything) == set()
+    assert routes - POST_ONLY - NO_CHILD_DATA - set(everything) == set()
 
 
 def test_every_get_of_a_page_with_a_childs_data_writes_exactly_one_read_event(

@@ -43,6 +43,8 @@ class Category(models.TextChoices):
     ASSESSMENT = "assessment", _("Social services' assessment")
     FEEDBACK = "feedback", _("Feedback to the reporter")
     ABSENCE_INVESTIGATION = "absence_investigation", _("Investigation of absence")
+    SAFE_ADULT = "safe_adult", _("Safe adult (trygg bas)")
+    WELLBEING = "wellbeing", _("Wellbeing rating (class review)")
 
 
 class Permission(models.TextChoices):
@@ -62,6 +64,15 @@ class Permission(models.TextChoices):
     STATISTICS_VIEW = "statistics.view", _("See the statistics of concerns and reports (small counts suppressed)")
     ABSENCE_OVERSEE = "absence.oversee", _("Follow the school's absence: early warning and investigations of absence")
     SCHOOLDATA_IMPORT = "schooldata.import", _("Import school data and see the import history")
+    PREVENTION_CLASS = "prevention.class", _("Take a class's inventory of safe adults and rate its pupils' wellbeing")
+    PREVENTION_LEAD = (
+        "prevention.lead",
+        _("Lead the school's prevention: class staff, gaps in safe adults, class reviews, coverage"),
+    )
+    PREVENTION_FOLLOW = (
+        "prevention.follow",
+        _("Follow the municipality's prevention (aggregates, small counts suppressed)"),
+    )
 
 
 class Role(models.TextChoices):
@@ -82,8 +93,14 @@ class Role(models.TextChoices):
 
 _P = Permission
 _EVERY_STAFF = frozenset({_P.UNIT_VIEW})
-_SCHOOL_STAFF = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.CONCERN_RECORD, _P.REPORT_FILE}
-_REQUESTERS = _SCHOOL_STAFF | {_P.CASE_REQUEST, _P.CONCERN_TRIAGE, _P.ABSENCE_OVERSEE}
+_SCHOOL_STAFF = _EVERY_STAFF | {
+    _P.CHILD_SEARCH,
+    _P.CHILD_VIEW,
+    _P.CONCERN_RECORD,
+    _P.REPORT_FILE,
+    _P.PREVENTION_CLASS,
+}
+_REQUESTERS = _SCHOOL_STAFF | {_P.CASE_REQUEST, _P.CONCERN_TRIAGE, _P.ABSENCE_OVERSEE, _P.PREVENTION_LEAD}
 _SOCIAL_SERVICES = _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FILE, _P.REPORT_RECEIVE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -98,7 +115,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.UNIT_MANAGER: _SOCIAL_SERVICES | {_P.AUDIT_REVIEW, _P.CASE_WORK, _P.STATISTICS_VIEW},
     Role.TSI_TEAM_MEMBER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.CASE_WORK, _P.REPORT_FILE},
     Role.POLICE_OFFICER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FILE},
-    Role.COORDINATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
+    Role.COORDINATOR: _EVERY_STAFF
+    | {_P.DIRECTORY_MANAGE, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT, _P.PREVENTION_FOLLOW},
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
 }
 
@@ -120,7 +138,10 @@ PLACEMENT_ORIGINS: dict[str, frozenset[str]] = {
 # school where they were recorded or filed (the concern and reporting-school bases); a request for TSI reaches a
 # school only through the bases of its case (the requesting school, the case team).
 _REGISTER = frozenset({Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT, Category.ATTENDANCE})
-_LEADERSHIP = _REGISTER | {Category.CONSULTATION, Category.ABSENCE_INVESTIGATION}
+# The class's inventory of safe adults and its wellbeing ratings (school data of their own categories): the class's
+# staff see them through the class-staff basis (kring.prevention), the principal and student health through this.
+_PREVENTION = frozenset({Category.SAFE_ADULT, Category.WELLBEING})
+_LEADERSHIP = _REGISTER | _PREVENTION | {Category.CONSULTATION, Category.ABSENCE_INVESTIGATION}
 _STUDENT_HEALTH = _LEADERSHIP | {Category.CASE_NOTE, Category.NEEDS, Category.PLAN}
 PLACEMENT_CATEGORIES: dict[str, frozenset[str]] = {
     Role.TEACHER: _REGISTER,

@@ -40,6 +40,8 @@ def without_email() -> Iterator[None]:
 
 
 def _subject(params: dict[str, Any]) -> str:
+    if params.get("subject") == "safe_adult":
+        return _("a pupil to build a relation with (trygg bas, no. %(number)s)") % {"number": params.get("number")}
     if params.get("subject") == "tsi_case":
         return _("TSI case %(number)s") % {"number": params.get("number")}
     return _("report of concern %(number)s") % {"number": params.get("number")}

@@ -1,7 +1,7 @@
 """Statistics of concerns, anonymous consultations and reports of concern, for the school and social services.
 
 Counts only, made by the database (one aggregate query per table, whatever the size), over the last `MONTHS`
-months, each table with small counts suppressed (`kring.insights.suppression`: nothing under 5 is shown, nor
+months, each table with small counts suppressed (`kring.suppression`: nothing under 5 is shown, nor
 anything that would let a total reveal it). Who sees which counts is the user's *scope*:
 
 * coordinators and administrators: the municipality;
@@ -34,7 +34,7 @@ from kring.casework.models import (
     ReportOfConcern,
 )
 from kring.directory.models import ContactPerson, User
-from kring.insights.suppression import SuppressedTable, suppress
+from kring.suppression import SuppressedTable, suppress
 
 MONTHS = 12
 THRESHOLD = 5

@@ -154,6 +154,46 @@ class Group(models.Model):
         return self.name
 
 
+class GroupRole(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    TEACHER = "teacher", _("Teacher")
+
+
+class GroupStaffQuerySet(models.QuerySet["GroupStaff"]):
+    def current(self, day: date | None = None) -> GroupStaffQuerySet:
+        """The assignments in force on `day` (today, in Stockholm, when not given)."""
+        day = day or timezone.localdate()
+        return self.filter(start_date__lte=day).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=day))
+
+
+class GroupStaff(models.Model):
+    """A member of staff who is the class's mentor or one of its teachers (SS 12000's assignment role of a duty),
+    from–to. The class's staff take the class's inventory of safe adults and rate its pupils' wellbeing."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey("directory.User", on_delete=models.CASCADE, related_name="group_roles")
+    role = models.CharField(_("role in the class"), max_length=10, choices=GroupRole.choices)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"), null=True, blank=True)
+
+    objects = GroupStaffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff of a class")
+        verbose_name_plural = _("staff of classes")
+        ordering = ["role", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user", "role", "start_date"], name="group_staff_unique"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="group_staff_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.group}"
+
+
 class PlacementQuerySet(models.QuerySet["Placement"]):
     def current(self, day: date | None = None) -> PlacementQuerySet:
         """The placements in force on `day` (today, in Stockholm, when not given): "placed now"."""

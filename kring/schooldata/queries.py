@@ -8,6 +8,7 @@ children it showed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -136,6 +137,40 @@ class Done:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class ColumnCell:
+    """One cell of a column that another app adds to the early warning (the class review's wellbeing rating)."""
+
+    text: str
+    css: str = ""  # a tag's modifier: "tag--alert", "tag--warning", "tag--ok"
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    cells: dict[int, ColumnCell]  # by child id; a pupil without a cell shows "–"
+
+
+# (user, school, the pupils shown) -> the column, read through the policy and audited by its source; None: none.
+ColumnSource = Callable[[User, Unit, list[int]], Column | None]
+_column_sources: list[ColumnSource] = []
+
+
+def register_early_warning_column(source: ColumnSource) -> None:
+    if source not in _column_sources:
+        _column_sources.append(source)
+
+
+def early_warning_columns(user: User, unit: Unit, rows: list[EarlyWarningRow]) -> list[Column]:
+    """The registered columns for the pupils shown; each row gets its cells (`row.extra`) in the same order."""
+    child_ids = [row.child.pk for row in rows]
+    columns = [column for source in _column_sources if (column := source(user, unit, child_ids)) is not None]
+    for row in rows:
+        row.extra = [column.cells.get(row.child.pk) for column in columns]
+    return columns
+
+
 @dataclass
 class EarlyWarningRow:
     indicator: AbsenceIndicator
@@ -145,6 +180,7 @@ class EarlyWarningRow:
     next_step: str = ""
     open_investigation: AbsenceInvestigation | None = None
     can_investigate: bool = False
+    extra: list[ColumnCell | None] = field(default_factory=list)
 
     @property
     def reasons(self) -> list[str]:

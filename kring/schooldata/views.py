@@ -42,10 +42,12 @@ def early_warning(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     form = LevelFilterForm(request.GET or None)
     level_min = form.level_min()
     rows = queries.early_warning_rows(user, unit, level_min=level_min)
+    columns = queries.early_warning_columns(user, unit, rows)
     computed = queries.computed_on(user, unit)
     context = {
         "unit": unit,
         "rows": rows,
+        "columns": columns,
         "form": form,
         "level_min": level_min,
         "settings": queries.absence_settings_for(unit.municipality_id),

@@ -17,7 +17,7 @@ from kring.casework.models import Concern, ConcernCategory, Consultation, Report
 from kring.casework.reports import actions
 from kring.directory.models import Unit, User
 from kring.insights.statistics import CountTable, Statistics, months_until, statistics_for_user
-from kring.insights.suppression import suppress
+from kring.suppression import suppress
 from tests.conftest import World, _staff, login
 from tests.factories import ChildFactory, PlacementFactory
 

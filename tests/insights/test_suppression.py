@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kring.insights.suppression import SuppressedTable, suppress
+from kring.suppression import SuppressedTable, suppress
 
 THRESHOLD = 5
 

@@ -1,0 +1,89 @@
+"""Charts of the prevention work, drawn on the server with matplotlib as SVG (as the TSI outcome chart), always
+shown beside a table of the same figures: the trygg-bas coverage over terms and the class reviews' wellbeing."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from django.utils.translation import gettext as _  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from kring.casework.tsi.charts import without_inline_styles  # noqa: E402
+from kring.prevention.models import Wellbeing  # noqa: E402
+from kring.prevention.models.trygg_bas import WELLBEING_ORDER  # noqa: E402
+
+LINE_COLOURS = ("#0b4f6c", "#b3261e", "#1d6b34", "#5c3c92", "#8a6100", "#3c3c3c")
+LINE_STYLES = ("-", "--", ":", "-.", "-", "--")
+MARKERS = ("o", "s", "^", "D", "v", "P")
+WELLBEING_COLOURS = {Wellbeing.GREEN: "#1d6b34", Wellbeing.YELLOW: "#c79a00", Wellbeing.RED: "#b3261e"}
+WELLBEING_HATCHES = {Wellbeing.GREEN: "", Wellbeing.YELLOW: "//", Wellbeing.RED: "xx"}
+
+
+def _svg(figure: Figure) -> bytes:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "Kring"})
+    return without_inline_styles(buffer.getvalue()).encode()
+
+
+def coverage_chart_svg(terms: Sequence[str], lines: Mapping[str, Sequence[int | None]]) -> bytes:
+    """Per cent of the pupils inventoried who have a named safe adult, per term: one line per series (the school,
+    each grade); a series is told apart by line style and marker too, never by colour alone."""
+    figure = Figure(figsize=(7.5, 3.4), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(terms)))
+    for index, (label, values) in enumerate(lines.items()):
+        points = [(x, y) for x, y in zip(positions, values, strict=True) if y is not None]
+        if not points:
+            continue
+        style = index % len(LINE_COLOURS)
+        axes.plot(
+            *zip(*points, strict=True),
+            label=label,
+            color=LINE_COLOURS[style],
+            linestyle=LINE_STYLES[style],
+            marker=MARKERS[style],
+            linewidth=1.8,
+        )
+    axes.set_ylim(0, 100)
+    axes.set_xticks(positions, list(terms))
+    axes.set_ylabel(_("Named safe adult (%)"))
+    axes.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
+    axes.set_title(_("Safe adults over terms"), loc="left", fontsize=11)
+    if axes.get_legend_handles_labels()[0]:
+        figure.legend(loc="outside lower center", ncols=4, frameon=False, fontsize=8)
+    else:
+        axes.text(0.5, 0.5, _("Nothing inventoried yet"), transform=axes.transAxes, ha="center", va="center")
+    return _svg(figure)
+
+
+def wellbeing_chart_svg(terms: Sequence[str], counts: Sequence[dict[str, int]]) -> bytes:
+    """The class reviews' agreed ratings per term as stacked bars (green, yellow, red: also told apart by hatching)."""
+    figure = Figure(figsize=(7.5, 3.4), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(terms)))
+    bottoms = [0] * len(terms)
+    for rating in WELLBEING_ORDER:
+        heights = [term_counts.get(rating, 0) for term_counts in counts]
+        axes.bar(
+            positions,
+            heights,
+            bottom=bottoms,
+            label=str(Wellbeing(rating).label),
+            color=WELLBEING_COLOURS[rating],
+            hatch=WELLBEING_HATCHES[rating],
+            edgecolor="#ffffff",
+        )
+        bottoms = [bottom + height for bottom, height in zip(bottoms, heights, strict=True)]
+    axes.set_xticks(positions, list(terms))
+    axes.set_ylabel(_("Pupils"))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(_("Wellbeing agreed in class reviews"), loc="left", fontsize=11)
+    axes.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
+    figure.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=8)
+    return _svg(figure)
