@@ -242,6 +242,15 @@ def mentor(world: World, group: Group) -> User:
     return user
 
 
+@pytest.fixture
+def coordinator(world: World) -> User:
+    office = UnitFactory(
+        organisation=world.social_services.organisation, name="Trygghetsenheten", kind=UnitKind.OTHER,
+        school_forms=[], grades=[],
+    )  # fmt: skip
+    return _staff(world.municipality, office, "coordinator", "samordnare@kommun.example")
+
+
 def committed(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call `function` and then run what it left for after its commit (mail is sent only once the audit event is
     committed), as if its transaction had committed: the test's own transaction never does."""

@@ -19,6 +19,7 @@ from kring.casework.tsi import actions as tsi_actions
 from kring.casework.tsi.basis import active_consent
 from kring.directory.models import Unit, User
 from kring.people.models import Group, Placement
+from kring.prevention.programmes import actions as programme_actions
 from kring.prevention.tryggbas import actions as actions_trygg
 from kring.schooldata.investigations import open_investigation
 from tests.casework.conftest import consent_input
@@ -36,9 +37,23 @@ POST_ONLY = {
     "prevention_agreed",
     "prevention_class_staff_end",
     "prevention_step_done",
+    "prevention_mentor_remove",
+    "prevention_wave_add_class",
+    "prevention_class_codes",
 }
-# Routes under a child-bearing prefix that show no child: the class's staff (who teaches the class).
-NO_CHILD_DATA = {"prevention_class_staff"}
+# Routes under a child-bearing prefix that show no child: the class's staff (who teaches the class), the programme
+# catalogue and its reach (counts), the pupil surveys (anonymous by construction; results are aggregates).
+NO_CHILD_DATA = {
+    "prevention_class_staff",
+    "prevention_programme",
+    "prevention_programme_edit",
+    "prevention_reach_chart",
+    "prevention_survey",
+    "prevention_guardian_letter",
+    "prevention_survey_results",
+    "prevention_survey_results_csv",
+    "prevention_survey_results_chart",
+}
 # Lists (no object in the URL) that show children's data.
 LISTS = {
     "casework_list": "/cases/",
@@ -115,6 +130,12 @@ def everything(
     assignment = actions_trygg.assign_relation(
         child=world.child, unit=world.school, adult=principal, follow_up_on=today, by=principal, today=today
     )
+    coordinator = _staff(world.municipality, world.social_services, "coordinator", "samordnare@kommun.example")
+    programme = programme_actions.save_programme(
+        given=programme_actions.ProgrammeInput("MVP", "Mentorer mot våld.", ["5"], [], ["Start"]), by=coordinator
+    )
+    run = programme_actions.start_run(programme=programme, unit=world.school, by=principal, today=today)
+    programme_actions.appoint_mentor(run=run, child=world.child, appointed_on=today, by=principal, today=today)
     c, child = case.pk, world.child.pk
     visits = {
         "child_overview": Visit(principal, f"/children/{child}/"),
@@ -169,6 +190,9 @@ def everything(
         "prevention_gaps": Visit(principal, f"/prevention/schools/{world.school.pk}/gaps/"),
         "prevention_follow_up": Visit(principal, f"/prevention/relations/{assignment.pk}/follow-up/"),
         "prevention_child": Visit(principal, f"/prevention/child/{child}/"),
+        "prevention_programme_school": Visit(
+            principal, f"/prevention/programmes/{programme.pk}/schools/{world.school.pk}/"
+        ),
     }
     list_users = {"casework_list": tsi_member, "report_inbox": social_worker, "report_mine": principal}
     for name, url in LISTS.items():

@@ -45,6 +45,7 @@ class Category(models.TextChoices):
     ABSENCE_INVESTIGATION = "absence_investigation", _("Investigation of absence")
     SAFE_ADULT = "safe_adult", _("Safe adult (trygg bas)")
     WELLBEING = "wellbeing", _("Wellbeing rating (class review)")
+    PROGRAMME = "programme", _("Prevention programme (pupil mentor)")
 
 
 class Permission(models.TextChoices):
@@ -140,7 +141,7 @@ PLACEMENT_ORIGINS: dict[str, frozenset[str]] = {
 _REGISTER = frozenset({Category.IDENTITY, Category.GUARDIANS, Category.PLACEMENT, Category.ATTENDANCE})
 # The class's inventory of safe adults and its wellbeing ratings (school data of their own categories): the class's
 # staff see them through the class-staff basis (kring.prevention), the principal and student health through this.
-_PREVENTION = frozenset({Category.SAFE_ADULT, Category.WELLBEING})
+_PREVENTION = frozenset({Category.SAFE_ADULT, Category.WELLBEING, Category.PROGRAMME})
 _LEADERSHIP = _REGISTER | _PREVENTION | {Category.CONSULTATION, Category.ABSENCE_INVESTIGATION}
 _STUDENT_HEALTH = _LEADERSHIP | {Category.CASE_NOTE, Category.NEEDS, Category.PLAN}
 PLACEMENT_CATEGORIES: dict[str, frozenset[str]] = {

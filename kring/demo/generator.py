@@ -33,6 +33,7 @@ from kring.demo.identities import IdentityPool
 from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipality
 from kring.demo.population import CHUNK_CHILDREN, PopulationWriter
 from kring.demo.prevention import write_prevention
+from kring.demo.programmes import write_programmes
 from kring.demo.staff import DemoLogin, write_staff
 from kring.demo.structure import Structure, write_structure
 from kring.demo.via_ss12000 import round_trip_absences, round_trip_people
@@ -164,5 +165,6 @@ def generate_municipality(
         progress.step(f"{attendance['absence_indicators']:,} absence indicators")
         daily = write_daily_work(structure, logins, _rng(seed, "daily work"), today)
         daily += write_prevention(structure, logins, _rng(seed, "prevention"), today)
+        daily += write_programmes(structure, logins, _rng(seed, "programmes"), today)
     counts = dict(_structure_counts(structure) + population + staff + cases + attendance + daily)
     return DemoResult(structure.municipality, logins, counts, time.perf_counter() - started, size, seed)

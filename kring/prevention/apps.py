@@ -24,6 +24,7 @@ class PreventionConfig(AppConfig):
             (models.RelationAssignment, Category.SAFE_ADULT),
             (models.WellbeingRating, Category.WELLBEING),
             (models.AgreedRating, Category.WELLBEING),
+            (models.PupilMentor, Category.PROGRAMME),
         ):
             register_child_model(
                 model,
@@ -41,6 +42,21 @@ class PreventionConfig(AppConfig):
                 "safe_adult_gaps": _("Pupils without a safe adult (list)"),
                 "child_prevention": _("A pupil's safe adult and wellbeing over terms"),
                 "class_staff": _("Staff of a class"),
+                "programme": _("Prevention programme"),
+                "programme_run": _("Prevention programme at a school"),
+                "staff_training": _("Staff trained in a programme"),
+                "pupil_mentor": _("Pupil mentor"),
+                "pupil_mentors": _("Pupil mentors (list)"),
+                "session_held": _("Programme session held"),
+                "programme_reach": _("Reach and fidelity of a programme"),
+                "questionnaire": _("Questionnaire"),
+                "survey": _("Pupil survey"),
+                "survey_wave": _("Pupil survey: wave"),
+                "survey_class": _("Pupil survey: class asked"),
+                "survey_codes": _("Pupil survey: codes printed"),
+                "survey_results": _("Pupil survey: results"),
+                "trygg_bas_coverage": _("Safe adults: a school's coverage"),
+                "trygg_bas_municipality": _("Safe adults: the municipality's figures"),
             }
         )
 

@@ -87,3 +87,48 @@ def wellbeing_chart_svg(terms: Sequence[str], counts: Sequence[dict[str, int]]) 
     axes.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
     figure.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=8)
     return _svg(figure)
+
+
+def grouped_bars_svg(
+    groups: Sequence[str], series: Mapping[str, Sequence[int | None]], title: str, ylabel: str
+) -> bytes:
+    """Per cent per group (a school, a question) for each series (a measure, a wave), as grouped bars told apart by
+    hatching as well as colour; a missing value (suppressed, nothing measured) is left out."""
+    figure = Figure(figsize=(7.5, 3.8), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    count = max(len(series), 1)
+    width = 0.8 / count
+    hatches = ("", "//", "xx", "..", "\\\\\\\\", "--")
+    for index, (label, values) in enumerate(series.items()):
+        positions = [g + (index - (count - 1) / 2) * width for g in range(len(groups))]
+        points = [(x, v) for x, v in zip(positions, values, strict=True) if v is not None]
+        xs, heights = ([p[0] for p in points], [p[1] for p in points])
+        axes.bar(
+            xs,
+            heights,
+            width=width,
+            label=label,
+            color=LINE_COLOURS[index % len(LINE_COLOURS)],
+            hatch=hatches[index % len(hatches)],
+            edgecolor="#ffffff",
+        )
+    axes.set_ylim(0, 100)
+    axes.set_xticks(list(range(len(groups))), [_wrap(name) for name in groups], fontsize=7)
+    axes.set_ylabel(ylabel)
+    axes.set_title(title, loc="left", fontsize=11)
+    axes.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
+    if series:
+        figure.legend(loc="outside lower center", ncols=min(count, 4), frameon=False, fontsize=8)
+    return _svg(figure)
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:3])

@@ -1,5 +1,27 @@
 """The prevention app's models (one app label), by sub-context."""
 
+from kring.prevention.models.programmes import (
+    ManualSession,
+    Programme,
+    ProgrammeRun,
+    PupilMentor,
+    SessionHeld,
+    StaffTraining,
+)
+from kring.prevention.models.surveys import (
+    AnswerCode,
+    BankQuestion,
+    Questionnaire,
+    QuestionnaireItem,
+    Scale,
+    SurveyAnswer,
+    SurveyResponse,
+    SurveySeries,
+    SurveySettings,
+    SurveyWave,
+    WaveClass,
+    WaveKind,
+)
 from kring.prevention.models.trygg_bas import (
     AgreedRating,
     ClassReview,
@@ -13,11 +35,29 @@ from kring.prevention.models.trygg_bas import (
 
 __all__ = [
     "AgreedRating",
+    "AnswerCode",
+    "BankQuestion",
     "ClassReview",
+    "ManualSession",
     "NextStep",
+    "Programme",
+    "ProgrammeRun",
+    "PupilMentor",
+    "Questionnaire",
+    "QuestionnaireItem",
     "RelationAssignment",
     "SafeAdultEntry",
     "SafeAdultStatus",
+    "Scale",
+    "SessionHeld",
+    "StaffTraining",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "SurveySeries",
+    "SurveySettings",
+    "SurveyWave",
+    "WaveClass",
+    "WaveKind",
     "Wellbeing",
     "WellbeingRating",
 ]
