@@ -11,3 +11,11 @@ from tests.conftest import World
 @pytest.fixture
 def other_school(world: World) -> Unit:
     return world.other_school
+
+
+@pytest.fixture(autouse=True)
+def _forget_wrong_survey_codes() -> None:
+    """The survey counts wrong codes per device in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -126,6 +126,25 @@ def test_wrong_used_and_closed_codes_get_the_same_answer(open_class: WaveClass, 
     assert answers == {True}
 
 
+def test_guessing_codes_from_one_device_is_stopped(open_class: WaveClass, coordinator: User) -> None:
+    from django.core.cache import cache
+
+    from kring.prevention.surveys.answering import WRONG_CODES_LIMIT
+
+    cache.clear()
+    (good,) = actions.make_codes(wave_class=open_class, count=1, by=coordinator)
+    client = Client()
+    for attempt in range(WRONG_CODES_LIMIT):
+        client.post("/enkat/", {"code": f"WRONG{attempt:03d}"})
+
+    refused = client.post("/enkat/", {"code": good}).content.decode()
+
+    assert "För många felaktiga koder" in refused
+    assert not AnswerCode.objects.filter(used=True).exists()
+    cache.clear()
+    assert "Fråga 1 av" in client.post("/enkat/", {"code": good}).content.decode()
+
+
 def test_arabic_is_laid_out_right_to_left_and_english_left_to_right(client: Client) -> None:
     arabic = client.get("/enkat/?lang=ar").content.decode()
     english = client.get("/enkat/?lang=en").content.decode()

@@ -7,9 +7,11 @@ else: no name, no school, no class. A wrong, used or closed code all get the sam
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -41,6 +43,37 @@ LINK_PARTS = [
     gettext_lazy("The day of the month you were born (1–31)"),
     gettext_lazy("The first letter of the name of someone in your family"),
 ]
+
+
+# Wrong codes from one address in ten minutes before it must wait: a class's typing errors pass, guessing does not
+# (a code is one of 31**8). The address is only hashed into a short-lived cache key, never kept with an answer.
+WRONG_CODES_LIMIT = 60
+WRONG_CODES_SECONDS = 600
+
+
+def _wrong_key(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return "kring-survey-wrong:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def _too_many_wrong(request: HttpRequest) -> bool:
+    return int(cache.get(_wrong_key(request), 0)) >= WRONG_CODES_LIMIT
+
+
+def _count_wrong(request: HttpRequest) -> None:
+    key = _wrong_key(request)
+    if not cache.add(key, 1, WRONG_CODES_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # it expired in between
+            cache.set(key, 1, WRONG_CODES_SECONDS)
+
+
+def _refusal(request: HttpRequest) -> str:
+    if _too_many_wrong(request):
+        return _("Too many wrong codes from this device. Wait a few minutes and try again.")
+    _count_wrong(request)
+    return _("The code is not valid, or has been used already.")
 
 
 def _language(request: HttpRequest) -> str:
@@ -113,12 +146,13 @@ def survey_start(request: HttpRequest) -> HttpResponse:
     with translation.override(language):
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            found = actions.open_code(form.cleaned_data["code"], timezone.localdate())
+            blocked = _too_many_wrong(request)
+            found = None if blocked else actions.open_code(form.cleaned_data["code"], timezone.localdate())
             if found is not None:
                 state = _state(request, found, language)
                 state.code, state.step = form.cleaned_data["code"], 0
                 return _render_step(request, state)
-            form.add_error("code", _("The code is not valid, or has been used already."))
+            form.add_error("code", _refusal(request))
         return _render_start(request, form, language)
 
 
@@ -127,10 +161,11 @@ def survey_step(request: HttpRequest) -> HttpResponse:
     """The next or the previous screen, or, on the last one, send the answers."""
     language = _language(request)
     with translation.override(language):
-        found = actions.open_code(request.POST.get("code", ""), timezone.localdate())
+        blocked = _too_many_wrong(request)
+        found = None if blocked else actions.open_code(request.POST.get("code", ""), timezone.localdate())
         if found is None:
             form = CodeForm()
-            form.errors["code"] = form.error_class([_("The code is not valid, or has been used already.")])
+            form.errors["code"] = form.error_class([_refusal(request)])
             return _render_start(request, form, language)
         state = _state(request, found, language)
         move = request.POST.get("go", "next")
