@@ -4,6 +4,8 @@ control, the before-after comparison and the paired change, at constant queries.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.db import connection, models
@@ -306,3 +308,53 @@ def test_the_guardians_letter_says_they_may_say_no(client: Client, open_class: W
 
     assert "frivilligt" in body
     assert "Det finns en vuxen som verkligen bryr sig om mig." in body
+
+
+def test_the_coordinator_sets_up_a_survey_in_the_browsers_place(
+    client: Client, world: World, group: Group, coordinator: User, principal: User
+) -> None:
+    from kring.prevention.models import BankQuestion, Questionnaire, SurveySeries
+    from kring.prevention.surveys.bank import load_question_bank
+
+    load_question_bank(BankQuestion)
+    login(client, coordinator)
+    questions = list(BankQuestion.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    assert (
+        client.post("/prevention/surveys/questionnaires/new/", {"name": "Kort", "questions": questions}).status_code
+        == 302
+    )
+    questionnaire = Questionnaire.objects.get()
+    response = client.post(
+        "/prevention/surveys/new/", {"name": "Vår 2027", "questionnaire": questionnaire.pk, "link_answers": "on"}
+    )
+    series = SurveySeries.objects.get()
+    assert response["Location"].endswith(f"/prevention/surveys/{series.pk}/")
+    today = timezone.localdate()
+    bad = client.post(
+        f"/prevention/surveys/{series.pk}/",
+        {
+            "form": "wave",
+            "wave-kind": "before",
+            "wave-opens_on": today.isoformat(),
+            "wave-closes_on": (today - dt.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert "Enkäten kan inte stänga innan den öppnar." in bad.content.decode()
+    client.post(
+        f"/prevention/surveys/{series.pk}/",
+        {
+            "form": "wave",
+            "wave-kind": "before",
+            "wave-opens_on": today.isoformat(),
+            "wave-closes_on": (today + dt.timedelta(days=7)).isoformat(),
+        },
+    )
+    client.logout()
+    login(client, principal)
+    wave = series.waves.get()
+    assert client.post(f"/prevention/surveys/waves/{wave.pk}/classes/", {"class-group": group.pk}).status_code == 302
+
+    page = client.get(f"/prevention/surveys/{series.pk}/").content.decode()
+
+    assert "/enkat/" in page and "5A" in page
+    assert wave.classes.get().invited == 2
