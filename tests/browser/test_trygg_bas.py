@@ -17,8 +17,10 @@ pytestmark = pytest.mark.browser
 TABLET = {"width": 768, "height": 1024}
 
 
-def _line(page: Page, child) -> object:  # type: ignore[no-untyped-def]
-    return page.locator(f"#pupil-{child.pk}")
+def _idle(page: Page) -> None:
+    """Wait until htmx has sent, swapped and settled what it was doing (a line swapped in while a test chooses on
+    it would take the choice with it)."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
 
 
 def test_mentor_inventories_the_class_and_rates_it_on_a_tablet(
@@ -38,17 +40,20 @@ def test_mentor_inventories_the_class_and_rates_it_on_a_tablet(
     alva = page.locator(f"#pupil-{world.child.pk}")
     alva.get_by_label("Har en trygg vuxen").check()
     expect(alva.locator(".error-summary")).to_be_visible()  # who? the line asks, nothing is saved
+    _idle(page)
     alva = page.locator(f"#pupil-{world.child.pk}")
     alva.get_by_label("Vuxen i skolan").select_option(label="Maja Mentorsson")
     expect(page.locator(f"#pupil-{world.child.pk} .message--success")).to_be_visible()
+    _idle(page)
     page.locator(f"#pupil-{classmate.pk}").get_by_label("Ingen ännu").check()
     expect(page.locator(f"#pupil-{classmate.pk} .message--success")).to_be_visible()
+    _idle(page)
 
     # by keyboard: focus the first wellbeing choice of Nils and move with the arrow keys (a radio group)
     nils = page.locator(f"#pupil-{classmate.pk}")
     nils.get_by_label("Grön: mår bra").focus()
     page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
+    _idle(page)
     expect(page.locator(f"#pupil-{classmate.pk} .message--success")).to_be_visible()
     page.locator(f"#pupil-{world.child.pk}").get_by_label("Grön: mår bra").check()
     expect(page.locator(f"#pupil-{world.child.pk} .message--success")).to_be_visible()
