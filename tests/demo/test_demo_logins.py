@@ -14,6 +14,12 @@ from kring.people.models import Child
 from tests.conftest import login
 
 
+@pytest.fixture
+def small_demo(shared_small_demo: DemoResult) -> DemoResult:
+    """Every test here reads the small demo and seeds nothing itself: one seed for the module."""
+    return shared_small_demo
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     cache.clear()

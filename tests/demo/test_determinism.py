@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from kring.casework.models import CaseStage, TsiCase
 from kring.demo.actions import delete_demo_municipality, seed_demo
 from kring.demo.generator import DemoResult, plan_for
 from kring.directory.models import ContactPerson, Municipality, User
@@ -65,3 +66,18 @@ def test_sizes_plan_the_number_of_children_they_promise(size: str, low: int, hig
 def test_an_unknown_size_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown size"):
         plan_for(size="huge", seed=1)
+
+
+def _case_list(result: DemoResult) -> list[tuple[str, str]]:
+    cases = TsiCase.objects.filter(municipality=result.municipality)
+    return sorted(cases.values_list("child__identity_number", "stage"))
+
+
+def test_the_same_seed_gives_the_same_cases(db: None) -> None:
+    first = _case_list(seed_demo(size="small", seed=5))
+    delete_demo_municipality(Municipality.objects.get(code="9980"))
+
+    second = _case_list(seed_demo(size="small", seed=5))
+
+    assert first == second
+    assert len({stage for _, stage in first}) == len(CaseStage.values)

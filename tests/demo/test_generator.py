@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from kring.access.roles import Role
 from kring.demo.generator import DemoResult
 from kring.demo.names import EMAIL_DOMAIN, FICTIONAL_MOBILE_NUMBERS, HOME_EMAIL_DOMAINS
 from kring.demo.plan import GRADES
 from kring.directory.models import SCHOOL_KINDS, ContactPerson, Membership, OrganisationKind, SchoolForm, Unit, UnitKind
 from kring.people.models import Child, CustodyKind, Guardian, Placement, name_key
+
+
+@pytest.fixture
+def small_demo(shared_small_demo: DemoResult) -> DemoResult:
+    """Every test here reads the small demo and seeds nothing itself: one seed for the module."""
+    return shared_small_demo
 
 
 def test_small_seed_has_three_schools_two_preschools_and_about_600_children(small_demo: DemoResult) -> None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import random
 from datetime import date
 
+import pytest
+
 from kring.demo.generator import DemoResult
 from kring.demo.identities import IdentityPool
 from kring.people.identity import is_test_series, parse_identity_number
 from kring.people.models import Child, Guardian
+
+
+@pytest.fixture
+def small_demo(shared_small_demo: DemoResult) -> DemoResult:
+    """Every test here reads the small demo and seeds nothing itself: one seed for the module."""
+    return shared_small_demo
 
 
 def test_every_identity_number_is_valid_and_in_the_test_series(small_demo: DemoResult) -> None:
