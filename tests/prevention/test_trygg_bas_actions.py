@@ -284,3 +284,34 @@ def test_a_worry_without_a_next_step_is_refused_by_the_database(world: World, gr
             agreed_by=mentor,
             agreed_at=timezone.now(),
         )
+
+
+def test_a_teacher_at_two_schools_sees_only_the_line_of_the_school_of_the_pupils_class(
+    world: World, group: Group, mentor: User, principal: User
+) -> None:
+    """Alva is in the mentor's class at Ekskolan; Björkskolan, where the mentor also has a class, kept a line about
+    her from when she went there: the mentor's class basis reaches Ekskolan's line, not Björkskolan's."""
+    from kring.people.models import GroupRole, GroupStaff
+    from tests.factories import ChildFactory, MembershipFactory, PlacementFactory
+
+    MembershipFactory(user=mentor, unit=world.other_school, role="mentor")
+    other_class = Group.objects.create(unit=world.other_school, name="6B")
+    PlacementFactory(child=ChildFactory(municipality=world.municipality), unit=world.other_school, group=other_class)
+    GroupStaff.objects.create(group=other_class, user=mentor, role=GroupRole.MENTOR, start_date=dt.date(2020, 8, 15))
+    today = _today()
+    actions.record_safe_adult(child=world.child, group=group, status="none_yet", by=mentor, today=today)
+    SafeAdultEntry.objects.create(
+        municipality=world.municipality,
+        child=world.child,
+        unit=world.other_school,
+        term=dt.date(2020, 8, 15),
+        status="unsure",
+        recorded_by=principal,
+        recorded_at=timezone.now(),
+    )
+    for person in (mentor,):
+        vars(person).pop("_kring_role_grants", None)
+
+    seen = visible_to(mentor, SafeAdultEntry.objects.all())
+
+    assert list(seen.values_list("unit_id", flat=True)) == [world.school.pk]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
@@ -66,18 +66,21 @@ class ClassStaffBasisProvider:
         reach: Q | None = None
         placed = class_placements(user)
         if placed is not None:
-            reach = self._reach(info, placed.values("child_id"), placed.values("unit_id"))
+            reach = self._reach(info, placed)
         assigned = relations_to_build(user)
         if assigned is not None and info.category in ASSIGNED_CATEGORIES:
-            part = self._reach(info, assigned.values("child_id"), assigned.values("unit_id"))
+            part = self._reach(info, assigned)
             reach = part if reach is None else reach | part
         return reach
 
-    def _reach(self, info: ChildModel, children: QuerySet, units: QuerySet) -> Q:
-        reach = Q(**{f"{info.child_path}__in": children})
-        if info.unit_path:
-            reach &= Q(**{f"{info.unit_path}__in": units})
-        return reach
+    def _reach(self, info: ChildModel, rows: QuerySet[Any]) -> Q:
+        """The records of these children; of a record a school keeps, only those kept by the school of the row that
+        gives the basis (the pupil's class there, the assignment there), never another school's about the same
+        pupil."""
+        if not info.unit_path:
+            return Q(**{f"{info.child_path}__in": rows.values("child_id")})
+        same = rows.filter(child_id=OuterRef(info.child_path), unit_id=OuterRef(info.unit_path))
+        return Q(Exists(same.values("pk")))
 
     def bases(self, user: StaffUser, child_ids: list[int]) -> dict[int, list[Basis]]:
         """The class's and the assigned adult's bases, in one query."""
