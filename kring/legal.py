@@ -58,6 +58,10 @@ REFERENCES: dict[str, LegalReference] = {
     "secrecy_towards_guardians": LegalReference(gettext_lazy("Secrecy towards the guardians"), "OSL 12 kap 3 §"),
     "student_health_secrecy": LegalReference(gettext_lazy("Secrecy in student health"), "OSL 23 kap 2 §"),
     "social_services_secrecy": LegalReference(gettext_lazy("Secrecy in social services"), "OSL 26 kap 1 §"),
+    "crime_prevention_disclosure": LegalReference(
+        gettext_lazy("Social services may tell the police what helps prevent crime by a person under 21"),
+        "OSL 10 kap 18 a §",
+    ),
     "protected_identity": LegalReference(gettext_lazy("Protected personal data"), "OSL 21 kap 3 §"),
     "joint_custody": LegalReference(gettext_lazy("Guardians with joint custody decide together"), "FB 6 kap 13 §"),
     "absence_investigation": LegalReference(

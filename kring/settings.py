@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "kring.insights",
     "kring.schooldata",
     "kring.prevention",
+    "kring.collaboration",
     "kring.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("absence/", include("kring.schooldata.urls")),
     path("prevention/", include("kring.prevention.urls")),
     path("enkat/", include("kring.prevention.survey_urls")),
+    path("collaboration/", include("kring.collaboration.urls")),
     path("audit/", include("kring.access.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

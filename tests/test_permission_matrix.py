@@ -6,6 +6,8 @@ read of a child's data leaves exactly one audit event naming its basis.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -279,3 +281,70 @@ def test_start_page_and_whole_picture_show_only_what_a_basis_reaches(  # type: i
         return
     picture = overview.content.decode().split('id="picture-heading"')[1].split("</section>")[0]
     assert {kind for kind in KINDS if f">{kind}</a>" in picture} == kinds
+
+
+# persona -> (reads the map of collaboration groups, opens the SSPF meeting, sees Alva identified in it)
+COLLABORATION = {
+    "teacher": (True, False, False),
+    "other_teacher": (True, False, False),
+    "principal": (True, False, False),
+    "social_worker": (True, True, True),  # a member, who identified Alva (known through a report of concern)
+    "police_officer": (True, True, False),  # a member: the consent covers school and social services, not the police
+    "administrator": (True, False, False),
+    "outsider": (False, False, False),
+    "independent_principal": (True, False, False),
+    "second_school_kurator": (True, False, False),
+    "self_granting_coordinator": (True, False, False),  # keeps the register, sits in no group
+}
+
+
+@pytest.fixture
+def sspf_meeting(world: World, social_worker: User, police_officer: User, principal: User):  # type: ignore[no-untyped-def]
+    from kring.collaboration.groups.actions import GroupInput, MemberInput, save_group
+    from kring.collaboration.meetings import actions as meeting_actions
+
+    coordinator = _staff(world.municipality, world.social_services, "coordinator", "samordnare.sspf@kommun.example")
+    school, social = world.school.organisation, world.social_services.organisation
+    police = world.police_unit.organisation
+    group = save_group(
+        given=GroupInput(
+            name="SSPF Centrum", level="operational", mandate="m", owner=social, organisations=[school, social, police],
+            issues=["crime"], status="active",
+            members=[MemberInput(social, "chair", social_worker), MemberInput(police, "member", police_officer)],
+        ),
+        by=coordinator,
+    )  # fmt: skip
+    today = dt.date(2026, 11, 18)
+    meeting = meeting_actions.save_meeting(
+        group=group, given=meeting_actions.MeetingInput(held_on=today, agenda="Unga i centrum"), by=social_worker
+    )
+    discussion = meeting_actions.add_discussion(
+        meeting=meeting, age_band="10-12", issue="crime", description="En elev.", brought_by=school, by=social_worker
+    )
+    report_actions.file_report(
+        by=principal, child=world.child, report=report_actions.ReportInput("Oro.", "I skolan", True, "normal")
+    )
+    meeting_actions.identify_child(
+        discussion=discussion, identity_number=world.child.identity_number, notes="Stöd i skolan.", by=social_worker,
+        today=today, consent=meeting_actions.ConsentInput([school, social], today),
+    )  # fmt: skip
+    return meeting
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_collaboration_the_register_for_all_staff_a_meeting_for_its_members_a_child_by_its_basis(
+    client: Client,
+    world: World,
+    persona,
+    request,
+    sspf_meeting,  # type: ignore[no-untyped-def]
+) -> None:
+    reads_map, opens_meeting, sees_child = COLLABORATION[request.node.callspec.params["persona"]]
+    login(client, persona)
+    register = client.get("/collaboration/")
+    assert register.status_code == 200
+    assert ("SSPF Centrum" in register.content.decode()) == reads_map
+    meeting = client.get(f"/collaboration/meetings/{sspf_meeting.pk}/")
+    assert meeting.status_code == (200 if opens_meeting else 404)
+    assert ("Alva Testsson" in meeting.content.decode()) == sees_child
+    assert "Stöd i skolan." not in meeting.content.decode() or sees_child

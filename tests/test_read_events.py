@@ -17,6 +17,9 @@ from kring.casework.models import TsiCase
 from kring.casework.reports import actions as report_actions
 from kring.casework.tsi import actions as tsi_actions
 from kring.casework.tsi.basis import active_consent
+from kring.collaboration.groups.actions import GroupInput, MemberInput, save_group
+from kring.collaboration.meetings import actions as meeting_actions
+from kring.collaboration.models import IdentifiedDiscussion
 from kring.directory.models import Unit, User
 from kring.people.models import Group, Placement
 from kring.prevention.programmes import actions as programme_actions
@@ -28,7 +31,9 @@ from tests.conftest import World, _staff, login
 pytestmark = pytest.mark.django_db
 
 READS = (AuditAction.READ, AuditAction.SEARCH, AuditAction.EXPORT)
-CHILD_BEARING = ("children/", "cases/", "concerns/", "consultations/", "reports/", "absence/", "prevention/")
+CHILD_BEARING = (
+    "children/", "cases/", "concerns/", "consultations/", "reports/", "absence/", "prevention/", "collaboration/"
+)  # fmt: skip
 POST_ONLY = {
     "absence_investigation_start",
     "consultation_close",
@@ -40,6 +45,8 @@ POST_ONLY = {
     "prevention_mentor_remove",
     "prevention_wave_add_class",
     "prevention_class_codes",
+    "collaboration_withdraw_consent",
+    "collaboration_action_done",
 }
 # Routes under a child-bearing prefix that show no child: the class's staff (who teaches the class), the programme
 # catalogue and its reach (counts), the pupil surveys (anonymous by construction; results are aggregates).
@@ -53,6 +60,17 @@ NO_CHILD_DATA = {
     "prevention_survey_results",
     "prevention_survey_results_csv",
     "prevention_survey_results_chart",
+    # the register of collaboration groups and the agreements hold no child; a meeting's forms show a discussion
+    # anonymously (the child of an identified one is shown on the meeting's page and the police decision's form)
+    "collaboration_group",
+    "collaboration_group_edit",
+    "collaboration_meeting_new",
+    "collaboration_meeting_edit",
+    "collaboration_discussion_new",
+    "collaboration_identify",
+    "collaboration_agreement",
+    "collaboration_agreement_edit",
+    "collaboration_agreement_pdf",
 }
 # Lists (no object in the URL) that show children's data.
 LISTS = {
@@ -136,6 +154,7 @@ def everything(
     )
     run = programme_actions.start_run(programme=programme, unit=world.school, by=principal, today=today)
     programme_actions.appoint_mentor(run=run, child=world.child, appointed_on=today, by=principal, today=today)
+    identified = _identified_in_a_group(world, coordinator, social_worker, kurator, today)
     c, child = case.pk, world.child.pk
     visits = {
         "child_overview": Visit(principal, f"/children/{child}/"),
@@ -190,6 +209,8 @@ def everything(
         "prevention_gaps": Visit(principal, f"/prevention/schools/{world.school.pk}/gaps/"),
         "prevention_follow_up": Visit(principal, f"/prevention/relations/{assignment.pk}/follow-up/"),
         "prevention_child": Visit(principal, f"/prevention/child/{child}/"),
+        "collaboration_meeting": Visit(kurator, f"/collaboration/meetings/{identified.discussion.meeting_id}/"),
+        "collaboration_tell_police": Visit(social_worker, f"/collaboration/identified/{identified.pk}/police/"),
         "prevention_programme_school": Visit(
             principal, f"/prevention/programmes/{programme.pk}/schools/{world.school.pk}/"
         ),
@@ -199,6 +220,31 @@ def everything(
         visits[name] = Visit(list_users.get(name, principal), url)
     assert TsiCase.objects.count() == 1
     return visits
+
+
+def _identified_in_a_group(
+    world: World, coordinator: User, social_worker: User, kurator: User, today: dt.date
+) -> IdentifiedDiscussion:
+    """Alva, discussed in SSPF and identified by social services (who received a report about her) with consent."""
+    school, social = world.school.organisation, world.social_services.organisation
+    group = save_group(
+        given=GroupInput(
+            name="SSPF", level="operational", mandate="m", owner=social, organisations=[school, social],
+            issues=["crime"], status="active",
+            members=[MemberInput(social, "chair", social_worker), MemberInput(school, "member", kurator)],
+        ),
+        by=coordinator,
+    )  # fmt: skip
+    meeting = meeting_actions.save_meeting(
+        group=group, given=meeting_actions.MeetingInput(held_on=today, agenda="a"), by=social_worker
+    )
+    discussion = meeting_actions.add_discussion(
+        meeting=meeting, age_band="10-12", issue="crime", description="En elev.", brought_by=social, by=social_worker
+    )
+    return meeting_actions.identify_child(
+        discussion=discussion, identity_number=world.child.identity_number, notes="n", by=social_worker,
+        today=today, consent=meeting_actions.ConsentInput([school, social], today),
+    )  # fmt: skip
 
 
 def test_every_child_bearing_route_is_walked(everything: dict[str, Visit]) -> None:

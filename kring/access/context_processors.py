@@ -28,6 +28,7 @@ def kring(request: HttpRequest) -> dict[str, Any]:
             "reports_mine": Permission.REPORT_FILE in granted and Permission.REPORT_RECEIVE not in granted,
             "absence": Permission.ABSENCE_OVERSEE in granted,
             "school_data": Permission.SCHOOLDATA_IMPORT in granted,
+            "collaboration": Permission.COLLABORATION_VIEW in granted,
             "prevention": bool(
                 {Permission.PREVENTION_CLASS, Permission.PREVENTION_LEAD, Permission.PREVENTION_FOLLOW} & granted
             ),

@@ -37,6 +37,8 @@ class RoleGrant:
     unit_name: str
     municipality_id: int
     organiser: str = ""  # the unit's organiser (huvudman), as the directory names it
+    organisation_ids: frozenset[int] = frozenset()  # the organisations that own the unit (a joint team: two)
+    organisation_kind: str = ""  # the kind of the unit's (first) owning organisation
 
     @property
     def role_label(self) -> str:
@@ -218,6 +220,17 @@ def grants_where(user: StaffUser, roles: Iterable[str] | None = None) -> list[Ro
     """The user's role grants of these roles (every role when None)."""
     wanted = None if roles is None else frozenset(roles)
     return [grant for grant in role_grants(user) if wanted is None or grant.role in wanted]
+
+
+def organisations_where(user: StaffUser, roles: Iterable[str] | None = None, *, kind: str | None = None) -> set[int]:
+    """The organisations (ids) owning the units where the user holds one of these roles now (any role when None),
+    of this kind of organisation (any when None): the user's employers."""
+    return {
+        organisation
+        for grant in grants_where(user, roles)
+        if kind is None or grant.organisation_kind == kind
+        for organisation in grant.organisation_ids
+    }
 
 
 def units_where(user: StaffUser, roles: Iterable[str] | None = None) -> list[int]:

@@ -19,6 +19,7 @@ class Origin(models.TextChoices):
     POLICE = "police", _("Police")
     HEALTH_CARE = "health_care", _("Health care")
     JOINT_TEAM = "joint_team", _("Joint team")
+    COLLABORATION = "collaboration", _("Collaboration group")
 
 
 class Category(models.TextChoices):
@@ -46,6 +47,7 @@ class Category(models.TextChoices):
     SAFE_ADULT = "safe_adult", _("Safe adult (trygg bas)")
     WELLBEING = "wellbeing", _("Wellbeing rating (class review)")
     PROGRAMME = "programme", _("Prevention programme (pupil mentor)")
+    GROUP_DISCUSSION = "group_discussion", _("Discussed in a collaboration group")
 
 
 class Permission(models.TextChoices):
@@ -74,6 +76,11 @@ class Permission(models.TextChoices):
         "prevention.follow",
         _("Follow the municipality's prevention (aggregates, small counts suppressed)"),
     )
+    COLLABORATION_VIEW = "collaboration.view", _("Read the register of collaboration groups and the agreements")
+    COLLABORATION_MANAGE = (
+        "collaboration.manage",
+        _("Keep the register of collaboration groups, the agreements and the child impact assessments"),
+    )
 
 
 class Role(models.TextChoices):
@@ -93,7 +100,7 @@ class Role(models.TextChoices):
 
 
 _P = Permission
-_EVERY_STAFF = frozenset({_P.UNIT_VIEW})
+_EVERY_STAFF = frozenset({_P.UNIT_VIEW, _P.COLLABORATION_VIEW})
 _SCHOOL_STAFF = _EVERY_STAFF | {
     _P.CHILD_SEARCH,
     _P.CHILD_VIEW,
@@ -117,7 +124,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TSI_TEAM_MEMBER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.CASE_WORK, _P.REPORT_FILE},
     Role.POLICE_OFFICER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FILE},
     Role.COORDINATOR: _EVERY_STAFF
-    | {_P.DIRECTORY_MANAGE, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT, _P.PREVENTION_FOLLOW},
+    | {
+        _P.DIRECTORY_MANAGE,
+        _P.STATISTICS_VIEW,
+        _P.SCHOOLDATA_IMPORT,
+        _P.PREVENTION_FOLLOW,
+        _P.COLLABORATION_MANAGE,
+    },
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
 }
 

@@ -246,6 +246,7 @@ class NotificationKind(models.TextChoices):
     APPROVAL = "approval", _("An approval to give")
     APPROVAL_ANSWER = "approval_answer", _("An answer to your request for approval")
     FEEDBACK = "feedback", _("Feedback on your report")
+    REVIEW = "review", _("A review is due")
 
 
 class Notification(models.Model):

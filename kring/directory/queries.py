@@ -33,11 +33,20 @@ from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, si
 def role_grants_for(user: StaffUser) -> list[RoleGrant]:
     """The user's active roles, in one query (registered as the access policy's role source)."""
     rows = Membership.objects.filter(user_id=user.pk, active=True).values_list(
-        "role", "unit_id", "unit__name", "unit__municipality_id", "unit__organisation_id", "unit__organisation__kind"
-    )
+        "role", "unit_id", "unit__name", "unit__municipality_id", "unit__organisation_id", "unit__organisation__kind",
+        "unit__co_organisation_id",
+    )  # fmt: skip
     return [
-        RoleGrant(role, unit_id, unit_name, municipality_id, organiser_key(municipality_id, org_id, org_kind))
-        for role, unit_id, unit_name, municipality_id, org_id, org_kind in rows
+        RoleGrant(
+            role,
+            unit_id,
+            unit_name,
+            municipality_id,
+            organiser_key(municipality_id, org_id, org_kind),
+            frozenset(o for o in (org_id, co_org_id) if o),
+            org_kind,
+        )  # fmt: skip
+        for role, unit_id, unit_name, municipality_id, org_id, org_kind, co_org_id in rows
     ]
 
 

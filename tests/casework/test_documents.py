@@ -19,8 +19,8 @@ from kring.access.models import AuditAction, AuditEvent
 from kring.casework.models import MeetingKind, Occasion, ParticipantRole, PlanVersion, TsiCase
 from kring.casework.tsi import actions
 from kring.casework.tsi.charts import outcome_table, without_inline_styles
-from kring.casework.tsi.documents import DataOnlyURLFetcher, render_pdf
 from kring.directory.models import User
+from kring.pdf import DataOnlyURLFetcher, render_pdf
 from kring.people.models import Guardian
 from tests.casework.conftest import TODAY, consent_input
 from tests.conftest import World, login

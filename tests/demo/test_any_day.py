@@ -1,7 +1,7 @@
 """The demo is meaningful on any day of the year: seeded in term time, at a weekend, in the autumn break, on
 Christmas Eve, on New Year's Day, on the first days of a term, in the summer holiday and on 29 February, its
 absence lies on school days before today, the demo principal finds pupils on the early-warning page, and in a
-holiday the page says the figures are those of the term that just ended."""
+holiday the page says the figures are those of the term that just ended; an agreement is due for review soon."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from kring.access.roles import Role
+from kring.collaboration.agreements.today import agreement_work
 from kring.demo.actions import seed_demo
 from kring.directory.models import Membership, User
+from kring.directory.today import Priority
 from kring.schooldata.models import AbsenceIndicator, AbsenceLevel, AbsenceRecord
 from kring.schooldata.school_calendar import in_term, is_school_day, last_term_day
 from tests.conftest import login
@@ -45,6 +47,8 @@ def test_demo_is_meaningful_on_any_day(db: None, client: Client, moment: dt.date
         flagged = AbsenceIndicator.objects.filter(unit=school, level__gte=AbsenceLevel.SIGNAL)
 
         body = login(client, principal).get(f"/absence/{school.pk}/", headers={"accept-language": "en"})
+        coordinator = User.objects.get(email=demo.login_for(Role.COORDINATOR).email)
+        reviews = agreement_work(coordinator, today)[0]
 
     assert demo.counts["absences"] > 0 and demo.counts["absence_indicators"] > 0
     assert all(is_school_day(day) and day < today for day in days)
@@ -55,3 +59,4 @@ def test_demo_is_meaningful_on_any_day(db: None, client: Client, moment: dt.date
     assert all(str(indicator.child) in page for indicator in flagged.select_related("child"))
     holiday_note = f"a school holiday: measured up to the last day of the term, {last_term_day(today).isoformat()}"
     assert (holiday_note in page) == (not in_term(today))
+    assert reviews.count == 1 and reviews.items[0].priority == Priority.SOON  # an agreement due within the month

@@ -163,11 +163,15 @@ def close_concern(*, by: User, concern: Concern, note: str = "") -> Concern:
 def identifying_data(text: str, school: Unit) -> list[str]:
     """What in the text identifies a child: identity numbers, and names of pupils placed at the school — a full
     name, a surname, or a first name written as a name (with a capital letter)."""
+    return identifying_in(text, Placement.objects.current().filter(unit=school))
+
+
+def identifying_in(text: str, pupils: QuerySet[Placement]) -> list[str]:
+    """As `identifying_data`, for the pupils of these placements (the schools a collaboration group serves)."""
     found = [match.group(0) for match in IDENTITY_NUMBER.finditer(text)]
     words = re.findall(r"[\w-]+", text)
     folded = f" {' '.join(word.casefold() for word in words)} "
     capitalised = {word.casefold() for word in words if word[:1].isupper()}
-    pupils = Placement.objects.current().filter(unit=school)
     for first, last in pupils.values_list("child__first_name", "child__last_name").distinct():
         full = f"{first.casefold()} {last.casefold()}"
         if f" {full} " in folded:

@@ -17,8 +17,6 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
@@ -31,27 +29,7 @@ from kring.casework.tsi.charts import outcome_chart_svg
 from kring.casework.tsi.outcome_sources import imported_attendance
 from kring.casework.tsi.queries import get_case_for_user
 from kring.directory.models import User
-
-# --- rendering --------------------------------------------------------------------------------------------------
-
-
-class DataOnlyURLFetcher(URLFetcher):  # type: ignore[misc]
-    """Refuses every URL but `data:` ones, so text typed by a user can never make WeasyPrint read a local file
-    (`file:`) or reach the network (`http:`, `https:`, `ftp:`); redirects are refused too."""
-
-    def __init__(self) -> None:
-        super().__init__(timeout=1, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=False)
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
-        if not url.lower().startswith("data:"):
-            raise ValueError("Kring's PDFs load nothing but data: URIs")
-        return super().fetch(url, headers)
-
-
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    """Render a PDF template to PDF bytes, with no base URL and no way to fetch anything but `data:` URIs."""
-    html = render_to_string(template_name, context)
-    return bytes(HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).write_pdf(pdf_tags=True))
+from kring.pdf import render_pdf
 
 
 def record_export(

@@ -1,0 +1,29 @@
+"""PDF from Kring's own templates (WeasyPrint), with no base URL and no way to fetch anything but `data:` URIs:
+text typed by a user can never make the renderer read a local file or reach the network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+
+class DataOnlyURLFetcher(URLFetcher):  # type: ignore[misc]
+    """Refuses every URL but `data:` ones, so text typed by a user can never make WeasyPrint read a local file
+    (`file:`) or reach the network (`http:`, `https:`, `ftp:`); redirects are refused too."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=False)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
+        if not url.lower().startswith("data:"):
+            raise ValueError("Kring's PDFs load nothing but data: URIs")
+        return super().fetch(url, headers)
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render a PDF template to PDF bytes, with no base URL and no way to fetch anything but `data:` URIs."""
+    html = render_to_string(template_name, context)
+    return bytes(HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).write_pdf(pdf_tags=True))
