@@ -199,6 +199,7 @@ def run(size: str, requests: int, seed_value: int, events: int) -> None:
         bench_tsi(User.objects.get(email=result.login_for("tsi_team_member").email), requests, seed_value)
         bench_reports(result, requests, seed_value, DEMO_REPORTS[size])
         bench_start_pages(result, requests)
+        bench_collaboration(result, requests, seed_value, COLLABORATION_GROUPS[size])
         print(f"\nAudit log: {audit_rate(teacher, events):,.0f} events/s ({events:,} events, one transaction each)")
         seconds = timed(lambda: print(f"audit-verify: {verify_chain()}"))
         print(f"audit-verify took {seconds:.2f} s")
@@ -333,6 +334,66 @@ def bench_start_pages(result: Any, requests: int) -> None:
         minimal = measure(f"minimal view ({role})", client, [MINIMAL_VIEW] * requests)
         print(minimal.report())
         print(measure(f"start page ({role})", client, ["/"] * requests).report(minimal))
+
+
+# --- Collaboration: the map of groups and a group meeting ------------------------------------------------------------
+# The demo has Orust's fifteen groups; a large municipality has more. This section adds groups of the municipality's
+# staff (six members each, varied issues and ages) up to the number below, then times the map and its SVG as the
+# coordinator and the SSPF meeting as the police officer, each beside the minimal authenticated view.
+
+COLLABORATION_GROUPS = {"small": 15, "medium": 40, "large": 80}
+
+
+def add_collaboration_groups(result: Any, total: int, seed_value: int) -> int:
+    from django.utils import timezone
+
+    from kring.collaboration.models import CollaborationGroup, GroupMember, Issue
+    from kring.directory.models import Membership, Organisation
+
+    rng = random.Random(seed_value)
+    municipality = result.municipality
+    organisations = list(Organisation.objects.filter(municipality=municipality))
+    staff = list(Membership.objects.filter(unit__municipality=municipality).select_related("unit")[:3000])
+    coordinator = get_user(result, "coordinator")
+    have = CollaborationGroup.objects.filter(municipality=municipality).count()
+    for number in range(have, total):
+        start = rng.choice((0, 6, 10, 13, 16))
+        group = CollaborationGroup.objects.create(
+            municipality=municipality, name=f"Bänkgrupp {number}", level="operational", mandate="Bänktest.",
+            owner=rng.choice(organisations), age_from=start, age_to=min(20, start + rng.choice((3, 5, 8))),
+            issues=rng.sample(list(Issue.values), 2), changed_by=coordinator, changed_at=timezone.now(),
+        )  # fmt: skip
+        seated = rng.sample(staff, 6)
+        GroupMember.objects.bulk_create(
+            GroupMember(group=group, user=m.user, organisation_id=m.unit.organisation_id, role="member")
+            for m in {m.user_id: m for m in seated}.values()
+        )
+    return CollaborationGroup.objects.filter(municipality=municipality).count()
+
+
+def get_user(result: Any, role: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(email=result.login_for(role).email)
+
+
+def bench_collaboration(result: Any, requests: int, seed_value: int, total: int) -> None:
+    from kring.collaboration.models import GroupMeeting
+
+    groups = add_collaboration_groups(result, total, seed_value)
+    print(f"\nCollaboration: {groups} groups, {requests} requests each, beside the minimal view ({MINIMAL_VIEW}):")
+    client = logged_in(get_user(result, "coordinator"))
+    minimal = measure("minimal view (coordinator)", client, [MINIMAL_VIEW] * requests)
+    print(minimal.report())
+    for name, url in (("map of groups", "/collaboration/"), ("map SVG", "/collaboration/map.svg"),
+                      ("groups per person", "/collaboration/people/")):  # fmt: skip
+        print(measure(name, client, [url] * requests).report(minimal))
+    meeting = GroupMeeting.objects.filter(group__name="SSPF Centrum").first()
+    if meeting is not None:
+        police = logged_in(get_user(result, "police_officer"))
+        minimal = measure("minimal view (police officer)", police, [MINIMAL_VIEW] * requests)
+        print(minimal.report())
+        print(measure("SSPF meeting", police, [f"/collaboration/meetings/{meeting.pk}/"] * requests).report(minimal))
 
 
 if __name__ == "__main__":

@@ -71,6 +71,9 @@ NO_CHILD_DATA = {
     "collaboration_agreement",
     "collaboration_agreement_edit",
     "collaboration_agreement_pdf",
+    "collaboration_assessment",
+    "collaboration_assessment_edit",
+    "collaboration_assessment_pdf",
 }
 # Lists (no object in the URL) that show children's data.
 LISTS = {

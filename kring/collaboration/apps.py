@@ -35,6 +35,8 @@ class CollaborationConfig(AppConfig):
                 "collaboration_map_pdf": _("Map of collaboration groups (PDF)"),
                 "agreement": _("Agreement (överenskommelse)"),
                 "agreement_pdf": _("Agreement (PDF)"),
+                "impact_assessment": _("Child impact assessment"),
+                "impact_assessment_pdf": _("Child impact assessment (PDF)"),
             }
         )
         register_work_source(agreement_work)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from kring.collaboration.agreements import views as agreement_views
+from kring.collaboration.assessments import views as assessment_views
 from kring.collaboration.groups import views as group_views
 from kring.collaboration.meetings import views as meeting_views
 
@@ -30,4 +31,11 @@ urlpatterns: list[URLPattern] = [
     path("agreements/<int:pk>/new-version/", agreement_views.agreement_edit, name="collaboration_agreement_edit"),
     path("agreements/<int:pk>/v<int:number>.pdf", agreement_views.agreement_pdf, name="collaboration_agreement_pdf"),
     path("reviews/", agreement_views.reviews_due, name="collaboration_reviews"),
+    path("assessments/", assessment_views.assessment_list, name="collaboration_assessments"),
+    path("assessments/new/", assessment_views.assessment_new, name="collaboration_assessment_new"),
+    path("assessments/<int:pk>/", assessment_views.assessment_detail, name="collaboration_assessment"),
+    path("assessments/<int:pk>/new-version/", assessment_views.assessment_edit, name="collaboration_assessment_edit"),
+    path(
+        "assessments/<int:pk>/v<int:number>.pdf", assessment_views.assessment_pdf, name="collaboration_assessment_pdf"
+    ),
 ]

@@ -9,11 +9,13 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from kring.access.policy import visible_to
 from kring.access.roles import Role
+from kring.collaboration.assessments import actions as assessment_actions
 from kring.collaboration.meetings import actions as meeting_actions
 from kring.collaboration.models import (
     Agreement,
@@ -159,7 +161,72 @@ class CollaborationWriter:
         self._share_members(groups["SSPF Centrum"], groups["Trygghetsgruppen Centrum"])
         self._agreements(groups)
         self._meeting(groups["SSPF Centrum"])
+        self._assessment(groups)
         return self.counts
+
+    def _assessment(self, groups: dict[str, CollaborationGroup]) -> None:
+        """The finished child impact assessment of the collaboration structure (Orust), decided two months ago and
+        to be followed up in ten months, in two versions."""
+        group = groups["Trygghetsgruppen Centrum"]
+        base: dict[str, Any] = {
+            "title": "Barnkonsekvensanalys av samverkansstrukturen för barn och unga",
+            "responsible": self.coordinator,
+            "group": group,
+            "matter": "Kartläggningen visar femton samverkansgrupper för barn och unga, varav två i centrum med samma "
+            "målgrupp och till stor del samma medlemmar, och ingen grupp som följer frånvaron bland unga över 16 år.",
+            "decision_to_make": "Ska SSPF Centrum och Trygghetsgruppen Centrum slås ihop, och ska ett närvaroteam för "
+            "gymnasiet inrättas?",
+            "articles": [2, 3, 6, 12, 28, 31],
+            "options": [
+                {"name": "Behåll dagens grupper", "description": "två grupper i centrum, ingen för gymnasiet"},
+                {"name": "En barncentrerad struktur", "description": "grupperna slås ihop; ett närvaroteam inrättas"},
+            ],
+            "texts": {
+                "children_affected": "Unga 12–20 år i centrum och alla gymnasieelever i kommunen.",
+                "vulnerable_children": "Unga med insatser från socialtjänsten, unga med hög frånvaro och unga med "
+                "funktionsnedsättning.",
+                "views_method": "Samtal med ungdomsrådet, fokusgrupper i två klasser i årskurs 8 och en kort enkät "
+                "på gymnasiet.",
+                "views_summary": "”Det är för många vuxna som frågar samma sak.” ”Jag vet inte vem jag ska prata "
+                "med när jag inte orkar gå till skolan.” ”Fritidsgården är där vi är, inte kontoret.”",
+                "guardians_views": "Föräldrarna vill ha en väg in och veta vem som ansvarar.",
+            },
+            "views_count": 64,
+        }
+        first = assessment_actions.save_assessment(
+            given=assessment_actions.AssessmentInput(**base), by=self.coordinator
+        )
+        cells: list[dict[str, Any]] = []
+        for article in base["articles"]:
+            cells.append({"option": 0, "article": article, "effect": "neutral", "term": "both"})
+            effect = "weakened" if article == 31 else "strengthened"
+            cells.append(
+                {
+                    "option": 1,
+                    "article": article,
+                    "effect": effect,
+                    "term": "long",
+                    "note": "Färre kvällar på fritidsgården under övergången." if article == 31 else "",
+                }
+            )
+        texts = {
+            **base["texts"],
+            "weighing": "Barnets bästa väger tyngst: färre vuxna med samma fråga och en tydlig kontakt. Barnen bad "
+            "om att mötas där de är; den sammanslagna gruppen möts på fritidsgården.",
+            "compensating_measures": "Fältgruppen ökar närvaron på fritidsgården under övergången.",
+            "decision": "Grupperna slås ihop från vårterminen och ett närvaroteam för gymnasiet inrättas.",
+            "decided_by": "Socialnämnden",
+            "feedback_how": "Ungdomsrådet och klasserna får beskedet av sina mentorer och på kommunens ungdomssida.",
+            "change_note": "Konsekvenser, avvägning och beslut.",
+        }
+        assessment_actions.save_assessment(
+            given=assessment_actions.AssessmentInput(
+                **{**base, "texts": texts}, consequences=cells, decided_on=self.today - timedelta(days=60),
+                feedback_on=self.today - timedelta(days=45), follow_up_on=self.today + timedelta(days=300),
+            ),
+            by=self.coordinator, assessment=first.assessment,
+        )  # fmt: skip
+        self.counts["impact_assessments"] += 1
 
     def _meeting(self, group: CollaborationGroup) -> None:
         """Last week's SSPF meeting: one child discussed anonymously, one identified by the demo social worker with

@@ -143,3 +143,48 @@ def test_a_police_officer_at_a_group_meeting_sees_one_child_only_after_social_se
     _screenshots(page, screenshot_dir, "95-police-at-group-meeting")
     page.goto(f"{live_server.url}/children/{world.child.pk}/")
     expect(page.get_by_text("Alva Testsson")).to_have_count(0)  # that discussion only: not the child's overview
+
+
+def test_a_child_impact_assessment_from_start_to_pdf(
+    page: Page, live_server, world: World, coordinator: User, screenshot_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page.set_default_timeout(10_000)
+    _log_in(page, f"{live_server.url}/collaboration/assessments/", coordinator)
+    page.get_by_role("link", name="Ny analys").click()
+    page.locator("#id_title").fill("Barnkonsekvensanalys av samverkansstrukturen")
+    page.locator("#id_matter").fill("Kommunen har femton samverkansgrupper med delvis överlappande uppdrag.")
+    page.locator("#id_decision_to_make").fill("Ska SSPF Centrum och Trygghetsgruppen slås ihop?")
+    page.locator("#id_children_affected").fill("Unga 12–20 år i centrum.")
+    page.locator("#id_vulnerable_children").fill("Unga som redan har insatser från socialtjänsten.")
+    page.locator("#id_views_method").fill("Samtal med ungdomsrådet och två klasser i åk 8.")
+    page.locator("#id_views_count").fill("46")
+    page.locator("#id_views_summary").fill("”Det är för många vuxna som frågar samma sak.”")
+    page.locator("#id_guardians_views").fill("Föräldrarna vill veta vem de ska ringa.")
+    page.locator("#id_options").fill("Behåll båda grupperna\nSlå ihop: en grupp med ett uppdrag")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".message--success")).to_be_visible()
+    expect(page.locator(".checklist__missing")).to_have_count(6)
+
+    page.get_by_role("link", name="Fortsätt i en ny version").click()
+    for option in (0, 1):
+        for article in (2, 3, 6, 12):
+            effect = "Stärks" if option == 1 else "Neutral"
+            page.locator(f"#id_effect_{option}_{article}").select_option(label=effect)
+            page.locator(f"#id_term_{option}_{article}").select_option(label="På lång sikt")
+    page.locator("#id_weighing").fill("Barnets bästa: färre vuxna med samma fråga och en tydlig kontakt.")
+    page.locator("#id_compensating_measures").fill("En namngiven kontaktperson under övergången.")
+    page.locator("#id_decision").fill("Grupperna slås ihop från och med vårterminen.")
+    page.locator("#id_decided_by").fill("Socialnämnden")
+    page.locator("#id_decided_on").fill("2026-11-20")
+    page.locator("#id_feedback_how").fill("Ungdomsrådet får beskedet på sitt nästa möte.")
+    page.locator("#id_feedback_on").fill("2026-12-10")
+    page.locator("#id_follow_up_on").fill("2027-11-20")
+    page.locator("#id_change_note").fill("Konsekvenser, avvägning och beslut.")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".message--success")).to_be_visible()
+    expect(page.locator(".checklist__missing")).to_have_count(0)
+    expect(page.locator(".checklist__done")).to_have_count(12)
+    _screenshots(page, screenshot_dir, "97-child-impact-assessment")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Version 2 som pdf").click()
+    Path(download.value.path()).rename(screenshot_dir / "98-child-impact-assessment.pdf")

@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from kring.access.roles import Role
 from kring.collaboration.agreements.queries import agreements_for_user
+from kring.collaboration.assessments.steps import steps
 from kring.collaboration.groups.queries import groups_for_user, schools_of
 from kring.collaboration.groups.structure import structure
-from kring.collaboration.models import GroupMeeting, IdentifiedDiscussion, Issue
+from kring.collaboration.models import AssessmentVersion, GroupMeeting, IdentifiedDiscussion, Issue
 from kring.demo.generator import DemoResult
 from kring.directory.models import User
 from tests.conftest import login
@@ -66,3 +67,9 @@ def test_a_meeting_discussed_one_child_anonymously_and_one_with_consent(client: 
         reverse("collaboration_meeting", args=[meeting.pk])
     )
     assert police_page.status_code == 200 and name not in police_page.content.decode()
+
+
+def test_a_finished_child_impact_assessment_of_the_collaboration_structure(small_demo: DemoResult) -> None:
+    version = AssessmentVersion.objects.filter(assessment__municipality=small_demo.municipality).order_by("-number")[0]
+    assert version.number == 2 and version.assessment.group is not None
+    assert all(step.done for step in steps(version))

@@ -116,7 +116,7 @@ def _agreement_form(request: AuthenticatedRequest, agreement: Agreement | None) 
     data = request.POST if request.method == "POST" else None
     form = AgreementForm(
         data,
-        initial=AgreementForm.initial_of(latest) if latest else None,
+        initial=AgreementForm.initial_of(latest) if latest else {"responsible": user},
         organisations=organisations,
         groups=queries.groups_to_choose(user),
         responsibles=queries.responsibles(user),

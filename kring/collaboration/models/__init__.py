@@ -1,4 +1,5 @@
 from kring.collaboration.models.agreements import Agreement, AgreementVersion, Commitment, Signatory
+from kring.collaboration.models.assessments import AssessmentVersion, Effect, ImpactAssessment, Term
 from kring.collaboration.models.groups import (
     AGE_BANDS,
     OLDEST_AGE,
@@ -20,6 +21,10 @@ from kring.collaboration.models.meetings import (
 )
 
 __all__ = [
+    "AssessmentVersion",
+    "Effect",
+    "ImpactAssessment",
+    "Term",
     "AgeBand",
     "Attendance",
     "Discussion",
