@@ -15,6 +15,7 @@ class CollaborationConfig(AppConfig):
         from kring.collaboration.agreements.reminders import send_review_reminders
         from kring.collaboration.agreements.today import agreement_work
         from kring.collaboration.meetings.basis import GroupDiscussionBasisProvider
+        from kring.collaboration.meetings.reminders import send_action_reminders
         from kring.collaboration.meetings.today import meeting_work
         from kring.collaboration.models import IdentifiedDiscussion
         from kring.directory.reminders import register_reminder_sender
@@ -42,3 +43,4 @@ class CollaborationConfig(AppConfig):
         register_work_source(agreement_work)
         register_work_source(meeting_work)
         register_reminder_sender("agreement reviews", send_review_reminders)
+        register_reminder_sender("meeting actions", send_action_reminders)

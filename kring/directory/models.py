@@ -247,6 +247,7 @@ class NotificationKind(models.TextChoices):
     APPROVAL_ANSWER = "approval_answer", _("An answer to your request for approval")
     FEEDBACK = "feedback", _("Feedback on your report")
     REVIEW = "review", _("A review is due")
+    ACTION = "action", _("An action from a meeting is due")
 
 
 class Notification(models.Model):

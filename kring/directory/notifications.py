@@ -42,6 +42,8 @@ def without_email() -> Iterator[None]:
 def _subject(params: dict[str, Any]) -> str:
     if params.get("subject") == "safe_adult":
         return _("a pupil to build a relation with (trygg bas, no. %(number)s)") % {"number": params.get("number")}
+    if params.get("subject") == "meeting_action":
+        return _("an action from the meeting of %(group)s") % {"group": params.get("group")}
     if params.get("subject") == "agreement":
         return _("the agreement “%(title)s”") % {"title": params.get("title")}
     if params.get("subject") == "tsi_case":
@@ -58,6 +60,8 @@ def text_of(kind: str, params: dict[str, Any]) -> str:
         NotificationKind.APPROVAL: _("A step in %(subject)s waits for your approval"),
         NotificationKind.FEEDBACK: _("Feedback on your %(subject)s"),
     }
+    if kind == NotificationKind.ACTION:
+        return capfirst(_("%(subject)s is due on %(date)s") % {"subject": subject, "date": params.get("due")})
     if kind == NotificationKind.REVIEW:
         due = params.get("due")
         return capfirst(_("The review of %(subject)s is due on %(date)s") % {"subject": subject, "date": due})

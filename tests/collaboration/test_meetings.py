@@ -18,6 +18,7 @@ from kring.casework.reports import actions as report_actions
 from kring.casework.workflow import WorkflowError
 from kring.collaboration.groups.actions import GroupInput, MemberInput, save_group
 from kring.collaboration.meetings import actions
+from kring.collaboration.meetings.reminders import send_action_reminders
 from kring.collaboration.meetings.today import meeting_work
 from kring.collaboration.models import (
     CollaborationGroup,
@@ -28,7 +29,8 @@ from kring.collaboration.models import (
     IdentifiedDiscussion,
     Issue,
 )
-from kring.directory.models import User
+from kring.directory.models import Notification, User
+from kring.directory.notifications import text_of
 from kring.people.models import Child
 from tests.collaboration.conftest import organisations
 from tests.conftest import World, login
@@ -106,6 +108,22 @@ def test_a_child_in_a_group_is_discussed_anonymously(meeting: GroupMeeting, soci
         with pytest.raises(WorkflowError):
             _discuss(meeting, social_worker, text)
     assert _discuss(meeting, social_worker).pk
+
+
+def test_a_child_in_a_group_is_not_named_in_the_minutes_either(
+    sspf: CollaborationGroup, social_worker: User, police_officer: User, world: World
+) -> None:
+    for given in (
+        actions.MeetingInput(held_on=TODAY, agenda="1. Alva Testsson"),
+        actions.MeetingInput(held_on=TODAY, agenda="a", minutes="Vi pratade om Testsson."),
+        actions.MeetingInput(held_on=TODAY, agenda="a", decisions=f"Anmäl {world.child.identity_number}"),
+        actions.MeetingInput(
+            held_on=TODAY, agenda="a", actions=[actions.ActionInput("Ring Alva Testssons mamma", police_officer, TODAY)]
+        ),
+    ):
+        with pytest.raises(WorkflowError):
+            actions.save_meeting(group=sspf, given=given, by=social_worker)
+    assert not GroupMeeting.objects.filter(group=sspf).exists()
 
 
 def test_only_the_groups_members_see_its_meetings(
@@ -318,3 +336,19 @@ def test_the_meeting_page_keeps_its_queries_constant(
     login(client, social_worker)
     with django_assert_max_num_queries(30):
         assert client.get(reverse("collaboration_meeting", args=[meeting.pk])).status_code == 200
+
+
+def test_an_actions_owner_is_reminded_once_without_its_text(
+    sspf: CollaborationGroup, social_worker: User, police_officer: User, mailoutbox
+) -> None:  # type: ignore[no-untyped-def]
+    due = TODAY + timedelta(days=5)
+    given = actions.MeetingInput(
+        held_on=TODAY, agenda="a", actions=[actions.ActionInput("Kontakta fritidsgården", police_officer, due)]
+    )
+    actions.save_meeting(group=sspf, given=given, by=social_worker)
+    assert send_action_reminders(TODAY) == 0
+    assert send_action_reminders(due - timedelta(days=2)) == 1
+    assert send_action_reminders(due) == 0
+    notification = Notification.objects.get(user=police_officer, kind="action")
+    assert "SSPF Centrum" in text_of(notification.kind, notification.params)
+    assert all("fritidsgården" not in message.body and "fritidsgården" not in message.subject for message in mailoutbox)

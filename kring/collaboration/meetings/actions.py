@@ -85,6 +85,8 @@ def save_meeting(
         raise PermissionDenied
     if any(action.owner.municipality_id != group.municipality_id for action in given.actions):
         raise PermissionDenied
+    written = [given.place, given.agenda, given.minutes, given.decisions, *(action.text for action in given.actions)]
+    check_anonymous("\n".join(written), group)  # every member reads the minutes: no child is named in them
     values = {
         "held_on": given.held_on, "place": given.place.strip(), "agenda": given.agenda.strip(),
         "minutes": given.minutes.strip(), "decisions": given.decisions.strip(),
@@ -139,6 +141,7 @@ def _pupils_of(group: CollaborationGroup) -> object:
 
 
 def check_anonymous(text: str, group: CollaborationGroup) -> None:
+    """What the group's members all read names no child: no identity number, no name of a pupil of its schools."""
     found = identifying_in(text, _pupils_of(group))  # type: ignore[arg-type]
     if found:
         raise WorkflowError(

@@ -70,6 +70,7 @@ class MeetingAction(models.Model):
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("who"))
     due_on = models.DateField(_("by"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)  # the day its owner was reminded
 
     class Meta:
         verbose_name = _("action")
