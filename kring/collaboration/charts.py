@@ -4,6 +4,7 @@ organisation; the ages no group serves are marked as gaps, and overlapping group
 
 from __future__ import annotations
 
+import hashlib
 import io
 import textwrap
 
@@ -11,6 +12,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from django.core.cache import cache  # noqa: E402
+from django.utils.translation import get_language  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
@@ -23,6 +26,7 @@ OWNER_COLOURS = ("#0b4f6c", "#1d6b34", "#5c3c92", "#8a6100", "#3c3c3c", "#7a2e4d
 OWNER_HATCHES = ("", "//", "..", "xx", "\\\\", "--")
 GAP_COLOUR = "#b3261e"
 ROW_HEIGHT = 0.8
+CACHE_SECONDS = 24 * 3600
 
 
 def _plain(text: str, width: int = 26) -> str:
@@ -31,6 +35,27 @@ def _plain(text: str, width: int = 26) -> str:
 
 
 def map_svg(structure: Structure) -> bytes:
+    """The map, drawn once for each state of the register and language (drawing takes a matplotlib figure: far
+    longer than reading the groups), then served from the cache."""
+    key = f"kring:collaboration-map:{get_language()}:{_fingerprint(structure)}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = _draw(structure)
+        cache.set(key, svg, CACHE_SECONDS)
+    return bytes(svg)
+
+
+def _fingerprint(structure: Structure) -> str:
+    """Everything the map shows: a group's name, level, status, ages, issues, owner and members."""
+    parts = [
+        f"{g.pk}|{g.name}|{g.level}|{g.status}|{g.age_from}|{g.age_to}|{','.join(g.issues)}|{g.owner.name}|"
+        f"{','.join(sorted(m.person_key for m in g.members.all()))}|{','.join(str(s.pk) for s in g.schools.all())}"
+        for g in structure.groups
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _draw(structure: Structure) -> bytes:
     lanes = structure.lanes()
     owners = sorted({group.owner.name for _issue, _label, groups in lanes for group in groups})
     style = {name: index % len(OWNER_COLOURS) for index, name in enumerate(owners)}

@@ -219,3 +219,17 @@ def test_a_staff_member_of_a_second_municipality_unit_sees_only_their_own(
     add_group(world, coordinator, "SSPF Centrum", issues=[Issue.CRIME])
     other = _staff(world.other_municipality_child.municipality, world.school, "teacher", "x@annan.example")
     assert "SSPF Centrum" not in login(client, other).get(reverse("collaboration_map")).content.decode()
+
+
+def test_the_map_is_drawn_again_when_the_register_changes(world: World, coordinator: User) -> None:
+    from django.core.cache import cache
+
+    from kring.collaboration.charts import map_svg
+
+    cache.clear()
+    group = add_group(world, coordinator, "SSPF Centrum", issues=[Issue.CRIME])
+    first = map_svg(_structure(coordinator))
+    assert map_svg(_structure(coordinator)) == first
+    group.name = "SSPF Norr"
+    group.save()
+    assert map_svg(_structure(coordinator)) != first
