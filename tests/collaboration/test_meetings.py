@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from kring.access.models import AuditAction, AuditEvent
+from kring.access.policy import visible_to
 from kring.casework.reports import actions as report_actions
 from kring.casework.workflow import WorkflowError
 from kring.collaboration.groups.actions import GroupInput, MemberInput, save_group
@@ -156,7 +157,9 @@ def test_crime_prevention_disclosure_osl_10_18_a_police_see_that_one_child_only_
     assert name not in police_page and "Familjen får stöd." not in police_page
     assert anonymous.description in police_page and second.description in police_page
 
-    actions.tell_the_police(identified=identified, reason="Risk för att han rekryteras.", by=social_worker, today=TODAY)
+    actions.tell_the_police(
+        identified=identified, reason="Risk för att han rekryteras.", by=social_worker, today=TODAY, conditions=True
+    )
     police_page = _page(client, police_officer, meeting)
     assert name in police_page and "Familjen får stöd." in police_page
     assert police_page.count("(anonym") == 1  # the other child stays anonymous
@@ -173,7 +176,7 @@ def test_crime_prevention_disclosure_osl_10_18_a_only_social_services_decide(
     with pytest.raises(WorkflowError, match="social services"):
         actions.identify_child(
             discussion=discussion, identity_number=world.child.identity_number, notes="n", by=kurator, today=TODAY,
-            police_reason="Vill berätta.",
+            police_reason="Vill berätta.", police_conditions=True,
         )  # fmt: skip
 
 
@@ -188,7 +191,7 @@ def test_crime_prevention_disclosure_osl_10_18_a_covers_only_a_person_under_21(
     with pytest.raises(WorkflowError, match="under 21"):
         actions.identify_child(
             discussion=_discuss(meeting, social_worker), identity_number=adult.identity_number, notes="n",
-            by=social_worker, today=TODAY, police_reason="Risk för brott.",
+            by=social_worker, today=TODAY, police_reason="Risk för brott.", police_conditions=True,
         )  # fmt: skip
 
 
@@ -231,7 +234,7 @@ def test_a_withdrawn_consent_hides_the_child_again_but_a_decision_to_tell_the_po
     identified = actions.identify_child(
         discussion=_discuss(meeting, social_worker), identity_number=world.child.identity_number, notes="n",
         by=social_worker, today=TODAY, consent=_consent(meeting, "education", "social_services"),
-        police_reason="Risk för brott.",
+        police_reason="Risk för brott.", police_conditions=True,
     )  # fmt: skip
     actions.withdraw_consent(identified=identified, by=social_worker)
     assert world.child.full_name not in _page(client, kurator, meeting)
@@ -265,7 +268,7 @@ def test_every_page_showing_an_identified_child_is_audited(
     _page(client, kurator, meeting)
     reads = AuditEvent.objects.filter(action=AuditAction.READ, actor_id=kurator.pk, target_type="group_meeting")
     assert reads.count() == 1 and before == 0
-    assert reads.get().details["children"] == [world.child.pk]
+    assert reads.get().child_id == world.child.pk and reads.get().basis_kind == "group_discussion"
 
 
 def test_a_non_member_cannot_record_or_identify(
@@ -352,3 +355,88 @@ def test_an_actions_owner_is_reminded_once_without_its_text(
     notification = Notification.objects.get(user=police_officer, kind="action")
     assert "SSPF Centrum" in text_of(notification.kind, notification.params)
     assert all("fritidsgården" not in message.body and "fritidsgården" not in message.subject for message in mailoutbox)
+
+
+def test_crime_prevention_disclosure_osl_10_18_a_only_what_social_services_wrote(
+    meeting: GroupMeeting, kurator: User, social_worker: User, world: World, known_to_social_services: Child
+) -> None:
+    identified = actions.identify_child(
+        discussion=_discuss(meeting, kurator), identity_number=world.child.identity_number, notes="Skolans oro.",
+        by=kurator, today=TODAY, consent=_consent(meeting, "education", "social_services"),
+    )  # fmt: skip
+    with pytest.raises(WorkflowError, match="social services wrote"):
+        actions.tell_the_police(identified=identified, reason="Risk.", by=social_worker, today=TODAY, conditions=True)
+
+
+def test_crime_prevention_disclosure_osl_10_18_a_needs_its_conditions_confirmed(
+    meeting: GroupMeeting, social_worker: User, world: World, known_to_social_services: Child
+) -> None:
+    with pytest.raises(WorkflowError, match="Confirm the conditions"):
+        actions.identify_child(
+            discussion=_discuss(meeting, social_worker), identity_number=world.child.identity_number, notes="n",
+            by=social_worker, today=TODAY, police_reason="Risk för brott.",
+        )  # fmt: skip
+
+
+def test_crime_prevention_disclosure_osl_10_18_a_the_reason_is_not_shown_to_the_school(
+    client: Client, meeting: GroupMeeting, social_worker: User, kurator: User, police_officer: User,
+    world: World, known_to_social_services: Child,
+) -> None:  # fmt: skip
+    actions.identify_child(
+        discussion=_discuss(meeting, social_worker), identity_number=world.child.identity_number, notes="n",
+        by=social_worker, today=TODAY, consent=_consent(meeting, "education", "social_services"),
+        police_reason="Setts med äldre som begår brott.", police_conditions=True,
+    )  # fmt: skip
+    assert world.child.full_name in _page(client, kurator, meeting)
+    assert "Setts med äldre" not in _page(client, kurator, meeting)
+    client.logout()
+    assert "Setts med äldre" in _page(client, police_officer, meeting)
+
+
+def test_consent_scope_the_guardians_consent_no_longer_counts_from_18(
+    world: World, meeting: GroupMeeting, social_worker: User, principal: User
+) -> None:
+    adult = ChildFactory(municipality=world.municipality, birth_date=TODAY.replace(year=TODAY.year - 18))
+    PlacementFactory(child=adult, unit=world.school)
+    CustodyFactory(child=adult)
+    report_actions.file_report(
+        by=principal, child=adult, report=report_actions.ReportInput("Oro.", "I skolan", True, "normal")
+    )
+    with pytest.raises(WorkflowError, match="From 18"):
+        actions.identify_child(
+            discussion=_discuss(meeting, social_worker), identity_number=adult.identity_number, notes="n",
+            by=social_worker, today=TODAY, consent=_consent(meeting, "social_services"),
+        )  # fmt: skip
+
+
+def test_a_child_given_protected_identity_later_disappears_from_the_group(
+    client: Client, world: World, meeting: GroupMeeting, social_worker: User, kurator: User,
+    known_to_social_services: Child,
+) -> None:  # fmt: skip
+    actions.identify_child(
+        discussion=_discuss(meeting, social_worker), identity_number=world.child.identity_number, notes="n",
+        by=social_worker, today=TODAY, consent=_consent(meeting, "education", "social_services"),
+    )  # fmt: skip
+    Child.objects.filter(pk=world.child.pk).update(protected_identity=True)
+    assert world.child.full_name not in _page(client, kurator, meeting)
+
+
+def test_the_one_who_identified_loses_the_view_on_leaving_the_group(
+    client: Client, world: World, meeting: GroupMeeting, social_worker: User, known_to_social_services: Child
+) -> None:
+    actions.identify_child(
+        discussion=_discuss(meeting, social_worker), identity_number=world.child.identity_number, notes="n",
+        by=social_worker, today=TODAY, police_reason="Risk.", police_conditions=True,
+    )  # fmt: skip
+    assert IdentifiedDiscussion.objects.count() == 1
+    meeting.group.members.filter(user=social_worker).delete()
+    assert not visible_to(social_worker, IdentifiedDiscussion.objects.all()).exists()
+
+
+def test_a_refusal_names_nothing_it_matched_and_is_audited(
+    meeting: GroupMeeting, police_officer: User, world: World
+) -> None:
+    with pytest.raises(WorkflowError) as refused:
+        _discuss(meeting, police_officer, "Vi oroar oss för Alva Testsson.")
+    assert "Alva" not in str(refused.value) and "Testsson" not in str(refused.value)
+    assert AuditEvent.objects.filter(target_type="group_text_refused", actor_id=police_officer.pk).count() == 1

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.access.policy import basis_for, can, visible_to
-from kring.access.roles import SOCIAL_SERVICES_ROLES, Permission
+from kring.access.policy import basis_for, can, grants_where, organisations_where, visible_to
+from kring.access.roles import SOCIAL_SERVICES_ROLES, Permission, Role
 from kring.casework.reports.actions import identifying_in
 from kring.casework.workflow import WorkflowError
 from kring.collaboration.models import (
@@ -32,11 +32,12 @@ from kring.collaboration.models import (
     MeetingAction,
     PoliceDisclosure,
 )
-from kring.directory.models import Membership, Organisation, OrganisationKind, Unit, UnitKind, User
+from kring.directory.models import Organisation, OrganisationKind, User
 from kring.legal import cite
 from kring.people.models import Child, Guardian, Placement
 
 YOUNG_PERSON_AGE_LIMIT = 21  # OSL 10 kap 18 a §: a person under 21
+ADULT_AGE = 18  # from 18 no guardian consents for the young person
 
 
 def sits_in(user: User, group: CollaborationGroup) -> bool:
@@ -86,7 +87,7 @@ def save_meeting(
     if any(action.owner.municipality_id != group.municipality_id for action in given.actions):
         raise PermissionDenied
     written = [given.place, given.agenda, given.minutes, given.decisions, *(action.text for action in given.actions)]
-    check_anonymous("\n".join(written), group)  # every member reads the minutes: no child is named in them
+    check_anonymous("\n".join(written), group, by)  # every member reads the minutes: no child is named in them
     values = {
         "held_on": given.held_on, "place": given.place.strip(), "agenda": given.agenda.strip(),
         "minutes": given.minutes.strip(), "decisions": given.decisions.strip(),
@@ -127,29 +128,22 @@ def complete_action(*, action: MeetingAction, by: User) -> MeetingAction:
     return action
 
 
-def _pupils_of(group: CollaborationGroup) -> object:
-    """The placements whose pupils' names an anonymous text must not contain: of the group's schools, or of every
-    school of the municipality for a group naming none."""
-    schools = list(group.schools.values_list("pk", flat=True))
-    if not schools:
-        schools = list(
-            Unit.objects.filter(municipality_id=group.municipality_id, kind=UnitKind.SCHOOL).values_list(
-                "pk", flat=True
-            )
-        )
-    return Placement.objects.current().filter(unit_id__in=schools)
-
-
-def check_anonymous(text: str, group: CollaborationGroup) -> None:
-    """What the group's members all read names no child: no identity number, no name of a pupil of its schools."""
-    found = identifying_in(text, _pupils_of(group))  # type: ignore[arg-type]
+def check_anonymous(text: str, group: CollaborationGroup, by: User) -> None:
+    """What the group's members all read names no child: no identity number, and no name of a child placed in any
+    school or preschool of the municipality. The refusal names nothing it matched (a member, the police too, must
+    not learn from it who goes to school here), and is audited, so that probing shows in log review."""
+    placed = Placement.objects.current().filter(unit__municipality_id=group.municipality_id)
+    found = identifying_in(text, placed)
     if found:
+        record_event(
+            actor=by, action=AuditAction.WRITE, target_type="group_text_refused", target_id=group.pk,
+            details={"matches": len(found)},
+        )  # fmt: skip
         raise WorkflowError(
             _(
-                "A child is discussed without being named. Remove the identity number or name (%(found)s) and "
+                "A child is discussed without being named. Remove identity numbers and children's names and "
                 "describe the situation instead; the child can be identified only under a recorded basis."
-            )
-            % {"found": ", ".join(found)},
+            ),
             code="identifying",
         )
 
@@ -160,7 +154,7 @@ def add_discussion(
     group = meeting.group
     if not may_attend(by, group) or brought_by.municipality_id != group.municipality_id:
         raise PermissionDenied
-    check_anonymous(description, group)
+    check_anonymous(description, group, by)
     with transaction.atomic():
         discussion = Discussion.objects.create(
             meeting=meeting, age_band=age_band, issue=issue, description=description.strip(), brought_by=brought_by,
@@ -180,12 +174,12 @@ class ConsentInput:
 
 
 def is_social_services(user: User) -> bool:
-    return Membership.objects.filter(
-        user_id=user.pk,
-        active=True,
-        role__in=SOCIAL_SERVICES_ROLES,
-        unit__organisation__kind=OrganisationKind.SOCIAL_SERVICES,
-    ).exists()
+    """A social worker or unit manager of a social services organisation of the user's own municipality."""
+    return bool(organisations_where(user, SOCIAL_SERVICES_ROLES, kind=OrganisationKind.SOCIAL_SERVICES))
+
+
+def is_police(user: User) -> bool:
+    return bool(organisations_where(user, {Role.POLICE_OFFICER}, kind=OrganisationKind.POLICE))
 
 
 def _known_child(by: User, identity_number: str, municipality_id: int) -> Child:
@@ -209,8 +203,15 @@ def age_on(child: Child, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _police_ground(by: User, child: Child, group: CollaborationGroup, today: date) -> list[Organisation]:
-    """OSL 10 kap 18 a §: social services only, a person under 21, police organisations that sit in the group."""
+def _police_ground(
+    by: User, child: Child, group: CollaborationGroup, today: date, *, conditions: bool
+) -> list[Organisation]:
+    """OSL 10 kap 18 a §: social services only, a person under 21, the conditions confirmed, police organisations
+    that sit in the group."""
+    if not conditions:
+        raise WorkflowError(
+            _("Confirm the conditions of the provision before telling the police."), code="police_reason"
+        )
     if not is_social_services(by):
         raise WorkflowError(
             _("Only social services decide to tell the police (%(law)s).")
@@ -226,6 +227,10 @@ def _police_ground(by: User, child: Child, group: CollaborationGroup, today: dat
 
 
 def _consent_ground(child: Child, group: CollaborationGroup, consent: ConsentInput, today: date) -> list[Guardian]:
+    if age_on(child, today) >= ADULT_AGE:
+        raise WorkflowError(
+            _("From 18 the young person decides alone: the guardians' consent is no ground."), code="consent"
+        )
     allowed = set(group.organisations.values_list("pk", flat=True))
     if not consent.organisations or any(o.pk not in allowed for o in consent.organisations):
         raise WorkflowError(_("The consent covers organisations of the group only."), code="consent_organisations")
@@ -248,6 +253,7 @@ def identify_child(
     today: date,
     consent: ConsentInput | None = None,
     police_reason: str = "",
+    police_conditions: bool = False,
 ) -> IdentifiedDiscussion:
     """Identify the child of an anonymous discussion, under the guardians' consent, social services' decision to
     tell the police, or both; the identified record is the group's, read only through its basis."""
@@ -263,12 +269,13 @@ def identify_child(
         )
     child = _known_child(by, identity_number, group.municipality_id)
     guardians = _consent_ground(child, group, consent, today) if consent is not None else []
-    police = _police_ground(by, child, group, today) if police_reason.strip() else []
+    police = _police_ground(by, child, group, today, conditions=police_conditions) if police_reason.strip() else []
     now = timezone.now()
     with transaction.atomic():
         identified = IdentifiedDiscussion.objects.create(
             municipality_id=group.municipality_id, discussion=discussion, child=child, notes=notes.strip(),
-            identified_by=by, identified_at=now, consent_given_on=consent.given_on if consent else None,
+            identified_by=by, identified_by_kind=_kind_of(by), identified_at=now,
+            consent_given_on=consent.given_on if consent else None,
             consent_until=consent.until if consent else None,
         )  # fmt: skip
         if consent is not None:
@@ -283,22 +290,49 @@ def identify_child(
     return identified
 
 
+def _kind_of(user: User) -> str:
+    """The kind of organisation the user writes for: social services first, then the police, else the first."""
+    for kind in (OrganisationKind.SOCIAL_SERVICES, OrganisationKind.POLICE):
+        if organisations_where(user, kind=kind):
+            return str(kind)
+    kinds = sorted(grant.organisation_kind for grant in grants_where(user))
+    return kinds[0] if kinds else ""
+
+
 def _record_disclosures(identified: IdentifiedDiscussion, police: list[Organisation], reason: str, by: User) -> None:
     now = timezone.now()
     PoliceDisclosure.objects.bulk_create(
-        PoliceDisclosure(identified=identified, police=o, reason=reason.strip(), decided_by=by, decided_at=now)
+        PoliceDisclosure(
+            identified=identified,
+            police=o,
+            reason=reason.strip(),
+            decided_by=by,
+            decided_at=now,
+            risk_confirmed=True,
+            not_inappropriate_confirmed=True,
+        )  # fmt: skip
         for o in police
     )
 
 
-def tell_the_police(*, identified: IdentifiedDiscussion, reason: str, by: User, today: date) -> list[PoliceDisclosure]:
-    """Social services' later decision to tell the police in the group about a child already identified."""
+def tell_the_police(
+    *, identified: IdentifiedDiscussion, reason: str, by: User, today: date, conditions: bool
+) -> list[PoliceDisclosure]:
+    """Social services' later decision to tell the police in the group about a child it identified: only notes
+    social services wrote, by someone of social services who knows the child (a basis beyond this discussion)."""
     group = identified.discussion.meeting.group
     if not visible_to(by, IdentifiedDiscussion.objects.filter(pk=identified.pk)).exists() or not sits_in(by, group):
         raise PermissionDenied
+    if not visible_to(by, Child.objects.filter(pk=identified.child_id)).exists():
+        raise PermissionDenied
+    if identified.identified_by_kind != OrganisationKind.SOCIAL_SERVICES:
+        raise WorkflowError(
+            _("Only what social services wrote can be told to the police; this child was identified by another."),
+            code="police_reason",
+        )
     if not reason.strip():
         raise WorkflowError(_("Write the reason for telling the police."), code="police_reason")
-    police = _police_ground(by, identified.child, group, today)
+    police = _police_ground(by, identified.child, group, today, conditions=conditions)
     police = [o for o in police if not identified.police_disclosures.filter(police=o).exists()]
     if not police:
         raise WorkflowError(_("The police in the group were already told."), code="police_reason")

@@ -50,14 +50,18 @@ def reachable(user: StaffUser) -> QuerySet[IdentifiedDiscussion]:
     """The identified discussions the user may read (a subquery-friendly queryset)."""
     organisations, police = employers(user)
     groups = GroupMember.objects.filter(user_id=user.pk).values("group_id")
-    reach = Q(identified_by_id=user.pk)
+    # the one who identified the child, while they sit in the group
+    reach = Q(identified_by_id=user.pk, discussion__meeting__group_id__in=groups)
     if organisations:
         consented = IdentifiedDiscussion.objects.filter(
-            _in_force(timezone.localdate()), consent_organisations__in=sorted(organisations)
-        )
+            _in_force(timezone.localdate()), consent_organisations__in=sorted(organisations),
+            child__protected_identity=False,
+        )  # fmt: skip
         reach |= Q(pk__in=consented.values("pk"), discussion__meeting__group_id__in=groups)
     if police:
-        told = IdentifiedDiscussion.objects.filter(police_disclosures__police_id__in=sorted(police))
+        told = IdentifiedDiscussion.objects.filter(
+            police_disclosures__police_id__in=sorted(police), child__protected_identity=False
+        )
         reach |= Q(pk__in=told.values("pk"), discussion__meeting__group_id__in=groups)
     return IdentifiedDiscussion.objects.filter(reach, municipality_id=user.municipality_id or 0)
 

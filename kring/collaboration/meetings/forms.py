@@ -163,6 +163,10 @@ class IdentifyForm(KringForm):
             return None
         return ConsentInput(list(data["consent_organisations"]), data["consent_given_on"], data["consent_until"])
 
+    def police_conditions(self) -> bool:
+        data = self.cleaned_data
+        return bool(data.get("police_risk") and data.get("police_not_inappropriate"))
+
     def police_reason_given(self) -> str:
         return self.cleaned_data["police_reason"] if "police" in self.cleaned_data["grounds"] else ""
 

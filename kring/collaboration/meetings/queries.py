@@ -9,8 +9,8 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from kring.access.audit import record_list_read
-from kring.access.policy import visible_to
+from kring.access.audit import record_read
+from kring.access.policy import bases_for_children, basis_for_among, visible_to
 from kring.collaboration.meetings.actions import may_attend
 from kring.collaboration.models import (
     CollaborationGroup,
@@ -76,10 +76,23 @@ def discussion_lines(user: User, meeting: GroupMeeting) -> list[DiscussionLine]:
         .prefetch_related("consent_organisations", Prefetch("police_disclosures")),
     )
     identified = {row.discussion_id: row for row in shown}
-    if identified:
-        children = [row.child_id for row in identified.values()]
-        record_list_read(user, "group_meeting", children, meeting.pk)
+    _audit_reads(user, meeting, list(identified.values()))
     return [DiscussionLine(d, identified.get(d.pk)) for d in discussions]
+
+
+def _audit_reads(user: User, meeting: GroupMeeting, shown: list[IdentifiedDiscussion]) -> None:
+    """One read event for the page, naming each child shown and the group-discussion basis it was shown under (a
+    single child as the event's child, so log review finds it by the child and by its basis)."""
+    if not shown:
+        return
+    bases = bases_for_children(user, [row.child_id for row in shown])
+    used = {row.child_id: basis_for_among(bases[row.child_id], row) for row in shown}
+    if len(used) == 1:
+        (child_id, basis), *_rest = used.items()
+        record_read(user, "group_meeting", meeting.pk, child_id=child_id, basis=basis)
+        return
+    described = {str(child): basis.describe() for child, basis in used.items() if basis is not None}
+    record_read(user, "group_meeting", meeting.pk, children=sorted(used), bases=described)
 
 
 def open_actions_of(user: User) -> QuerySet[MeetingAction]:

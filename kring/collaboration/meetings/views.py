@@ -79,6 +79,8 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "lines": queries.discussion_lines(user, meeting),
         "sits_in": actions.sits_in(user, meeting.group),
         "is_social_services": actions.is_social_services(user),
+        # social services' decision and its reason: for social services and the police it was made for, no one else
+        "sees_disclosures": actions.is_social_services(user) or actions.is_police(user),
         "today": timezone.localdate(),
     }
     return render(request, "collaboration/meeting_detail.html", context)
@@ -122,7 +124,8 @@ def identify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 today=timezone.localdate(),
                 consent=form.consent(),
                 police_reason=form.police_reason_given(),
-            ),  # fmt: skip
+                police_conditions=form.police_conditions(),
+            ),
         )
         if done is not None:
             messages.success(request, _("The child is identified for those the ground covers."))
@@ -142,7 +145,9 @@ def tell_the_police(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         reason = form.cleaned_data["police_reason"]
         done = run_action(
             form,
-            lambda: actions.tell_the_police(identified=identified, reason=reason, by=user, today=timezone.localdate()),
+            lambda: actions.tell_the_police(
+                identified=identified, reason=reason, by=user, today=timezone.localdate(), conditions=True
+            ),
         )
         if done is not None:
             messages.success(request, _("The decision is recorded: the police in the group now see this child."))

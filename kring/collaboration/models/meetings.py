@@ -109,6 +109,9 @@ class IdentifiedDiscussion(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(_("what the group knows and agreed"))
     identified_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The kind of organisation the person who identified the child and wrote the notes worked for: only what social
+    # services wrote may be told to the police (OSL 10 kap 18 a § lets no one else share).
+    identified_by_kind = models.CharField(max_length=20, blank=True)
     identified_at = models.DateTimeField()
     # The guardians' consent (every guardian with custody), scoped to organisations of the group.
     consent_organisations = models.ManyToManyField(
@@ -134,13 +137,23 @@ class PoliceDisclosure(models.Model):
     identified = models.ForeignKey(IdentifiedDiscussion, on_delete=models.CASCADE, related_name="police_disclosures")
     police = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
+    # The statutory conditions, confirmed by the one who decided: a risk of crime the information can help prevent
+    # (not a suspicion of a crime already committed), and not inappropriate given social services' own efforts.
+    risk_confirmed = models.BooleanField(default=False)
+    not_inappropriate_confirmed = models.BooleanField(default=False)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("disclosure to the police to prevent crime")
         verbose_name_plural = _("disclosures to the police to prevent crime")
-        constraints = [models.UniqueConstraint(fields=["identified", "police"], name="police_disclosure_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["identified", "police"], name="police_disclosure_unique"),
+            models.CheckConstraint(
+                condition=models.Q(risk_confirmed=True, not_inappropriate_confirmed=True),
+                name="police_disclosure_conditions_confirmed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.identified} → {self.police}"
