@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -27,3 +28,10 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render a PDF template to PDF bytes, with no base URL and no way to fetch anything but `data:` URIs."""
     html = render_to_string(template_name, context)
     return bytes(HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).write_pdf(pdf_tags=True))
+
+
+def pdf_response(pdf: bytes, filename: str, *, disposition: str = "attachment") -> HttpResponse:
+    """A PDF to download (`attachment`) or to show in the browser (`inline`), under this file name."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

@@ -11,12 +11,11 @@ from django.utils.translation import get_language, get_language_info
 from kring.casework.tsi import documents
 from kring.casework.tsi.document_forms import LetterLanguageForm, PlanOnForm
 from kring.directory.http import AuthenticatedRequest
+from kring.pdf import pdf_response
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(pdf, filename, disposition="inline")
 
 
 @login_required

@@ -28,7 +28,7 @@ from kring.collaboration.agreements.forms import (
 from kring.collaboration.groups.queries import may_keep, may_read, organisations_of
 from kring.collaboration.models import Agreement, AgreementVersion
 from kring.directory.http import AuthenticatedRequest
-from kring.pdf import render_pdf
+from kring.pdf import pdf_response, render_pdf
 
 
 @login_required
@@ -104,9 +104,7 @@ def agreement_pdf(request: AuthenticatedRequest, pk: int, number: int) -> HttpRe
         actor=request.user, action=AuditAction.EXPORT, target_type="agreement_pdf", target_id=agreement.pk,
         details={"version": number},
     )  # fmt: skip
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="overenskommelse-{agreement.pk}-v{number}.pdf"'
-    return response
+    return pdf_response(pdf, f"overenskommelse-{agreement.pk}-v{number}.pdf")
 
 
 def _agreement_form(request: AuthenticatedRequest, agreement: Agreement | None) -> HttpResponse:

@@ -21,7 +21,7 @@ from kring.collaboration.assessments.steps import matrix, steps
 from kring.collaboration.groups.queries import may_keep, may_read
 from kring.collaboration.models import Agreement, AssessmentVersion, CollaborationGroup, ImpactAssessment
 from kring.directory.http import AuthenticatedRequest
-from kring.pdf import render_pdf
+from kring.pdf import pdf_response, render_pdf
 
 
 @login_required
@@ -76,9 +76,7 @@ def assessment_pdf(request: AuthenticatedRequest, pk: int, number: int) -> HttpR
         actor=request.user, action=AuditAction.EXPORT, target_type="impact_assessment_pdf", target_id=assessment.pk,
         details={"version": number},
     )  # fmt: skip
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="barnkonsekvensanalys-{assessment.pk}-v{number}.pdf"'
-    return response
+    return pdf_response(pdf, f"barnkonsekvensanalys-{assessment.pk}-v{number}.pdf")
 
 
 def _form(request: AuthenticatedRequest, assessment: ImpactAssessment | None) -> HttpResponse:

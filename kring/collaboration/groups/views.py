@@ -26,7 +26,7 @@ from kring.collaboration.meetings.actions import may_attend
 from kring.collaboration.meetings.queries import meetings_of
 from kring.collaboration.models import CollaborationGroup
 from kring.directory.http import AuthenticatedRequest
-from kring.pdf import render_pdf
+from kring.pdf import pdf_response, render_pdf
 
 
 def _structure_for(request: AuthenticatedRequest) -> Structure:
@@ -66,9 +66,7 @@ def map_pdf(request: AuthenticatedRequest) -> HttpResponse:
         target_id="",
         details={"groups": len(found.groups)},
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="samverkansgrupper.pdf"'
-    return response
+    return pdf_response(pdf, "samverkansgrupper.pdf")
 
 
 @login_required
