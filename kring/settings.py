@@ -68,6 +68,14 @@ KRING_FIELD_ENCRYPTION_KEYS = [
     ).split(",")
     if key.strip()
 ]
+# The key of the blind index an e-ID login is matched on (kring.people.identity.identity_index), apart from SECRET_KEY
+# and the field keys; changing it needs `kring reindex-identities`.
+KRING_IDENTITY_INDEX_KEY = env_str(
+    "KRING_IDENTITY_INDEX_KEY",
+    "kring-development-only-identity-index-key"
+    if DEBUG or TESTING or env_bool("KRING_ALLOW_DEV_SECRET", False)
+    else None,
+)
 ALLOWED_HOSTS = [h for h in env_str("KRING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("KRING_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -82,6 +90,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "template_partials",
     "csp",
@@ -97,6 +107,7 @@ INSTALLED_APPS = [
     "kring.schooldata",
     "kring.prevention",
     "kring.collaboration",
+    "kring.family",
     "kring.demo",
 ]
 
@@ -114,6 +125,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "kring.family.middleware.FamilySessionMiddleware",
     "kring.access.middleware.RequireMfaMiddleware",
     "kring.access.middleware.OncePerSubmitMiddleware",
     "kring.access.middleware.NoStoreMiddleware",
@@ -194,6 +206,41 @@ MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
 # Log out after inactivity (every request renews the session).
+# Guardians and young people log in with Swedish e-ID (BankID, Freja eID) through OpenID Connect: a broker's or
+# Sweden Connect's provider in production; `kring serve-eid` on this machine in development (its defaults below).
+KRING_EID_SERVER_URL = env_str("KRING_EID_SERVER_URL", "http://127.0.0.1:8766" if DEBUG or TESTING else "")
+KRING_EID_CLIENT_ID = env_str("KRING_EID_CLIENT_ID", "kring-family-dev" if DEBUG or TESTING else "")
+KRING_EID_CLIENT_SECRET = env_str("KRING_EID_CLIENT_SECRET", "kring-family-dev-secret" if DEBUG or TESTING else "")
+SOCIALACCOUNT_ADAPTER = "kring.family.eid.adapter.FamilySocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "kring.family.eid.oidc.EidProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "eid",
+                "name": "BankID / Freja eID",
+                "client_id": KRING_EID_CLIENT_ID,
+                "secret": KRING_EID_CLIENT_SECRET,
+                "settings": {
+                    "server_url": KRING_EID_SERVER_URL,
+                    "token_auth_method": "client_secret_post",
+                    "oauth_pkce_enabled": True,
+                    "scope": ["openid", "profile", "https://id.oidc.se/scope/naturalPersonNumber"],
+                },
+            }
+        ]
+        if KRING_EID_SERVER_URL
+        else [],
+    }
+}
+# A family member's session ends after this many idle seconds (staff: KRING_SESSION_IDLE_SECONDS).
+KRING_FAMILY_IDLE_SECONDS = env_int("KRING_FAMILY_IDLE_SECONDS", 15 * 60)
 SESSION_COOKIE_AGE = env_int("KRING_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -17,6 +17,8 @@ urlpatterns = [
     path("prevention/", include("kring.prevention.urls")),
     path("enkat/", include("kring.prevention.survey_urls")),
     path("collaboration/", include("kring.collaboration.urls")),
+    path("family/", include("kring.family.urls")),
+    path("family-access/", include("kring.family.staff.urls")),
     path("audit/", include("kring.access.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

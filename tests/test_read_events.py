@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 
 READS = (AuditAction.READ, AuditAction.SEARCH, AuditAction.EXPORT)
 CHILD_BEARING = (
-    "children/", "cases/", "concerns/", "consultations/", "reports/", "absence/", "prevention/", "collaboration/"
+    "children/", "cases/", "concerns/", "consultations/", "reports/", "absence/", "prevention/", "collaboration/",
+    "family-access/",
 )  # fmt: skip
 POST_ONLY = {
     "absence_investigation_start",
@@ -217,6 +218,8 @@ def everything(
         "prevention_programme_school": Visit(
             principal, f"/prevention/programmes/{programme.pk}/schools/{world.school.pk}/"
         ),
+        "guardian_access": Visit(tsi_member, f"/family-access/child/{world.child.pk}/guardian-access/"),
+        "voice_with_adult": Visit(tsi_member, f"/family-access/case/{case.pk}/child-voice/"),
     }
     list_users = {"casework_list": tsi_member, "report_inbox": social_worker, "report_mine": principal}
     for name, url in LISTS.items():

@@ -17,6 +17,8 @@ from kring.access.secrets import decrypt_text, encrypt_text
 
 # Set in the session once the MFA middleware has seen that the user has TOTP; cleared when their MFA changes.
 MFA_CHECKED_SESSION_KEY = "kring_mfa_ok"
+# Set only by the family login (kring.family): a guardian or young person logged in with e-ID, not a member of staff.
+FAMILY_SESSION_KEY = "kring_family_account"
 
 
 class KringMFAAdapter(DefaultMFAAdapter):

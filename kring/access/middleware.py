@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.access.audit import current_request_id
-from kring.access.auth import MFA_CHECKED_SESSION_KEY, has_totp
+from kring.access.auth import FAMILY_SESSION_KEY, MFA_CHECKED_SESSION_KEY, has_totp
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -58,6 +58,8 @@ class RequireMfaMiddleware:
     ) -> HttpResponse | None:
         user = request.user
         if not user.is_authenticated or request.session.get(MFA_CHECKED_SESSION_KEY):
+            return None
+        if request.session.get(FAMILY_SESSION_KEY):  # e-ID is two factors; kring.family confines the session
             return None
         match = request.resolver_match
         if match is not None and match.view_name in _OPEN_WITHOUT_MFA:

@@ -18,6 +18,7 @@ from kring.demo.identities import IdentityPool
 from kring.demo.plan import GroupPlan, street_address
 from kring.demo.structure import BATCH_SIZE, Structure
 from kring.directory.models import Municipality, Unit
+from kring.people.identity import identity_index
 from kring.people.models import Child, Custody, CustodyKind, Group, Guardian, Placement, name_key
 
 CHUNK_CHILDREN = 10_000
@@ -169,6 +170,7 @@ class PopulationWriter:
         return Child(
             municipality=self.municipality,
             identity_number=identity.identity_number,
+            identity_index=identity_index(identity.identity_number),
             first_name=first_name,
             last_name=family.surname,
             name_key=name_key(first_name, family.surname),
@@ -203,6 +205,7 @@ class PopulationWriter:
         return Guardian(
             municipality=self.municipality,
             identity_number=identity.identity_number,
+            identity_index=identity_index(identity.identity_number),
             first_name=first_name,
             last_name=surname,
             phone=self.rng.choice(names.FICTIONAL_MOBILE_NUMBERS),

@@ -6,10 +6,13 @@ the Luhn digit of the ten digits `YYMMDDNNN`.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -107,3 +110,14 @@ def make_identity_number(birth_date: date, birth_number: int, *, coordination: b
     day = birth_date.day + (60 if coordination else 0)
     first_nine = f"{birth_date:%y%m}{day:02d}{birth_number:03d}"
     return f"{birth_date.year:04d}{first_nine[2:]}{luhn_digit(first_nine)}"
+
+
+def identity_index(number: str) -> str:
+    """The keyed blind index of an identity number (HMAC-SHA256 under `KRING_IDENTITY_INDEX_KEY`): what a login
+    with e-ID is matched on, so that the number the e-ID gives is never stored a second time. Empty for a record
+    with no number."""
+    digits = (number or "").strip()
+    if not digits.isdigit():
+        return ""
+    key = settings.KRING_IDENTITY_INDEX_KEY.encode()
+    return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()

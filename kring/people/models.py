@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.directory.models import Municipality, Unit
-from kring.people.identity import is_temporary_number
+from kring.people.identity import identity_index, is_temporary_number
 
 
 def name_key(first_name: str, last_name: str) -> str:
@@ -38,6 +38,9 @@ class Child(models.Model):
     in_register = models.BooleanField(_("in the register"), default=True)
     # "first last" case-folded: SQLite's LIKE folds only ASCII, so Å, Ä and Ö need a stored key to search on.
     name_key = models.CharField(max_length=201, blank=True, editable=False)
+    # The keyed blind index of the identity number: a young person's e-ID login is matched on it (set it yourself
+    # when you bulk_create, with kring.people.identity.identity_index).
+    identity_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("child")
@@ -53,6 +56,7 @@ class Child(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = name_key(self.first_name, self.last_name)
+        self.identity_index = identity_index(self.identity_number)
         super().save(*args, **kwargs)
 
     @property
@@ -90,6 +94,8 @@ class Guardian(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     ss12000_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # The keyed blind index of the identity number: the guardian's e-ID login is matched on it.
+    identity_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("guardian")
@@ -98,6 +104,10 @@ class Guardian(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.identity_index = identity_index(self.identity_number)
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -19,7 +19,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Q, QuerySet
 
 from kring.directory.models import Organisation, OrganisationKind, SchoolForm, Unit, UnitKind
-from kring.people.identity import is_temporary_number, parse_identity_number, parse_temporary_number
+from kring.people.identity import (
+    identity_index,
+    is_temporary_number,
+    parse_identity_number,
+    parse_temporary_number,
+)
 from kring.people.models import Child, Custody, CustodyKind, CustodyRelation, Group, Guardian, Placement, name_key
 from kring.schooldata import schemas
 from kring.schooldata.bulk import adapt_date, insert_rows
@@ -263,6 +268,7 @@ def _address(person: schemas.Person) -> dict[str, str]:
 def _child_values(person: schemas.Person, identity_number: str, birth_date: date) -> dict[str, Any]:
     return {
         "identity_number": identity_number,
+        "identity_index": identity_index(identity_number),
         "first_name": person.given_name,
         "last_name": person.family_name,
         "birth_date": birth_date,
@@ -368,6 +374,7 @@ def _guardian_values(person: schemas.Person) -> dict[str, Any]:
     phones = person.phone_numbers or []
     return {
         "identity_number": identity,
+        "identity_index": identity_index(identity),
         "first_name": person.given_name,
         "last_name": person.family_name,
         "email": _text(emails[0].value, 254) if emails else "",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.access.roles import Category, Origin
 from kring.directory.models import Municipality, Unit
+from kring.people.languages import FAMILY_LANGUAGE_CHOICES
 from kring.people.models import Child, Guardian
 
 
@@ -83,6 +84,10 @@ class TsiCase(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closure_reason = models.CharField(_("reason for closing"), max_length=30, choices=ClosureReason.choices, blank=True)
     closure_note = models.TextField(_("closing note"), blank=True)
+    # The language the family reads their pages, the information letter and the plan in (they may switch).
+    family_language = models.CharField(
+        _("the family's language"), max_length=10, choices=FAMILY_LANGUAGE_CHOICES, default="sv"
+    )
 
     class Meta:
         verbose_name = _("TSI case")
@@ -284,6 +289,8 @@ class Story(models.Model):
     told_by = models.CharField(_("told by"), max_length=200)
     told_on = models.DateField(_("told on"))
     text = models.TextField(_("the story"))
+    # Told in confidence by the child: secret towards the guardians (OSL 12 kap 3 §), never on their pages.
+    secret_from_guardians = models.BooleanField(_("secret towards the guardians"), default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
@@ -477,6 +484,12 @@ class Occasion(models.TextChoices):
     CLOSURE = "closure", _("At closure")
 
 
+class RatingGiver(models.TextChoices):
+    TEAM = "team", _("The team")
+    GUARDIAN = "guardian", _("A guardian, on their own page")
+    CHILD = "child", _("The child")
+
+
 class OutcomeMeasure(models.Model):
     """The outcome measures Magneten follows: attendance, conflicts at home, and whether the child feels heard."""
 
@@ -492,6 +505,11 @@ class OutcomeMeasure(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who gave the measure: the team, a guardian on their own page (their rating of conflicts at home), or the child.
+    given_by = models.CharField(_("given by"), max_length=10, choices=RatingGiver.choices, default=RatingGiver.TEAM)
+    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The child's own words or rating, given in confidence: secret towards the guardians (OSL 12 kap 3 §).
+    secret_from_guardians = models.BooleanField(_("secret towards the guardians"), default=False)
 
     class Meta:
         verbose_name = _("outcome measure")
@@ -532,3 +550,37 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due_on}"
+
+
+class ChildVoice(models.Model):
+    """The child's own voice: "how is it going?" with faces 1–5, whether the adults listen, and their own words;
+    before the network meeting and at each follow-up, with a trusted adult on a tablet or by the young person
+    logged in. The rating of being listened to becomes the child's outcome measure."""
+
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="child_voices")
+    given_on = models.DateField(_("date"))
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    how_it_goes = models.PositiveSmallIntegerField(_("how it is going (1 = very bad, 5 = very good)"))
+    listened_to = models.PositiveSmallIntegerField(
+        _("the adults listen (1 = not at all, 5 = completely)"), null=True, blank=True
+    )
+    words = models.TextField(_("in the child's own words"), blank=True)
+    secret_from_guardians = models.BooleanField(_("secret towards the guardians"), default=False)
+    with_adult = models.CharField(_("filled in with"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("the child's voice")
+        verbose_name_plural = _("the child's voice")
+        ordering = ["given_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(how_it_goes__gte=1, how_it_goes__lte=5), name="child_voice_scale"),
+            models.CheckConstraint(
+                condition=Q(listened_to__isnull=True) | Q(listened_to__gte=1, listened_to__lte=5),
+                name="child_voice_listened_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} {self.given_on}"

@@ -30,6 +30,7 @@ from kring.casework.models import (
     ApprovalKind,
     ApprovalStatus,
     CaseStage,
+    ChildVoice,
     ClosureReason,
     Consent,
     ConsentDirection,
@@ -43,9 +44,11 @@ from kring.casework.models import (
     Meeting,
     MeetingKind,
     Need,
+    Occasion,
     OutcomeMeasure,
     Participant,
     PlanVersion,
+    RatingGiver,
     Story,
     TsiCase,
     YoungPersonAnswer,
@@ -65,6 +68,7 @@ def _audit(by: User, case: TsiCase, target: Any, basis: Basis | None, **details:
         child_id=case.child_id,
         basis=basis,
         details={"case": case.pk, **details},
+        municipality_id=case.municipality_id,
     )
 
 
@@ -345,6 +349,23 @@ def withdraw_consent(
     were told of it, records it, whatever stage the case is in."""
     case = consent.case
     basis = _withdrawal_basis(by, case)
+    _check_withdrawal(consent, guardian=guardian, young_person=young_person)
+    _record_withdrawal(by, consent, basis, guardian=guardian, young_person=young_person, note=note)
+    return consent
+
+
+def withdraw_consent_in_person(
+    *, by: User, consent: Consent, guardian: Guardian | None = None, young_person: bool = False
+) -> Consent:
+    """The guardian with custody, or the young person from 15, withdraws the consent themselves, logged in with
+    e-ID (kring.family has decided that `by` is that person): exactly as when the team records it, at once."""
+    _check_withdrawal(consent, guardian=guardian, young_person=young_person)
+    _record_withdrawal(by, consent, None, guardian=guardian, young_person=young_person, note="", in_person=True)
+    return consent
+
+
+def _check_withdrawal(consent: Consent, *, guardian: Guardian | None, young_person: bool) -> None:
+    case = consent.case
     if consent.withdrawn_at is not None:
         raise WorkflowError(_("The consent is already withdrawn."), code="withdrawn")
     if young_person:
@@ -352,12 +373,17 @@ def withdraw_consent(
             raise WorkflowError(_("Only a young person of 15 or older withdraws on their own."), code="young_person")
     elif guardian is None or guardian.pk not in {g.pk for g in custodial_guardians(case.child)}:
         raise WorkflowError(_("Only a guardian with custody can withdraw the consent."), code="no_custody")
-    _record_withdrawal(by, consent, basis, guardian=guardian, young_person=young_person, note=note)
-    return consent
 
 
 def _record_withdrawal(
-    by: User, consent: Consent, basis: Basis | None, *, guardian: Guardian | None, young_person: bool, note: str
+    by: User,
+    consent: Consent,
+    basis: Basis | None,
+    *,
+    guardian: Guardian | None,
+    young_person: bool,
+    note: str,
+    in_person: bool = False,
 ) -> None:
     case = consent.case
     now = timezone.now()
@@ -368,7 +394,7 @@ def _record_withdrawal(
         consent.withdrawal_recorded_by = by
         consent.withdrawal_note = note
         consent.save()
-        _audit(by, case, consent, basis, step="withdrawal")
+        _audit(by, case, consent, basis, step="withdrawal", **({"in_person": True} if in_person else {}))
         if case.stage in OPEN_STAGES:
             _close(case, ClosureReason.CONSENT_WITHDRAWN, note, now)
             _audit(by, case, case, basis, step="closure", reason=ClosureReason.CONSENT_WITHDRAWN)
@@ -426,16 +452,26 @@ def record_withdrawal_notice(*, by: User, notice: WithdrawalNotice) -> int:
 # --- the work of the case ---------------------------------------------------------------------------------------
 
 
-def record_story(*, by: User, case: TsiCase, teller: str, told_by: str, told_on: date, text: str) -> Story:
+def record_story(
+    *,
+    by: User,
+    case: TsiCase,
+    teller: str,
+    told_by: str,
+    told_on: date,
+    text: str,
+    secret_from_guardians: bool = False,
+) -> Story:
+    """A story, shown to the family unless it is secret towards the guardians (the child's, told in confidence)."""
     basis = _team_basis(by, case)
     _require_open(case)
     _require_consent(case)
     with transaction.atomic():
         story = Story.objects.create(
             case=case, teller=teller, told_by=told_by, told_on=told_on, text=text, recorded_by=by,
-            recorded_at=timezone.now(),
+            recorded_at=timezone.now(), secret_from_guardians=secret_from_guardians,
         )  # fmt: skip
-        _audit(by, case, story, basis, teller=teller)
+        _audit(by, case, story, basis, teller=teller, secret_from_guardians=secret_from_guardians)
     return story
 
 
@@ -645,6 +681,70 @@ def record_outcome(*, by: User, case: TsiCase, outcome: OutcomeInput) -> Outcome
         )  # fmt: skip
         _audit(by, case, measure, basis, occasion=outcome.occasion)
     return measure
+
+
+def record_guardian_rating(*, by: User, case: TsiCase, guardian: Guardian, home_conflicts: int) -> OutcomeMeasure:
+    """A guardian's own rating of conflicts at home (1–5), given on their page at a follow-up (kring.family has
+    decided that `by` is this guardian): one of the case's outcome measures."""
+    _require_open(case)
+    _require_consent(case)
+    _check_scales(
+        OutcomeInput(
+            measured_on=timezone.localdate(), occasion="", attendance_percent=None, home_conflicts=home_conflicts,
+            listened_to=None,
+        )
+    )  # fmt: skip
+    with transaction.atomic():
+        measure = OutcomeMeasure.objects.create(
+            case=case, measured_on=timezone.localdate(), occasion=Occasion.FOLLOW_UP, home_conflicts=home_conflicts,
+            recorded_by=by, given_by=RatingGiver.GUARDIAN, guardian=guardian,
+        )  # fmt: skip
+        _audit(by, case, measure, None, given_by=RatingGiver.GUARDIAN)
+    return measure
+
+
+@dataclass(frozen=True)
+class VoiceInput:
+    how_it_goes: int
+    listened_to: int | None
+    words: str
+    secret_from_guardians: bool
+    occasion: str
+    with_adult: str = ""
+
+
+def record_child_voice(*, by: User, case: TsiCase, voice: VoiceInput) -> ChildVoice:
+    """The child's own voice, filled in with a trusted adult of the team on a tablet."""
+    basis = _team_basis(by, case)
+    return _save_voice(by, case, voice, basis)
+
+
+def record_own_voice(*, by: User, case: TsiCase, voice: VoiceInput) -> ChildVoice:
+    """The young person's own voice, logged in themselves (kring.family has decided that `by` is the child)."""
+    if age_on(case.child, timezone.localdate()) < YOUNG_PERSON_AGE:
+        raise PermissionDenied
+    return _save_voice(by, case, voice, None)
+
+
+def _save_voice(by: User, case: TsiCase, voice: VoiceInput, basis: Basis | None) -> ChildVoice:
+    _require_open(case)
+    _require_consent(case)
+    if not 1 <= voice.how_it_goes <= 5 or (voice.listened_to is not None and not 1 <= voice.listened_to <= 5):
+        raise WorkflowError(_("Choose one of the five faces."), code="scale")
+    now = timezone.now()
+    with transaction.atomic():
+        entry = ChildVoice.objects.create(
+            case=case, given_on=now.date(), occasion=voice.occasion, how_it_goes=voice.how_it_goes,
+            listened_to=voice.listened_to, words=voice.words, secret_from_guardians=voice.secret_from_guardians,
+            with_adult=voice.with_adult, recorded_by=by, recorded_at=now,
+        )  # fmt: skip
+        if voice.listened_to is not None:
+            OutcomeMeasure.objects.create(
+                case=case, measured_on=timezone.localdate(), occasion=voice.occasion, listened_to=voice.listened_to,
+                recorded_by=by, given_by=RatingGiver.CHILD, secret_from_guardians=voice.secret_from_guardians,
+            )  # fmt: skip
+        _audit(by, case, entry, basis, occasion=voice.occasion)
+    return entry
 
 
 def _check_scales(outcome: OutcomeInput) -> None:

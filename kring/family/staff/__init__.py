@@ -1,0 +1,1 @@
+"""The staff side of the family pages (in the staff catalogue: Swedish and English)."""

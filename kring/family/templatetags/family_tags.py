@@ -1,0 +1,35 @@
+"""The case's coded values in the family's plain words (kring.family.words)."""
+
+from __future__ import annotations
+
+from django import template
+
+from kring.casework.models import ConsentDirection
+from kring.family import words
+
+register = template.Library()
+
+
+@register.filter
+def role_word(value: str) -> str:
+    return words.word(words.ROLES, value)
+
+
+@register.filter
+def meeting_word(value: str) -> str:
+    return words.word(words.MEETINGS, value)
+
+
+@register.filter
+def teller_word(value: str) -> str:
+    return words.word(words.TELLERS, value)
+
+
+@register.simple_tag
+def shares_with_team(consent: object) -> list[tuple[str, list[str]]]:
+    return words.consent_lines(consent, ConsentDirection.TO_TEAM)
+
+
+@register.simple_tag
+def team_shares_with(consent: object) -> list[tuple[str, list[str]]]:
+    return words.consent_lines(consent, ConsentDirection.FROM_TEAM)
