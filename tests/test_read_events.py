@@ -218,6 +218,8 @@ def everything(
         "prevention_programme_school": Visit(
             principal, f"/prevention/programmes/{programme.pk}/schools/{world.school.pk}/"
         ),
+        "casework_consent_request": Visit(tsi_member, f"/cases/{case.pk}/consent/e-id/"),
+        "casework_family_language": Visit(tsi_member, f"/cases/{case.pk}/family-language/"),
         "guardian_access": Visit(tsi_member, f"/family-access/child/{world.child.pk}/guardian-access/"),
         "voice_with_adult": Visit(tsi_member, f"/family-access/case/{case.pk}/child-voice/"),
     }

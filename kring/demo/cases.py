@@ -593,7 +593,7 @@ class CaseRun:
 
 
 @contextmanager
-def _audit_request_id(value: str) -> Iterator[None]:
+def audit_request_id(value: str) -> Iterator[None]:
     token = current_request_id.set(value)
     try:
         yield
@@ -612,7 +612,7 @@ def write_cases(
     plans = plan_cases(eligible_pupils(school_ids), structure.demo_school.unit.pk, count, rng, today, seed)
     cast = cast_for(structure, logins)
     children = Child.objects.in_bulk([plan.pupil.child_id for plan in plans])
-    with _audit_request_id(AUDIT_REQUEST_ID):
+    with audit_request_id(AUDIT_REQUEST_ID):
         for plan in plans:
             CaseRun(plan, cast, children[plan.pupil.child_id], today).run()
     return case_counts(structure)

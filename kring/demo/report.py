@@ -8,6 +8,7 @@ from allauth.mfa import app_settings as mfa_settings
 
 from kring.access.auth import current_totp_code
 from kring.cli import command_name
+from kring.demo.families import FamilyLogin
 from kring.demo.generator import DemoResult
 
 _SUMMARY_ROWS = (
@@ -89,3 +90,14 @@ def format_hint(example_email: str) -> str:
         "Authenticator, FreeOTP, ...), or print the current one in another terminal with:\n"
         f"  KRING_DEBUG=true {command_name()} totp {example_email}\n"
     )
+
+
+def format_family_logins(logins: list[FamilyLogin], addrport: str, eid_url: str | None) -> str:
+    """How a guardian logs in: the family pages, the test e-ID beside the server, and whom to choose there."""
+    lines = [f"Families: open http://{addrport}/family/ and log in with the test e-ID (no BankID needed)."]
+    if eid_url is None:
+        lines.append("  The test e-ID could not start (port taken): run `kring serve-eid` in another terminal.")
+    else:
+        lines.append(f"  The test e-ID runs at {eid_url}; choose a person there, for example:")
+    lines += [f"  {login.guardian:<30} guardian of {login.child:<26} sees {login.shows}" for login in logins]
+    return "\n".join(lines) + "\n"

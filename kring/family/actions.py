@@ -60,6 +60,17 @@ def tell_of_withdrawal(case: TsiCase, guardians: list[Guardian], on: date) -> No
         send_mail(subject, body, None, [guardian.email])
 
 
+def answer_consent(*, by: User, view: FamilyCase, answer: str) -> Consent | None:
+    """The family member's own yes or no to the consent the team proposes; the consent is recorded when the last
+    one has answered (returned then)."""
+    if view.open_request is None or not view.may_answer:
+        raise WorkflowError(_("There is nothing to answer now."), code="no_request")
+    return tsi_actions.answer_consent_request(
+        by=by, proposal=view.open_request, answer=answer, guardian=view.viewer.guardian,
+        young_person=view.viewer.young_person,
+    )  # fmt: skip
+
+
 def rate_home(*, by: User, view: FamilyCase, home_conflicts: int) -> None:
     """A guardian's own rating of conflicts at home at a follow-up."""
     if view.viewer.guardian is None:

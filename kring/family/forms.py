@@ -38,6 +38,15 @@ class LanguageForm(forms.Form):
     )
 
 
+class ConsentAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("gives", _("Yes, I consent")), ("refuses", _("No, I do not consent"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer yes or no."), "invalid_choice": _("Answer yes or no.")},
+    )
+
+
 class HomeRatingForm(forms.Form):
     home_conflicts = forms.TypedChoiceField(
         label=_("How often are there conflicts at home now?"),

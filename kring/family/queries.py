@@ -20,6 +20,9 @@ from kring.casework.models import (
     CaseStage,
     ChildVoice,
     Consent,
+    ConsentRequest,
+    ConsentRequestAnswer,
+    ConsentRequestStatus,
     FollowUp,
     Meeting,
     OutcomeMeasure,
@@ -112,6 +115,8 @@ class FamilyCase:
     own_ratings: list[OutcomeMeasure]
     voices: list[ChildVoice]
     guardians: list[Guardian] = field(default_factory=list)
+    open_request: ConsentRequest | None = None
+    my_answer: ConsentRequestAnswer | None = None
 
     @property
     def may_withdraw(self) -> bool:
@@ -124,6 +129,11 @@ class FamilyCase:
     @property
     def plan_actions(self) -> list[PlanAction]:
         return plan_actions(self.plan) if self.plan else []
+
+    @property
+    def may_answer(self) -> bool:
+        """A consent request waits for this family member's own answer."""
+        return self.open_request is not None and self.my_answer is None and self.case.is_open
 
     @property
     def may_rate(self) -> bool:
@@ -159,6 +169,7 @@ def _assemble(case: TsiCase, viewer: FamilyChild, today: date) -> FamilyCase:
     current = next((v for v in versions if v.agreed_on <= today), None)
     own = Q(given_by=RatingGiver.GUARDIAN, guardian=viewer.guardian) if viewer.guardian else Q(pk__in=[])
     custodians = Guardian.objects.filter(custodies__child_id=case.child_id).order_by("last_name", "first_name")
+    request = case.consent_requests.filter(status=ConsentRequestStatus.OPEN).first()
     return FamilyCase(
         case=case,
         viewer=viewer,
@@ -172,7 +183,16 @@ def _assemble(case: TsiCase, viewer: FamilyChild, today: date) -> FamilyCase:
         own_ratings=list(case.outcomes.filter(own).order_by("measured_on")),
         voices=list(case.child_voices.filter(_visible(viewer))) if viewer.young_person else [],
         guardians=list(custodians),
+        open_request=request,
+        my_answer=_own_answer(request, viewer),
     )
+
+
+def _own_answer(request: ConsentRequest | None, viewer: FamilyChild) -> ConsentRequestAnswer | None:
+    if request is None:
+        return None
+    mine = Q(young_person=True) if viewer.young_person else Q(guardian=viewer.guardian)
+    return request.answers.filter(mine).first()
 
 
 def family_meeting(account: FamilyAccount, case_pk: int, meeting_pk: int, today: date) -> tuple[FamilyCase, Meeting]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("case/<int:pk>/letter/", views.letter, name="letter"),
     path("case/<int:pk>/meeting/<int:meeting_pk>.ics", views.meeting_ics, name="meeting_ics"),
     path("case/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("case/<int:pk>/consent/", views.consent_answer, name="consent_answer"),
     path("case/<int:pk>/rating/", views.rate, name="rate"),
     path("case/<int:pk>/voice/", views.voice, name="voice"),
 ]

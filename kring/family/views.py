@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
@@ -24,7 +25,7 @@ from kring.casework.tsi.actions import VoiceInput
 from kring.casework.workflow import WorkflowError
 from kring.family import actions, documents, queries
 from kring.family.eid.oidc import EID_PROVIDER_ID, NONCE_STATE_KEY, EidAdapter, new_nonce
-from kring.family.forms import HomeRatingForm, LanguageForm, VoiceForm
+from kring.family.forms import ConsentAnswerForm, HomeRatingForm, LanguageForm, VoiceForm
 from kring.family.middleware import is_family_session
 from kring.family.models import FamilyAccount
 from kring.pdf import pdf_response
@@ -94,7 +95,16 @@ def login(request: HttpRequest) -> HttpResponse:
         return provider.redirect(  # type: ignore[no-any-return]
             request, "login", next_url="/family/", auth_params={"nonce": nonce}, **{NONCE_STATE_KEY: nonce}
         )
-    return _in_language(request, _language(request, None), "family/login.html", {})
+    response = _in_language(request, _language(request, None), "family/login.html", {})
+    # The login form's answer is a redirect to the e-ID provider: the page's CSP must let a form lead there.
+    response._csp_update = {"form-action": [_provider_origin(request)]}  # type: ignore[attr-defined]
+    return response
+
+
+def _provider_origin(request: HttpRequest) -> str:
+    provider = get_adapter().get_provider(request, EID_PROVIDER_ID)
+    parts = urlsplit(str(provider.app.settings["server_url"]))
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class _EidCallbackView(OAuth2CallbackView):
@@ -205,6 +215,27 @@ def withdraw(request: HttpRequest, account: FamilyAccount, pk: int) -> HttpRespo
             return redirect("family:case", pk=view.case.pk)
     _audit_read(request, view.case, "withdraw")
     return _in_language(request, code, "family/withdraw.html", {"view": view, "consent": consent, "error": error})
+
+
+@family_page
+@require_http_methods(["GET", "POST"])
+def consent_answer(request: HttpRequest, account: FamilyAccount, pk: int) -> HttpResponse:
+    """The consent the team proposes, in plain words, and the family member's own yes or no."""
+    view = queries.family_case(account, pk, timezone.localdate())
+    if not view.may_answer:
+        return redirect("family:case", pk=view.case.pk)
+    form = ConsentAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.answer_consent(by=request.user, view=view, answer=form.cleaned_data["answer"])  # type: ignore[arg-type]
+        except WorkflowError as problem:
+            form.add_error(None, str(problem))
+        else:
+            return redirect("family:case", pk=view.case.pk)
+    _audit_read(request, view.case, "consent_answer")
+    code = _language(request, account, view.case.family_language)
+    context = {"view": view, "form": form, "proposal": view.open_request}
+    return _in_language(request, code, "family/consent_answer.html", context, status=400 if form.errors else 200)
 
 
 @family_page

@@ -64,3 +64,9 @@ def consent_lines(consent: object, direction: str) -> list[tuple[str, list[str]]
         if scope.direction == direction:
             by_party.setdefault(word(PARTIES, scope.party), set()).add(word(CATEGORIES, scope.category))
     return [(party, sorted(categories)) for party, categories in sorted(by_party.items())]
+
+
+def request_lines(parties: list[str], categories: list[str]) -> list[tuple[str, list[str]]]:
+    """A consent request's parties, each with the same categories, in plain words."""
+    what = sorted({word(CATEGORIES, category) for category in categories})
+    return [(party, what) for party in sorted({word(PARTIES, party) for party in parties})] if what else []

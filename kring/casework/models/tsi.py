@@ -584,3 +584,68 @@ class ChildVoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_occasion_display()} {self.given_on}"
+
+
+class ConsentRequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the family's answers")
+    ANSWERED = "answered", _("Answered")
+    REPLACED = "replaced", _("Replaced by a newer request")
+
+
+class ConsentRequest(models.Model):
+    """The team's proposal of a consent, sent to the family to answer with e-ID (ConsentMethod.DIGITAL): each
+    guardian with custody gives or refuses it on their own page, and from 15 the young person too. When every one
+    has answered, the consent is recorded as their answers say (a refusal: the guardians disagree, no consent)."""
+
+    case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="consent_requests")
+    parties = models.JSONField(default=list)
+    categories = models.JSONField(default=list)
+    share_with = models.JSONField(default=list)
+    share_categories = models.JSONField(default=list)
+    final_plan_to_school = models.BooleanField(default=False)
+    valid_until = models.DateField(_("valid until"))
+    child_agreement = models.CharField(_("the child's view"), max_length=20, choices=ChildAgreement.choices)
+    child_view_note = models.TextField(_("what the child said"), blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ConsentRequestStatus.choices, default=ConsentRequestStatus.OPEN)
+    consent = models.OneToOneField(Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="request")
+
+    class Meta:
+        verbose_name = _("consent request")
+        verbose_name_plural = _("consent requests")
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="open"), name="consent_request_one_open_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent request {self.pk} ({self.case})"
+
+
+class ConsentRequestAnswer(models.Model):
+    """One family member's own answer to a consent request, given logged in with e-ID."""
+
+    request = models.ForeignKey(ConsentRequest, on_delete=models.CASCADE, related_name="answers")
+    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    young_person = models.BooleanField(default=False)
+    answer = models.CharField(_("answer"), max_length=10, choices=GuardianAnswer.choices)
+    answered_at = models.DateTimeField()
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "guardian"], name="consent_request_answer_once"),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(young_person=True), name="consent_request_young_person_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(guardian__isnull=False, young_person=False) | Q(guardian__isnull=True, young_person=True),
+                name="consent_request_answer_by_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} ({self.request_id})"

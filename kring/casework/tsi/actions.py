@@ -36,6 +36,9 @@ from kring.casework.models import (
     ConsentDirection,
     ConsentGiver,
     ConsentMethod,
+    ConsentRequest,
+    ConsentRequestAnswer,
+    ConsentRequestStatus,
     ConsentScope,
     FollowUp,
     GuardianAnswer,
@@ -56,6 +59,7 @@ from kring.casework.models import (
 from kring.casework.tsi.basis import active_consent, requesting_units
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import ContactPerson, Unit, UnitKind, User
+from kring.people.languages import FAMILY_LANGUAGE_CODES
 from kring.people.models import Child, Guardian
 
 
@@ -238,6 +242,13 @@ def record_consent(*, by: User, case: TsiCase, given: ConsentInput) -> Consent:
         raise WorkflowError(_("The team must accept the request before consent is recorded."), code="not_accepted")
     acts = _acts(given)
     _check_consent(case, given, acts)
+    with transaction.atomic():
+        return _store_consent(by, case, given, acts, basis)
+
+
+def _store_consent(
+    by: User, case: TsiCase, given: ConsentInput, acts: list[GuardianAct], basis: Basis | None
+) -> Consent:
     last = max(acts, key=lambda act: act.given_on)
     with transaction.atomic():
         consent = Consent.objects.create(
@@ -308,6 +319,10 @@ def _check_consent(case: TsiCase, given: ConsentInput, acts: list[GuardianAct]) 
         if act.method == ConsentMethod.VERBAL and not act.witness.strip():
             raise WorkflowError(_("Verbal consent needs a named witness."), code="witness")
     _check_young_person(case.child, max(act.given_on for act in acts), given.young_person)
+    _check_scope(given)
+
+
+def _check_scope(given: ConsentInput) -> None:
     if not set(given.parties) or not set(given.categories):
         raise WorkflowError(_("Choose at least one party and one category."), code="scope")
     if bool(set(given.share_with)) != bool(set(given.share_categories)):
@@ -327,6 +342,108 @@ def _check_young_person(child: Child, on: date, answer: str) -> None:
             )
     elif answer:
         raise WorkflowError(_("The child is under 15: record the child's view instead."), code="young_person")
+
+
+def set_family_language(*, by: User, case: TsiCase, language: str) -> TsiCase:
+    """The language the family's pages, letter and plan are in (the family may switch for themselves)."""
+    basis = _team_basis(by, case)
+    if language not in FAMILY_LANGUAGE_CODES:
+        raise WorkflowError(_("Choose one of the languages in the list."), code="language")
+    with transaction.atomic():
+        case.family_language = language
+        case.save(update_fields=["family_language"])
+        _audit(by, case, case, basis, step="family_language", language=language)
+    return case
+
+
+def request_consent(*, by: User, case: TsiCase, given: ConsentInput) -> ConsentRequest:
+    """Send the proposed consent to the family: each guardian with custody (and from 15 the young person) answers
+    on their own page, logged in with e-ID. A newer request replaces an open one."""
+    basis = _team_basis(by, case)
+    _require_open(case)
+    if case.stage in (CaseStage.REQUESTED, CaseStage.MORE_INFO):
+        raise WorkflowError(_("The team must accept the request before consent is recorded."), code="not_accepted")
+    if not custodial_guardians(case.child):
+        raise WorkflowError(_("Every guardian with custody must consent."), code="not_every_guardian")
+    if given.valid_until <= timezone.localdate():
+        raise WorkflowError(_("The consent must end after it was given."), code="dates")
+    _check_scope(given)
+    with transaction.atomic():
+        case.consent_requests.filter(status=ConsentRequestStatus.OPEN).update(status=ConsentRequestStatus.REPLACED)
+        proposal = ConsentRequest.objects.create(
+            case=case, parties=sorted(set(given.parties)), categories=sorted(set(given.categories)),
+            share_with=sorted(set(given.share_with)), share_categories=sorted(set(given.share_categories)),
+            final_plan_to_school=given.final_plan_to_school, valid_until=given.valid_until,
+            child_agreement=given.child_agreement, child_view_note=given.child_view_note, proposed_by=by,
+            proposed_at=timezone.now(),
+        )  # fmt: skip
+        _audit(by, case, proposal, basis, step="consent_request")
+    return proposal
+
+
+def answer_consent_request(
+    *, by: User, proposal: ConsentRequest, answer: str, guardian: Guardian | None = None, young_person: bool = False
+) -> Consent | None:
+    """A guardian with custody, or the young person from 15, answers the request themselves with e-ID (kring.family
+    has decided that `by` is that person). When the last one has answered, the consent is recorded as they said;
+    returns it then."""
+    case = proposal.case
+    _require_open(case)
+    if proposal.status != ConsentRequestStatus.OPEN:
+        raise WorkflowError(_("This request is no longer open."), code="closed_request")
+    if answer not in GuardianAnswer.values:
+        raise WorkflowError(_("Answer yes or no."), code="answer")
+    _check_answerer(proposal, guardian, young_person)
+    with transaction.atomic():
+        entry = ConsentRequestAnswer.objects.create(
+            request=proposal, guardian=guardian, young_person=young_person, answer=answer,
+            answered_at=timezone.now(), answered_by=by,
+        )  # fmt: skip
+        _audit(by, case, entry, None, step="consent_answer", answer=answer, young_person=young_person)
+        return _complete_request(by, proposal)
+
+
+def _check_answerer(proposal: ConsentRequest, guardian: Guardian | None, young_person: bool) -> None:
+    answers = list(proposal.answers.all())
+    if young_person:
+        if age_on(proposal.case.child, timezone.localdate()) < YOUNG_PERSON_AGE:
+            raise WorkflowError(_("Only a young person of 15 or older answers on their own."), code="young_person")
+        if any(a.young_person for a in answers):
+            raise WorkflowError(_("You have already answered."), code="answered")
+        return
+    if guardian is None or guardian.pk not in {g.pk for g in custodial_guardians(proposal.case.child)}:
+        raise WorkflowError(_("Only a guardian with custody can consent."), code="no_custody")
+    if any(a.guardian_id == guardian.pk for a in answers):
+        raise WorkflowError(_("You have already answered."), code="answered")
+
+
+def _complete_request(by: User, proposal: ConsentRequest) -> Consent | None:
+    """Record the consent once every guardian with custody and, from 15, the young person has answered."""
+    case, today = proposal.case, timezone.localdate()
+    answers = list(proposal.answers.select_related("guardian"))
+    by_guardian = {a.guardian_id: a for a in answers if a.guardian_id is not None}
+    guardians = custodial_guardians(case.child)
+    young = next((a for a in answers if a.young_person), None)
+    needs_young = age_on(case.child, today) >= YOUNG_PERSON_AGE
+    if any(g.pk not in by_guardian for g in guardians) or (needs_young and young is None):
+        return None
+    acts = [
+        GuardianAct(g, answer=by_guardian[g.pk].answer, given_on=timezone.localdate(by_guardian[g.pk].answered_at),
+                    method=ConsentMethod.DIGITAL)
+        for g in guardians
+    ]  # fmt: skip
+    given = ConsentInput(
+        guardians=guardians, parties=proposal.parties, categories=proposal.categories, method=ConsentMethod.DIGITAL,
+        given_on=max(act.given_on for act in acts), valid_until=proposal.valid_until,
+        child_agreement=proposal.child_agreement, child_view_note=proposal.child_view_note,
+        share_with=proposal.share_with, share_categories=proposal.share_categories, acts=acts,
+        young_person=(young.answer if young else "") if needs_young else "",
+        final_plan_to_school=proposal.final_plan_to_school,
+    )  # fmt: skip
+    consent = _store_consent(by, case, given, acts, None)
+    proposal.status, proposal.consent = ConsentRequestStatus.ANSWERED, consent
+    proposal.save(update_fields=["status", "consent"])
+    return consent
 
 
 def _withdrawal_basis(by: User, case: TsiCase) -> Basis:

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kring.access.roles import Category, Origin
@@ -31,7 +33,9 @@ from kring.casework.tsi.actions import Decision, GuardianAct, WithdrawalNotice
 from kring.casework.workflow import DATE_WIDGET, DATETIME_WIDGET, TEXT
 from kring.directory.models import Unit
 from kring.forms import KringForm
+from kring.legal import cite
 from kring.people.identity import parse_identity_number
+from kring.people.languages import FAMILY_LANGUAGE_CHOICES
 from kring.people.models import Guardian
 
 CONSENT_PARTIES = [
@@ -130,9 +134,8 @@ class MoreInformationForm(KringForm):
     information = forms.CharField(label=_("Your answer to the team"), widget=TEXT, max_length=5000)
 
 
-class ConsentForm(KringForm):
-    """One answer per guardian with custody (each its own act: consents or not, when, how, before whom), the two
-    directions of what is shared, and from 15 the young person's own consent."""
+class ConsentScopeForm(KringForm):
+    """What a consent covers: the two directions of what is shared, for how long, and the child's view."""
 
     parties = forms.MultipleChoiceField(
         label=_("1. Parties that may share information with the team"),
@@ -165,14 +168,8 @@ class ConsentForm(KringForm):
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_WIDGET)
     child_agreement = forms.ChoiceField(label=_("The child's view"), choices=ChildAgreement.choices)
     child_view_note = forms.CharField(label=_("What the child said"), widget=TEXT, max_length=5000, required=False)
-    young_person = forms.ChoiceField(
-        label=_("From 15: the young person's own consent"),
-        choices=YoungPersonAnswer.choices,
-        required=False,
-        help_text=_("A young person of 15 or older consents (or not) for themselves, besides the guardians."),
-    )
 
-    def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         today = timezone.localdate()
         kwargs.setdefault(
             "initial",
@@ -184,6 +181,22 @@ class ConsentForm(KringForm):
                 "share_categories": [],
             },
         )
+        super().__init__(*args, **kwargs)
+
+
+class ConsentForm(ConsentScopeForm):
+    """One answer per guardian with custody (each its own act: consents or not, when, how, before whom), the two
+    directions of what is shared, and from 15 the young person's own consent."""
+
+    young_person = forms.ChoiceField(
+        label=_("From 15: the young person's own consent"),
+        choices=YoungPersonAnswer.choices,
+        required=False,
+        help_text=_("A young person of 15 or older consents (or not) for themselves, besides the guardians."),
+    )
+
+    def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
+        today = timezone.localdate()
         super().__init__(*args, **kwargs)
         self.guardians = list(guardians)
         for guardian in self.guardians:
@@ -318,6 +331,17 @@ class StoryForm(KringForm):
     told_by = forms.CharField(label=_("Told by"), max_length=200, help_text=_("Who told it, for example 'mother'."))
     told_on = forms.DateField(label=_("Told on"), widget=DATE_WIDGET, initial=timezone.localdate)
     text = forms.CharField(label=_("The story"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    secret_from_guardians = forms.BooleanField(
+        label=_("Secret towards the guardians"),
+        required=False,
+        help_text=format_lazy(
+            _(
+                "The child told it in confidence, and telling the guardians would harm the child ({law}): it is never "
+                "shown on the guardians' pages or in what they download."
+            ),
+            law=lazy(cite, str)("secrecy_towards_guardians"),
+        ),
+    )
 
     def clean_told_on(self) -> date:
         told_on: date = self.cleaned_data["told_on"]
@@ -518,3 +542,7 @@ class FollowUpForm(KringForm):
 class ClosureForm(KringForm):
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=[("", "–"), *ClosureReason.choices])
     note = forms.CharField(label=_("Closing note"), widget=TEXT, max_length=5000, required=False)
+
+
+class FamilyLanguageForm(KringForm):
+    family_language = forms.ChoiceField(label=_("The family's language"), choices=FAMILY_LANGUAGE_CHOICES)

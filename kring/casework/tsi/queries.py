@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,9 @@ from kring.casework.models import (
     OPEN_STAGES,
     CaseStage,
     Consent,
+    ConsentRequest,
+    ConsentRequestAnswer,
+    ConsentRequestStatus,
     FocusArea,
     FollowUp,
     Intervention,
@@ -165,6 +169,19 @@ class CaseView:
             shown[name] = None if basis == previous else basis
             previous = basis
         return shown
+
+    @cached_property
+    def open_consent_request(self) -> ConsentRequest | None:
+        return self.case.consent_requests.filter(status=ConsentRequestStatus.OPEN).first() if self.is_team else None
+
+    @property
+    def consent_request_answers(self) -> list[tuple[Guardian, ConsentRequestAnswer | None]]:
+        """Each guardian with custody and their answer to the open request (for the team)."""
+        request = self.open_consent_request
+        if request is None:
+            return []
+        answers = {a.guardian_id: a for a in request.answers.all()}
+        return [(g, answers.get(g.pk)) for g in guardians_with_custody(self.case)]
 
     @property
     def current_plan(self) -> PlanVersion | None:

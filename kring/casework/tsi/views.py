@@ -21,7 +21,7 @@ from kring.access.roles import Permission
 from kring.casework.approvals.queries import approvals_of, awaits_approval
 from kring.casework.handovers.forms import OfferForm, ReferralForm
 from kring.casework.handovers.queries import open_handover, other_units, referral_units, referrals_of
-from kring.casework.models import YOUNG_PERSON_AGE, Consent, Meeting, TsiCase
+from kring.casework.models import YOUNG_PERSON_AGE, Consent, ConsentMethod, Meeting, TsiCase
 from kring.casework.tsi import actions, forms, handover, queries
 from kring.casework.tsi.basis import requesting_units
 from kring.casework.tsi.queries import case_view_for_user, get_case_for_user, work_list_for_user
@@ -173,6 +173,46 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         title=gettext_lazy("Record consent"),
         done=gettext_lazy("The answers are recorded. The case page says whether the consent is in force."),
         template="casework/consent_form.html",
+    )
+
+
+@login_required
+def consent_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Send the proposed consent to the family, who answer it with e-ID on their own pages."""
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = forms.ConsentScopeForm(request.POST or None)
+
+    def perform(d: dict[str, Any]) -> Any:
+        given = actions.ConsentInput(
+            guardians=[], parties=d["parties"], categories=d["categories"], method=ConsentMethod.DIGITAL,
+            given_on=timezone.localdate(), valid_until=d["valid_until"], child_agreement=d["child_agreement"],
+            child_view_note=d["child_view_note"], share_with=d["share_with"], share_categories=d["share_categories"],
+            final_plan_to_school=d["final_plan_to_school"],
+        )  # fmt: skip
+        return actions.request_consent(by=request.user, case=case, given=given)
+
+    return _step(
+        request,
+        case,
+        form,
+        perform,
+        title=gettext_lazy("Ask the family for consent with e-ID"),
+        done=gettext_lazy("Sent. Each guardian with custody answers on the family pages, logged in with e-ID."),
+        template="casework/consent_request_form.html",
+    )
+
+
+@login_required
+def family_language(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    form = forms.FamilyLanguageForm(request.POST or None, initial={"family_language": case.family_language})
+    return _step(
+        request,
+        case,
+        form,
+        lambda d: actions.set_family_language(by=request.user, case=case, language=d["family_language"]),
+        title=gettext_lazy("The family's language"),
+        done=gettext_lazy("Saved. The family's pages, the letter and the plan they download are in this language."),
     )
 
 

@@ -33,3 +33,8 @@ def shares_with_team(consent: object) -> list[tuple[str, list[str]]]:
 @register.simple_tag
 def team_shares_with(consent: object) -> list[tuple[str, list[str]]]:
     return words.consent_lines(consent, ConsentDirection.FROM_TEAM)
+
+
+@register.simple_tag
+def requested_lines(parties: list[str], categories: list[str]) -> list[tuple[str, list[str]]]:
+    return words.request_lines(parties, categories)

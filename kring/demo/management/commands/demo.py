@@ -11,12 +11,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
 
 from kring.cli import command_name
 from kring.demo.actions import seed_demo
+from kring.demo.families import family_logins
 from kring.demo.management.commands.seed import DEFAULT_SEED
 from kring.demo.plan import PUBLIC_SIZES
-from kring.demo.report import format_hint, format_logins, format_summary
+from kring.demo.report import format_family_logins, format_hint, format_logins, format_summary
+from kring.family.management.commands.serve_eid import serve_in_background
 
 _RULE = "=" * 100
 
@@ -56,6 +59,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{_RULE}\n{format_logins(result, with_codes=True)}\n{format_hint(result.logins[0].email)}")
         self.stdout.write(f"Search for pupils as {result.login_for('teacher').email}: try “Alv”.\n{_RULE}\n")
         if not options["no_server"]:
+            eid = serve_in_background(result.municipality.code)
+            logins = family_logins(result.municipality.pk, timezone.localdate())
+            self.stdout.write(f"{format_family_logins(logins, options['addrport'], eid)}{_RULE}\n")
             call_command("runserver", options["addrport"], use_reloader=False)
 
     def _delete_database(self) -> None:

@@ -5,6 +5,7 @@ machine without internet. See `kring.family.eid.testprovider`."""
 from __future__ import annotations
 
 import re
+import threading
 from argparse import ArgumentParser
 from collections import defaultdict
 from collections.abc import Callable
@@ -211,3 +212,22 @@ class Command(BaseCommand):
             self.stdout.write("Stopped.")
         finally:
             server.server_close()
+
+
+def serve_in_background(municipality: str, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> str | None:
+    """The provider in a daemon thread beside the development server (`kring demo`): its URL, or None when the
+    port is taken (another `kring serve-eid` may be running)."""
+    provider = TestEidProvider(
+        issuer="",
+        client_id=DEV_CLIENT_ID,
+        client_secret=DEV_CLIENT_SECRET,
+        redirect_uri_prefixes=REDIRECT_URI_PREFIXES,
+        people=people_from_database(municipality),
+        search=search_database(municipality),
+    )
+    try:
+        server = make_provider_server(provider, host, port)
+    except OSError:
+        return None
+    threading.Thread(target=server.serve_forever, name="kring-eid", daemon=True).start()
+    return provider.issuer
