@@ -2,7 +2,13 @@
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import include, path, re_path
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
 
 admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -20,6 +26,9 @@ urlpatterns = [
     path("family/", include("kring.family.urls")),
     path("family-access/", include("kring.family.staff.urls")),
     path("audit/", include("kring.access.urls")),
+    # allauth's pages for linking social accounts are not Kring's: the only social login is the family's e-ID,
+    # whose login and callback are kring.family's own; staff never link an e-ID to their account.
+    re_path(r"^accounts/3rdparty/", not_found),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

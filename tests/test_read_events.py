@@ -221,6 +221,7 @@ def everything(
         "casework_consent_request": Visit(tsi_member, f"/cases/{case.pk}/consent/e-id/"),
         "casework_family_language": Visit(tsi_member, f"/cases/{case.pk}/family-language/"),
         "guardian_access": Visit(tsi_member, f"/family-access/child/{world.child.pk}/guardian-access/"),
+        "family_letter": Visit(tsi_member, f"/family-access/case/{case.pk}/letter.pdf"),
         "voice_with_adult": Visit(tsi_member, f"/family-access/case/{case.pk}/child-voice/"),
     }
     list_users = {"casework_list": tsi_member, "report_inbox": social_worker, "report_mine": principal}

@@ -3,6 +3,7 @@ takes the acting user as `by=`, checks who they are for the child through kring.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -19,9 +20,11 @@ from kring.casework.tsi.queries import is_case_team_member
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import User
 from kring.family.models import AccessBlock, FamilyAccount
-from kring.family.queries import FamilyCase
+from kring.family.queries import FamilyCase, blocked_from
 from kring.people.languages import FAMILY_LANGUAGE_CODES
 from kring.people.models import Child, Guardian
+
+logger = logging.getLogger(__name__)
 
 
 def choose_language(*, by: User, account: FamilyAccount, language: str) -> None:
@@ -31,33 +34,47 @@ def choose_language(*, by: User, account: FamilyAccount, language: str) -> None:
     account.save(update_fields=["language"])
 
 
-def withdraw_consent(*, by: User, view: FamilyCase, consent: Consent) -> Consent:
-    """The guardian, or the young person from 15, withdraws the consent: at once, as when the team records it; the
-    other guardians with custody are told."""
-    if consent.case_id != view.case.pk or view.consent_in_force is None or consent.pk != view.consent_in_force.pk:
+def withdraw_consent(*, by: User, view: FamilyCase) -> list[Consent]:
+    """The guardian, or the young person from 15, withdraws: every consent of the case still standing ends at once,
+    as when the team records it; the other guardians with custody who are not blocked are told."""
+    consents = view.withdrawable
+    if not consents:
         raise WorkflowError(_("This consent is not in force."), code="not_in_force")
+    others = [g for g in view.guardians if view.viewer.guardian is None or g.pk != view.viewer.guardian.pk]
+    others = [g for g in others if g.pk not in blocked_from(view.case.child) and g.email]
     with transaction.atomic():
-        tsi_actions.withdraw_consent_in_person(
-            by=by, consent=consent, guardian=view.viewer.guardian, young_person=view.viewer.young_person
-        )
-        others = [g for g in view.guardians if view.viewer.guardian is None or g.pk != view.viewer.guardian.pk]
-        transaction.on_commit(lambda: tell_of_withdrawal(view.case, others, timezone.localdate()))
-    return consent
+        for consent in consents:
+            tsi_actions.withdraw_consent_in_person(
+                by=by, consent=consent, guardian=view.viewer.guardian, young_person=view.viewer.young_person
+            )
+        for guardian in others:
+            _audit_notice(by, view.case, guardian)
+        transaction.on_commit(lambda: tell_of_withdrawal(view.case, others, timezone.localdate()), robust=True)
+    return consents
+
+
+def _audit_notice(by: User, case: TsiCase, guardian: Guardian) -> None:
+    record_event(
+        actor=by, action=AuditAction.EXPORT, target_type="family_withdrawal_notice", target_id=case.pk,
+        child_id=case.child_id, municipality_id=case.municipality_id, details={"guardian": guardian.pk},
+    )  # fmt: skip
 
 
 def tell_of_withdrawal(case: TsiCase, guardians: list[Guardian], on: date) -> None:
     """An e-mail to each other guardian with custody who has an address, in the family's language: that the
-    consent was withdrawn, and where to read more. It names no one but the child."""
+    consent was withdrawn, and where to read more. It names no one but the child. A failing mail server is logged;
+    the withdrawal stands."""
     for guardian in guardians:
-        if not guardian.email:
-            continue
         with translation.override(case.family_language):
             subject = _("Consent withdrawn")
             body = _(
                 "The consent to early coordinated support (TSI) for %(child)s was withdrawn on %(date)s. "
                 "The work together has ended. Log in with BankID or Freja eID to read more."
             ) % {"child": case.child.first_name, "date": on.isoformat()}
-        send_mail(subject, body, None, [guardian.email])
+        try:
+            send_mail(subject, body, None, [guardian.email])
+        except OSError:
+            logger.warning("The notice of a withdrawn consent could not be sent (case %s).", case.pk)
 
 
 def answer_consent(*, by: User, view: FamilyCase, answer: str) -> Consent | None:

@@ -7,4 +7,9 @@ class FamilyConfig(AppConfig):
     verbose_name = _("Families")
 
     def ready(self) -> None:
+        from kring.access.review import register_access_change_types, register_target_labels
         from kring.family import signals  # noqa: F401 (connects the login of a family account)
+        from kring.family.staff.labels import TARGET_LABELS
+
+        register_target_labels(TARGET_LABELS)
+        register_access_change_types({"guardian_access_block"})

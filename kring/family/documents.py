@@ -72,7 +72,7 @@ def meeting_ics(view: FamilyCase, meeting: Meeting, host: str) -> str:
         f"DTSTART:{_utc(meeting.starts_at)}",
         f"DTEND:{_utc(meeting.starts_at + MEETING_LENGTH)}",
         "SUMMARY:" + _escape(_("Meeting about %(child)s") % {"child": view.case.child.first_name}),
-        "LOCATION:" + _escape(meeting.place),
+        "LOCATION:" + _escape(_("the team tells you where") if view.place_hidden else meeting.place),
         "DESCRIPTION:" + _escape(_("Who comes: %(names)s") % {"names": who} if who else ""),
         "END:VEVENT",
         "END:VCALENDAR",

@@ -1,17 +1,22 @@
-"""A family member's session reaches the family pages and nothing else, and ends after a short idle time."""
+"""A family member's session reaches the family pages and nothing else, and ends after a short idle time (and
+when the browser closes: the session cookie never outlives it)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from kring.access.auth import FAMILY_SESSION_KEY
 
 Handler = Callable[[HttpRequest], HttpResponse]
 FAMILY_NAMESPACE = "family"
+SEEN_SESSION_KEY = "kring_family_seen"
 
 
 def is_family_session(request: HttpRequest) -> bool:
@@ -27,7 +32,11 @@ class FamilySessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if is_family_session(request):
-            request.session.set_expiry(settings.KRING_FAMILY_IDLE_SECONDS)
+            now = int(time.time())
+            if now - int(request.session.get(SEEN_SESSION_KEY, now)) > settings.KRING_FAMILY_IDLE_SECONDS:
+                logout(request)  # idle too long: the cookie is a browser-session cookie, the idle time is ours
+                return redirect("family:login")
+            request.session[SEEN_SESSION_KEY] = now
         return self.get_response(request)
 
     def process_view(

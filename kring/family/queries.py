@@ -37,6 +37,7 @@ from kring.casework.tsi.documents import Goal, PlanAction, plan_actions, plan_go
 from kring.family.models import AccessBlock, FamilyAccount
 from kring.people.models import Child, Custody, Guardian
 
+ADULT_AGE = 18
 FAMILY_STAGES = (CaseStage.INFORMATION, CaseStage.ACTIVE, CaseStage.FOLLOW_UP)
 
 
@@ -57,20 +58,31 @@ def guardians_of(account: FamilyAccount) -> QuerySet[Guardian]:
     return Guardian.objects.filter(identity_index=account.identity_index)
 
 
-def _blocked(guardian_ids: list[int]) -> set[tuple[int, int]]:
+def _blocked_children(guardian_ids: list[int]) -> set[int]:
+    """The children this person is blocked from, through any of their guardian records (a person may have two: one
+    entered by hand, one imported)."""
     rows = AccessBlock.objects.filter(guardian_id__in=guardian_ids, lifted_at__isnull=True)
-    return set(rows.values_list("guardian_id", "child_id"))
+    return set(rows.values_list("child_id", flat=True))
+
+
+def _in_custody(guardian_ids: list[int], today: date) -> list[Custody]:
+    """The person's custodies of children under 18 today, not blocked (custody ends at 18, FB 6 kap 2 §, though the
+    school register may still link the two)."""
+    blocked = _blocked_children(guardian_ids)
+    custodies = Custody.objects.filter(guardian_id__in=guardian_ids).select_related("child")
+    return [
+        custody
+        for custody in custodies.order_by("child__birth_date", "child_id")
+        if custody.child_id not in blocked and age_on(custody.child, today) < ADULT_AGE
+    ]
 
 
 def children_of(account: FamilyAccount, today: date) -> list[FamilyChild]:
     """The children in the family member's custody today, not blocked, and themselves from 15."""
     guardians = {g.pk: g for g in guardians_of(account)}
-    blocked = _blocked(list(guardians))
     seen: dict[int, FamilyChild] = {}
-    custodies = Custody.objects.filter(guardian_id__in=list(guardians)).select_related("child")
-    for custody in custodies.order_by("child__birth_date", "child_id"):
-        if (custody.guardian_id, custody.child_id) not in blocked and custody.child_id not in seen:
-            seen[custody.child_id] = FamilyChild(custody.child, guardians[custody.guardian_id])
+    for custody in _in_custody(list(guardians), today):
+        seen.setdefault(custody.child_id, FamilyChild(custody.child, guardians[custody.guardian_id]))
     for child in Child.objects.filter(identity_index=account.identity_index):
         if age_on(child, today) >= YOUNG_PERSON_AGE:
             seen[child.pk] = FamilyChild(child, None, young_person=True)
@@ -80,16 +92,39 @@ def children_of(account: FamilyAccount, today: date) -> list[FamilyChild]:
 def has_anything_to_show(identity_index: str, today: date) -> bool:
     """Whether a person with this index is a guardian with custody or a young person of 15 or more in Kring."""
     guardian_ids = list(Guardian.objects.filter(identity_index=identity_index).values_list("pk", flat=True))
-    custodies = set(Custody.objects.filter(guardian_id__in=guardian_ids).values_list("guardian_id", "child_id"))
-    if custodies - _blocked(guardian_ids):
+    if _in_custody(guardian_ids, today):
         return True
     return any(age_on(c, today) >= YOUNG_PERSON_AGE for c in Child.objects.filter(identity_index=identity_index))
 
 
+def blocked_from(child: Child) -> set[int]:
+    """The guardian records of every person blocked from this child (through any of their records)."""
+    blocked = AccessBlock.objects.filter(child=child, lifted_at__isnull=True).values_list(
+        "guardian__identity_index", "guardian_id"
+    )
+    indexes = {index for index, _pk in blocked if index}
+    ids = {pk for _index, pk in blocked}
+    return ids | set(Guardian.objects.filter(identity_index__in=indexes).values_list("pk", flat=True))
+
+
 def family_cases(child: Child) -> QuerySet[TsiCase]:
     """The child's TSI cases the family has been asked into (a case closed before that is not theirs to read)."""
+    return _asked_into().filter(child=child)
+
+
+def _asked_into() -> QuerySet[TsiCase]:
     asked = Q(stage__in=FAMILY_STAGES) | Q(stage=CaseStage.CLOSED, consents__isnull=False)
-    return TsiCase.objects.filter(asked, child=child).distinct().select_related("team", "requesting_unit", "child")
+    return TsiCase.objects.filter(asked).distinct().select_related("team", "requesting_unit", "child")
+
+
+def children_with_cases(account: FamilyAccount, today: date) -> list[tuple[FamilyChild, list[TsiCase]]]:
+    """Each child the family member sees, with the cases they have been asked into (one query for all cases)."""
+    children = children_of(account, today)
+    cases = _asked_into().filter(child_id__in=[item.child.pk for item in children]).order_by("requested_at")
+    by_child: dict[int, list[TsiCase]] = {}
+    for case in cases:
+        by_child.setdefault(case.child_id, []).append(case)
+    return [(item, by_child.get(item.child.pk, [])) for item in children]
 
 
 def family_child(account: FamilyAccount, child_pk: int, today: date) -> FamilyChild:
@@ -119,8 +154,14 @@ class FamilyCase:
     my_answer: ConsentRequestAnswer | None = None
 
     @property
+    def withdrawable(self) -> list[Consent]:
+        """Every consent not withdrawn and not a refusal: in force, or past its date but still letting the school
+        keep the final plan. A withdrawal ends them all."""
+        return [c for c in self.consents if c.withdrawn_at is None and not c.is_refused]
+
+    @property
     def may_withdraw(self) -> bool:
-        return self.consent_in_force is not None
+        return bool(self.withdrawable)
 
     @property
     def goals(self) -> list[Goal]:
@@ -148,6 +189,12 @@ class FamilyCase:
         """Never for a child with protected identity."""
         return "" if self.case.child.protected_identity else self.case.requesting_unit.name
 
+    @property
+    def place_hidden(self) -> bool:
+        """A meeting's place may name the school or an address: never on the pages of a child with protected
+        identity (the team tells the family where, the way they agree)."""
+        return self.case.child.protected_identity
+
 
 def family_case(account: FamilyAccount, case_pk: int, today: date) -> FamilyCase:
     """The case, if it is one of a child the family member sees; 404 otherwise."""
@@ -165,7 +212,11 @@ def _visible(viewer: FamilyChild) -> Q:
 
 
 def _assemble(case: TsiCase, viewer: FamilyChild, today: date) -> FamilyCase:
-    versions = list(case.plan_versions.exclude(approval__in=NOT_IN_FORCE).order_by("-agreed_on", "-number"))
+    versions = list(
+        case.plan_versions.exclude(approval__in=NOT_IN_FORCE)
+        .filter(agreed_on__lte=today)
+        .order_by("-agreed_on", "-number")
+    )
     current = next((v for v in versions if v.agreed_on <= today), None)
     own = Q(given_by=RatingGiver.GUARDIAN, guardian=viewer.guardian) if viewer.guardian else Q(pk__in=[])
     custodians = Guardian.objects.filter(custodies__child_id=case.child_id).order_by("last_name", "first_name")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from kring.access.auth import FAMILY_SESSION_KEY
+from kring.family.middleware import SEEN_SESSION_KEY
 from kring.family.models import FamilyAccount
 
 
@@ -19,4 +20,4 @@ def mark_family_session(sender: Any, request: HttpRequest, user: Any, **kwargs: 
     if account is None:
         return
     request.session[FAMILY_SESSION_KEY] = account.pk
-    request.session.set_expiry(settings.KRING_FAMILY_IDLE_SECONDS)
+    request.session[SEEN_SESSION_KEY] = int(time.time())

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from django.conf import settings
 from django.contrib.auth import logout as auth_logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +25,7 @@ from kring.access.models import AuditAction
 from kring.casework.tsi.actions import VoiceInput
 from kring.casework.workflow import WorkflowError
 from kring.family import actions, documents, queries
-from kring.family.eid.oidc import EID_PROVIDER_ID, NONCE_STATE_KEY, EidAdapter, new_nonce
+from kring.family.eid.oidc import ACCEPTED_ASSURANCE, EID_PROVIDER_ID, NONCE_STATE_KEY, EidAdapter, new_nonce
 from kring.family.forms import ConsentAnswerForm, HomeRatingForm, LanguageForm, VoiceForm
 from kring.family.middleware import is_family_session
 from kring.family.models import FamilyAccount
@@ -81,6 +82,22 @@ def _audit_read(request: HttpRequest, case_or_child: Any, page: str, *, export: 
     )
 
 
+def _audit_list(request: HttpRequest, children: list[Any]) -> None:
+    """One read event per municipality for the list of the family member's children: which were shown."""
+    by_municipality: dict[int, list[Any]] = {}
+    for child in children:
+        by_municipality.setdefault(child.municipality_id, []).append(child)
+    for municipality_id, shown in by_municipality.items():
+        record_event(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.READ,
+            target_type="family_children",
+            child_id=shown[0].pk if len(shown) == 1 else None,
+            municipality_id=municipality_id,
+            details={"page": "children", "children": sorted(child.pk for child in shown)},
+        )
+
+
 # --- logging in ---------------------------------------------------------------------------------------------------
 
 
@@ -89,11 +106,14 @@ def login(request: HttpRequest) -> HttpResponse:
     """The start page for families: log in with BankID or Freja eID."""
     if is_family_session(request):
         return redirect("family:home")
+    if not settings.KRING_EID_SERVER_URL:
+        raise Http404  # this Kring has no e-ID provider configured: no family login
     if request.method == "POST":
         provider = get_adapter().get_provider(request, EID_PROVIDER_ID)
         nonce = new_nonce()
+        params = {"nonce": nonce, "acr_values": " ".join(ACCEPTED_ASSURANCE[:2])}
         return provider.redirect(  # type: ignore[no-any-return]
-            request, "login", next_url="/family/", auth_params={"nonce": nonce}, **{NONCE_STATE_KEY: nonce}
+            request, "login", next_url="/family/", auth_params=params, **{NONCE_STATE_KEY: nonce}
         )
     response = _in_language(request, _language(request, None), "family/login.html", {})
     # The login form's answer is a redirect to the e-ID provider: the page's CSP must let a form lead there.
@@ -150,9 +170,8 @@ def logout(request: HttpRequest) -> HttpResponse:
 @family_page
 def home(request: HttpRequest, account: FamilyAccount) -> HttpResponse:
     today = timezone.localdate()
-    children = [(item, list(queries.family_cases(item.child))) for item in queries.children_of(account, today)]
-    for item, _cases in children:
-        _audit_read(request, item.child, "children")
+    children = queries.children_with_cases(account, today)
+    _audit_list(request, [item.child for item, _cases in children])
     fallback = next((case.family_language for _item, cases in children for case in cases), "sv")
     context = {"children": children, "account": account}
     return _in_language(request, _language(request, account, fallback), "family/home.html", context)
@@ -181,7 +200,7 @@ def plan_pdf(request: HttpRequest, account: FamilyAccount, pk: int) -> HttpRespo
 def letter(request: HttpRequest, account: FamilyAccount, pk: int) -> HttpResponse:
     view = queries.family_case(account, pk, timezone.localdate())
     _audit_read(request, view.case, "letter")
-    context = {"view": view, "team": view.case.team, "lead": view.case.lead}
+    context = {"view": view, "case": view.case, "team": view.case.team, "lead": view.case.lead}
     code = _language(request, account, view.case.family_language)
     return _in_language(request, code, "family/letter.html", context)
 
@@ -201,20 +220,19 @@ def meeting_ics(request: HttpRequest, account: FamilyAccount, pk: int, meeting_p
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, account: FamilyAccount, pk: int) -> HttpResponse:
     view = queries.family_case(account, pk, timezone.localdate())
-    consent = view.consent_in_force
     code = _language(request, account, view.case.family_language)
-    if consent is None:
+    if not view.may_withdraw:
         return redirect("family:case", pk=view.case.pk)
     error = ""
     if request.method == "POST":
         try:
-            actions.withdraw_consent(by=request.user, view=view, consent=consent)  # type: ignore[arg-type]
+            actions.withdraw_consent(by=request.user, view=view)  # type: ignore[arg-type]
         except WorkflowError as problem:
             error = str(problem)
         else:
             return redirect("family:case", pk=view.case.pk)
     _audit_read(request, view.case, "withdraw")
-    return _in_language(request, code, "family/withdraw.html", {"view": view, "consent": consent, "error": error})
+    return _in_language(request, code, "family/withdraw.html", {"view": view, "error": error})
 
 
 @family_page

@@ -5,6 +5,7 @@ the withdrawal. axe-core finds no WCAG 2.1 AA violation. Screenshots in test-art
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,12 +26,12 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 800}
 
 
-@pytest.fixture
-def eid(settings, live_server, guardians: list[Guardian]) -> Iterator[TestEidProvider]:  # type: ignore[no-untyped-def]
+@contextmanager
+def _provider(settings, live_server, people: list[EidPerson]) -> Iterator[TestEidProvider]:  # type: ignore[no-untyped-def]
+    """The local e-ID provider, offering these people, and Kring configured to use it."""
     provider = TestEidProvider(
         issuer="", client_id="kring-browser", client_secret="kring-browser-secret",
-        redirect_uri_prefixes=(f"{live_server.url}/",),
-        people=[EidPerson(g.identity_number, g.first_name, g.last_name, "vårdnadshavare") for g in guardians],
+        redirect_uri_prefixes=(f"{live_server.url}/",), people=people,
     )  # fmt: skip
     server, base_url = serve_in_thread(provider)
     app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
@@ -44,6 +45,13 @@ def eid(settings, live_server, guardians: list[Guardian]) -> Iterator[TestEidPro
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def eid(settings, live_server, guardians: list[Guardian]) -> Iterator[TestEidProvider]:  # type: ignore[no-untyped-def]
+    people = [EidPerson(g.identity_number, g.first_name, g.last_name, "vårdnadshavare") for g in guardians]
+    with _provider(settings, live_server, people) as provider:
+        yield provider
 
 
 def _log_in_with_e_id(page: Page, url: str, person: str) -> None:
@@ -120,3 +128,57 @@ def test_a_guardian_logs_in_reads_the_plan_in_arabic_and_withdraws(
     expect(other.locator(".family-status--warning")).to_contain_text("tog tillbaka samtycket")
     _check(other, screenshot_dir, "106-family-other-guardian")
     other.context.close()
+
+
+def test_a_young_person_answers_the_consent_and_tells_how_it_is_going(
+    page: Page, live_server, settings, world, accepted_case: TsiCase, guardians: list[Guardian],  # noqa: F811
+    tsi_member, screenshot_dir: Path,
+) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    import datetime as dt
+
+    from kring.casework.models import ChildVoice, ConsentRequest
+    from kring.casework.tsi import actions
+    from tests.family.conftest import TODAY
+
+    child = world.child
+    child.birth_date = dt.date(TODAY.year - 16, 1, 1)
+    child.save()
+    actions.request_consent(
+        by=tsi_member, case=accepted_case,
+        given=actions.ConsentInput(
+            guardians=[], parties=["school", "student_health"], categories=["plan", "meeting"], method="digital",
+            given_on=TODAY, valid_until=TODAY + dt.timedelta(days=200), child_agreement="agrees",
+        ),
+    )  # fmt: skip
+    for guardian in guardians:
+        actions.answer_consent_request(
+            by=tsi_member, proposal=ConsentRequest.objects.get(), answer="gives", guardian=guardian
+        )
+    people = [EidPerson(child.identity_number, child.first_name, child.last_name, "ung person")]
+    with _provider(settings, live_server, people):
+        page.set_default_timeout(10_000)
+        page.set_viewport_size(PHONE)
+        _log_in_with_e_id(page, live_server.url, "p0")
+        _choose_language(page, "ti")
+        page.locator(".family-links a").first.click()
+        page.locator(f"a[href$='/case/{accepted_case.pk}/consent/']").click()
+        _check(page, screenshot_dir, "107-family-young-consent-ti")
+        page.locator("input[value=gives]").check()
+        page.locator("form button.family-big-button").click()
+        expect(page.locator(".family-status--ok")).to_be_visible()  # the last answer: the consent is in force
+
+        page.locator(f"a[href$='/case/{accepted_case.pk}/voice/']").click()
+        page.locator("#id_how_it_goes_0").focus()
+        page.keyboard.press("ArrowDown")  # the faces are radio buttons: the keyboard moves between them
+        page.keyboard.press("ArrowDown")
+        page.locator("label[for=id_listened_to_4]").click()
+        page.locator("textarea").fill("Det är lite bättre nu.")
+        page.locator("label[for=id_secret_from_guardians]").click()
+        _check(page, screenshot_dir, "108-family-young-voice-ti")
+        page.locator("form button.family-big-button").click()
+        expect(page).to_have_url(f"{live_server.url}/family/case/{accepted_case.pk}/")
+        voice = ChildVoice.objects.get()
+        assert (voice.how_it_goes, voice.listened_to, voice.secret_from_guardians) == (3, 5, True)
+
+        page.locator(f"a[href$='/case/{accepted_case.pk}/letter/']").click()
+        _check(page, screenshot_dir, "109-family-letter-ti")

@@ -118,6 +118,7 @@ def _kring(*args: str, database: Path, debug: bool = True) -> subprocess.Complet
     if not debug:
         env["KRING_SECRET_KEY"] = "a-secret-for-this-test-only"
         env["KRING_FIELD_ENCRYPTION_KEYS"] = "dGhpcy1pcy1hLWZpZWxkLWtleS1mb3ItdGhpcy10ZXM="  # a key for this test only
+        env["KRING_IDENTITY_INDEX_KEY"] = "an-index-key-for-this-test-only"
     return subprocess.run(  # noqa: S603 (our own command)
         [sys.executable, "-m", "kring.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

@@ -160,3 +160,30 @@ def test_an_id_token_with_another_nonce_is_refused(client: Client, provider: Tes
         adapter._decode_id_token(app, token)
     adapter.expected_nonce = "the-nonce-of-another-login"
     assert adapter._decode_id_token(app, token)["nonce"] == "the-nonce-of-another-login"
+
+
+def test_an_e_id_never_opens_a_staff_account(
+    client: Client,
+    provider: TestEidProvider,
+    consented_case: TsiCase,
+    guardians: list[Guardian],
+    teacher,  # type: ignore[no-untyped-def]
+) -> None:
+    """Even if an e-ID were linked to a member of staff, the login is refused; staff cannot link one."""
+    SocialAccount.objects.create(user=teacher, provider=EID_PROVIDER_ID, uid=guardians[0].identity_index)
+    answer = _log_in(client, "p0")
+    assert answer.status_code == 403  # type: ignore[attr-defined]
+    assert "_auth_user_id" not in client.session
+    staff = Client()
+    staff.force_login(teacher)
+    assert staff.get("/accounts/3rdparty/").status_code == 404
+    assert staff.get("/accounts/3rdparty/signup/").status_code == 404
+
+
+def test_an_e_id_below_the_required_level_of_assurance_is_refused(
+    client: Client, provider: TestEidProvider, consented_case: TsiCase
+) -> None:
+    provider.acr = "http://id.elegnamnden.se/loa/1.0/loa2"
+    answer = _log_in(client, "p0")
+    assert answer.status_code == 400  # type: ignore[attr-defined]
+    assert not FamilyAccount.objects.exists()

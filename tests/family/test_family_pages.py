@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from kring.access.models import AuditAction, AuditEvent
@@ -16,7 +17,7 @@ from kring.casework.models import Consent, OutcomeMeasure, RatingGiver, TsiCase
 from kring.casework.tsi.basis import active_consent
 from kring.family.models import AccessBlock
 from kring.people.models import Guardian
-from tests.family.conftest import OPEN_STORY, SECRET_STORY, log_in_as
+from tests.family.conftest import OPEN_STORY, SECRET_STORY, TODAY, log_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_the_secret_story_is_not_in_the_pdf_or_the_calendar(
 def test_a_young_person_sees_their_own_confidential_story(client: Client, family_case: TsiCase, world) -> None:  # type: ignore[no-untyped-def]
     from kring.casework.tsi.actions import age_on
 
-    if age_on(world.child, dt.date.today()) < 15:  # noqa: DTZ011
+    if age_on(world.child, TODAY) < 15:
         world.child.birth_date = world.child.birth_date.replace(year=world.child.birth_date.year - 2)
         world.child.save()
     log_in_as(client, world.child.identity_index, name="Alva Testsson")
@@ -181,7 +182,7 @@ def test_a_blocked_guardian_sees_nothing(
     assert client.get(reverse("family:case", args=[family_case.pk])).status_code == 200
 
 
-def test_a_child_with_protected_identity_shows_no_school(
+def test_a_child_with_protected_identity_shows_no_school_and_no_meeting_place(
     client: Client,
     world,
     tsi_team,
@@ -196,10 +197,16 @@ def test_a_child_with_protected_identity_shows_no_school(
     case = actions.request_tsi(by=principal, child=world.protected_child, team=tsi_team, reason="Orolig.")
     actions.assess_request(by=tsi_member, case=case, decision=actions.Decision.ACCEPT, note="Ja.")
     actions.record_consent(by=tsi_member, case=case, given=consent_input([guardian]))
+    meeting = actions.book_meeting(
+        by=tsi_member, case=case, kind="network", starts_at=timezone.now() + dt.timedelta(days=3),
+        place="Ekskolan, Skolvägen 3", neutral_arena=False,
+    )  # fmt: skip
     log_in_as(client, guardian.identity_index)
     page = client.get(reverse("family:case", args=[case.pk]))
     assert page.status_code == 200
-    assert "Ekskolan" not in page.content.decode()
+    assert "Ekskolan" not in page.content.decode() and "Skolvägen" not in page.content.decode()
+    ics = client.get(reverse("family:meeting_ics", args=[case.pk, meeting.pk])).content.decode()
+    assert "BEGIN:VEVENT" in ics and "Ekskolan" not in ics and "Skolvägen" not in ics
 
 
 def test_a_young_person_under_15_cannot_log_in(world) -> None:  # type: ignore[no-untyped-def]
@@ -235,10 +242,25 @@ def test_anonymous_visitors_are_sent_to_the_e_id_login(client: Client, family_ca
     assert client.get(reverse("family:login")).status_code == 200
 
 
-def test_the_family_session_is_short(client: Client, family_case: TsiCase, guardians: list[Guardian], settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_family_session_ends_after_a_short_idle_time(
+    client: Client,
+    family_case: TsiCase,
+    guardians: list[Guardian],
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    import time_machine
+
     log_in_as(client, guardians[0].identity_index)
-    client.get(reverse("family:home"))
-    assert client.session.get_expiry_age() == settings.KRING_FAMILY_IDLE_SECONDS
+    assert client.get(reverse("family:home")).status_code == 200
+    assert client.session.get_expire_at_browser_close()
+    later = timezone.now() + dt.timedelta(seconds=settings.KRING_FAMILY_IDLE_SECONDS - 60)
+    with time_machine.travel(later, tick=False):
+        assert client.get(reverse("family:home")).status_code == 200  # still there: active within the time
+    idle = later + dt.timedelta(seconds=settings.KRING_FAMILY_IDLE_SECONDS + 1)
+    with time_machine.travel(idle, tick=False):
+        response = client.get(reverse("family:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("family:login")
+    assert client.get(reverse("family:home")).status_code == 302
 
 
 def test_every_family_page_writes_exactly_one_audit_event_as_the_family_members_own(
@@ -262,3 +284,134 @@ def test_every_family_page_writes_exactly_one_audit_event_as_the_family_members_
         if response.status_code != 200 or len(events) != 1 or events[0].actor_id != account.user_id:
             wrong[name] = f"{response.status_code}, {len(events)} events"
     assert wrong == {}
+
+
+def test_the_family_pages_keep_their_number_of_queries(
+    client: Client,
+    family_case: TsiCase,
+    guardians: list[Guardian],
+    tsi_member,
+    world,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from kring.casework.models import MeetingKind, Teller
+    from kring.casework.tsi import actions as tsi_actions
+    from tests.factories import CustodyFactory
+
+    log_in_as(client, guardians[0].identity_index)
+    urls = [reverse("family:home"), reverse("family:case", args=[family_case.pk])]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for day in range(3):  # more of everything on the case, and another child
+        tsi_actions.book_meeting(
+            by=tsi_member, case=family_case, kind=MeetingKind.FOLLOW_UP,
+            starts_at=timezone.now() + dt.timedelta(days=10 + day), place=f"Rum {day}", neutral_arena=False,
+            participants=[tsi_actions.ParticipantInput("Mentor", "school_staff")],
+        )  # fmt: skip
+        tsi_actions.record_story(
+            by=tsi_member, case=family_case, teller=Teller.SCHOOL, told_by="Mentor",
+            told_on=TODAY, text=f"Berättelse {day}",
+        )  # fmt: skip
+    CustodyFactory(child=world.protected_child, guardian=guardians[0])
+    assert counts() == before
+
+
+def test_custody_ends_at_18(client: Client, family_case: TsiCase, guardians: list[Guardian], world) -> None:  # type: ignore[no-untyped-def]
+    from kring.family.queries import has_anything_to_show
+
+    world.child.birth_date = dt.date(TODAY.year - 18, 1, 1)
+    world.child.save()
+    log_in_as(client, guardians[0].identity_index)
+    assert "Alva" not in client.get(reverse("family:home")).content.decode()
+    assert client.get(reverse("family:case", args=[family_case.pk])).status_code == 404
+    assert not has_anything_to_show(guardians[0].identity_index, TODAY)
+
+
+def test_a_block_holds_through_another_record_of_the_same_guardian(
+    client: Client,
+    family_case: TsiCase,
+    guardians: list[Guardian],
+    tsi_member,  # type: ignore[no-untyped-def]
+) -> None:
+    from kring.family import actions
+    from kring.people.models import Custody
+
+    first = guardians[0]
+    twin = Guardian.objects.create(
+        municipality=first.municipality, identity_number=first.identity_number, first_name=first.first_name,
+        last_name=first.last_name,
+    )  # fmt: skip
+    Custody.objects.create(child=family_case.child, guardian=twin, kind="joint")
+    actions.block_guardian(by=tsi_member, guardian=first, child=family_case.child, reason="Hot mot barnet.")
+    log_in_as(client, first.identity_index)
+    assert client.get(reverse("family:case", args=[family_case.pk])).status_code == 404
+
+
+def test_a_blocked_guardian_is_not_told_of_a_withdrawal(
+    client: Client,
+    family_case: TsiCase,
+    guardians: list[Guardian],
+    tsi_member,  # type: ignore[no-untyped-def]
+) -> None:
+    from kring.family import actions
+
+    first, second = guardians
+    second.email = "blockerad@hem.example"
+    second.save()
+    actions.block_guardian(by=tsi_member, guardian=second, child=family_case.child, reason="Fara för barnet.")
+    log_in_as(client, first.identity_index)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda function, *args, **kwargs: function())
+        client.post(reverse("family:withdraw", args=[family_case.pk]))
+    assert active_consent(family_case) is None
+    assert mail.outbox == []
+    assert not AuditEvent.objects.filter(target_type="family_withdrawal_notice").exists()
+
+
+def test_a_withdrawal_also_ends_a_consent_past_its_date_that_lets_the_school_keep_the_plan(
+    client: Client,
+    accepted_case: TsiCase,
+    guardians: list[Guardian],
+    tsi_member,
+    principal,  # type: ignore[no-untyped-def]
+) -> None:
+    import time_machine
+
+    from kring.casework.models import PlanVersion
+    from kring.casework.tsi import actions as tsi_actions
+    from tests.casework.conftest import consent_input
+
+    tsi_actions.record_consent(
+        by=tsi_member, case=accepted_case,
+        given=consent_input(guardians, valid_until=TODAY + dt.timedelta(days=30), final_plan_to_school=True),
+    )  # fmt: skip
+    tsi_actions.agree_plan(
+        by=tsi_member, case=accepted_case,
+        plan=tsi_actions.PlanInput(TODAY, [{"text": "Mål"}], [{"text": "Gör"}], TODAY + dt.timedelta(days=7), "Team"),
+    )  # fmt: skip
+    tsi_actions.close_case(by=tsi_member, case=accepted_case, reason="goals_reached")
+    plans = PlanVersion.objects.filter(case=accepted_case)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=60), tick=False):
+        assert active_consent(accepted_case) is None and visible_to_school(principal, plans)
+        log_in_as(client, guardians[0].identity_index)
+        page = client.get(reverse("family:case", args=[accepted_case.pk])).content.decode()
+        assert reverse("family:withdraw", args=[accepted_case.pk]) in page
+        client.post(reverse("family:withdraw", args=[accepted_case.pk]))
+        assert not visible_to_school(principal, plans)
+
+
+def visible_to_school(user, plans) -> bool:  # type: ignore[no-untyped-def]
+    from kring.access.policy import visible_to
+
+    return visible_to(user, plans).exists()

@@ -96,3 +96,31 @@ def test_the_child_tells_how_it_is_going_on_the_teams_tablet(
     assert (voice.how_it_goes, voice.listened_to, voice.secret_from_guardians) == (4, 5, True)
     measure = OutcomeMeasure.objects.get(given_by=RatingGiver.CHILD)
     assert measure.listened_to == 5 and measure.secret_from_guardians
+
+
+def test_the_team_prints_the_letter_in_the_familys_language(
+    client: Client,
+    family_case: TsiCase,
+    tsi_member,
+    teacher,  # type: ignore[no-untyped-def]
+) -> None:
+    import io
+
+    from django.utils import translation
+    from django.utils.translation import gettext
+    from pypdf import PdfReader
+
+    family_case.family_language = "ar"
+    family_case.save()
+    login(client, tsi_member)
+    response = client.get(reverse("family_staff:family_letter", args=[family_case.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(response.content)).pages)
+    heading = "Secrecy"  # a heading of the letter (a name, not a literal: the catalogue is the family app's)
+    with translation.override("ar"):
+        secrecy = gettext(heading)
+    assert secrecy != heading and secrecy in text
+    assert AuditEvent.objects.filter(target_type="family_letter_pdf", details__language="ar").exists()
+    other = Client()
+    login(other, teacher)
+    assert other.get(reverse("family_staff:family_letter", args=[family_case.pk])).status_code == 404

@@ -389,12 +389,16 @@ def answer_consent_request(
     returns it then."""
     case = proposal.case
     _require_open(case)
-    if proposal.status != ConsentRequestStatus.OPEN:
-        raise WorkflowError(_("This request is no longer open."), code="closed_request")
     if answer not in GuardianAnswer.values:
         raise WorkflowError(_("Answer yes or no."), code="answer")
-    _check_answerer(proposal, guardian, young_person)
     with transaction.atomic():
+        # One answer at a time per request: two last answers at once must not each miss the other.
+        proposal = ConsentRequest.objects.select_for_update().select_related("case__child").get(pk=proposal.pk)
+        if proposal.status != ConsentRequestStatus.OPEN:
+            raise WorkflowError(_("This request is no longer open."), code="closed_request")
+        if proposal.valid_until <= timezone.localdate():
+            raise WorkflowError(_("The consent must end after it was given."), code="dates")
+        _check_answerer(proposal, guardian, young_person)
         entry = ConsentRequestAnswer.objects.create(
             request=proposal, guardian=guardian, young_person=young_person, answer=answer,
             answered_at=timezone.now(), answered_by=by,
@@ -812,9 +816,10 @@ def record_guardian_rating(*, by: User, case: TsiCase, guardian: Guardian, home_
         )
     )  # fmt: skip
     with transaction.atomic():
-        measure = OutcomeMeasure.objects.create(
-            case=case, measured_on=timezone.localdate(), occasion=Occasion.FOLLOW_UP, home_conflicts=home_conflicts,
-            recorded_by=by, given_by=RatingGiver.GUARDIAN, guardian=guardian,
+        # One rating a day per guardian: a second one that day replaces the first (the measure is not a tally).
+        measure, _created = OutcomeMeasure.objects.update_or_create(
+            case=case, measured_on=timezone.localdate(), given_by=RatingGiver.GUARDIAN, guardian=guardian,
+            defaults={"occasion": Occasion.FOLLOW_UP, "home_conflicts": home_conflicts, "recorded_by": by},
         )  # fmt: skip
         _audit(by, case, measure, None, given_by=RatingGiver.GUARDIAN)
     return measure

@@ -21,7 +21,7 @@ from kring.access.roles import Permission
 from kring.casework.approvals.queries import approvals_of, awaits_approval
 from kring.casework.handovers.forms import OfferForm, ReferralForm
 from kring.casework.handovers.queries import open_handover, other_units, referral_units, referrals_of
-from kring.casework.models import YOUNG_PERSON_AGE, Consent, ConsentMethod, Meeting, TsiCase
+from kring.casework.models import YOUNG_PERSON_AGE, Consent, ConsentMethod, Meeting, Teller, TsiCase
 from kring.casework.tsi import actions, forms, handover, queries
 from kring.casework.tsi.basis import requesting_units
 from kring.casework.tsi.queries import case_view_for_user, get_case_for_user, work_list_for_user
@@ -259,7 +259,10 @@ WITHDRAWAL_NOTICE_DONE = gettext_lazy(
 @login_required
 def add_story(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case, _bases = get_case_for_user(request.user, pk, for_write=True)
-    form = forms.StoryForm(request.POST or None, initial={"teller": request.GET.get("teller", "")})
+    teller = request.GET.get("teller", "")
+    # The child's own story is secret towards the guardians unless the team decides it is not.
+    initial = {"teller": teller, "secret_from_guardians": teller == Teller.CHILD}
+    form = forms.StoryForm(request.POST or None, initial=initial)
     return _step(
         request,
         case,

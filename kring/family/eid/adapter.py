@@ -38,6 +38,8 @@ class FamilySocialAccountAdapter(DefaultSocialAccountAdapter):
         if not has_anything_to_show(index, timezone.localdate()):
             raise _refuse(request, reason="nothing_to_show")
         if sociallogin.is_existing:
+            if not FamilyAccount.objects.filter(user_id=sociallogin.user.pk).exists():
+                raise _refuse(request, reason="not_a_family_account")  # an e-ID never opens a staff account
             return
         account = FamilyAccount.objects.filter(identity_index=index).select_related("user").first()
         if account is not None:

@@ -33,6 +33,15 @@ PERSONAL_NUMBER_CLAIMS = (
     "ssn",
     "nin",
 )
+# The levels of assurance that prove who a guardian is (Sweden Connect: LoA 3 and 4, and their eIDAS equivalents).
+ACCEPTED_ASSURANCE = (
+    "http://id.elegnamnden.se/loa/1.0/loa3",
+    "http://id.elegnamnden.se/loa/1.0/loa4",
+    "http://id.elegnamnden.se/loa/1.0/eidas-sub",
+    "http://id.elegnamnden.se/loa/1.0/eidas-high",
+)
+# Of the claims, only these are kept with the account (never a number, a signature or the evidence of the login).
+KEPT_CLAIMS = ("iss", "aud", "sub", "iat", "exp", "auth_time", "acr", "given_name", "family_name", "name")
 INDEX_KEY = "kring_identity_index"
 NONCE_STATE_KEY = "nonce"
 
@@ -53,8 +62,8 @@ def personal_number(claims: dict[str, Any]) -> str:
     return ""
 
 
-def without_personal_number(claims: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in claims.items() if name not in PERSONAL_NUMBER_CLAIMS}
+def kept(claims: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in claims.items() if name in KEPT_CLAIMS}
 
 
 class EidAdapter(OpenIDConnectOAuth2Adapter):
@@ -77,6 +86,8 @@ class EidAdapter(OpenIDConnectOAuth2Adapter):
         nonce = str(claims.get("nonce") or "")
         if not self.expected_nonce or not hmac.compare_digest(nonce, self.expected_nonce):
             raise OAuth2Error("The ID token's nonce is not the one this login sent.")
+        if claims.get("acr") not in ACCEPTED_ASSURANCE:
+            raise OAuth2Error("The e-ID's level of assurance is too low.")
         return claims
 
 
@@ -88,18 +99,17 @@ class EidProvider(OpenIDConnectProvider):
     def sociallogin_from_response(self, request: HttpRequest, response: dict[str, Any]) -> Any:
         id_token = response.get("id_token") or {}
         userinfo = response.get("userinfo") or {}
+        if not id_token or (userinfo and userinfo.get("sub") != id_token.get("sub")):
+            raise OAuth2Error("The user info is not about the person of the ID token.")  # OIDC Core §5.3.2
         # The signed ID token's number decides; the user info must not contradict it.
         number = personal_number(id_token) or personal_number(userinfo)
         if number and personal_number(userinfo) not in ("", number):
             number = ""
         if not number:
             raise OAuth2Error("The e-ID gave no valid personal identity number.")
-        cleaned: dict[str, Any] = {
-            "id_token": without_personal_number(id_token),
-            INDEX_KEY: identity_index(number) if number else "",
-        }
+        cleaned: dict[str, Any] = {"id_token": kept(id_token), INDEX_KEY: identity_index(number)}
         if userinfo:
-            cleaned["userinfo"] = without_personal_number(userinfo)
+            cleaned["userinfo"] = kept(userinfo)
         return super().sociallogin_from_response(request, cleaned)
 
     def extract_uid(self, data: dict[str, Any]) -> str:

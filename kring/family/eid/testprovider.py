@@ -252,6 +252,7 @@ class TestEidProvider:
         self.people = list(people)
         self.search = search
         self.tamper_next_token = False
+        self.acr = LOA3  # the level of assurance the tokens state (a test may lower it)
         self._private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         public_der = self._private_key.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -598,7 +599,7 @@ class TestEidProvider:
             "exp": now + TOKEN_SECONDS,
             "auth_time": grant.auth_time,
             "nonce": grant.nonce,
-            "acr": LOA3,
+            "acr": self.acr,
             **self._person_claims(grant.person),
         }
         return {

@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
-from kring.access.audit import record_read
+from kring.access.audit import record_event, record_read
+from kring.access.models import AuditAction
 from kring.access.policy import basis_for
 from kring.casework.tsi import actions as tsi_actions
 from kring.casework.tsi.actions import VoiceInput
@@ -21,6 +22,7 @@ from kring.family import actions
 from kring.family.forms import VoiceForm
 from kring.family.staff import queries
 from kring.family.staff.forms import BlockForm, LiftForm
+from kring.pdf import pdf_response, render_pdf
 from kring.people.languages import FAMILY_LANGUAGES, family_language
 from kring.people.models import Child, Guardian
 
@@ -116,3 +118,19 @@ def voice_with_adult(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         }
         response = render(request, "family/voice.html", context, status=400 if form.errors else 200)
     return response
+
+
+@login_required
+def family_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The family's letter about TSI as a PDF in a family language (the family's own, unless another is asked
+    for), for the team to print or send; audited as an export."""
+    case, _bases = get_case_for_user(request.user, pk, for_write=True)
+    language = family_language(request.GET.get("lang") or case.family_language)
+    with translation.override(language.code):
+        context = {"case": case, "team": case.team, "lead": case.lead, "printed_on": timezone.localdate()}
+        pdf = render_pdf("family/letter_pdf.html", context)
+    record_event(
+        actor=request.user, action=AuditAction.EXPORT, target_type="family_letter_pdf", target_id=case.pk,
+        child_id=case.child_id, basis=basis_for(request.user, case), details={"language": language.code},
+    )  # fmt: skip
+    return pdf_response(pdf, f"tsi-{case.pk}-letter-{language.code}.pdf", disposition="inline")
