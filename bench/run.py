@@ -200,6 +200,7 @@ def run(size: str, requests: int, seed_value: int, events: int) -> None:
         bench_reports(result, requests, seed_value, DEMO_REPORTS[size])
         bench_start_pages(result, requests)
         bench_collaboration(result, requests, seed_value, COLLABORATION_GROUPS[size])
+        bench_families(result, requests)
         print(f"\nAudit log: {audit_rate(teacher, events):,.0f} events/s ({events:,} events, one transaction each)")
         seconds = timed(lambda: print(f"audit-verify: {verify_chain()}"))
         print(f"audit-verify took {seconds:.2f} s")
@@ -394,6 +395,56 @@ def bench_collaboration(result: Any, requests: int, seed_value: int, total: int)
         minimal = measure("minimal view (police officer)", police, [MINIMAL_VIEW] * requests)
         print(minimal.report())
         print(measure("SSPF meeting", police, [f"/collaboration/meetings/{meeting.pk}/"] * requests).report(minimal))
+
+
+# --- The families' pages --------------------------------------------------------------------------------------------
+# The demo's guardian of the case the family reads in Arabic, logged in as after an e-ID login (the account and the
+# session mark the e-ID callback makes), beside the teacher's minimal view (a family session cannot open it).
+
+
+def family_client(guardian: Any) -> Any:
+    from django.test import Client
+    from django.utils import timezone
+
+    from kring.access.auth import FAMILY_SESSION_KEY
+    from kring.directory.models import User
+    from kring.family.models import FamilyAccount
+
+    user = User.objects.create_user(f"bench-{guardian.pk}@family.kring.invalid", None)
+    account = FamilyAccount.objects.create(user=user, identity_index=guardian.identity_index, created_at=timezone.now())
+    client = Client()
+    client.force_login(user, backend=LOGIN_BACKEND)
+    session = client.session
+    session[FAMILY_SESSION_KEY] = account.pk
+    session.save()
+    return client
+
+
+def bench_families(result: Any, requests: int) -> None:
+    from kring.casework.models import Story
+    from kring.people.models import Guardian
+
+    story = Story.objects.filter(secret_from_guardians=True, case__municipality=result.municipality).first()
+    guardian = Guardian.objects.filter(custodies__child__tsi_cases__stories=story).first() if story else None
+    if story is None or guardian is None:
+        return
+    case, meeting = story.case, story.case.meetings.first()
+    client = family_client(guardian)
+    print(
+        f"\nFamilies: the guardian of TSI case {case.pk}, {requests} requests each, beside the teacher's minimal view:"
+    )
+    minimal = measure("minimal view (teacher)", logged_in(get_user(result, "teacher")), [MINIMAL_VIEW] * requests)
+    print(minimal.report())
+    pages = [("family: my children", "/family/"), ("family: the case", f"/family/case/{case.pk}/")]
+    if meeting is not None:
+        pages.append(("family: meeting .ics", f"/family/case/{case.pk}/meeting/{meeting.pk}.ics"))
+    for name, url in pages:
+        print(measure(name, client, [url] * requests).report(minimal))
+    print(
+        measure("family: plan PDF", client, [f"/family/case/{case.pk}/plan.pdf"] * max(requests // 10, 5)).report(
+            minimal
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -124,3 +124,24 @@ def test_the_team_prints_the_letter_in_the_familys_language(
     other = Client()
     login(other, teacher)
     assert other.get(reverse("family_staff:family_letter", args=[family_case.pk])).status_code == 404
+
+
+def test_the_case_page_shows_the_childs_voice_to_the_team_only(
+    client: Client,
+    family_case: TsiCase,
+    tsi_member,
+    principal,  # type: ignore[no-untyped-def]
+) -> None:
+    from kring.casework.tsi import actions as tsi_actions
+
+    tsi_actions.record_child_voice(
+        by=tsi_member, case=family_case,
+        voice=tsi_actions.VoiceInput(4, 5, "Jag har en kompis nu", True, "follow_up", "Teamet"),
+    )  # fmt: skip
+    login(client, tsi_member)
+    page = client.get(reverse("casework_case", args=[family_case.pk])).content.decode()
+    assert "Jag har en kompis nu" in page
+    school = Client()
+    login(school, principal)
+    response = school.get(reverse("casework_case", args=[family_case.pk]))
+    assert response.status_code == 200 and "Jag har en kompis nu" not in response.content.decode()

@@ -22,6 +22,7 @@ from kring.access.roles import CASE_SCHOOL_ROLES, CASE_TEAM_ROLES, Category, Ori
 from kring.casework.models import (
     OPEN_STAGES,
     CaseStage,
+    ChildVoice,
     Consent,
     ConsentRequest,
     ConsentRequestAnswer,
@@ -171,6 +172,11 @@ class CaseView:
         return shown
 
     @cached_property
+    def child_voices(self) -> list[ChildVoice]:
+        """The child's own "how is it going?" answers, for the case's team (they hold the child's words)."""
+        return list(self.case.child_voices.all()) if self.is_team and self.outcomes.basis is not None else []
+
+    @cached_property
     def open_consent_request(self) -> ConsentRequest | None:
         return self.case.consent_requests.filter(status=ConsentRequestStatus.OPEN).first() if self.is_team else None
 
@@ -233,7 +239,9 @@ def case_view_for_user(user: User, pk: int) -> CaseView:
         meetings=_section(user, bases, Category.MEETING, meetings),
         plans=_section(user, bases, Category.PLAN, PlanVersion.objects.filter(case=case).order_by("-number")),
         follow_ups=_section(user, bases, Category.PLAN, FollowUp.objects.filter(case=case)),
-        outcomes=_section(user, bases, Category.OUTCOME, OutcomeMeasure.objects.filter(case=case)),
+        outcomes=_section(
+            user, bases, Category.OUTCOME, OutcomeMeasure.objects.filter(case=case).select_related("guardian")
+        ),
         is_team=is_case_team_member(user, case),
         attendance=imported_attendance(user, case, bases),
         may_record_withdrawal=may_record_withdrawal(user, case),
