@@ -393,7 +393,9 @@ def answer_consent_request(
         raise WorkflowError(_("Answer yes or no."), code="answer")
     with transaction.atomic():
         # One answer at a time per request: two last answers at once must not each miss the other.
-        proposal = ConsentRequest.objects.select_for_update().select_related("case__child").get(pk=proposal.pk)
+        proposal = (
+            ConsentRequest.objects.select_for_update(of=("self",)).select_related("case__child").get(pk=proposal.pk)
+        )
         if proposal.status != ConsentRequestStatus.OPEN:
             raise WorkflowError(_("This request is no longer open."), code="closed_request")
         if proposal.valid_until <= timezone.localdate():
