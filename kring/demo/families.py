@@ -39,6 +39,7 @@ class FamilyLogin:
     guardian: str
     child: str
     shows: str
+    identity_number: str  # for the test e-ID's list (never printed)
 
 
 def _page_language(guardians: list[Guardian]) -> str:
@@ -105,5 +106,5 @@ def family_logins(structure_municipality_id: int, today: date) -> list[FamilyLog
     for case, shows in ((showcase, "the plan in Arabic, meetings, consent"), (waiting, "a consent to give with e-ID")):
         guardian = Guardian.objects.filter(custodies__child=case.child).order_by("pk").first() if case else None
         if case is not None and guardian is not None:
-            logins.append(FamilyLogin(guardian.full_name, case.child.full_name, shows))
+            logins.append(FamilyLogin(guardian.full_name, case.child.full_name, shows, guardian.identity_number))
     return logins

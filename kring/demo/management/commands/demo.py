@@ -59,8 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{_RULE}\n{format_logins(result, with_codes=True)}\n{format_hint(result.logins[0].email)}")
         self.stdout.write(f"Search for pupils as {result.login_for('teacher').email}: try “Alv”.\n{_RULE}\n")
         if not options["no_server"]:
-            eid = serve_in_background(result.municipality.code)
             logins = family_logins(result.municipality.pk, timezone.localdate())
+            eid = serve_in_background(result.municipality.code, first=tuple(login.identity_number for login in logins))
             self.stdout.write(f"{format_family_logins(logins, options['addrport'], eid)}{_RULE}\n")
             call_command("runserver", options["addrport"], use_reloader=False)
 

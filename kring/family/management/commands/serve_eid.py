@@ -214,15 +214,20 @@ class Command(BaseCommand):
             server.server_close()
 
 
-def serve_in_background(municipality: str, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> str | None:
-    """The provider in a daemon thread beside the development server (`kring demo`): its URL, or None when the
-    port is taken (another `kring serve-eid` may be running)."""
+def serve_in_background(
+    municipality: str, host: str = "127.0.0.1", port: int = DEFAULT_PORT, first: tuple[str, ...] = ()
+) -> str | None:
+    """The provider in a daemon thread beside the development server (`kring demo`), offering the people with the
+    identity numbers in `first` at the top: its URL, or None when the port is taken (another `kring serve-eid`)."""
+    people = people_from_database(municipality)
+    rank = {number: place for place, number in enumerate(first)}
+    people.sort(key=lambda person: rank.get(person.identity_number, len(first)))  # stable: the rest keep their order
     provider = TestEidProvider(
         issuer="",
         client_id=DEV_CLIENT_ID,
         client_secret=DEV_CLIENT_SECRET,
         redirect_uri_prefixes=REDIRECT_URI_PREFIXES,
-        people=people_from_database(municipality),
+        people=people,
         search=search_database(municipality),
     )
     try:
