@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "kring.prevention",
     "kring.collaboration",
     "kring.family",
+    "kring.records",
     "kring.demo",
 ]
 

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordsConfig(AppConfig):
+    name = "kring.records"
+    verbose_name = _("Records")
+
+    def ready(self) -> None:
+        from kring.access.review import register_target_labels
+
+        register_target_labels({"retention": _("Records cleared (gallring)"), "retention_rule": _("Retention rule")})

@@ -1,0 +1,73 @@
+"""Clearing (gallring): what is due under each rule, and deleting it in batches, each batch atomic and audited with
+what was cleared (record type, how many, under which rule), never what the records said. A run interrupted half-way
+is resumed by the next: what is left is still due."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.directory.models import Municipality
+from kring.records.models import RetentionAction, RetentionRule
+from kring.records.retention.kinds import KINDS, due
+from kring.records.retention.rules import rules_of
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Due:
+    rule: RetentionRule
+    count: int
+
+
+def due_now(municipality: Municipality, today: date) -> list[Due]:
+    """Every rule of the municipality and how many records it makes due today (a kept type: none)."""
+    return [
+        Due(rule, 0 if rule.action == RetentionAction.KEEP else _due(rule, today).count())
+        for rule in rules_of(municipality)
+    ]
+
+
+def _due(rule: RetentionRule, today: date) -> QuerySet[Model]:
+    return due(rule.record_type, rule.municipality_id, rule.counted_from, rule.keep_years, today)
+
+
+def clear(
+    *, municipality: Municipality, today: date, batch: int = BATCH, progress: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
+    """Delete what is due, type by type, `batch` records at a time; returns how many of each type were cleared."""
+    cleared: dict[str, int] = {}
+    for item in due_now(municipality, today):
+        if item.count:
+            cleared[item.rule.record_type] = _clear_rule(item.rule, today, batch, progress)
+    return cleared
+
+
+def _clear_rule(rule: RetentionRule, today: date, batch: int, progress: Callable[[str, int], None] | None) -> int:
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(_due(rule, today).order_by("pk").values_list("pk", flat=True)[:batch])
+            if not ids:
+                return total
+            KINDS[rule.record_type].model._default_manager.filter(pk__in=ids).delete()
+            total += len(ids)
+            record_event(
+                actor=None, action=AuditAction.WRITE, target_type="retention", target_id=rule.pk,
+                municipality_id=rule.municipality_id, actor_label="kring retention",
+                details={"record_type": rule.record_type, "count": len(ids), "rule": _described(rule),
+                         "today": today.isoformat()},
+            )  # fmt: skip
+        if progress is not None:
+            progress(rule.record_type, total)
+
+
+def _described(rule: RetentionRule) -> str:
+    return f"{rule.keep_years} years after {rule.counted_from}, {rule.action}; source: {rule.source}"
