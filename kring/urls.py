@@ -25,6 +25,7 @@ urlpatterns = [
     path("collaboration/", include("kring.collaboration.urls")),
     path("family/", include("kring.family.urls")),
     path("family-access/", include("kring.family.staff.urls")),
+    path("records/", include("kring.records.urls")),
     path("audit/", include("kring.access.urls")),
     # allauth's pages for linking social accounts are not Kring's: the only social login is the family's e-ID,
     # whose login and callback are kring.family's own; staff never link an e-ID to their account.

@@ -29,6 +29,7 @@ def kring(request: HttpRequest) -> dict[str, Any]:
             "absence": Permission.ABSENCE_OVERSEE in granted,
             "school_data": Permission.SCHOOLDATA_IMPORT in granted,
             "collaboration": Permission.COLLABORATION_VIEW in granted,
+            "records": Permission.RECORDS_MANAGE in granted,
             "prevention": bool(
                 {Permission.PREVENTION_CLASS, Permission.PREVENTION_LEAD, Permission.PREVENTION_FOLLOW} & granted
             ),

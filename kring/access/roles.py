@@ -81,6 +81,10 @@ class Permission(models.TextChoices):
         "collaboration.manage",
         _("Keep the register of collaboration groups, the agreements and the child impact assessments"),
     )
+    RECORDS_MANAGE = (
+        "records.manage",
+        _("Keep the retention rules (the document management plan) and see what is due to be cleared"),
+    )
 
 
 class Role(models.TextChoices):
@@ -97,6 +101,7 @@ class Role(models.TextChoices):
     POLICE_OFFICER = "police_officer", _("Police officer")
     COORDINATOR = "coordinator", _("Coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
+    ARCHIVIST = "archivist", _("Archivist")
 
 
 _P = Permission
@@ -132,6 +137,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _P.COLLABORATION_MANAGE,
     },
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
+    Role.ARCHIVIST: _EVERY_STAFF | {_P.RECORDS_MANAGE},
 }
 
 # What staff of the unit where a child is placed may see, by role: the school's own information, and for

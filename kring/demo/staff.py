@@ -35,6 +35,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, Role], ...] = (
     ("polis", Role.POLICE_OFFICER),
     ("samordnare", Role.COORDINATOR),
     ("admin", Role.ADMINISTRATOR),
+    ("arkivarie", Role.ARCHIVIST),
 )
 _STUDENT_HEALTH = (Role.KURATOR, Role.SCHOOL_NURSE, Role.SPECIAL_EDUCATOR, Role.PSYCHOLOGIST)
 
@@ -69,6 +70,8 @@ def _demo_units(structure: Structure, role: Role) -> list[tuple[Unit, Role]]:
         Role.COORDINATOR: [(structure.safety_unit, Role.COORDINATOR)],
         # the administrator of the education administration: reviews the log of the schools' staff
         Role.ADMINISTRATOR: [(structure.education_office, Role.ADMINISTRATOR)],
+        # the municipality's archivist, with records management (informationsförvaltning) in the executive office
+        Role.ARCHIVIST: [(structure.it_unit, Role.ARCHIVIST)],
     }
     by_role.update({health: [(school.unit, health), (team, health)] for health in _STUDENT_HEALTH})
     return by_role[role]

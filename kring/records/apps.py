@@ -10,5 +10,8 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from kring.access.review import register_target_labels
+        from kring.directory.today import register_work_source
+        from kring.records.retention.today import retention_work
 
+        register_work_source(retention_work)
         register_target_labels({"retention": _("Records cleared (gallring)"), "retention_rule": _("Retention rule")})

@@ -8,12 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.directory.models import Municipality
+from kring.access.policy import can
+from kring.access.roles import Permission
+from kring.casework.workflow import WorkflowError
+from kring.directory.models import Municipality, User
 from kring.records.models import RetentionAction, RetentionRule
 from kring.records.retention.kinds import KINDS, due
 from kring.records.retention.rules import rules_of
@@ -71,3 +77,31 @@ def _clear_rule(rule: RetentionRule, today: date, batch: int, progress: Callable
 
 def _described(rule: RetentionRule) -> str:
     return f"{rule.keep_years} years after {rule.counted_from}, {rule.action}; source: {rule.source}"
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    keep_years: int
+    counted_from: str
+    action: str
+    source: str
+
+
+def save_rule(*, by: User, rule: RetentionRule, given: RuleInput) -> RetentionRule:
+    """The archivist changes a rule to what the municipality's plan says; audited with the old and the new."""
+    if not can(by, Permission.RECORDS_MANAGE) or by.municipality_id != rule.municipality_id:
+        raise PermissionDenied
+    if given.counted_from not in KINDS[rule.record_type].anchors:
+        raise WorkflowError(_("This record type cannot be counted from that event."), code="anchor")
+    if not given.source.strip():
+        raise WorkflowError(_("Say where the rule comes from (the plan and its item)."), code="source")
+    before = _described(rule)
+    with transaction.atomic():
+        rule.keep_years, rule.counted_from, rule.action = given.keep_years, given.counted_from, given.action
+        rule.source, rule.changed_by, rule.changed_at = given.source.strip(), by, timezone.now()
+        rule.save()
+        record_event(
+            actor=by, action=AuditAction.WRITE, target_type="retention_rule", target_id=rule.pk,
+            details={"record_type": rule.record_type, "before": before, "after": _described(rule)},
+        )  # fmt: skip
+    return rule
