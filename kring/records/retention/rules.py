@@ -17,19 +17,20 @@ class DefaultRule:
     source: str
 
 
-_TYPICAL = "Typical dokumenthanteringsplan (Riksarkivet, SKR): check against the municipality's own plan"
+# Stored data in the municipality's language (Swedish), as its own plan's items will be.
+_TYPICAL = "Typisk dokumenthanteringsplan (Riksarkivet, SKR): stäm av mot kommunens egen plan"
 DEFAULTS: dict[str, DefaultRule] = {
     RecordType.CONSULTATION: DefaultRule(1, CountedFrom.RECORDED, RetentionAction.DELETE,
-                                         f"{_TYPICAL}; anonymous consultations are cleared early"),
+                                         f"{_TYPICAL}; avidentifierade konsultationer gallras tidigt"),
     RecordType.CONCERN: DefaultRule(5, CountedFrom.CLOSED, RetentionAction.DELETE, _TYPICAL),
     RecordType.REPORT: DefaultRule(5, CountedFrom.CLOSED, RetentionAction.DELETE,
-                                   f"{_TYPICAL}; a report that led to no investigation, 5 years after the decision"),
+                                   f"{_TYPICAL}; en anmälan som inte ledde till utredning, 5 år efter beslutet"),
     RecordType.TSI_CASE: DefaultRule(5, CountedFrom.CLOSED, RetentionAction.DELETE, _TYPICAL),
     RecordType.ABSENCE: DefaultRule(3, CountedFrom.SCHOOL_YEAR_END, RetentionAction.DELETE, _TYPICAL),
     RecordType.ABSENCE_INDICATOR: DefaultRule(1, CountedFrom.SCHOOL_YEAR_END, RetentionAction.DELETE, _TYPICAL),
     RecordType.INVESTIGATION: DefaultRule(5, CountedFrom.CLOSED, RetentionAction.DELETE, _TYPICAL),
     RecordType.SURVEY_ANSWERS: DefaultRule(1, CountedFrom.CLOSED, RetentionAction.DELETE,
-                                           f"{_TYPICAL}; survey raw data are cleared once the results are reported"),
+                                           f"{_TYPICAL}; enkäters rådata gallras när resultaten är redovisade"),
 }  # fmt: skip
 
 
