@@ -242,6 +242,10 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 # A family member's session ends after this many idle seconds (staff: KRING_SESSION_IDLE_SECONDS).
 KRING_FAMILY_IDLE_SECONDS = env_int("KRING_FAMILY_IDLE_SECONDS", 15 * 60)
+# The audit log is one chain for the whole deployment: it is kept this many years (the longest any municipality's
+# plan asks), then cleared in whole segments exported to this directory first (kring.records.retention.audit_log).
+KRING_AUDIT_KEEP_YEARS = env_int("KRING_AUDIT_KEEP_YEARS", 10)
+KRING_AUDIT_ARCHIVE_DIR = env_str("KRING_AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive"))
 SESSION_COOKIE_AGE = env_int("KRING_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kring.access.acting import AuditActor, StaffUser
-from kring.access.models import AuditAction, AuditChainHead, AuditEvent
+from kring.access.models import AuditAction, AuditAnchor, AuditChainHead, AuditEvent
 from kring.access.policy import Basis, bases_for_children
 
 GENESIS_HASH = "0" * 64
@@ -191,14 +191,21 @@ class ChainReport:
         return self.broken_at is None
 
 
-def _events_in_order(batch_size: int = 5000) -> Iterator[AuditEvent]:
-    last = 0
+def _events_in_order(after: int = 0, batch_size: int = 5000) -> Iterator[AuditEvent]:
+    last = after
     while True:
         batch = list(AuditEvent.objects.filter(sequence__gt=last).order_by("sequence")[:batch_size])
         if not batch:
             return
         yield from batch
         last = batch[-1].sequence
+
+
+def chain_start() -> tuple[int, str]:
+    """The first sequence the chain in the database holds, and the hash it links to: the genesis, or after its
+    oldest segments were cleared, the newest anchor (kring.access.audit_segments)."""
+    anchor = AuditAnchor.objects.order_by("-sequence").first()
+    return (anchor.sequence + 1, anchor.hash) if anchor else (1, GENESIS_HASH)
 
 
 @dataclass(frozen=True)
@@ -232,10 +239,13 @@ def last_witness(path: Path) -> Witness | None:
 
 
 def verify_chain(witnessed: Witness | None = None) -> ChainReport:
-    """Walk the whole chain; report the first event whose content, link or position is wrong, and a chain that no
-    longer holds the witnessed head."""
-    expected_sequence, previous_hash, checked = 1, GENESIS_HASH, 0
-    for event in _events_in_order():
+    """Walk the chain from its start (the genesis, or the anchor of its cleared segments); report the first event
+    whose content, link or position is wrong, and a chain that no longer holds the witnessed head."""
+    expected_sequence, previous_hash = chain_start()
+    cleared_up_to, checked = expected_sequence - 1, 0
+    if witnessed and witnessed.sequence == cleared_up_to and witnessed.hash != previous_hash:
+        return ChainReport(0, witnessed.sequence, f"event #{witnessed.sequence} is not the one witnessed")
+    for event in _events_in_order(after=cleared_up_to):
         if event.sequence != expected_sequence:
             return ChainReport(checked, expected_sequence, f"event #{expected_sequence} is missing")
         if event.previous_hash != previous_hash:
@@ -245,14 +255,15 @@ def verify_chain(witnessed: Witness | None = None) -> ChainReport:
         if witnessed and event.sequence == witnessed.sequence and event.hash != witnessed.hash:
             return ChainReport(checked, event.sequence, f"event #{event.sequence} is not the one witnessed")
         previous_hash, expected_sequence, checked = event.hash, expected_sequence + 1, checked + 1
-    if witnessed and checked < witnessed.sequence:
+    last = expected_sequence - 1
+    if witnessed and last < witnessed.sequence:
         return ChainReport(
-            checked, checked + 1, f"the chain ends at #{checked} but #{witnessed.sequence} was witnessed: it was cut"
+            checked, last + 1, f"the chain ends at #{last} but #{witnessed.sequence} was witnessed: it was cut"
         )
     head = AuditChainHead.objects.filter(pk=1).first()
     head_sequence = head.sequence if head else 0
-    if head_sequence != checked or (head and head.hash != previous_hash):
-        return ChainReport(checked, checked + 1, f"the chain ends at #{checked} but its head says #{head_sequence}")
+    if head_sequence != last or (head and head.hash != previous_hash):
+        return ChainReport(checked, last + 1, f"the chain ends at #{last} but its head says #{head_sequence}")
     return ChainReport(checked, None, "")
 
 

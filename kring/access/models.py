@@ -102,3 +102,22 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class AuditAnchor(models.Model):
+    """Where the chain begins after its oldest segment was cleared (gallrad): the last cleared event's sequence and
+    hash, and the checksum of the file the segment was exported to first. The chain verifies from the newest anchor;
+    the file verifies against it."""
+
+    sequence = models.BigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    first_sequence = models.BigIntegerField()
+    cleared_at = models.DateTimeField()
+    archive_name = models.CharField(max_length=200)
+    archive_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-sequence"]
+
+    def __str__(self) -> str:
+        return f"audit anchor #{self.sequence}"

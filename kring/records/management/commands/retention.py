@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from kring.directory.models import Municipality
 from kring.records.retention.actions import BATCH, clear, due_now
+from kring.records.retention.audit_log import audit_due, clear_audit_log
 
 
 class Command(BaseCommand):
@@ -42,3 +44,18 @@ class Command(BaseCommand):
                 cleared = clear(municipality=place, today=today, batch=batch)
                 total = sum(cleared.values())
                 self.stdout.write(f"  cleared {total:,} records" + (f": {cleared}" if cleared else ""))
+        if not municipality:
+            self._audit_log(today, dry_run=dry_run)
+
+    def _audit_log(self, today: date, *, dry_run: bool) -> None:
+        due = audit_due(today)
+        self.stdout.write(
+            f"The audit log (the whole deployment): {due.count:,} events older than {due.keep_years} years"
+        )
+        if not dry_run and due.count:
+            segment = clear_audit_log(today)
+            if segment is not None:
+                self.stdout.write(
+                    f"  exported #{segment.first}–#{segment.last} to {segment.path} (sha256 {segment.sha256}), "
+                    "cleared, and anchored the chain on the last"
+                )
