@@ -24,6 +24,7 @@ class CountedFrom(models.TextChoices):
     CLOSED = "closed", _("its closure or decision")
     RECORDED = "recorded", _("the day it was recorded")
     TURNED_18 = "turned_18", _("the child turning 18")
+    BIRTH = "birth", _("the child's birth")
     SCHOOL_YEAR_END = "school_year_end", _("the end of the school year")
 
 

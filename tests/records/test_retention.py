@@ -183,3 +183,20 @@ def test_survey_answers_leave_with_their_answers(world: World, coordinator: User
         call_command("retention", stdout=StringIO())
     assert not SurveyResponse.objects.exists() and not SurveyAnswer.objects.exists()
     assert ReportOfConcern.objects.count() == 0  # nothing else was touched
+
+
+def test_a_rule_counted_from_the_childs_birth_keeps_a_report_for_30_years(
+    world: World, principal: User, social_worker: User
+) -> None:
+    """Prop. 2025/26:12: certain documents kept 30 years from the child's birth."""
+    _report(world, principal, social_worker)
+    rule = next(r for r in rules_of(world.municipality) if r.record_type == RecordType.REPORT)
+    rule.counted_from, rule.keep_years = CountedFrom.BIRTH, 30
+    rule.save()
+    born = world.child.birth_date
+    thirty = born.replace(year=born.year + 30) if (born.month, born.day) != (2, 29) else dt.date(born.year + 30, 3, 1)
+    counts = {
+        day: {i.rule.record_type: i.count for i in due_now(world.municipality, day)}[RecordType.REPORT]
+        for day in (thirty - dt.timedelta(days=1), thirty)
+    }
+    assert list(counts.values()) == [0, 1]

@@ -1,8 +1,8 @@
 """What each record type is in the database, and which of its rows a rule makes due on a day.
 
-A row is due when its anchor (closure, the day recorded, the child's 18th birthday, the end of the school year) lies
-`keep_years` years or more before today: a row closed on 3 March 2021 under "5 years after closure" is due from
-3 March 2026, not a day before (and a 29 February counts on to 1 March in a year without one)."""
+A row is due when its anchor (closure, the day recorded, the child's birth or 18th birthday, the end of the school
+year) lies `keep_years` years or more before today: a row closed on 3 March 2021 under "5 years after closure" is due
+from 3 March 2026, not a day before (and a 29 February counts on to 1 March in a year without one)."""
 
 from __future__ import annotations
 
@@ -36,18 +36,18 @@ KINDS: dict[str, RecordKind] = {
     RecordType.CONCERN: RecordKind(
         Concern, "municipality_id",
         {CountedFrom.CLOSED: "closed_at__date", CountedFrom.RECORDED: "reported_at__date",
-         CountedFrom.TURNED_18: "child__birth_date"},
+         CountedFrom.TURNED_18: "child__birth_date", CountedFrom.BIRTH: "child__birth_date"},
     ),
     RecordType.CONSULTATION: RecordKind(Consultation, "municipality_id", {CountedFrom.RECORDED: "asked_at__date"}),
     RecordType.REPORT: RecordKind(
         ReportOfConcern, "municipality_id",
         {CountedFrom.CLOSED: "assessment__decided_at__date", CountedFrom.RECORDED: "filed_at__date",
-         CountedFrom.TURNED_18: "child__birth_date"},
+         CountedFrom.TURNED_18: "child__birth_date", CountedFrom.BIRTH: "child__birth_date"},
     ),
     RecordType.TSI_CASE: RecordKind(
         TsiCase, "municipality_id",
         {CountedFrom.CLOSED: "closed_at__date", CountedFrom.RECORDED: "requested_at__date",
-         CountedFrom.TURNED_18: "child__birth_date"},
+         CountedFrom.TURNED_18: "child__birth_date", CountedFrom.BIRTH: "child__birth_date"},
     ),
     RecordType.ABSENCE: RecordKind(
         AbsenceRecord, "municipality_id",
@@ -60,7 +60,7 @@ KINDS: dict[str, RecordKind] = {
     RecordType.INVESTIGATION: RecordKind(
         AbsenceInvestigation, "municipality_id",
         {CountedFrom.CLOSED: "closed_at__date", CountedFrom.RECORDED: "opened_at__date",
-         CountedFrom.TURNED_18: "child__birth_date"},
+         CountedFrom.TURNED_18: "child__birth_date", CountedFrom.BIRTH: "child__birth_date"},
     ),
     RecordType.SURVEY_ANSWERS: RecordKind(
         SurveyResponse, "wave_class__wave__series__municipality_id",
