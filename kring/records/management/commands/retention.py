@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kring.directory.models import Municipality
 from kring.records.retention.actions import BATCH, clear, due_now
@@ -25,7 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", help="only this municipality (its code)")
         parser.add_argument("--batch", type=int, default=BATCH, help=f"records per transaction (default {BATCH})")
 
-    def handle(self, *args: Any, dry_run: bool, municipality: str | None, batch: int, **options: Any) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override("en"):  # the command speaks English, as the other commands do
+            self._run(dry_run=options["dry_run"], municipality=options["municipality"], batch=options["batch"])
+
+    def _run(self, *, dry_run: bool, municipality: str | None, batch: int) -> None:
         municipalities = Municipality.objects.order_by("code")
         if municipality:
             municipalities = municipalities.filter(code=municipality)
