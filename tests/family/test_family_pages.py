@@ -70,9 +70,9 @@ def test_the_secret_story_is_not_in_the_pdf_or_the_calendar(
 def test_a_young_person_sees_their_own_confidential_story(client: Client, family_case: TsiCase, world) -> None:  # type: ignore[no-untyped-def]
     from kring.casework.tsi.actions import age_on
 
-    if age_on(world.child, TODAY) < 15:
-        world.child.birth_date = world.child.birth_date.replace(year=world.child.birth_date.year - 2)
-        world.child.save()
+    world.child.birth_date = dt.date(TODAY.year - 16, 1, 1)  # 16 on every day of this year (never a 29 February)
+    world.child.save()
+    assert age_on(world.child, TODAY) == 16
     log_in_as(client, world.child.identity_index, name="Alva Testsson")
     page = client.get(reverse("family:case", args=[family_case.pk]))
     assert page.status_code == 200
