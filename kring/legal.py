@@ -64,6 +64,19 @@ REFERENCES: dict[str, LegalReference] = {
     ),
     "protected_identity": LegalReference(gettext_lazy("Protected personal data"), "OSL 21 kap 3 §"),
     "joint_custody": LegalReference(gettext_lazy("Guardians with joint custody decide together"), "FB 6 kap 13 §"),
+    "register_extract": LegalReference(
+        gettext_lazy("The right of access to one's personal data (register extract)"), "GDPR art. 15"
+    ),
+    "rectification": LegalReference(
+        gettext_lazy("The right to have inaccurate personal data corrected"), "GDPR art. 16"
+    ),
+    "extract_time_limit": LegalReference(gettext_lazy("A request answered within one month"), "GDPR art. 12.3"),
+    "reporter_identity": LegalReference(
+        gettext_lazy("Secrecy for who reported or gave information about a child"), "OSL 26 kap 5 §"
+    ),
+    "others_privacy": LegalReference(
+        gettext_lazy("Another person's rights and freedoms limit the extract"), "GDPR art. 15.4"
+    ),
     "absence_investigation": LegalReference(
         gettext_lazy("Investigation of a pupil's repeated absence"), "Skollagen (2010:800) 7 kap 19 a §"
     ),

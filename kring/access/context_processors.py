@@ -30,6 +30,7 @@ def kring(request: HttpRequest) -> dict[str, Any]:
             "school_data": Permission.SCHOOLDATA_IMPORT in granted,
             "collaboration": Permission.COLLABORATION_VIEW in granted,
             "records": Permission.RECORDS_MANAGE in granted,
+            "extracts": Permission.REGISTER_EXTRACT in granted,
             "prevention": bool(
                 {Permission.PREVENTION_CLASS, Permission.PREVENTION_LEAD, Permission.PREVENTION_FOLLOW} & granted
             ),

@@ -85,6 +85,10 @@ class Permission(models.TextChoices):
         "records.manage",
         _("Keep the retention rules (the document management plan) and see what is due to be cleared"),
     )
+    REGISTER_EXTRACT = (
+        "records.extract",
+        _("Compile, review and release register extracts, and correct personal data, on a person's request"),
+    )
 
 
 class Role(models.TextChoices):
@@ -102,6 +106,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
     ARCHIVIST = "archivist", _("Archivist")
+    PRIVACY_OFFICER = "privacy_officer", _("Data protection coordinator")
 
 
 _P = Permission
@@ -138,6 +143,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     },
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
     Role.ARCHIVIST: _EVERY_STAFF | {_P.RECORDS_MANAGE},
+    Role.PRIVACY_OFFICER: _EVERY_STAFF | {_P.REGISTER_EXTRACT},
 }
 
 # What staff of the unit where a child is placed may see, by role: the school's own information, and for

@@ -30,6 +30,7 @@ from kring.demo.attendance import write_attendance
 from kring.demo.cases import write_cases
 from kring.demo.collaboration import write_collaboration
 from kring.demo.daily_work import write_daily_work
+from kring.demo.extracts import write_extract_requests
 from kring.demo.families import write_families
 from kring.demo.identities import IdentityPool
 from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipality
@@ -170,5 +171,6 @@ def generate_municipality(
         daily += write_programmes(structure, logins, _rng(seed, "programmes"), today)
         daily += write_collaboration(structure, logins, _rng(seed, "collaboration"), today)
         daily += write_families(structure, today)
+        daily += write_extract_requests(structure, logins, today)
     counts = dict(_structure_counts(structure) + population + staff + cases + attendance + daily)
     return DemoResult(structure.municipality, logins, counts, time.perf_counter() - started, size, seed)

@@ -36,6 +36,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, Role], ...] = (
     ("samordnare", Role.COORDINATOR),
     ("admin", Role.ADMINISTRATOR),
     ("arkivarie", Role.ARCHIVIST),
+    ("dataskydd", Role.PRIVACY_OFFICER),
 )
 _STUDENT_HEALTH = (Role.KURATOR, Role.SCHOOL_NURSE, Role.SPECIAL_EDUCATOR, Role.PSYCHOLOGIST)
 
@@ -70,8 +71,10 @@ def _demo_units(structure: Structure, role: Role) -> list[tuple[Unit, Role]]:
         Role.COORDINATOR: [(structure.safety_unit, Role.COORDINATOR)],
         # the administrator of the education administration: reviews the log of the schools' staff
         Role.ADMINISTRATOR: [(structure.education_office, Role.ADMINISTRATOR)],
-        # the municipality's archivist, with records management (informationsförvaltning) in the executive office
+        # the municipality's archivist, with records management (informationsförvaltning) in the executive office, and
+        # its data protection coordinator there, who answers requests for register extracts (GDPR art. 15–16)
         Role.ARCHIVIST: [(structure.it_unit, Role.ARCHIVIST)],
+        Role.PRIVACY_OFFICER: [(structure.it_unit, Role.PRIVACY_OFFICER)],
     }
     by_role.update({health: [(school.unit, health), (team, health)] for health in _STUDENT_HEALTH})
     return by_role[role]

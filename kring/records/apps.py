@@ -11,7 +11,16 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         from kring.access.review import register_target_labels
         from kring.directory.today import register_work_source
+        from kring.records.extracts.today import extract_work
         from kring.records.retention.today import retention_work
 
         register_work_source(retention_work)
-        register_target_labels({"retention": _("Records cleared (gallring)"), "retention_rule": _("Retention rule")})
+        register_work_source(extract_work)
+        register_target_labels(
+            {
+                "retention": _("Records cleared (gallring)"),
+                "retention_rule": _("Retention rule"),
+                "register_extract": _("Register extract"),
+                "register_extract_list": _("Register extracts"),
+            }
+        )

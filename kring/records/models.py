@@ -58,3 +58,88 @@ class RetentionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_record_type_display()}: {self.keep_years} y after {self.get_counted_from_display()}"
+
+
+class ExtractSubject(models.TextChoices):
+    CHILD = "child", _("A child")
+    GUARDIAN = "guardian", _("A guardian")
+    STAFF = "staff", _("A member of staff")
+
+
+class ExtractStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    COMPILED = "compiled", _("Compiled, to be reviewed")
+    REVIEWED = "reviewed", _("Reviewed, ready to release")
+    RELEASED = "released", _("Released")
+
+
+class RegisterExtract(models.Model):
+    """A person's request for a register extract (GDPR art. 15): everything Kring holds about them, compiled, reviewed
+    for secrecy by an officer and only then released. The compiled extract is kept as it was released."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="register_extracts")
+    subject_kind = models.CharField(_("whose data"), max_length=10, choices=ExtractSubject.choices)
+    child = models.ForeignKey("people.Child", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    guardian = models.ForeignKey("people.Guardian", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_name = models.CharField(_("name"), max_length=201)
+    requested_by = models.CharField(_("asked by, and how their identity was checked"), max_length=300)
+    by_guardian = models.BooleanField(_("a guardian asks for a child's data"), default=False)
+    received_on = models.DateField(_("received"))
+    due_on = models.DateField(_("to be answered by"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=ExtractStatus.choices, default=ExtractStatus.RECEIVED)
+    content = models.JSONField(default=dict, blank=True)
+    compiled_at = models.DateTimeField(_("compiled"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("the review's note"), blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    released_how = models.CharField(_("handed over how"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("register extract")
+        verbose_name_plural = _("register extracts")
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="released") | models.Q(reviewed_at__isnull=False),
+                name="register_extract_reviewed_before_release",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_kind_display()}: {self.subject_name} ({self.received_on.isoformat()})"
+
+
+class Correction(models.Model):
+    """A correction of a person's data on their request (GDPR art. 16): the old value is kept here, never lost."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="corrections")
+    subject_kind = models.CharField(_("whose data"), max_length=10, choices=ExtractSubject.choices)
+    subject_id = models.BigIntegerField()
+    extract = models.ForeignKey(
+        RegisterExtract, on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
+    field = models.CharField(_("detail"), max_length=40)
+    old_value = models.CharField(_("was"), max_length=300, blank=True)
+    new_value = models.CharField(_("is now"), max_length=300, blank=True)
+    reason = models.CharField(_("why"), max_length=300)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(_("corrected"))
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["made_at", "pk"]
+        indexes = [models.Index(fields=["subject_kind", "subject_id"], name="correction_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_kind}:{self.subject_id} {self.field}"
