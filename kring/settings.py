@@ -9,7 +9,9 @@ import base64
 import hashlib
 import os
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +48,19 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from error
+
+
+def read_toml_list(path: str, table: str) -> list[dict[str, Any]]:
+    """The array of tables `[[table]]` of a TOML file (a configuration file named by an environment variable)."""
+    try:
+        with Path(path).open("rb") as file:
+            data = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ImproperlyConfigured(f"Cannot read the TOML file {path}: {error}") from error
+    items = data.get(table, [])
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ImproperlyConfigured(f"{path}: [[{table}]] must be an array of tables.")
+    return items
 
 
 DEBUG = env_bool("KRING_DEBUG", False)
@@ -240,6 +255,10 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     }
 }
+# Staff single sign-on (ADR 0015, docs/operations.md): a TOML file with one [[provider]] table per login service of
+# a municipality (OpenID Connect or SAML 2.0). Without it, staff log in with e-mail, password and TOTP only.
+KRING_SSO_CONFIG = env_str("KRING_SSO_CONFIG", "")
+KRING_SSO_PROVIDERS: list[dict[str, Any]] = read_toml_list(KRING_SSO_CONFIG, "provider") if KRING_SSO_CONFIG else []
 # A family member's session ends after this many idle seconds (staff: KRING_SESSION_IDLE_SECONDS).
 KRING_FAMILY_IDLE_SECONDS = env_int("KRING_FAMILY_IDLE_SECONDS", 15 * 60)
 # The audit log is one chain for the whole deployment: it is kept this many years (the longest any municipality's
