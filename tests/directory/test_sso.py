@@ -250,6 +250,7 @@ def test_saml_e_mail_is_not_enough_when_the_provider_matches_on_eppn(
     [
         ("tampered", "bad_signature"),
         ("unsigned", "bad_signature"),
+        ("foreign_key", "bad_signature"),
         ("wrong_audience", "wrong_audience"),
         ("expired", "expired"),
     ],
@@ -282,9 +283,7 @@ def test_saml_response_without_a_login_in_progress_is_refused(
     assert _last_failure().details["reason"] == "no_login_in_progress"
 
 
-def test_saml_response_to_another_request_is_refused(
-    client: Client, idp: TestSsoProvider, principal_sso: User
-) -> None:
+def test_saml_response_to_another_request_is_refused(client: Client, idp: TestSsoProvider, principal_sso: User) -> None:
     path, fields = _saml_answer(client, idp, PRINCIPAL)
     client.get(reverse("sso:start", args=["test-saml"]))  # a newer login replaces the cookie
     assert client.post(path, fields).status_code == 403

@@ -45,8 +45,15 @@ _REQUIRED = {
 }
 
 
+DEV_CERTIFICATE = "dev:kring serve-sso"  # the fixed certificate of the local test provider (KRING_DEBUG only)
+
+
 def _certificate(value: str) -> str:
     """A PEM certificate given inline or as the path of a file."""
+    if value == DEV_CERTIFICATE and settings.DEBUG:
+        from kring.directory.sso.testprovider import dev_certificate_pem
+
+        return dev_certificate_pem()
     if value.strip().startswith("-----BEGIN CERTIFICATE-----"):
         return value.strip()
     try:

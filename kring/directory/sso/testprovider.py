@@ -20,7 +20,8 @@ test person and the level of assurance to claim. The page says so in a banner. P
     server.shutdown(); server.server_close()
 
 For tests of refusals, `next_response` changes the next ID token or SAML Response: "tampered" (changed after
-signing), "unsigned", "wrong_audience", "expired". Every time is read from `time.time()`, so a test can move the clock.
+signing), "unsigned", "wrong_audience", "expired", or (SAML) "foreign_key" (signed by another key, whose certificate
+the signature carries). Every time is read from `time.time()`, so a test can move the clock.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from jwt.algorithms import RSAAlgorithm
 from lxml import etree
@@ -73,7 +74,8 @@ TOKEN_SECONDS = 300
 REQUEST_SECONDS = 600
 MAX_BODY = 64 * 1024
 PKCE_VALUE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
-CHANGES = ("tampered", "unsigned", "wrong_audience", "expired")
+CHANGES = ("tampered", "unsigned", "wrong_audience", "expired", "foreign_key")
+DEV_KEY_SEED = b"kring serve-sso: a development key, never for production"
 
 StartResponse = Callable[..., Any]
 Params = dict[str, list[str]]
@@ -157,18 +159,37 @@ def _instant(moment: float) -> str:
     return dt.datetime.fromtimestamp(moment, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _self_signed(key: rsa.RSAPrivateKey) -> x509.Certificate:
+SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+
+def _self_signed(key: SigningKey) -> x509.Certificate:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kring test IdP (not for production)")])
-    now = dt.datetime.fromtimestamp(time.time(), tz=dt.UTC)
     return (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
+        .serial_number(1)
+        .not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        .not_valid_after(dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
         .sign(key, hashes.SHA256())
+    )
+
+
+def dev_signing_key() -> ec.EllipticCurvePrivateKey:
+    """The SAML signing key of `kring serve-sso`: the same on every machine and every start, so that a development
+    Kring can trust it without configuration (`idp_certificate = "dev:kring serve-sso"`, only with KRING_DEBUG)."""
+    secret = int.from_bytes(hashlib.sha256(DEV_KEY_SEED).digest(), "big")
+    return ec.derive_private_key(secret, ec.SECP256R1())
+
+
+def dev_certificate_pem() -> str:
+    return _self_signed(dev_signing_key()).public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def _pem(key: SigningKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
 
 
@@ -187,6 +208,7 @@ class TestSsoProvider:
         sp_entity_id: str = "",
         issuer: str = "",
         acr: str = LOA3,
+        saml_key: SigningKey | None = None,
     ) -> None:
         self.people = list(people)
         self.client_id, self.client_secret = client_id, client_secret
@@ -195,11 +217,10 @@ class TestSsoProvider:
         self.issuer = issuer  # set from the server's address by make_provider_server when empty
         self.acr = acr  # the level of assurance the chooser page offers first
         self.next_response = ""  # one of CHANGES: how the next ID token or SAML Response is spoiled
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.certificate_pem = _self_signed(self._key).public_bytes(serialization.Encoding.PEM).decode("ascii")
-        self._key_pem = self._key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # signs the ID tokens
+        self._key_pem = _pem(self._key)
+        self._saml_key = saml_key or self._key  # signs the SAML assertions, with this certificate
+        self.certificate_pem = _self_signed(self._saml_key).public_bytes(serialization.Encoding.PEM).decode("ascii")
         self.kid = _b64url(hashlib.sha256(self.certificate_pem.encode()).digest()[:12])
         self._lock = threading.Lock()
         self._pending: dict[str, _Pending] = {}
@@ -462,12 +483,17 @@ class TestSsoProvider:
             assertion.remove(signature)
             signed = assertion
         else:
+            key: SigningKey = self._saml_key
+            if change == "foreign_key":  # someone else's key, with their own certificate in the signature
+                key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            method = SignatureMethod.ECDSA_SHA256 if isinstance(key, ec.EllipticCurvePrivateKey) else None
             signer = XMLSigner(
-                signature_algorithm=SignatureMethod.RSA_SHA256,
+                signature_algorithm=method or SignatureMethod.RSA_SHA256,
                 digest_algorithm=DigestAlgorithm.SHA256,
                 c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
             )
-            signed = signer.sign(assertion, key=self._key_pem, cert=self.certificate_pem, reference_uri=assertion_id)
+            certificate = _self_signed(key).public_bytes(serialization.Encoding.PEM).decode("ascii")
+            signed = signer.sign(assertion, key=_pem(key), cert=certificate, reference_uri=assertion_id)
         if change == "tampered":
             for value in signed.iter(f"{{{SAML}}}AttributeValue"):
                 value.text = "admin@" + (value.text or "").partition("@")[2]
