@@ -18,10 +18,19 @@ from django.urls import reverse
 
 from kring.access.auth import MFA_CHECKED_SESSION_KEY
 from kring.access.models import AuditAction, AuditEvent
+from kring.directory.management.commands.serve_sso import UNKNOWN as UNKNOWN_PERSON
+from kring.directory.management.commands.serve_sso import people_from_database
 from kring.directory.models import User
-from kring.directory.sso.config import parse_provider
+from kring.directory.sso.config import DEV_CERTIFICATE, parse_provider
 from kring.directory.sso.login import match_staff
-from kring.directory.sso.testprovider import EPPN, LOA3, SsoPerson, TestSsoProvider, serve_in_thread
+from kring.directory.sso.testprovider import (
+    EPPN,
+    LOA3,
+    SsoPerson,
+    TestSsoProvider,
+    dev_signing_key,
+    serve_in_thread,
+)
 from kring.directory.sso.views import SAML_COOKIE
 from tests.factories import UserFactory
 
@@ -341,3 +350,36 @@ def idp_settings(idp: TestSsoProvider) -> list[dict[str, object]]:
 def test_configuration_mistakes_fail_loudly(idp: TestSsoProvider, change: dict[str, str], hint: str) -> None:
     with pytest.raises(ImproperlyConfigured, match=hint):
         parse_provider({**idp_settings(idp)[0], **change})
+
+
+def test_development_provider_is_trusted_through_its_fixed_key_only_in_debug(
+    client: Client,
+    settings,
+    principal_sso: User,  # type: ignore[no-untyped-def]
+) -> None:
+    dev = TestSsoProvider(
+        redirect_uri_prefixes=("http://testserver/",), sp_entity_id=SP_ENTITY_ID, saml_key=dev_signing_key(),
+        people=[SsoPerson("rektor@kommun.example", "Rut", "Rektor", "rut.rektor@ekskolan.example")],
+    )  # fmt: skip
+    server, _base_url = serve_in_thread(dev)
+    config = {
+        "slug": "test-saml", "kind": "saml", "municipality": "9001", "label": "Dev", "match_claim": EPPN,
+        "match_field": "sso_identifier", "assured": [LOA3], "idp_entity_id": dev.saml_entity_id,
+        "idp_sso_url": dev.saml_sso_url, "idp_certificate": DEV_CERTIFICATE, "sp_entity_id": SP_ENTITY_ID,
+    }  # fmt: skip
+    try:
+        settings.DEBUG = False
+        with pytest.raises(ImproperlyConfigured):
+            parse_provider(config)
+        settings.DEBUG = True
+        settings.KRING_SSO_PROVIDERS = [config]
+        assert _saml_login(client, dev, "p0")["Location"] == reverse("home")
+        assert _logged_in_as(client) == principal_sso.pk
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_sso_offers_the_active_staff_of_the_municipality(principal: User, outsider: User) -> None:
+    people = people_from_database("9001")
+    assert [person.email for person in people] == [principal.email, UNKNOWN_PERSON.email]
