@@ -7,11 +7,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -383,3 +386,17 @@ def test_development_provider_is_trusted_through_its_fixed_key_only_in_debug(
 def test_serve_sso_offers_the_active_staff_of_the_municipality(principal: User, outsider: User) -> None:
     people = people_from_database("9001")
     assert [person.email for person in people] == [principal.email, UNKNOWN_PERSON.email]
+
+
+def test_serve_sso_refuses_without_debug() -> None:
+    with pytest.raises(CommandError, match="KRING_DEBUG=true"):
+        call_command("serve_sso", stdout=StringIO())
+
+
+def test_login_page_queries_stay_few_with_providers(
+    client: Client,
+    idp: TestSsoProvider,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    with django_assert_max_num_queries(3):  # the session and the submit token, whatever the number of providers
+        assert client.get(reverse("account_login")).status_code == 200
