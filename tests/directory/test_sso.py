@@ -4,6 +4,8 @@ and every refusal audited with nothing created."""
 
 from __future__ import annotations
 
+import base64
+import copy
 import html
 import re
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from django.core.management.base import CommandError
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from lxml import etree
 
 from kring.access.auth import MFA_CHECKED_SESSION_KEY
 from kring.access.models import AuditAction, AuditEvent
@@ -26,6 +29,7 @@ from kring.directory.management.commands.serve_sso import people_from_database
 from kring.directory.models import User
 from kring.directory.sso.config import DEV_CERTIFICATE, parse_provider
 from kring.directory.sso.login import match_staff
+from kring.directory.sso.saml import DS, SAML
 from kring.directory.sso.testprovider import (
     EPPN,
     LOA3,
@@ -400,3 +404,30 @@ def test_login_page_queries_stay_few_with_providers(
 ) -> None:
     with django_assert_max_num_queries(3):  # the session and the submit token, whatever the number of providers
         assert client.get(reverse("account_login")).status_code == 200
+
+
+def test_saml_signature_wrapping_is_refused(
+    client: Client, idp: TestSsoProvider, principal_sso: User, teacher: User
+) -> None:
+    """An attacker keeps the signed assertion of their own login inside one of their making about someone else."""
+    teacher.sso_identifier = "larare@ekskolan.example"
+    teacher.save(update_fields=["sso_identifier"])
+    path, fields = _saml_answer(client, idp, PRINCIPAL)
+    response = etree.fromstring(base64.b64decode(fields["SAMLResponse"]))
+    signed = response.find(f"{{{SAML}}}Assertion")
+    evil = copy.deepcopy(signed)
+    evil.set("ID", "_evil")
+    for value in evil.iter(f"{{{SAML}}}AttributeValue"):
+        value.text = teacher.sso_identifier
+    evil.remove(evil.find(f"{{{DS}}}Signature"))
+    signature = signed.find(f"{{{DS}}}Signature")
+    signed.remove(signature)
+    evil.insert(1, signature)  # the signature (of the original) where the evil assertion's would be
+    advice = etree.SubElement(evil, f"{{{SAML}}}Advice")
+    advice.append(signed)
+    response.append(evil)
+    fields["SAMLResponse"] = base64.b64encode(etree.tostring(response)).decode("ascii")
+
+    assert client.post(path, fields).status_code == 403
+    assert _logged_in_as(client) is None
+    assert _last_failure().details["reason"] == "bad_signature"

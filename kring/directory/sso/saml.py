@@ -132,8 +132,8 @@ def _verified_assertion(response: etree._Element, certificate: str) -> etree._El
     except (InvalidSignature, InvalidInput) as error:
         raise SamlError("bad_signature", f"The assertion's signature does not hold: {error}") from error
     signed = result.signed_xml  # type: ignore[union-attr]
-    if signed is None or signed.tag != f"{{{SAML}}}Assertion":
-        raise SamlError("bad_signature", "The signature does not cover the assertion.")
+    if signed is None or signed.tag != f"{{{SAML}}}Assertion" or signed.get("ID") != standalone.get("ID"):
+        raise SamlError("bad_signature", "The signature does not cover the assertion itself.")  # no wrapping
     return signed
 
 
