@@ -9,7 +9,9 @@ import base64
 import hashlib
 import os
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +48,19 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from error
+
+
+def read_toml_list(path: str, table: str) -> list[dict[str, Any]]:
+    """The array of tables `[[table]]` of a TOML file (a configuration file named by an environment variable)."""
+    try:
+        with Path(path).open("rb") as file:
+            data = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ImproperlyConfigured(f"Cannot read the TOML file {path}: {error}") from error
+    items = data.get(table, [])
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ImproperlyConfigured(f"{path}: [[{table}]] must be an array of tables.")
+    return items
 
 
 DEBUG = env_bool("KRING_DEBUG", False)
@@ -240,6 +255,45 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     }
 }
+# Staff single sign-on (ADR 0015, docs/operations.md): a TOML file with one [[provider]] table per login service of
+# a municipality (OpenID Connect or SAML 2.0). Without it, staff log in with e-mail, password and TOTP only.
+KRING_SSO_CONFIG = env_str("KRING_SSO_CONFIG", "")
+# In development without a file, two providers point at `kring serve-sso` (started by `kring demo`), for the demo.
+KRING_SSO_DEV_URL = env_str("KRING_SSO_DEV_URL", "http://127.0.0.1:8767" if DEBUG and not TESTING else "")
+_DEV_SSO: dict[str, Any] = {
+    "municipality": "9980",
+    "match_field": "email",
+    "assured": ["http://id.elegnamnden.se/loa/1.0/loa3"],
+}
+KRING_SSO_PROVIDERS: list[dict[str, Any]] = (
+    read_toml_list(KRING_SSO_CONFIG, "provider")
+    if KRING_SSO_CONFIG
+    else [
+        {
+            **_DEV_SSO,
+            "slug": "dev-oidc",
+            "kind": "oidc",
+            "label": "test-OIDC (kring serve-sso)",
+            "match_claim": "email",
+            "server_url": KRING_SSO_DEV_URL,
+            "client_id": "kring-staff-dev",
+            "client_secret": "kring-staff-dev-secret",
+        },
+        {
+            **_DEV_SSO,
+            "slug": "dev-saml",
+            "kind": "saml",
+            "label": "test-SAML (kring serve-sso)",
+            "match_claim": "urn:oid:0.9.2342.19200300.100.1.3",  # mail
+            "idp_entity_id": f"{KRING_SSO_DEV_URL}/saml/metadata",
+            "idp_sso_url": f"{KRING_SSO_DEV_URL}/saml/sso",
+            "idp_certificate": "dev:kring serve-sso",
+            "sp_entity_id": "http://127.0.0.1:8000/sso/dev-saml/saml/metadata/",
+        },
+    ]
+    if KRING_SSO_DEV_URL
+    else []
+)
 # A family member's session ends after this many idle seconds (staff: KRING_SESSION_IDLE_SECONDS).
 KRING_FAMILY_IDLE_SECONDS = env_int("KRING_FAMILY_IDLE_SECONDS", 15 * 60)
 # The audit log is one chain for the whole deployment: it is kept this many years (the longest any municipality's

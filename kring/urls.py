@@ -23,6 +23,7 @@ urlpatterns = [
     path("prevention/", include("kring.prevention.urls")),
     path("enkat/", include("kring.prevention.survey_urls")),
     path("collaboration/", include("kring.collaboration.urls")),
+    path("sso/", include("kring.directory.sso.urls")),
     path("family/", include("kring.family.urls")),
     path("family-access/", include("kring.family.staff.urls")),
     path("records/", include("kring.records.urls")),

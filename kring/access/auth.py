@@ -19,6 +19,9 @@ from kring.access.secrets import decrypt_text, encrypt_text
 MFA_CHECKED_SESSION_KEY = "kring_mfa_ok"
 # Set only by the family login (kring.family): a guardian or young person logged in with e-ID, not a member of staff.
 FAMILY_SESSION_KEY = "kring_family_account"
+# Set by staff single sign-on (kring.directory.sso) before the login: the provider and the level of assurance it
+# vouched for, which the login's audit event records.
+SSO_SESSION_KEY = "kring_sso"
 
 
 class KringMFAAdapter(DefaultMFAAdapter):
@@ -39,6 +42,7 @@ class KringAccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """allauth refuses the attempt once too many have failed; that refusal is a failed login too."""
+        request.session.pop(SSO_SESSION_KEY, None)  # a password login, not the single sign-on begun before
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
@@ -61,7 +65,11 @@ def has_totp(user: StaffUser) -> bool:
 def audit_login(sender: Any, request: HttpRequest, user: StaffUser, **kwargs: Any) -> None:
     from kring.access.audit import record_event
 
-    record_event(actor=user, action=AuditAction.LOGIN, target_type="user", target_id=user.pk)
+    sso = request.session.get(SSO_SESSION_KEY) if request is not None else None
+    details: dict[str, Any] = {}
+    if isinstance(sso, dict) and sso.get("user") == user.pk:
+        details = {"method": "sso", **{name: sso.get(name) for name in ("provider", "assurance", "assured")}}
+    record_event(actor=user, action=AuditAction.LOGIN, target_type="user", target_id=user.pk, details=details or None)
 
 
 def audit_logout(sender: Any, request: HttpRequest, user: StaffUser, **kwargs: Any) -> None:

@@ -101,3 +101,13 @@ def format_family_logins(logins: list[FamilyLogin], addrport: str, eid_url: str 
         lines.append(f"  The test e-ID runs at {eid_url}; choose a person there, for example:")
     lines += [f"  {login.guardian:<30} guardian of {login.child:<26} sees {login.shows}" for login in logins]
     return "\n".join(lines) + "\n"
+
+
+def format_sso_login(sso_url: str | None) -> str:
+    """How staff log in through the test single sign-on beside the server (`kring serve-sso`)."""
+    if sso_url is None:
+        return "Staff single sign-on: the test login service could not start (port taken): run `kring serve-sso`.\n"
+    return (
+        f"Staff single sign-on: the login page's buttons lead to the test login service at {sso_url}; choose a\n"
+        "  person and a level of assurance there (high: no code asked; low: the 6-digit code as above).\n"
+    )

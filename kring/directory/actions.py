@@ -51,6 +51,7 @@ class StaffDetails:
     last_name: str
     email: str
     phone: str = ""
+    sso_identifier: str = ""  # the EPPN or HSA-id a single sign-on matches on (ADR 0015)
 
 
 def _ensure_manager(by: User, *municipality_ids: int | None) -> int:

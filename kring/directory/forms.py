@@ -197,12 +197,13 @@ class UnitForm(KringModelForm):
 class StaffForm(KringModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "phone"]
+        fields = ["first_name", "last_name", "email", "phone", "sso_identifier"]
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "sso_identifier": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -210,6 +211,7 @@ class StaffForm(KringModelForm):
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         self.fields["email"].help_text = _("The person logs in with this address and gets their invitation to it.")
+        self.municipality_id: int | None = None  # set by the view for a new person (the manager's municipality)
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
@@ -220,6 +222,14 @@ class StaffForm(KringModelForm):
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data["phone"])
 
+    def clean_sso_identifier(self) -> str:
+        value: str = self.cleaned_data["sso_identifier"].strip()
+        municipality_id = self.instance.municipality_id or self.municipality_id or 0
+        others = User.objects.filter(municipality_id=municipality_id, sso_identifier=value)
+        if value and others.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("This single sign-on identifier is already used by another account."))
+        return value
+
     def details(self) -> StaffDetails:
         data = self.cleaned_data
         return StaffDetails(
@@ -227,6 +237,7 @@ class StaffForm(KringModelForm):
             last_name=data["last_name"].strip(),
             email=data["email"],
             phone=data["phone"],
+            sso_identifier=data["sso_identifier"],
         )
 
 

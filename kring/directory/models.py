@@ -56,6 +56,14 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     notify_by_email = models.BooleanField(_("send me an e-mail for each new notification"), default=True)
+    # The person's identifier at their municipality's single sign-on (an EPPN or an HSA-id), when a provider is
+    # configured to match on it rather than on the e-mail address (kring.directory.sso, ADR 0015).
+    sso_identifier = models.CharField(
+        _("single sign-on identifier"),
+        max_length=200,
+        blank=True,
+        help_text=_("The EPPN or HSA-id the municipality's login service gives for this person, when it is used."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -65,6 +73,13 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "sso_identifier"],
+                condition=~models.Q(sso_identifier=""),
+                name="user_unique_sso_identifier",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -22,10 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kring.access.audit import record_event
 from kring.access.auth import FAMILY_SESSION_KEY
 from kring.access.models import AuditAction
+from kring.access.oidc import new_nonce
 from kring.casework.tsi.actions import VoiceInput
 from kring.casework.workflow import WorkflowError
 from kring.family import actions, documents, queries
-from kring.family.eid.oidc import ACCEPTED_ASSURANCE, EID_PROVIDER_ID, NONCE_STATE_KEY, EidAdapter, new_nonce
+from kring.family.eid.oidc import ACCEPTED_ASSURANCE, EID_PROVIDER_ID, NONCE_STATE_KEY, EidAdapter
 from kring.family.forms import ConsentAnswerForm, HomeRatingForm, LanguageForm, VoiceForm
 from kring.family.middleware import is_family_session
 from kring.family.models import FamilyAccount

@@ -359,3 +359,31 @@ def test_log_review_lists_the_changes_of_access(
 
     assert "Role in a unit (access)" in body
     assert "Child overview" not in body and "Children (search)" not in body
+
+
+def test_staff_edit_sets_the_single_sign_on_identifier_unique_within_the_municipality(
+    client: Client, world: World, administrator: User, staff_member: User, teacher: User, elsewhere: Elsewhere
+) -> None:
+    login(client, administrator)
+    elsewhere.person.sso_identifier = "anna@ekskolan.example"
+    elsewhere.person.save(update_fields=["sso_identifier"])  # another municipality may use the same identifier
+    data = {"first_name": "Anna", "last_name": "Lind", "email": staff_member.email, "phone": ""}
+
+    response = client.post(
+        f"/organisation/staff/{staff_member.pk}/", {**data, "sso_identifier": "anna@ekskolan.example"}
+    )
+
+    assert response.status_code == 302
+    staff_member.refresh_from_db()
+    assert staff_member.sso_identifier == "anna@ekskolan.example"
+    assert AuditEvent.objects.get(action=AuditAction.WRITE).details["changed"]["sso_identifier"] == [
+        "",
+        "anna@ekskolan.example",
+    ]
+    taken = client.post(
+        f"/organisation/staff/{teacher.pk}/",
+        {**data, "email": teacher.email, "sso_identifier": "anna@ekskolan.example"},
+    )
+    assert taken.status_code == 200
+    teacher.refresh_from_db()
+    assert teacher.sso_identifier == ""

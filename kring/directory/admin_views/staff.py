@@ -85,6 +85,7 @@ def staff_list(request: AuthenticatedRequest) -> HttpResponse:
 @manager_required
 def staff_create(request: AuthenticatedRequest) -> HttpResponse:
     form = StaffForm(posted(request))
+    form.municipality_id = request.user.municipality_id
     if form.is_valid():
         person = create_staff_user(by=request.user, details=form.details(), request=request)
         messages.success(

@@ -8,11 +8,8 @@ uid, and the number itself is taken out of what allauth stores."""
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from typing import Any
 
-from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
@@ -22,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
+from kring.access.oidc import verify_id_token
 from kring.people.identity import identity_index, parse_identity_number
 
 EID_PROVIDER_ID = "eid"
@@ -44,10 +42,6 @@ ACCEPTED_ASSURANCE = (
 KEPT_CLAIMS = ("iss", "aud", "sub", "iat", "exp", "auth_time", "acr", "given_name", "family_name", "name")
 INDEX_KEY = "kring_identity_index"
 NONCE_STATE_KEY = "nonce"
-
-
-def new_nonce() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def personal_number(claims: dict[str, Any]) -> str:
@@ -75,17 +69,13 @@ class EidAdapter(OpenIDConnectOAuth2Adapter):
         return build_absolute_uri(request, reverse("family:eid_callback"), self.redirect_uri_protocol)
 
     def _decode_id_token(self, app: SocialApp, id_token: str) -> dict[str, Any]:
-        claims: dict[str, Any] = jwtkit.verify_and_decode(
-            credential=id_token,
-            keys_url=self.openid_config["jwks_uri"],
+        claims = verify_id_token(
+            id_token,
+            jwks_uri=self.openid_config["jwks_uri"],
             issuer=self.openid_config["issuer"],
             audience=app.client_id,
-            lookup_kid=jwtkit.lookup_kid_jwk,
-            verify_signature=True,
+            nonce=self.expected_nonce,
         )
-        nonce = str(claims.get("nonce") or "")
-        if not self.expected_nonce or not hmac.compare_digest(nonce, self.expected_nonce):
-            raise OAuth2Error("The ID token's nonce is not the one this login sent.")
         if claims.get("acr") not in ACCEPTED_ASSURANCE:
             raise OAuth2Error("The e-ID's level of assurance is too low.")
         return claims

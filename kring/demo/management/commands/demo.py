@@ -18,7 +18,8 @@ from kring.demo.actions import seed_demo
 from kring.demo.families import family_logins
 from kring.demo.management.commands.seed import DEFAULT_SEED
 from kring.demo.plan import PUBLIC_SIZES
-from kring.demo.report import format_family_logins, format_hint, format_logins, format_summary
+from kring.demo.report import format_family_logins, format_hint, format_logins, format_sso_login, format_summary
+from kring.directory.management.commands.serve_sso import serve_in_background as serve_sso_in_background
 from kring.family.management.commands.serve_eid import serve_in_background
 
 _RULE = "=" * 100
@@ -62,6 +63,9 @@ class Command(BaseCommand):
             logins = family_logins(result.municipality.pk, timezone.localdate())
             eid = serve_in_background(result.municipality.code, first=tuple(login.identity_number for login in logins))
             self.stdout.write(f"{format_family_logins(logins, options['addrport'], eid)}{_RULE}\n")
+            if settings.KRING_SSO_DEV_URL and not settings.KRING_SSO_CONFIG:
+                sso = serve_sso_in_background(result.municipality.code)
+                self.stdout.write(f"{format_sso_login(sso)}{_RULE}\n")
             call_command("runserver", options["addrport"], use_reloader=False)
 
     def _delete_database(self) -> None:
