@@ -64,6 +64,10 @@ REFERENCES: dict[str, LegalReference] = {
     ),
     "protected_identity": LegalReference(gettext_lazy("Protected personal data"), "OSL 21 kap 3 §"),
     "joint_custody": LegalReference(gettext_lazy("Guardians with joint custody decide together"), "FB 6 kap 13 §"),
+    # records law: the municipality keeps its public records and hands them to its archive authority
+    "archives": LegalReference(
+        gettext_lazy("Public records are kept, cleared or handed to the archive authority"), "Arkivlagen (1990:782)"
+    ),
     "absence_investigation": LegalReference(
         gettext_lazy("Investigation of a pupil's repeated absence"), "Skollagen (2010:800) 7 kap 19 a §"
     ),
