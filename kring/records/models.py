@@ -89,7 +89,9 @@ class ArchiveTransfer(models.Model):
         ordering = ["-exported_at"]
         indexes = [models.Index(fields=["municipality", "record_type", "record_id"], name="archive_transfer_record")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(mets_sha256__regex=r"^[0-9a-f]{64}$"), name="archive_transfer_sha")
+            models.CheckConstraint(
+                condition=models.Q(mets_sha256__regex=r"^[0-9a-f]{64}$"), name="archive_transfer_sha"
+            )
         ]
 
     def __str__(self) -> str:

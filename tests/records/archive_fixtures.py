@@ -1,25 +1,14 @@
-"""A closed TSI case with every kind of part, the municipality's archivist, and the checks of an archive package
-against E-ARK CSIP 2.2 (the METS schema, the CSIP requirements by id, every file's size and checksum)."""
+"""The checks of an archive package against E-ARK CSIP 2.2: the METS schema, every file's size and checksum."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from pathlib import Path
 
-import pytest
-from django.utils import timezone
 from lxml import etree
 
-from kring.casework.models import Occasion, TsiCase
-from kring.casework.tsi import actions
-from kring.directory.models import User
 from kring.records.archive.package import SCHEMAS_DIR
-from tests.conftest import World, _staff
-from tests.factories import UnitFactory
 
-TODAY = timezone.localdate()
-SECRET_STORY = "Alva berättar i förtroende om bråken hemma."
 NS = {
     "mets": "http://www.loc.gov/METS/",
     "csip": "https://DILCIS.eu/XML/METS/CSIPExtensionMETS",
@@ -28,48 +17,6 @@ NS = {
     "k": "urn:kring:record:1",
 }
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-
-
-@pytest.fixture
-def archivist(world: World) -> User:
-    office = UnitFactory(organisation=world.school.organisation, name="Kommunarkivet", school_forms=[], grades=[])
-    return _staff(world.municipality, office, "archivist", "arkivarie@kommun.example")
-
-
-@pytest.fixture
-def closed_case(consented_case: TsiCase, tsi_member: User) -> TsiCase:
-    """Alva's case with a story told in confidence, a need, a meeting, two versions of the plan, her voice, closed."""
-    case = consented_case
-    actions.record_story(
-        by=tsi_member, case=case, teller="child", told_by="Alva", told_on=TODAY, text=SECRET_STORY,
-        secret_from_guardians=True,
-    )  # fmt: skip
-    actions.record_need(by=tsi_member, case=case, area="school", kind="need", aspect="", text="Stöd i matematik.")
-    meeting = actions.book_meeting(
-        by=tsi_member, case=case, kind="network", starts_at=timezone.now(), place="Biblioteket", neutral_arena=True,
-        participants=[actions.ParticipantInput("Eva Mentor", "school_staff")],
-    )  # fmt: skip
-    for number in (1, 2):
-        actions.agree_plan(
-            by=tsi_member,
-            case=case,
-            plan=actions.PlanInput(
-                agreed_on=TODAY,
-                goals=[{"text": f"Mål {number}: gå till skolan varje dag", "child_words": "Jag vill orka"}],
-                actions=[{"text": "Samtal varje vecka", "responsible": "Mentor", "due": ""}],
-                next_follow_up=TODAY + dt.timedelta(days=30),
-                overall_responsible="Teamet",
-                meeting=meeting,
-            ),
-        )
-    actions.record_child_voice(
-        by=tsi_member, case=case,
-        voice=actions.VoiceInput(4, 3, "Det går bättre nu.", False, Occasion.FOLLOW_UP),
-    )  # fmt: skip
-    actions.close_case(by=tsi_member, case=case, reason="goals_reached", note="Målen nådda.")
-    case.refresh_from_db()
-    assert case.stage == "closed"
-    return case
 
 
 class _Local(etree.Resolver):

@@ -22,8 +22,8 @@ from kring.casework.models import CaseStage, TsiCase
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import User
 from kring.records.archive import tsi
-from kring.records.archive.package import Source, Written, sha256, write_package
-from kring.records.models import ArchiveTransfer, RecordType, TransferDestination
+from kring.records.archive.package import Source, Written, write_package
+from kring.records.models import ArchiveTransfer, RecordType
 from kring.records.retention.rules import rules_of
 
 SYSTEM_LABEL = "kring archive"

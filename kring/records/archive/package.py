@@ -28,7 +28,14 @@ XLINK = "http://www.w3.org/1999/xlink"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 PREMIS = "http://www.loc.gov/premis/v3"
 RECORD = "urn:kring:record:1"
-for _prefix, _uri in {"mets": METS, "csip": CSIP, "xlink": XLINK, "xsi": XSI, "premis": PREMIS, "kring": RECORD}.items():
+for _prefix, _uri in {
+    "mets": METS,
+    "csip": CSIP,
+    "xlink": XLINK,
+    "xsi": XSI,
+    "premis": PREMIS,
+    "kring": RECORD,
+}.items():
     ET.register_namespace(_prefix, _uri)
 
 PROFILE = "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml"  # CSIP6: the profile of CSIP 2.2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -26,10 +27,10 @@ def may_archive(user: User) -> bool:
 
 
 def _closed_cases(user: User) -> QuerySet[TsiCase]:
-    if not may_archive(user):
+    if not may_archive(user) or user.municipality is None:
         raise Http404
     return TsiCase.objects.filter(
-        municipality_id=user.municipality_id, stage=CaseStage.CLOSED, closed_at__isnull=False
+        municipality=user.municipality, stage=CaseStage.CLOSED, closed_at__isnull=False
     ).select_related("team", "municipality", "requesting_unit", "child")
 
 
@@ -45,7 +46,13 @@ class Candidate:
     exported_at: datetime | None
 
 
-def closed_cases_for_user(user: User, page_number: str | None) -> Page[Candidate]:
+@dataclass(frozen=True)
+class Candidates:
+    page: Page[Any]  # for the page links
+    rows: list[Candidate]
+
+
+def closed_cases_for_user(user: User, page_number: str | None) -> Candidates:
     """One page of the municipality's closed cases, newest closed first, with their last export; audited."""
     last_export = (
         ArchiveTransfer.objects.filter(
@@ -57,17 +64,21 @@ def closed_cases_for_user(user: User, page_number: str | None) -> Page[Candidate
     cases = _closed_cases(user).annotate(exported_at=Subquery(last_export)).order_by("-closed_at", "-pk")
     page = Paginator(cases, PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
-    page.object_list = [
-        Candidate(c.pk, c.team.name, c.requested_at, c.closed_at, c.get_closure_reason_display(), c.exported_at)  # type: ignore[arg-type, attr-defined]
-        for c in rows
-    ]
+    candidates = [_candidate(case) for case in rows]
     if rows:
         record_event(
             actor=user, action=AuditAction.READ, target_type="archive_candidates",
             details={"cases": [c.pk for c in rows], "children": sorted({c.child_id for c in rows}),
                      "page": page.number},
         )  # fmt: skip
-    return page
+    return Candidates(page, candidates)
+
+
+def _candidate(case: Any) -> Candidate:  # a TsiCase annotated with `exported_at`
+    closed = case.closed_at or case.requested_at
+    return Candidate(
+        case.pk, case.team.name, case.requested_at, closed, case.get_closure_reason_display(), case.exported_at
+    )
 
 
 def closed_case_for_user(user: User, pk: int) -> TsiCase:

@@ -107,7 +107,8 @@ def audit_reads(*, by: AuditActor | None, case_file: CaseFile, actor_label: str 
     """The export is a read of each part of the case: one event per kind of part, with the ids read."""
     case = case_file.case
     basis = archive_basis(case)
-    for target_type, rows in [("tsi_case", [case]), *case_file.parts().items()]:
+    targets: list[tuple[str, list[Model]]] = [("tsi_case", [case]), *case_file.parts().items()]
+    for target_type, rows in targets:
         if rows:
             record_event(
                 actor=by, action=AuditAction.READ, target_type=target_type, target_id=case.pk,
@@ -206,7 +207,7 @@ def descriptive_metadata(case_file: CaseFile, objid: str, documents: list[Docume
         _sub(classification, "process", _("Coordinated early support for a child (TSI)"))
         _sub(classification, "retention", f"{rule.keep_years} / {rule.get_counted_from_display()} / "
              f"{rule.get_action_display()} ({rule.source})")  # fmt: skip
-        secrecy = _sub(record, "secrecy", secret="true")
+        secrecy = _sub(record, "secrecy", secret="true")  # noqa: S106 (a secrecy marking, not a password)
         _sub(secrecy, "marking", _("Secret: contains information about a child covered by secrecy"))
         for key in SECRECY_KEYS:
             _sub(secrecy, "provision", cite(key))

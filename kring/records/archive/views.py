@@ -18,8 +18,8 @@ from kring.records.models import TransferDestination
 
 @login_required
 def archive(request: AuthenticatedRequest) -> HttpResponse:
-    page = queries.closed_cases_for_user(request.user, request.GET.get("page"))
-    return render(request, "records/archive.html", {"page": page})
+    candidates = queries.closed_cases_for_user(request.user, request.GET.get("page"))
+    return render(request, "records/archive.html", {"page": candidates.page, "cases": candidates.rows})
 
 
 @login_required
