@@ -5,6 +5,7 @@ transaction fails is removed again."""
 from __future__ import annotations
 
 import shutil
+import uuid
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,9 +22,9 @@ from kring.access.roles import Permission
 from kring.casework.models import CaseStage, TsiCase
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import User
-from kring.records.archive import tsi
+from kring.records.archive import queries, tsi
 from kring.records.archive.package import Source, Written, write_package
-from kring.records.models import ArchiveTransfer, RecordType
+from kring.records.models import ArchiveTransfer, RecordType, TransferDestination
 from kring.records.retention.rules import rules_of
 
 SYSTEM_LABEL = "kring archive"
@@ -43,9 +44,10 @@ class Export:
 
 
 def package_id(case: TsiCase) -> str:
-    """The package's OBJID and the name of its root folder (CSIP1, CSIPSTR2): municipality, record, time."""
+    """The package's OBJID and the name of its root folder (CSIP1, CSIPSTR2): municipality, record, time, and a
+    random part, so that two exports of one case never share an id."""
     stamp = timezone.localtime().strftime("%Y%m%dT%H%M%S")
-    return f"kring-{case.municipality.code}-tsi-{case.pk}-{stamp}"
+    return f"kring-{case.municipality.code}-tsi-{case.pk}-{stamp}-{uuid.uuid4().hex[:8]}"
 
 
 def _check(by: User | None, case: TsiCase) -> None:
@@ -98,3 +100,28 @@ def export_case(*, by: User | None, case: TsiCase, parent: Path, destination: st
             shutil.rmtree(written.root, ignore_errors=True)
         raise
     return Export(transfer, written)
+
+
+# The record types Kring can hand to the archive as a package: a retention rule may say "archive" only for these.
+ARCHIVABLE = frozenset({RecordType.TSI_CASE})
+
+
+def hand_over(*, municipality_id: int, record_type: str, ids: list[int], parent: Path) -> int:
+    """Kring hands these due records to the archive (a retention rule that says "archive"): a package each, written
+    to `parent`, each its own audited transaction; a record already handed to the archive directory is not written
+    again (a run stopped between the export and the clearing is resumed by the next). Returns how many it wrote."""
+    if record_type not in ARCHIVABLE:
+        raise ValueError(f"{record_type} cannot be handed to the archive")
+    done = set(
+        ArchiveTransfer.objects.filter(
+            municipality_id=municipality_id, record_type=record_type, record_id__in=ids,
+            destination=TransferDestination.ARCHIVE_DIR,
+        ).values_list("record_id", flat=True)
+    )  # fmt: skip
+    written = 0
+    for pk in sorted(set(ids) - done):
+        case = queries.case_for_system(pk)
+        if case is not None and case.municipality_id == municipality_id:
+            export_case(by=None, case=case, parent=parent, destination=TransferDestination.ARCHIVE_DIR)
+            written += 1
+    return written

@@ -13,17 +13,18 @@ from django.http import Http404
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
+from kring.access.policy import can
+from kring.access.roles import Permission
 from kring.casework.models import CaseStage, TsiCase
 from kring.directory.models import User
 from kring.records.models import ArchiveTransfer, RecordType
-from kring.records.retention.queries import may_keep_rules
 
 PER_PAGE = 50
 
 
 def may_archive(user: User) -> bool:
     """The municipality's archivist (permission `records.manage`) hands its closed records to the archive."""
-    return may_keep_rules(user)
+    return can(user, Permission.RECORDS_MANAGE) and user.municipality_id is not None
 
 
 def _closed_cases(user: User) -> QuerySet[TsiCase]:
