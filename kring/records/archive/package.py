@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -126,10 +127,23 @@ class _Writer:
 
 
 def write_package(source: Source, parent: Path) -> Written:
-    """Write the package as the folder `parent/<OBJID>` (which must not exist yet)."""
+    """Write the package as the folder `parent/<OBJID>` (which must not exist yet): first under a hidden name, then
+    renamed, so that an archive taking in the folder never sees half a package."""
     root = parent / source.objid
-    root.mkdir(parents=True, exist_ok=False)
-    writer = _Writer(root, source.created)
+    if root.exists():
+        raise FileExistsError(root)
+    partial = parent / f".{source.objid}.partial"
+    partial.mkdir(parents=True, exist_ok=False)
+    try:
+        checksums = _write_files(source, _Writer(partial, source.created))
+        partial.rename(root)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return Written(root, checksums)
+
+
+def _write_files(source: Source, writer: _Writer) -> dict[str, str]:
     for name in SCHEMAS:
         writer.put(f"schemas/{name}", (SCHEMAS_DIR / name).read_bytes())
     rep = f"representations/{REPRESENTATION}"
@@ -139,7 +153,7 @@ def write_package(source: Source, parent: Path) -> Written:
     writer.put("metadata/descriptive/record.xml", source.descriptive)
     writer.put("metadata/preservation/premis.xml", _xml(_premis(source, writer, rep)))
     writer.put("METS.xml", _xml(_package_mets(source, writer, rep)))
-    return Written(root, {path: sha256(data) for path, data in writer.files.items()})
+    return {path: sha256(data) for path, data in writer.files.items()}
 
 
 def zip_package(written: Written) -> bytes:
