@@ -24,7 +24,12 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_archivist_exports_an_archive_package(  # type: ignore[no-untyped-def]
-    page: Page, live_server, world: World, closed_case: TsiCase, screenshot_dir: Path, tmp_path: Path  # noqa: F811
+    page: Page,
+    live_server,
+    world: World,
+    closed_case: TsiCase,  # noqa: F811
+    screenshot_dir: Path,
+    tmp_path: Path,
 ) -> None:
     office = UnitFactory(organisation=world.school.organisation, name="Kommunarkivet", school_forms=[], grades=[])
     archivist = _staff(world.municipality, office, "archivist", "arkivarie@kommun.example")
