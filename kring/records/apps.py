@@ -14,4 +14,11 @@ class RecordsConfig(AppConfig):
         from kring.records.retention.today import retention_work
 
         register_work_source(retention_work)
-        register_target_labels({"retention": _("Records cleared (gallring)"), "retention_rule": _("Retention rule")})
+        register_target_labels(
+            {
+                "retention": _("Records cleared (gallring)"),
+                "retention_rule": _("Retention rule"),
+                "archive_package": _("Archive package (handed to the archive)"),
+                "archive_candidates": _("Closed cases for the archive (list)"),
+            }
+        )

@@ -231,8 +231,8 @@ def test_archive_export_is_audited_as_reads_and_an_export_never_with_content(
     done = actions.export_case(by=archivist, case=closed_case, parent=tmp_path, destination="download")
     events = list(AuditEvent.objects.order_by("sequence")[before:])
     reads = {event.target_type: event for event in events if event.action == "read"}
-    assert {"tsi_case", "tsi_story", "tsi_need", "tsi_meeting", "tsi_plan", "tsi_child_voice"} <= set(reads)
-    assert reads["tsi_plan"].details["ids"] == sorted(closed_case.plan_versions.values_list("pk", flat=True))
+    assert {"tsi_case", "tsi_story", "tsi_need", "tsi_meeting", "tsi_planversion", "tsi_childvoice"} <= set(reads)
+    assert reads["tsi_planversion"].details["ids"] == sorted(closed_case.plan_versions.values_list("pk", flat=True))
     assert all(event.actor_id == archivist.pk and event.child_id == closed_case.child_id for event in events)
     assert all(event.basis_kind == "archive" for event in events)
     export = next(event for event in events if event.action == "export")

@@ -73,12 +73,12 @@ class CaseFile:
     outcomes: list[OutcomeMeasure]
 
     def parts(self) -> dict[str, list[Model]]:
-        return {
-            "tsi_consent": list(self.consents), "tsi_story": list(self.stories), "tsi_need": list(self.needs),
-            "tsi_intervention": list(self.interventions), "tsi_meeting": list(self.meetings),
-            "tsi_plan": list(self.plans), "tsi_follow_up": list(self.follow_ups), "tsi_child_voice": list(self.voices),
-            "tsi_outcome": list(self.outcomes),
-        }  # fmt: skip
+        """Each kind of part by the target type the casework actions audit its writes under (`tsi_<model>`)."""
+        rows: list[list[Model]] = [
+            list(self.consents), list(self.stories), list(self.needs), list(self.interventions), list(self.meetings),
+            list(self.plans), list(self.follow_ups), list(self.voices), list(self.outcomes),
+        ]  # fmt: skip
+        return {"tsi_case": [self.case], **{f"tsi_{type(part[0]).__name__.lower()}": part for part in rows if part}}
 
 
 def _of(model: type[Model], case: TsiCase) -> QuerySet[Any]:
@@ -107,14 +107,12 @@ def audit_reads(*, by: AuditActor | None, case_file: CaseFile, actor_label: str 
     """The export is a read of each part of the case: one event per kind of part, with the ids read."""
     case = case_file.case
     basis = archive_basis(case)
-    targets: list[tuple[str, list[Model]]] = [("tsi_case", [case]), *case_file.parts().items()]
-    for target_type, rows in targets:
-        if rows:
-            record_event(
-                actor=by, action=AuditAction.READ, target_type=target_type, target_id=case.pk,
-                child_id=case.child_id, basis=basis, municipality_id=case.municipality_id, actor_label=actor_label,
-                details={"case": case.pk, "ids": [row.pk for row in rows], "for": "archive_package"},
-            )  # fmt: skip
+    for target_type, rows in case_file.parts().items():
+        record_event(
+            actor=by, action=AuditAction.READ, target_type=target_type, target_id=case.pk,
+            child_id=case.child_id, basis=basis, municipality_id=case.municipality_id, actor_label=actor_label,
+            details={"case": case.pk, "ids": [row.pk for row in rows], "for": "archive_package"},
+        )  # fmt: skip
 
 
 def _plan_document(case_file: CaseFile, plan: PlanVersion, printed_by: str) -> PlanDocument:
