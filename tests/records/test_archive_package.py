@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 from pypdf import PdfReader
@@ -22,6 +23,7 @@ from kring.legal import cite
 from kring.records.archive import actions
 from kring.records.archive.package import PROFILE
 from kring.records.models import ArchiveTransfer
+from tests.conftest import World
 from tests.records.archive_fixtures import NS, XLINK_HREF, checksum_problems, mets_schema, schema
 from tests.records.conftest import SECRET_STORY
 
@@ -259,3 +261,13 @@ def test_archive_export_a_failing_audit_write_leaves_no_package(
         actions.export_case(by=archivist, case=closed_case, parent=tmp_path, destination="download")
     assert list(tmp_path.iterdir()) == [] and not ArchiveTransfer.objects.exists()
     assert not AuditEvent.objects.filter(details__for="archive_package").exists()
+
+
+def test_archive_transfer_checksum_must_be_a_sha256(world: World) -> None:
+    values = {
+        "municipality": world.municipality, "record_type": "tsi_case", "record_id": 1, "documents": 1,
+        "destination": "download", "exported_at": timezone.now(),
+    }  # fmt: skip
+    ArchiveTransfer.objects.create(objid="kring-ok", mets_sha256="a" * 64, **values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArchiveTransfer.objects.create(objid="kring-bad", mets_sha256="not a checksum", **values)
