@@ -7,5 +7,5 @@ urlpatterns = [
     path("retention/", views.retention, name="records_retention"),
     path("retention/<str:record_type>/", views.edit_rule, name="records_rule"),
     path("archive/", archive_views.archive, name="records_archive"),
-    path("archive/<int:pk>/export/", archive_views.export, name="records_archive_export"),
+    path("archive/<str:record_type>/<int:pk>/export/", archive_views.export, name="records_archive_export"),
 ]

@@ -41,7 +41,7 @@ def test_the_archivist_exports_an_archive_package(  # type: ignore[no-untyped-de
     assert axe_violations(page) == []
 
     with page.expect_download() as download_info:
-        page.locator(f"form[action='/records/archive/{closed_case.pk}/export/'] button").click()
+        page.locator(f"form[action='/records/archive/tsi_case/{closed_case.pk}/export/'] button").click()
     download = download_info.value
     transfer = ArchiveTransfer.objects.get()
     assert download.suggested_filename == f"{transfer.objid}.zip"

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from kring.casework.models import Occasion, TsiCase
+from kring.casework.models import Occasion, ReportAssessment, ReportFeedback, ReportOfConcern, TsiCase
+from kring.casework.reports import actions as report_actions
 from kring.casework.tsi import actions
 from kring.directory.models import User
 from tests.casework.conftest import accepted_case, consented_case, requested_case  # noqa: F401
@@ -58,3 +59,20 @@ def closed_case(consented_case: TsiCase, tsi_member: User) -> TsiCase:  # noqa: 
     case.refresh_from_db()
     assert case.stage == "closed"
     return case
+
+
+@pytest.fixture
+def decided_report(world: World, principal: User, social_worker: User) -> ReportOfConcern:
+    """A report of concern about Alva, received, assessed and decided (no investigation), with feedback."""
+    from tests.casework.test_start_page import report_input
+
+    report = report_actions.file_report(by=principal, child=world.child, report=report_input())
+    now = timezone.now()
+    ReportAssessment.objects.update_or_create(
+        report=report,
+        defaults={"received_at": now, "received_by": social_worker, "protection_assessed_at": now,
+                  "protection_outcome": "not_needed", "decided_at": now, "decision": "not_opened",
+                  "decision_note": "Familjen har redan stöd via TSI."},
+    )  # fmt: skip
+    ReportFeedback.objects.create(report=report, kind="not_opened", given_at=now, given_by=social_worker)
+    return ReportOfConcern.objects.select_related("assessment").get(pk=report.pk)

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _case_label(case: TsiCase) -> str:
-    return f'"{reverse("records_archive_export", args=[case.pk])}"'
+    return f'"{reverse("records_archive_export", args=["tsi_case", case.pk])}"'
 
 
 def test_the_archivist_sees_the_closed_cases_and_not_the_open_ones(
@@ -43,14 +43,14 @@ def test_the_archivist_sees_the_closed_cases_and_not_the_open_ones(
     assert closed_case.child.first_name not in text  # the list names no child
     assert reverse("records_archive") in client.get(reverse("home")).content.decode()  # in the menu
     read = AuditEvent.objects.get(target_type="archive_candidates")
-    assert read.details["cases"] == [closed_case.pk] and read.details["children"] == [closed_case.child_id]
+    assert read.details["records"] == [closed_case.pk] and read.details["children"] == [closed_case.child_id]
 
 
 def test_the_archivist_exports_a_package_as_a_zip_with_one_root_folder(
     client: Client, archivist: User, closed_case: TsiCase, tmp_path: Path
 ) -> None:
     login(client, archivist)
-    response = client.post(reverse("records_archive_export", args=[closed_case.pk]))
+    response = client.post(reverse("records_archive_export", args=["tsi_case", closed_case.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     transfer = ArchiveTransfer.objects.get()
     assert f'filename="{transfer.objid}.zip"' in response["Content-Disposition"]
@@ -66,7 +66,7 @@ def test_the_archivist_exports_a_package_as_a_zip_with_one_root_folder(
 
 def test_an_open_case_cannot_be_exported(client: Client, archivist: User, consented_case: TsiCase) -> None:
     login(client, archivist)
-    assert client.post(reverse("records_archive_export", args=[consented_case.pk])).status_code == 404
+    assert client.post(reverse("records_archive_export", args=["tsi_case", consented_case.pk])).status_code == 404
     assert not ArchiveTransfer.objects.exists()
 
 
@@ -78,7 +78,7 @@ def test_nobody_else_sees_the_archive_page_or_exports(
 ) -> None:
     login(client, request.getfixturevalue(who))
     assert client.get(reverse("records_archive")).status_code == 404
-    assert client.post(reverse("records_archive_export", args=[closed_case.pk])).status_code == 404
+    assert client.post(reverse("records_archive_export", args=["tsi_case", closed_case.pk])).status_code == 404
     assert reverse("records_archive") not in client.get(reverse("home")).content.decode()
     assert not ArchiveTransfer.objects.exists()
 
@@ -89,7 +89,7 @@ def test_an_archivist_of_another_municipality_sees_nothing(client: Client, world
     login(client, _staff(elsewhere, office, "archivist", "arkivarie@annanstad.example"))
     page = client.get(reverse("records_archive"))
     assert page.status_code == 200 and _case_label(closed_case) not in page.content.decode()
-    assert client.post(reverse("records_archive_export", args=[closed_case.pk])).status_code == 404
+    assert client.post(reverse("records_archive_export", args=["tsi_case", closed_case.pk])).status_code == 404
     assert not ArchiveTransfer.objects.exists()
     assert not AuditEvent.objects.filter(target_type="archive_candidates").exists()
 

@@ -4,25 +4,22 @@ closure) and every agreed version of the joint plan, each as PDF/A-2b in the mun
 descriptive metadata (record type, dates, units, classification, retention, secrecy).
 
 Like every PDF Kring makes, none holds the child's address, and for a child with protected identity not the school
-either. Reading the parts is audited, one event per kind of part with the ids read, by the caller's transaction."""
+either. `parts()` names what is read, for the export's audit (one event per kind of part, with the ids)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kring.access.acting import AuditActor
-from kring.access.audit import record_event
-from kring.access.models import AuditAction
 from kring.access.policy import Basis
 from kring.casework.models import (
+    CaseStage,
     ChildVoice,
     Consent,
     FollowUp,
@@ -38,23 +35,11 @@ from kring.casework.models import (
 from kring.casework.tsi.documents import PlanDocument, plan_actions, plan_goals
 from kring.legal import cite
 from kring.pdf import render_pdf
-from kring.records.archive.package import RECORD, XSI, Document
-from kring.records.models import RecordType, RetentionRule
+from kring.records.archive.common import PDF_VARIANT, Description, archive_basis, local_date
+from kring.records.archive.package import Document
+from kring.records.models import RecordType
 
-PDF_VARIANT = "pdf/a-2b"
 SECRECY_KEYS = ("student_health_secrecy", "social_services_secrecy", "secrecy_towards_guardians")
-
-
-def archive_basis(case: TsiCase) -> Basis:
-    """The archivist's basis for reading a closed case: the municipality hands its records to its archive."""
-    return Basis(
-        kind="archive",
-        child_id=case.child_id,
-        reason=_("The municipality hands the closed case to its archive"),
-        legal_reference=cite("archives"),
-        origins=frozenset(),
-        case_id=case.pk,
-    )
 
 
 @dataclass(frozen=True)
@@ -103,18 +88,6 @@ def read_case_file(case: TsiCase) -> CaseFile:
     )
 
 
-def audit_reads(*, by: AuditActor | None, case_file: CaseFile, actor_label: str | None) -> None:
-    """The export is a read of each part of the case: one event per kind of part, with the ids read."""
-    case = case_file.case
-    basis = archive_basis(case)
-    for target_type, rows in case_file.parts().items():
-        record_event(
-            actor=by, action=AuditAction.READ, target_type=target_type, target_id=case.pk,
-            child_id=case.child_id, basis=basis, municipality_id=case.municipality_id, actor_label=actor_label,
-            details={"case": case.pk, "ids": [row.pk for row in rows], "for": "archive_package"},
-        )  # fmt: skip
-
-
 def _plan_document(case_file: CaseFile, plan: PlanVersion, printed_by: str) -> PlanDocument:
     case, child = case_file.case, case_file.case.child
     participants = next(
@@ -138,14 +111,10 @@ def _plan_document(case_file: CaseFile, plan: PlanVersion, printed_by: str) -> P
     )
 
 
-def _local_date(moment: datetime | None) -> date | None:
-    return timezone.localdate(moment) if moment is not None else None
-
-
 def render_documents(case_file: CaseFile, *, printed_by: str) -> list[Document]:
     """The case file and each version of the plan, as PDF/A-2b in the municipality's language."""
     case = case_file.case
-    closed = _local_date(case.closed_at) or timezone.localdate()
+    closed = local_date(case.closed_at)
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "file": case_file,
@@ -177,41 +146,61 @@ def render_documents(case_file: CaseFile, *, printed_by: str) -> list[Document]:
     return documents
 
 
-def _sub(parent: ET.Element, name: str, text: str = "", **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{RECORD}}}{name}", {k: v for k, v in attributes.items() if v})
-    element.text = text
-    return element
-
-
-def descriptive_metadata(case_file: CaseFile, objid: str, documents: list[Document], rule: RetentionRule) -> bytes:
-    """metadata/descriptive/record.xml (schema `kring-record.xsd`): what the record is, whose, when, how it is
-    classified and kept, that it is secret and under which provisions, and its documents."""
+def describe(case_file: CaseFile) -> Description:
     case = case_file.case
     with translation.override(settings.LANGUAGE_CODE):
-        record = ET.Element(
-            f"{{{RECORD}}}record", {f"{{{XSI}}}schemaLocation": f"{RECORD} ../../schemas/kring-record.xsd"}
-        )
-        _sub(record, "identifier", objid)
-        _sub(record, "recordType", str(RecordType.TSI_CASE.label), code=RecordType.TSI_CASE.value)
-        _sub(record, "title", _("TSI case %(number)s") % {"number": case.pk})
-        _sub(record, "municipality", case.municipality.name, code=case.municipality.code)
-        _sub(record, "unit", case.team.name, role="team")
+        units = [(case.team.name, "team")]
         if not case.child.protected_identity:
-            _sub(record, "unit", case.requesting_unit.name, role="requesting_school")
-        _sub(record, "opened", timezone.localdate(case.requested_at).isoformat())
-        _sub(record, "closed", (_local_date(case.closed_at) or timezone.localdate()).isoformat())
-        _sub(record, "closure", case.get_closure_reason_display())
-        classification = _sub(record, "classification")
-        _sub(classification, "process", _("Coordinated early support for a child (TSI)"))
-        _sub(classification, "retention", f"{rule.keep_years} / {rule.get_counted_from_display()} / "
-             f"{rule.get_action_display()} ({rule.source})")  # fmt: skip
-        secrecy = _sub(record, "secrecy", secret="true")  # noqa: S106 (a secrecy marking, not a password)
-        _sub(secrecy, "marking", _("Secret: contains information about a child covered by secrecy"))
-        for key in SECRECY_KEYS:
-            _sub(secrecy, "provision", cite(key))
-        for document in documents:
-            item = _sub(record, "document", href=f"../../representations/rep1/data/{document.name}")
-            _sub(item, "title", document.title)
-            _sub(item, "date", document.dated)
-    ET.indent(record)
-    return bytes(ET.tostring(record, encoding="utf-8", xml_declaration=True)) + b"\n"
+            units.append((case.requesting_unit.name, "requesting_school"))
+        return Description(
+            record_type=RecordType.TSI_CASE,
+            title=_("TSI case %(number)s") % {"number": case.pk},
+            municipality_name=case.municipality.name,
+            municipality_code=case.municipality.code,
+            units=units,
+            opened=local_date(case.requested_at),
+            closed=local_date(case.closed_at),
+            closure=case.get_closure_reason_display(),
+            process=_("Coordinated early support for a child (TSI)"),
+            secrecy=SECRECY_KEYS,
+        )
+
+
+class TsiPackager:
+    """A TSI case, closed when its stage is closed."""
+
+    record_type = RecordType.TSI_CASE
+    short = "tsi"
+    model = TsiCase
+
+    def closed_rows(self, municipality_id: int) -> QuerySet[TsiCase]:
+        return TsiCase.objects.filter(
+            municipality_id=municipality_id, stage=CaseStage.CLOSED, closed_at__isnull=False
+        ).select_related("team", "municipality", "requesting_unit", "child")
+
+    def is_closed(self, record: TsiCase) -> bool:
+        return record.stage == CaseStage.CLOSED and record.closed_at is not None
+
+    def label(self, record: TsiCase) -> str:
+        return _("TSI case %(number)s") % {"number": record.pk}
+
+    def row(self, record: TsiCase) -> tuple[str, datetime, datetime, str]:
+        """For the archivist's list: the unit, when it was opened and closed, and how it ended."""
+        return (
+            record.team.name,
+            record.requested_at,
+            record.closed_at or record.requested_at,
+            record.get_closure_reason_display(),
+        )
+
+    def basis(self, record: TsiCase) -> Basis:
+        return archive_basis(record, case_id=record.pk)
+
+    def read(self, record: TsiCase) -> CaseFile:
+        return read_case_file(record)
+
+    def render(self, case_file: CaseFile, printed_by: str) -> list[Document]:
+        return render_documents(case_file, printed_by=printed_by)
+
+    def describe(self, case_file: CaseFile) -> Description:
+        return describe(case_file)

@@ -1,4 +1,5 @@
-"""The archivist's page: the closed cases of the municipality, and "Export archive package" (a ZIP to download)."""
+"""The archivist's page: the closed records of the municipality (TSI cases, reports of concern), and "Export
+archive package" (a ZIP to download)."""
 
 from __future__ import annotations
 
@@ -13,23 +14,28 @@ from django.views.decorators.http import require_POST
 from kring.directory.http import AuthenticatedRequest
 from kring.records.archive import actions, queries
 from kring.records.archive.package import zip_package
-from kring.records.models import TransferDestination
+from kring.records.models import RecordType, TransferDestination
+
+TYPES = [(RecordType.TSI_CASE, RecordType.TSI_CASE.label), (RecordType.REPORT, RecordType.REPORT.label)]
 
 
 @login_required
 def archive(request: AuthenticatedRequest) -> HttpResponse:
-    candidates = queries.closed_cases_for_user(request.user, request.GET.get("page"))
-    return render(request, "records/archive.html", {"page": candidates.page, "cases": candidates.rows})
+    record_type = request.GET.get("type", RecordType.TSI_CASE)
+    candidates = queries.closed_records_for_user(request.user, record_type, request.GET.get("page"))
+    context = {"page": candidates.page, "records": candidates.rows, "record_type": record_type, "types": TYPES}
+    return render(request, "records/archive.html", context)
 
 
 @login_required
 @require_POST
-def export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    case = queries.closed_case_for_user(request.user, pk)
+def export(request: AuthenticatedRequest, record_type: str, pk: int) -> HttpResponse:
+    record = queries.closed_record_for_user(request.user, record_type, pk)
     with tempfile.TemporaryDirectory(prefix="kring-archive-") as folder:
-        done = actions.export_case(
-            by=request.user, case=case, parent=Path(folder), destination=TransferDestination.DOWNLOAD
-        )
+        done = actions.export_record(
+            by=request.user, record_type=record_type, record=record, parent=Path(folder),
+            destination=TransferDestination.DOWNLOAD,
+        )  # fmt: skip
         data = zip_package(done.package)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{done.transfer.objid}.zip"'
