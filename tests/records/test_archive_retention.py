@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from kring.access.audit import verify_chain
 from kring.access.models import AuditEvent
-from kring.casework.models import TsiCase
+from kring.casework.models import ReportOfConcern, TsiCase
 from kring.directory.models import User
 from kring.records.models import ArchiveTransfer, RecordType, RetentionAction, RetentionRule
 from kring.records.retention.rules import rules_of
@@ -83,3 +83,16 @@ def test_only_a_type_kring_can_package_may_be_handed_to_the_archive(
     )
     assert case.status_code == 302
     assert _rule(world, RecordType.TSI_CASE).action == RetentionAction.ARCHIVE
+
+
+def test_a_rule_that_archives_reports_writes_each_then_clears_it(
+    world: World, decided_report: ReportOfConcern, tmp_path: Path, settings: Any
+) -> None:
+    settings.KRING_ARCHIVE_DIR = str(tmp_path)
+    rule = _rule(world, RecordType.REPORT)
+    RetentionRule.objects.filter(pk=rule.pk).update(keep_years=0, action=RetentionAction.ARCHIVE)
+    call_command("retention", municipality=world.municipality.code, stdout=StringIO())
+    assert not ReportOfConcern.objects.filter(pk=decided_report.pk).exists()
+    transfer = ArchiveTransfer.objects.get(record_type=RecordType.REPORT, record_id=decided_report.pk)
+    assert checksum_problems(tmp_path / transfer.objid) == []
+    assert (tmp_path / transfer.objid / "representations" / "rep1" / "data" / "01-report.pdf").is_file()
