@@ -77,6 +77,10 @@ REFERENCES: dict[str, LegalReference] = {
     "others_privacy": LegalReference(
         gettext_lazy("Another person's rights and freedoms limit the extract"), "GDPR art. 15.4"
     ),
+    # records law: the municipality keeps its public records and hands them to its archive authority
+    "archives": LegalReference(
+        gettext_lazy("Public records are kept, cleared or handed to the archive authority"), "Arkivlagen (1990:782)"
+    ),
     "absence_investigation": LegalReference(
         gettext_lazy("Investigation of a pupil's repeated absence"), "Skollagen (2010:800) 7 kap 19 a §"
     ),

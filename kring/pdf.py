@@ -24,10 +24,14 @@ class DataOnlyURLFetcher(URLFetcher):  # type: ignore[misc]
         return super().fetch(url, headers)
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    """Render a PDF template to PDF bytes, with no base URL and no way to fetch anything but `data:` URIs."""
+def render_pdf(template_name: str, context: dict[str, Any], *, variant: str | None = None) -> bytes:
+    """Render a PDF template to PDF bytes, with no base URL and no way to fetch anything but `data:` URIs.
+
+    `variant` asks WeasyPrint for a standard's variant, e.g. "pdf/a-2b" for the archive (fonts embedded, an sRGB
+    output intent and XMP metadata declaring the conformance)."""
     html = render_to_string(template_name, context)
-    return bytes(HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).write_pdf(pdf_tags=True))
+    document = HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher())
+    return bytes(document.write_pdf(pdf_tags=True, pdf_variant=variant))
 
 
 def pdf_response(pdf: bytes, filename: str, *, disposition: str = "attachment") -> HttpResponse:

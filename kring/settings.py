@@ -300,6 +300,9 @@ KRING_FAMILY_IDLE_SECONDS = env_int("KRING_FAMILY_IDLE_SECONDS", 15 * 60)
 # plan asks), then cleared in whole segments exported to this directory first (kring.records.retention.audit_log).
 KRING_AUDIT_KEEP_YEARS = env_int("KRING_AUDIT_KEEP_YEARS", 10)
 KRING_AUDIT_ARCHIVE_DIR = env_str("KRING_AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive"))
+# Where the archive packages of records handed to the archive are written (kring.records.archive), one folder each,
+# for the municipality's archive (e-arkiv) to take in; docs/operations.md.
+KRING_ARCHIVE_DIR = env_str("KRING_ARCHIVE_DIR", str(BASE_DIR / "var" / "archive"))
 SESSION_COOKIE_AGE = env_int("KRING_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

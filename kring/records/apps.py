@@ -22,5 +22,7 @@ class RecordsConfig(AppConfig):
                 "retention_rule": _("Retention rule"),
                 "register_extract": _("Register extract"),
                 "register_extract_list": _("Register extracts"),
+                "archive_package": _("Archive package (handed to the archive)"),
+                "archive_candidates": _("Closed cases for the archive (list)"),
             }
         )

@@ -31,6 +31,7 @@ class CountedFrom(models.TextChoices):
 class RetentionAction(models.TextChoices):
     DELETE = "delete", _("Delete (gallra)")
     KEEP = "keep", _("Keep (bevara): hand to the archive, never cleared here")
+    ARCHIVE = "archive", _("Hand to the archive: export as an archive package, then clear")
 
 
 class RetentionRule(models.Model):
@@ -143,3 +144,40 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_kind}:{self.subject_id} {self.field}"
+
+
+class TransferDestination(models.TextChoices):
+    DOWNLOAD = "download", _("Downloaded by the archivist")
+    ARCHIVE_DIR = "archive_dir", _("Written to the archive directory")
+
+
+class ArchiveTransfer(models.Model):
+    """One record handed to the archive as an archive package (E-ARK CSIP / FGS Paketstruktur): which record, the
+    package's identity and the SHA-256 of its METS.xml (which lists every file's checksum), when and by whom. No
+    foreign key to the record, so the transfer is remembered after the record is cleared; never its content."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="archive_transfers")
+    record_type = models.CharField(_("record type"), max_length=30, choices=RecordType.choices)
+    record_id = models.PositiveBigIntegerField(_("record"))
+    objid = models.CharField(_("package"), max_length=120, unique=True)
+    mets_sha256 = models.CharField(_("checksum of METS.xml"), max_length=64)
+    documents = models.PositiveIntegerField(_("documents"))
+    destination = models.CharField(_("destination"), max_length=20, choices=TransferDestination.choices)
+    exported_at = models.DateTimeField(_("exported"))
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("archive transfer")
+        verbose_name_plural = _("archive transfers")
+        ordering = ["-exported_at"]
+        indexes = [models.Index(fields=["municipality", "record_type", "record_id"], name="archive_transfer_record")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mets_sha256__regex=r"^[0-9a-f]{64}$"), name="archive_transfer_sha"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.objid

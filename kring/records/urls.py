@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kring.records.archive import views as archive_views
 from kring.records.extracts import views as extracts
 from kring.records.retention import views
 
@@ -14,4 +15,6 @@ urlpatterns = [
     path("extracts/<int:pk>/release/", extracts.release, name="records_extract_release"),
     path("extracts/<int:pk>/correct/", extracts.correct, name="records_extract_correct"),
     path("extracts/<int:pk>/extract.<str:file_format>", extracts.download, name="records_extract_file"),
+    path("archive/", archive_views.archive, name="records_archive"),
+    path("archive/<str:record_type>/<int:pk>/export/", archive_views.export, name="records_archive_export"),
 ]

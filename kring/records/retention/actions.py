@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -20,6 +22,7 @@ from kring.access.policy import can
 from kring.access.roles import Permission
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import Municipality, User
+from kring.records.archive.actions import ARCHIVABLE, hand_over
 from kring.records.models import RetentionAction, RetentionRule
 from kring.records.retention.kinds import KINDS, due
 from kring.records.retention.rules import rules_of
@@ -57,12 +60,19 @@ def clear(
 
 
 def _clear_rule(rule: RetentionRule, today: date, batch: int, progress: Callable[[str, int], None] | None) -> int:
+    """Delete what the rule makes due, a batch at a time; a rule that says "archive" first hands each record of the
+    batch to the archive as a package (in KRING_ARCHIVE_DIR), then clears it."""
     total = 0
     while True:
+        ids = list(_due(rule, today).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return total
+        if rule.action == RetentionAction.ARCHIVE:
+            hand_over(
+                municipality_id=rule.municipality_id, record_type=rule.record_type, ids=ids,
+                parent=Path(settings.KRING_ARCHIVE_DIR),
+            )  # fmt: skip
         with transaction.atomic():
-            ids = list(_due(rule, today).order_by("pk").values_list("pk", flat=True)[:batch])
-            if not ids:
-                return total
             KINDS[rule.record_type].model._default_manager.filter(pk__in=ids).delete()
             total += len(ids)
             record_event(
@@ -93,6 +103,8 @@ def save_rule(*, by: User, rule: RetentionRule, given: RuleInput) -> RetentionRu
         raise PermissionDenied
     if given.counted_from not in KINDS[rule.record_type].anchors:
         raise WorkflowError(_("This record type cannot be counted from that event."), code="anchor")
+    if given.action == RetentionAction.ARCHIVE and rule.record_type not in ARCHIVABLE:
+        raise WorkflowError(_("Kring cannot yet hand this record type to the archive as a package."), code="archive")
     if not given.source.strip():
         raise WorkflowError(_("Say where the rule comes from (the plan and its item)."), code="source")
     before = _described(rule)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kring.forms import KringForm
+from kring.records.archive.actions import ARCHIVABLE
 from kring.records.models import CountedFrom, RetentionAction, RetentionRule
 from kring.records.retention.kinds import KINDS
 
@@ -31,3 +32,10 @@ class RuleForm(KringForm):
         field = self.fields["counted_from"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(value, label) for value, label in CountedFrom.choices if value in anchors]
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [
+            (value, label)
+            for value, label in RetentionAction.choices
+            if value != RetentionAction.ARCHIVE or rule.record_type in ARCHIVABLE
+        ]
