@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "kring.collaboration",
     "kring.family",
     "kring.records",
+    "kring.api",
     "kring.demo",
 ]
 
@@ -246,6 +247,9 @@ KRING_FAMILY_IDLE_SECONDS = env_int("KRING_FAMILY_IDLE_SECONDS", 15 * 60)
 # plan asks), then cleared in whole segments exported to this directory first (kring.records.retention.audit_log).
 KRING_AUDIT_KEEP_YEARS = env_int("KRING_AUDIT_KEEP_YEARS", 10)
 KRING_AUDIT_ARCHIVE_DIR = env_str("KRING_AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive"))
+# The open API (kring.api): calls per token per minute; over it, 429 with Retry-After. Counted in the default cache,
+# which must be shared (the database cache, Redis) when Kring runs in more than one process (docs/operations.md).
+KRING_API_RATE_LIMIT = env_int("KRING_API_RATE_LIMIT", 120)
 SESSION_COOKIE_AGE = env_int("KRING_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

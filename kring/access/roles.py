@@ -85,6 +85,10 @@ class Permission(models.TextChoices):
         "records.manage",
         _("Keep the retention rules (the document management plan) and see what is due to be cleared"),
     )
+    REPORT_FILE_PUBLIC = (
+        "report.file_public",
+        _("Pass on a report of concern from a member of the public (the municipality's e-service, through the API)"),
+    )
 
 
 class Role(models.TextChoices):
@@ -102,6 +106,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
     ARCHIVIST = "archivist", _("Archivist")
+    E_SERVICE = "e_service", _("Public e-service (an integration, not a person)")
 
 
 _P = Permission
@@ -138,6 +143,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     },
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
     Role.ARCHIVIST: _EVERY_STAFF | {_P.RECORDS_MANAGE},
+    # The municipality's e-service for the public passes reports of concern on through the API, as any reporter
+    # files one; it sees nothing (not even the units): it only files.
+    Role.E_SERVICE: frozenset({_P.REPORT_FILE, _P.REPORT_FILE_PUBLIC}),
 }
 
 # What staff of the unit where a child is placed may see, by role: the school's own information, and for
