@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -211,7 +211,7 @@ def list_contact_persons(request: HttpRequest) -> list[ContactPersonOut]:
     tags=["reports of concern"],
     operation_id="file_public_report",
 )
-def file_public_report(request: HttpRequest, payload: PublicReportIn) -> tuple[int, ReportFiledOut]:
+def file_public_report(request: HttpRequest, payload: PublicReportIn) -> Status:
     """A report of concern from a member of the public, passed on by the municipality's e-service. It reaches
     social services' inbox as a report filed in Kring does. The answer says nothing of the child or the register."""
     reporter = PublicReporter(**payload.reporter.model_dump())
@@ -225,7 +225,7 @@ def file_public_report(request: HttpRequest, payload: PublicReportIn) -> tuple[i
         guardians_not_informed_why=payload.guardians_not_informed_why,
     )
     filed = pass_on_public_report(by=_user(request), reporter=reporter, child=child, report=report)
-    return 201, ReportFiledOut(reference=filed.pk, filed_at=filed.filed_at)
+    return Status(201, ReportFiledOut(reference=filed.pk, filed_at=filed.filed_at))
 
 
 # --- statistics -----------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.text import slugify
 
 from kring.api.actions import revoke_api_token
 from kring.api.models import ApiToken
@@ -39,7 +40,7 @@ class Issued:
 
 def issue(unit: Unit, role: str, name: str, *, expires_in: dt.timedelta = dt.timedelta(days=30)) -> Issued:
     """A token of an integration with one active role in the unit (as if its role had been approved)."""
-    user = UserFactory(municipality=unit.municipality, email=f"api-{role}-{unit.pk}@integration.invalid")
+    user = UserFactory(municipality=unit.municipality, email=f"api-{slugify(name)}@integration.invalid")
     user.set_unusable_password()
     user.save()
     MembershipFactory(user=user, unit=unit, role=role)
