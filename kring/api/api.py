@@ -102,7 +102,9 @@ def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     detail = _("This token has made too many calls this minute. Try again after %(seconds)s seconds.") % {
         "seconds": exc.retry_after
     }
-    return problem(request, 429, detail=detail, problem_type=RATE_LIMITED, headers={"Retry-After": str(exc.retry_after)})
+    return problem(
+        request, 429, detail=detail, problem_type=RATE_LIMITED, headers={"Retry-After": str(exc.retry_after)}
+    )
 
 
 @api.exception_handler(NinjaValidationError)
@@ -260,7 +262,9 @@ def statistics(request: HttpRequest, scope: str = "") -> StatisticsOut:
         concerns=_table(stats.concerns, months) if stats.concerns else None,
         reports=_table(stats.reports, months),
         consultations=_table(stats.consultations, months),
-        compliance=[ComplianceOut(label=r.label, on_time=r.on_time, late=r.late, total=r.total) for r in stats.compliance],
+        compliance=[
+            ComplianceOut(label=r.label, on_time=r.on_time, late=r.late, total=r.total) for r in stats.compliance
+        ],
     )
 
 
@@ -289,7 +293,12 @@ def list_closed_cases(request: HttpRequest) -> list[ClosedCaseOut]:
     tags=["tsi cases"],
     operation_id="closed_tsi_case_bundle",
     openapi_extra={
-        "responses": {200: {"description": "A ZIP of the case's PDFs and index.json", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}}
+        "responses": {
+            200: {
+                "description": "A ZIP of the case's PDFs and index.json",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
     },
 )
 def closed_case_bundle(request: HttpRequest, case_id: int) -> HttpResponse:

@@ -54,12 +54,13 @@ class TokenForm(KringForm):
         self.manager = manager
         unit_field: Any = self.fields["unit"]
         unit_field.queryset = units_for_manager(manager).order_by("name")
-        self.fields["role"].choices = [("", _("Choose a role")), *integration_roles(manager)]
+        role_field: Any = self.fields["role"]
+        role_field.choices = [("", _("Choose a role")), *integration_roles(manager)]
         self.fields["expires_on"].initial = timezone.localdate() + timedelta(days=365)
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
-        if ApiToken.objects.filter(municipality_id=self.manager.municipality_id, name=name).exists():
+        if ApiToken.objects.filter(municipality_id=self.manager.municipality_id or 0, name=name).exists():
             raise forms.ValidationError(_("A token of that name exists already. Give the integration another name."))
         return name
 
@@ -74,4 +75,3 @@ class TokenForm(KringForm):
         data = self.cleaned_data
         end_of_day = timezone.make_aware(datetime.combine(data["expires_on"], time.max))
         return TokenInput(name=data["name"], unit=data["unit"], role=data["role"], expires_at=end_of_day)
-

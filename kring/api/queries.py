@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from kring.access.audit import record_list_read
-from kring.access.policy import can, visible_to
+from kring.access.policy import can, municipality_of, visible_to
 from kring.access.roles import Permission
 from kring.api.models import ApiToken
 from kring.casework.models import TsiCase
@@ -69,7 +69,7 @@ def tokens_for_manager(user: User) -> QuerySet[ApiToken, Any]:
     if not is_directory_manager(user):
         return ApiToken.objects.none()
     return (
-        ApiToken.objects.filter(municipality_id=user.municipality_id)
+        ApiToken.objects.filter(municipality_id=municipality_of(user))
         .select_related("system_user", "created_by", "revoked_by")
         .prefetch_related("system_user__memberships__unit")
         .order_by("revoked_at", "name", "pk")

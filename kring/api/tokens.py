@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-SECRET_PREFIX = "kring_"
+SECRET_PREFIX = "kring_"  # noqa: S105 (a marker that makes a leaked token easy to find, not a secret)
 PREFIX_LENGTH = 12  # "kring_" and six random characters: enough to tell tokens apart in the admin pages and the log
 
 
