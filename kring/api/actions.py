@@ -45,6 +45,7 @@ def _system_user(by: User, name: str) -> User:
         last_name="(API)",
         municipality_id=by.municipality_id,
         notify_by_email=False,
+        is_system=True,
     )
     user.set_unusable_password()
     user.save()

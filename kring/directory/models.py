@@ -56,6 +56,8 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     notify_by_email = models.BooleanField(_("send me an e-mail for each new notification"), default=True)
+    # An integration's user (kring.api): holds roles like a person, acts only through its API token, never logs in.
+    is_system = models.BooleanField(_("system user (an integration)"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

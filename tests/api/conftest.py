@@ -41,6 +41,7 @@ class Issued:
 def issue(unit: Unit, role: str, name: str, *, expires_in: dt.timedelta = dt.timedelta(days=30)) -> Issued:
     """A token of an integration with one active role in the unit (as if its role had been approved)."""
     user = UserFactory(municipality=unit.municipality, email=f"api-{slugify(name)}@integration.invalid")
+    user.is_system = True
     user.set_unusable_password()
     user.save()
     MembershipFactory(user=user, unit=unit, role=role)

@@ -8,18 +8,20 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kring.access.auth import activate_totp
-from kring.access.models import AuditEvent
+from kring.access.auth import activate_totp, current_totp_code
+from kring.access.models import AuditAction, AuditEvent
 from kring.api.models import ApiToken
 from kring.api.tokens import hash_secret
-from kring.directory.actions import approve_membership
+from kring.directory.actions import StaffDetails, approve_membership, update_staff_user
 from kring.directory.models import Membership, Unit, User
 from tests.api.conftest import Issued
-from tests.conftest import TOTP_SECRET, World, login
+from tests.conftest import PASSWORD, TOTP_SECRET, World, login
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +150,35 @@ def test_the_token_list_has_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         page = client.get(reverse("api_token_list"))
     assert page.content.decode().count("<tr>") == 5
+
+
+def test_a_system_user_never_logs_in_even_with_a_password_and_totp(client: Client, case_system: Issued) -> None:
+    cache.clear()
+    user = case_system.user
+    user.set_password(PASSWORD)
+    user.save()
+    activate_totp(user, TOTP_SECRET)
+
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": current_totp_code(TOTP_SECRET)})
+
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("home")).status_code == 302
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, details__reason="system_user").exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.LOGIN, actor_id=user.pk).exists()
+
+
+def test_a_system_user_gets_no_invitation_and_keeps_its_address(
+    client: Client, administrator: User, case_system: Issued
+) -> None:
+    login(client, administrator)
+
+    invite = client.post(reverse("directory_staff_invite", args=[case_system.user.pk]))
+
+    assert invite.status_code == 403
+    with pytest.raises(PermissionDenied):
+        update_staff_user(
+            by=administrator,
+            person=case_system.user,
+            details=StaffDetails(first_name="X", last_name="Y", email="real.person@kommun.example"),
+        )

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('directory', '0008_e_service_role'),
+        ('directory', '0008_e_service_role_and_system_users'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
