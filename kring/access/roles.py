@@ -202,5 +202,9 @@ CASE_SCHOOL_ROLES: frozenset[str] = frozenset(
     {Role.PRINCIPAL, Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Role.SPECIAL_EDUCATOR}
 )
 
+# Roles only an integration's system user holds (kring.api), never a person's: not offered on a person's page and
+# with no demo login.
+INTEGRATION_ROLES: frozenset[str] = frozenset({Role.E_SERVICE})
+
 # Who in a social services unit receives its reports of concern and answers the consultations of its schools.
 SOCIAL_SERVICES_ROLES: frozenset[str] = frozenset({Role.SOCIAL_WORKER, Role.UNIT_MANAGER})

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
@@ -95,7 +96,7 @@ def closed_case_bundle_for_user(user: User, pk: int) -> Bundle:
     """The bundle of a closed case the user has a basis for; 404 without one, 409 while the case is open."""
     case, bases = get_case_for_user(user, pk)
     if case.closed_at is None:
-        raise Conflict(NOT_CLOSED, "The case is not closed: only a closed case's documents are handed over.")
+        raise Conflict(NOT_CLOSED, _("The case is not closed: only a closed case's documents are handed over."))
     files = _plan_pdfs(user, case) + _letter_pdf(user, case)
     index = _index(case, files)
     buffer = io.BytesIO()

@@ -24,7 +24,7 @@ _NEVER_FOR_INTEGRATIONS = frozenset({Permission.DIRECTORY_MANAGE, Permission.AUD
 def integration_roles(manager: User) -> list[tuple[str, str]]:
     return [
         (value, label)
-        for value, label in grantable_roles(manager)
+        for value, label in grantable_roles(manager, integration=True)
         if not permissions_of({value}) & _NEVER_FOR_INTEGRATIONS
     ]
 

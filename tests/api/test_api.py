@@ -170,3 +170,10 @@ def test_reading_the_closed_cases_is_audited_with_the_integration(
 
     event = AuditEvent.objects.filter(target_type="tsi_case_list").latest("sequence")
     assert event.details["children"] == [closed_case.child_id] and event.details["via"] == "api"
+
+
+def test_a_method_an_operation_lacks_is_a_405_problem(client: Client, case_system: Issued) -> None:
+    answer = client.delete("/api/v1/units", **case_system.headers())
+
+    assert answer.status_code == 405 and answer["Content-Type"] == "application/problem+json"
+    assert answer["Allow"] == "GET" and answer.json()["status"] == 405

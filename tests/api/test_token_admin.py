@@ -182,3 +182,15 @@ def test_a_system_user_gets_no_invitation_and_keeps_its_address(
             person=case_system.user,
             details=StaffDetails(first_name="X", last_name="Y", email="real.person@kommun.example"),
         )
+
+
+def test_an_integrations_user_is_never_offered_as_a_person(
+    client: Client, world: World, administrator: User, social_services_token: Issued, social_worker: User
+) -> None:
+    from kring.casework.reports.actions import handler_candidates
+    from kring.directory.queries import contact_person_candidates, grantable_roles
+
+    assert list(handler_candidates(world.social_services.pk)) == [social_worker]
+    assert social_services_token.user not in contact_person_candidates(administrator)
+    assert "e_service" not in dict(grantable_roles(administrator))
+    assert "e_service" in dict(grantable_roles(administrator, integration=True))
