@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "kring.collaboration",
     "kring.family",
     "kring.records",
+    "kring.api",
     "kring.demo",
 ]
 
@@ -303,6 +304,9 @@ KRING_AUDIT_ARCHIVE_DIR = env_str("KRING_AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var
 # Where the archive packages of records handed to the archive are written (kring.records.archive), one folder each,
 # for the municipality's archive (e-arkiv) to take in; docs/operations.md.
 KRING_ARCHIVE_DIR = env_str("KRING_ARCHIVE_DIR", str(BASE_DIR / "var" / "archive"))
+# The open API (kring.api): calls per token per minute; over it, 429 with Retry-After. Counted in the default cache,
+# which must be shared (the database cache, Redis) when Kring runs in more than one process (docs/operations.md).
+KRING_API_RATE_LIMIT = env_int("KRING_API_RATE_LIMIT", 120)
 SESSION_COOKIE_AGE = env_int("KRING_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

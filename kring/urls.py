@@ -28,6 +28,8 @@ urlpatterns = [
     path("family-access/", include("kring.family.staff.urls")),
     path("records/", include("kring.records.urls")),
     path("audit/", include("kring.access.urls")),
+    path("api/", include("kring.api.urls")),
+    path("organisation/api-tokens/", include("kring.api.admin_urls")),
     # allauth's pages for linking social accounts are not Kring's: the only social login is the family's e-ID,
     # whose login and callback are kring.family's own; staff never link an e-ID to their account.
     re_path(r"^accounts/3rdparty/", not_found),

@@ -26,6 +26,9 @@ from kring.access.policy import Basis, bases_for_children
 GENESIS_HASH = "0" * 64
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kring_request_id", default="")
+# What every event of the current request says besides its own details: the channel it came through when that is not
+# a person at a page (an integration through the API names itself here). Set per request; empty by default.
+current_channel: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("kring_channel", default=None)
 
 
 def _event_payload(
@@ -132,7 +135,7 @@ def record_event(
         basis_kind=basis.kind if basis else "",
         basis=basis.describe() if basis else "",
         request_id=current_request_id.get(),
-        details=json.loads(json.dumps(details or {}, default=str)),
+        details=json.loads(json.dumps({**(current_channel.get() or {}), **(details or {})}, default=str)),
     )
     with transaction.atomic():
         head = _locked_head()

@@ -9,7 +9,7 @@ from allauth.account.forms import LoginForm
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from kring.access.acting import StaffUser
 from kring.access.models import AuditAction
@@ -39,6 +39,17 @@ class KringAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        """A system user (an integration's, kring.api) acts only through its API token: it never logs in, whatever
+        password or link it might have come by."""
+        if getattr(user, "is_system", False):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            _record_login_failed(request, {"email": getattr(user, "email", "")}, reason="system_user")
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """allauth refuses the attempt once too many have failed; that refusal is a failed login too."""

@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kring.access.audit import current_request_id
+from kring.access.audit import current_channel, current_request_id
 from kring.access.auth import FAMILY_SESSION_KEY, MFA_CHECKED_SESSION_KEY, has_totp
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -32,11 +32,12 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = uuid.uuid4().hex
-        token = current_request_id.set(request_id)
+        token, channel = current_request_id.set(request_id), current_channel.set(None)
         try:
             response = self.get_response(request)
         finally:
             current_request_id.reset(token)
+            current_channel.reset(channel)
         response["X-Request-ID"] = request_id
         return response
 

@@ -89,6 +89,10 @@ class Permission(models.TextChoices):
         "records.extract",
         _("Compile, review and release register extracts, and correct personal data, on a person's request"),
     )
+    REPORT_FILE_PUBLIC = (
+        "report.file_public",
+        _("Pass on a report of concern from a member of the public (the municipality's e-service, through the API)"),
+    )
 
 
 class Role(models.TextChoices):
@@ -107,6 +111,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     ARCHIVIST = "archivist", _("Archivist")
     PRIVACY_OFFICER = "privacy_officer", _("Data protection coordinator")
+    E_SERVICE = "e_service", _("Public e-service (an integration, not a person)")
 
 
 _P = Permission
@@ -144,6 +149,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
     Role.ARCHIVIST: _EVERY_STAFF | {_P.RECORDS_MANAGE},
     Role.PRIVACY_OFFICER: _EVERY_STAFF | {_P.REGISTER_EXTRACT},
+    # The municipality's e-service for the public passes reports of concern on through the API, as any reporter
+    # files one; it sees nothing (not even the units): it only files.
+    Role.E_SERVICE: frozenset({_P.REPORT_FILE, _P.REPORT_FILE_PUBLIC}),
 }
 
 # What staff of the unit where a child is placed may see, by role: the school's own information, and for
@@ -199,6 +207,10 @@ CASE_TEAM_ROLES: frozenset[str] = frozenset({Role.TSI_TEAM_MEMBER, Role.UNIT_MAN
 CASE_SCHOOL_ROLES: frozenset[str] = frozenset(
     {Role.PRINCIPAL, Role.KURATOR, Role.SCHOOL_NURSE, Role.PSYCHOLOGIST, Role.SPECIAL_EDUCATOR}
 )
+
+# Roles only an integration's system user holds (kring.api), never a person's: not offered on a person's page and
+# with no demo login.
+INTEGRATION_ROLES: frozenset[str] = frozenset({Role.E_SERVICE})
 
 # Who in a social services unit receives its reports of concern and answers the consultations of its schools.
 SOCIAL_SERVICES_ROLES: frozenset[str] = frozenset({Role.SOCIAL_WORKER, Role.UNIT_MANAGER})

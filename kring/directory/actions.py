@@ -154,8 +154,10 @@ def create_staff_user(*, by: User, details: StaffDetails, request: HttpRequest) 
 
 @transaction.atomic
 def resend_invitation(*, by: User, person: User, request: HttpRequest) -> None:
-    """Mail a new invitation link to a person who has not yet chosen a password."""
+    """Mail a new invitation link to a person who has not yet chosen a password (never to a system user)."""
     _ensure_manager(by, person.municipality_id)
+    if person.is_system:
+        raise PermissionDenied
     _audit(by, "user", person.pk, {"invitation": "sent"})
     transaction.on_commit(partial(send_invitation_mail, request, person))
 
@@ -164,6 +166,8 @@ def resend_invitation(*, by: User, person: User, request: HttpRequest) -> None:
 def update_staff_user(*, by: User, person: User, details: StaffDetails) -> User:
     _ensure_manager(by, person.municipality_id)
     current = User.objects.select_for_update().get(pk=person.pk)
+    if current.is_system and details.email != current.email:  # a system user's address reaches no one, on purpose
+        raise PermissionDenied
     changes = _apply(current, details)
     current.save()
     _audit(by, "user", current.pk, {"changed": changes})

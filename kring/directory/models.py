@@ -64,6 +64,8 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The EPPN or HSA-id the municipality's login service gives for this person, when it is used."),
     )
+    # An integration's user (kring.api): holds roles like a person, acts only through its API token, never logs in.
+    is_system = models.BooleanField(_("system user (an integration)"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
 from kring.access.policy import RoleGrant, can, municipality_of, roles_of, units_where, units_with_permission
-from kring.access.roles import Permission, Role, permissions_of
+from kring.access.roles import INTEGRATION_ROLES, Permission, Role, permissions_of
 from kring.directory.models import (
     OWN_ORGANISER_KINDS,
     SCHOOL_KINDS,
@@ -232,17 +232,22 @@ def contact_person_candidates(user: User) -> QuerySet[User]:
         unit__organisation__kind=OrganisationKind.SOCIAL_SERVICES,
         unit__municipality_id=municipality_of(user),
     )
-    return staff_for_manager(user).filter(is_active=True, pk__in=memberships.values("user_id"))
+    return staff_for_manager(user).filter(is_active=True, is_system=False, pk__in=memberships.values("user_id"))
 
 
 def _guarded_permissions(roles: set[str]) -> frozenset[str]:
     return permissions_of(roles) & _GUARDED_PERMISSIONS
 
 
-def grantable_roles(user: User) -> list[tuple[str, str]]:
-    """The roles this manager may give: none that grants an administrative permission they lack themselves."""
+def grantable_roles(user: User, *, integration: bool = False) -> list[tuple[str, str]]:
+    """The roles this manager may give: none that grants an administrative permission they lack themselves; to a
+    person none of the integrations' own roles."""
     own = _guarded_permissions(roles_of(user))
-    return [(role.value, str(role.label)) for role in Role if _guarded_permissions({role.value}) <= own]
+    return [
+        (role.value, str(role.label))
+        for role in Role
+        if _guarded_permissions({role.value}) <= own and (integration or role.value not in INTEGRATION_ROLES)
+    ]
 
 
 def may_manage_person(user: User, person: User) -> bool:

@@ -390,9 +390,10 @@ def _reporter_unit(by: User, child: Child) -> tuple[Unit, str]:
 
 
 def handler_candidates(receiving_unit_id: int) -> QuerySet[User]:
-    """The social workers and unit managers of the receiving unit, by name."""
+    """The social workers and unit managers of the receiving unit, by name (people, never an integration's user)."""
     working = Membership.objects.filter(unit_id=receiving_unit_id, role__in=SOCIAL_SERVICES_ROLES, active=True)
-    return User.objects.filter(pk__in=working.values("user_id"), is_active=True).order_by("last_name", "first_name")
+    people = User.objects.filter(pk__in=working.values("user_id"), is_active=True, is_system=False)
+    return people.order_by("last_name", "first_name")
 
 
 def default_handler(child: Child, receiver: Unit) -> User | None:

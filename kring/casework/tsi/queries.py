@@ -54,7 +54,8 @@ def team_ids_of(user: User) -> set[int]:
 def team_colleagues(case: TsiCase, user: User) -> QuerySet[User]:
     """The other active members of the case's team, by name: to whom the case lead may hand it."""
     team = Membership.objects.filter(unit_id=case.team_id, role__in=CASE_TEAM_ROLES, active=True).values("user_id")
-    return User.objects.filter(pk__in=team, is_active=True).exclude(pk=user.pk).order_by("last_name", "first_name")
+    people = User.objects.filter(pk__in=team, is_active=True, is_system=False)  # an integration is no one to hand to
+    return people.exclude(pk=user.pk).order_by("last_name", "first_name")
 
 
 def is_case_team_member(user: User, case: TsiCase) -> bool:
