@@ -322,7 +322,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What must hold across processes lives in the default cache: login and API rate limits, SAML assertions already used.
+# "memory" (the default: one process, the demo, tests) or "database" (shared by every process of an installation;
+# create its table once with `kring createcachetable`; docs/operations.md).
+KRING_CACHE = env_str("KRING_CACHE", "memory")
+if KRING_CACHE not in ("memory", "database"):
+    raise ImproperlyConfigured("KRING_CACHE is 'memory' or 'database'")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kring_cache"}
+        if KRING_CACHE == "database"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]

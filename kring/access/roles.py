@@ -211,6 +211,18 @@ CASE_SCHOOL_ROLES: frozenset[str] = frozenset(
 # Roles only an integration's system user holds (kring.api), never a person's: not offered on a person's page and
 # with no demo login.
 INTEGRATION_ROLES: frozenset[str] = frozenset({Role.E_SERVICE})
+# What an integration never does: manage the directory, review the log, keep the records, answer register extracts.
+NEVER_FOR_INTEGRATIONS: frozenset[str] = frozenset(
+    {Permission.DIRECTORY_MANAGE, Permission.AUDIT_REVIEW, Permission.RECORDS_MANAGE, Permission.REGISTER_EXTRACT}
+)
+
+
+def fits_the_holder(role: str, *, system_user: bool) -> bool:
+    """May a person (or an integration's system user) hold this role? Checked wherever a role is given."""
+    if system_user:
+        return not permissions_of({role}) & NEVER_FOR_INTEGRATIONS
+    return role not in INTEGRATION_ROLES
+
 
 # Who in a social services unit receives its reports of concern and answers the consultations of its schools.
 SOCIAL_SERVICES_ROLES: frozenset[str] = frozenset({Role.SOCIAL_WORKER, Role.UNIT_MANAGER})

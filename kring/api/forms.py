@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kring.access.roles import Permission, permissions_of
+from kring.access.roles import fits_the_holder
 from kring.api.actions import TokenInput
 from kring.api.models import ApiToken
 from kring.directory.models import Unit, User
@@ -17,15 +17,13 @@ from kring.directory.queries import grantable_roles, units_for_manager
 from kring.forms import KringForm
 
 MAX_DAYS = 2 * 366  # a token lives at most two years; a new one is made before it expires
-# An integration never manages the directory or reviews the log: roles granting those are not offered.
-_NEVER_FOR_INTEGRATIONS = frozenset({Permission.DIRECTORY_MANAGE, Permission.AUDIT_REVIEW})
 
 
 def integration_roles(manager: User) -> list[tuple[str, str]]:
     return [
         (value, label)
         for value, label in grantable_roles(manager, integration=True)
-        if not permissions_of({value}) & _NEVER_FOR_INTEGRATIONS
+        if fits_the_holder(value, system_user=True)
     ]
 
 

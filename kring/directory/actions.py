@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import can
-from kring.access.roles import Permission, Role
+from kring.access.roles import Permission, Role, fits_the_holder
 from kring.directory.invitations import send_invitation_mail
 from kring.directory.models import ContactPerson, Membership, Organisation, Unit, User
 
@@ -210,6 +210,8 @@ def add_membership(*, by: User, person: User, unit: Unit, role: str) -> Membersh
     _ensure_manager(by, person.municipality_id, unit.municipality_id)
     if person.pk == by.pk:
         raise PermissionDenied
+    if not fits_the_holder(role, system_user=person.is_system):
+        raise ValidationError(_("This role cannot be given to this account."), code="role_does_not_fit")
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=person, unit=unit, role=role, defaults={"active": False}
     )

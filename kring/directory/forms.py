@@ -224,6 +224,8 @@ class StaffForm(KringModelForm):
 
     def clean_sso_identifier(self) -> str:
         value: str = self.cleaned_data["sso_identifier"].strip()
+        if value and self.instance.is_system:
+            raise ValidationError(_("An integration's system user never logs in: it has no single sign-on identifier."))
         municipality_id = self.instance.municipality_id or self.municipality_id or 0
         others = User.objects.filter(municipality_id=municipality_id, sso_identifier=value)
         if value and others.exclude(pk=self.instance.pk).exists():

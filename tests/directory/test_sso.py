@@ -431,3 +431,9 @@ def test_saml_signature_wrapping_is_refused(
     assert client.post(path, fields).status_code == 403
     assert _logged_in_as(client) is None
     assert _last_failure().details["reason"] == "bad_signature"
+
+
+def test_an_integrations_system_user_never_signs_in(idp: TestSsoProvider, principal: User) -> None:
+    provider = parse_provider(idp_settings(idp)[0])
+    User.objects.filter(pk=principal.pk).update(is_system=True)
+    assert match_staff(provider, principal.email) == (None, "unknown_subject")

@@ -117,13 +117,24 @@ def test_the_archive_page_takes_the_same_number_of_queries_for_many_cases(
     assert count() == one
 
 
-def test_kring_archive_export_writes_the_package_into_the_folder(closed_case: TsiCase, tmp_path: Path) -> None:
+def test_kring_archive_export_writes_the_package_into_the_folder(  # type: ignore[no-untyped-def]
+    closed_case: TsiCase, tmp_path: Path, settings
+) -> None:
+    settings.KRING_ARCHIVE_DIR = str(tmp_path)
     out = StringIO()
     call_command("archive_export", case=closed_case.pk, out=str(tmp_path), stdout=out)
     transfer = ArchiveTransfer.objects.get()
     assert out.getvalue().startswith(f"Wrote {tmp_path / transfer.objid} (3 documents")
     assert checksum_problems(tmp_path / transfer.objid) == []
     assert (transfer.exported_by, transfer.destination) == (None, "archive_dir")
+
+
+def test_a_package_written_outside_the_archive_does_not_count_as_handed_over(  # type: ignore[no-untyped-def]
+    closed_case: TsiCase, tmp_path: Path, settings
+) -> None:
+    settings.KRING_ARCHIVE_DIR = str(tmp_path / "archive")
+    call_command("archive_export", case=closed_case.pk, out=str(tmp_path / "scratch"), stdout=StringIO())
+    assert ArchiveTransfer.objects.get().destination == "download"
     export = AuditEvent.objects.get(action="export", target_type="archive_package")
     assert export.actor_label == "kring archive" and export.municipality_id == closed_case.municipality_id
 

@@ -14,18 +14,23 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from kring.access.audit import record_read
 from kring.access.models import AuditEvent
-from kring.casework.models import TsiCase
+from kring.casework.models import ReportOfConcern, TsiCase
+from kring.casework.reports import actions as report_actions
 from kring.casework.tsi import actions as tsi
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import User
-from kring.people.models import Guardian
+from kring.people.models import Child, Guardian
 from kring.records.extracts import actions
+from kring.records.extracts.compile import MASK, TABLE_AFTER
 from kring.records.extracts.documents import extract_json, extract_pdf
+from kring.records.extracts.forms import item_field_name
 from kring.records.models import Correction, ExtractStatus, ExtractSubject, RegisterExtract
 from tests.casework.conftest import accepted_case, consented_case, requested_case  # noqa: F401
+from tests.casework.test_start_page import report_input
 from tests.conftest import World, _staff, login
-from tests.factories import MunicipalityFactory, OrganisationFactory, UnitFactory
+from tests.factories import MunicipalityFactory, OrganisationFactory, UnitFactory, UserFactory
 from tests.family.conftest import OPEN_STORY, SECRET_STORY, family_case  # noqa: F401, F811
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +176,10 @@ def test_the_whole_way_in_the_browser_forms(client: Client, officer: User, famil
     page = client.get(reverse("records_extract", args=[extract.pk]))
     assert SECRET_STORY in page.content.decode()
     extract.refresh_from_db()
-    choices = {f"item_{index}": "" for index in range(sum(len(s["items"]) for s in extract.content["sections"]))}
+    choices = {
+        item_field_name(item["key"]): item["withheld"] for s in extract.content["sections"] for item in s["items"]
+    }
+    choices["compiled"] = extract.compiled_at.isoformat()  # type: ignore[union-attr]
     assert client.post(reverse("records_extract_review", args=[extract.pk]), choices).status_code == 400  # no note
     reviewed = client.post(reverse("records_extract_review", args=[extract.pk]), {**choices, "note": "Inget sekretess"})
     assert reviewed.status_code == 302
@@ -281,3 +289,81 @@ def test_the_page_of_an_extract_keeps_its_queries_whatever_the_size(
     login(client, officer)
     with django_assert_max_num_queries(30):
         assert client.get(reverse("records_extract", args=[extract.pk])).status_code == 200
+
+
+def _items(extract: RegisterExtract, key: str) -> list[dict]:  # type: ignore[type-arg]
+    return next((s["items"] for s in extract.content["sections"] if s["key"] == key), [])
+
+
+def test_who_reported_is_masked_in_the_report_and_among_the_readers(
+    officer: User, world: World, principal: User
+) -> None:
+    report_actions.file_report(by=principal, child=world.child, report=report_input())
+    extract = actions.compile_request(by=officer, extract=_request(officer, world.child, ExtractSubject.CHILD))
+    text = _texts(extract)
+    assert str(principal) not in text and principal.email not in text
+    (report,) = _items(extract, "casework.reportofconcern")
+    assert MASK in dict(report["fields"]).values() and report["masked"]
+    released = _released(extract, officer)
+    assert "Alva berättar" in released and str(principal) not in released
+
+
+def test_a_report_passed_on_from_the_public_is_withheld_until_the_officer_decides(
+    officer: User, world: World, principal: User
+) -> None:
+    report = report_actions.file_report(by=principal, child=world.child, report=report_input())
+    system_user = UserFactory(municipality=world.municipality, email="e-tjanst@kommun.example", is_system=True)
+    ReportOfConcern.objects.filter(pk=report.pk).update(reporter=system_user)
+    extract = actions.compile_request(by=officer, extract=_request(officer, world.child, ExtractSubject.CHILD))
+    (item,) = _items(extract, "casework.reportofconcern")
+    assert item["withheld"] == "reporter_identity"
+    assert "Alva berättar" not in _released(extract, officer)
+
+
+def test_a_protected_childs_address_and_school_are_not_released(officer: User, world: World, principal: User) -> None:
+    child = world.protected_child
+    login(Client(), principal).get(reverse("child_overview", args=[child.pk]))
+    extract = actions.compile_request(
+        by=officer, extract=_request(officer, child, ExtractSubject.CHILD, by_guardian=True)
+    )
+    (register,) = _items(extract, "people.child")
+    fields = dict(register["fields"])
+    assert child.street_address and child.street_address not in _texts(extract)
+    assert fields[str(Child._meta.get_field("street_address").verbose_name).capitalize()] == MASK
+    assert {item["withheld"] for item in _items(extract, "people.placement")} == {"protected_identity"}
+    assert {item["withheld"] for item in _items(extract, "reads")} == {"protected_identity"}
+    released = _released(extract, officer)
+    assert world.school.name not in released and child.street_address not in released
+
+
+def test_pages_listing_several_children_are_among_the_reads(officer: User, world: World, principal: User) -> None:
+    record_read(principal, "concern_list", children=[world.child.pk, world.protected_child.pk])
+    extract = actions.compile_request(by=officer, extract=_request(officer, world.child, ExtractSubject.CHILD))
+    assert [item["title"] for item in _items(extract, "reads")] == [str(principal)]
+
+
+def test_many_stories_secret_towards_the_guardians_are_not_folded_into_one_table(
+    officer: User, family_case: TsiCase, tsi_member: User
+) -> None:
+    for number in range(TABLE_AFTER + 1):
+        tsi.record_story(
+            by=tsi_member, case=family_case, teller="child", told_by="Alva", told_on=TODAY,
+            text=f"Hemlighet nummer {number}", secret_from_guardians=True,
+        )  # fmt: skip
+    extract = _request(officer, family_case.child, ExtractSubject.CHILD, by_guardian=True)
+    stories = _items(actions.compile_request(by=officer, extract=extract), "casework.story")
+    assert len(stories) == TABLE_AFTER + 3  # one item each, the two of the fixture too
+    assert "Hemlighet nummer 3" not in _released(RegisterExtract.objects.get(pk=extract.pk), officer)
+
+
+def test_a_review_of_a_draft_compiled_again_meanwhile_is_refused(
+    client: Client, officer: User, family_case: TsiCase
+) -> None:
+    extract = actions.compile_request(by=officer, extract=_request(officer, family_case.child, ExtractSubject.CHILD))
+    seen = extract.compiled_at.isoformat()  # type: ignore[union-attr]
+    actions.compile_request(by=officer, extract=extract)
+    login(client, officer)
+    response = client.post(reverse("records_extract_review", args=[extract.pk]), {"note": "Granskad", "compiled": seen})
+    assert response.status_code == 400
+    extract.refresh_from_db()
+    assert extract.status == ExtractStatus.COMPILED

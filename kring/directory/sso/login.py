@@ -29,10 +29,11 @@ def match_staff(provider: SsoProvider, identifier: str) -> tuple[User | None, st
     identifier = identifier.strip()
     if not identifier:
         return None, "no_identifier"
+    people = User.objects.filter(is_system=False)  # an integration's system user never logs in
     if provider.match_field == "email":
-        candidates = User.objects.filter(email__iexact=identifier)
+        candidates = people.filter(email__iexact=identifier)
     else:
-        candidates = User.objects.filter(sso_identifier=identifier)
+        candidates = people.filter(sso_identifier=identifier)
     municipality = Municipality.objects.filter(code=provider.municipality_code).first()
     found = list(candidates.select_related("municipality")[:10])
     if not found:

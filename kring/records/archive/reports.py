@@ -110,10 +110,19 @@ class ReportPackager:
                 title=self.label(report),
                 municipality_name=report.municipality.name,
                 municipality_code=report.municipality.code,
-                units=[(report.receiving_unit.name, "receiving_unit"), (report.reporter_unit.name, "reporter_unit")],
+                units=_units(report),
                 opened=local_date(report.filed_at),
                 closed=local_date(_decided(report)),
                 closure=report.assessment.get_decision_display(),
                 process=_("Report of concern about a child and its initial assessment"),
                 secrecy=SECRECY_KEYS,
             )
+
+
+def _units(report: ReportOfConcern) -> list[tuple[str, str]]:
+    """The receiving unit, and the reporter's unit unless the child has protected identity (often the child's school,
+    which the package must not name then, OSL 21 kap 3 §)."""
+    units = [(report.receiving_unit.name, "receiving_unit")]
+    if not report.child.protected_identity:
+        units.append((report.reporter_unit.name, "reporter_unit"))
+    return units

@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
@@ -24,30 +23,12 @@ from kring.casework.workflow import WorkflowError
 from kring.directory.models import Municipality, User
 from kring.people.models import Child, Guardian
 from kring.records.extracts.compile import compile_extract
+from kring.records.extracts.details import CORRECTABLE
 from kring.records.models import Correction, ExtractStatus, ExtractSubject, RegisterExtract
 
 # The grounds on which an officer may withhold an item (keys of kring.legal).
 GROUNDS = ("secrecy_towards_guardians", "social_services_secrecy", "student_health_secrecy", "reporter_identity",
            "protected_identity", "others_privacy")  # fmt: skip
-# What may be corrected here, by whose data it is: register details. A record (a story, an assessment) is never
-# rewritten; what a person disputes in it is noted beside it by the case team.
-CORRECTABLE: dict[str, dict[str, Any]] = {
-    ExtractSubject.CHILD: {
-        "first_name": gettext_lazy("first name"), "last_name": gettext_lazy("last name"),
-        "street_address": gettext_lazy("street address"), "postal_code": gettext_lazy("postal code"),
-        "city": gettext_lazy("city"),
-    },
-    ExtractSubject.GUARDIAN: {
-        "first_name": gettext_lazy("first name"), "last_name": gettext_lazy("last name"),
-        "phone": gettext_lazy("phone"), "email": gettext_lazy("e-mail"),
-        "street_address": gettext_lazy("street address"), "postal_code": gettext_lazy("postal code"),
-        "city": gettext_lazy("city"),
-    },
-    ExtractSubject.STAFF: {
-        "first_name": gettext_lazy("first name"), "last_name": gettext_lazy("last name"),
-        "phone": gettext_lazy("phone"),
-    },
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -195,7 +176,7 @@ def correct(*, by: User, extract: RegisterExtract, field: str, new_value: str, r
         subject_kind=extract.subject_kind,
         subject_id=subject.pk,
         extract=extract,
-        field=str(allowed[field]),
+        field=field,
         old_value=old_value,
         new_value=new_value,
         reason=reason,

@@ -36,6 +36,7 @@ from kring.access.roles import Category, Origin
 from kring.directory.models import Membership, Unit, User
 from kring.legal import cite
 from kring.people.models import Child, Custody, Guardian
+from kring.records.extracts.details import detail_label
 from kring.records.extracts.purposes import purpose_of
 from kring.records.models import Correction, ExtractSubject, RegisterExtract
 
@@ -53,6 +54,13 @@ REPORTER_FIELDS: dict[str, frozenset[str]] = {
 }
 # Models whose rows are secret towards a guardian who asks: a decision to block the guardian says why.
 GUARDIAN_SECRET_MODELS = frozenset({"family.accessblock"})
+# A child with protected identity: where they live is never in an extract (OSL 21 kap 3 §; no export of Kring holds
+# it), and where they go to school is withheld until the officer decides.
+ADDRESS_FIELDS: dict[str, frozenset[str]] = {"people.child": frozenset({"street_address", "postal_code", "city"})}
+ADDRESS_DETAILS = frozenset({"street_address", "postal_code", "city"})
+WHERE_THE_CHILD_IS = frozenset({"people.placement"})
+# Target types of the audit events a reporter writes when filing: who wrote them is the reporter, and that is secret.
+REPORT_TARGETS = frozenset({"reportofconcern", "report"})
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,9 @@ class _Compiler:
     def __init__(self, extract: RegisterExtract) -> None:
         self.extract = extract
         self.kind = extract.subject_kind
+        self.protected = extract.child_id is not None and bool(
+            Child.objects.filter(pk=extract.child_id, protected_identity=True).exists()
+        )
         self.own_children: set[int] = set()
         if extract.guardian_id is not None:
             self.own_children = set(
@@ -123,8 +134,8 @@ class _Compiler:
         names = self._names(rows, fields)
         label = model._meta.label_lower
         items = [self._item(label, row, fields, names) for row in rows]
-        if len(items) > TABLE_AFTER:
-            items = [self._table(label, model, rows, fields, names)]
+        if len(items) > TABLE_AFTER and not any(item["withheld"] or item["masked"] for item in items):
+            items = [self._table(label, rows, fields, names)]
         title = str(model._meta.verbose_name_plural)
         return {
             "key": label,
@@ -135,8 +146,12 @@ class _Compiler:
             "items": items,
         }
 
-    def _item(self, label: str, row: models.Model, fields: list[Any], names: dict[Any, str]) -> dict[str, Any]:
+    def _masked_fields(self, label: str) -> frozenset[str]:
         masked = REPORTER_FIELDS.get(label, frozenset())
+        return masked | ADDRESS_FIELDS.get(label, frozenset()) if self.protected else masked
+
+    def _item(self, label: str, row: models.Model, fields: list[Any], names: dict[Any, str]) -> dict[str, Any]:
+        masked = self._masked_fields(label)
         values = [
             [_field_label(field), MASK if field.name in masked else self._value(row, field, names)] for field in fields
         ]
@@ -150,9 +165,8 @@ class _Compiler:
             "withheld_from_start": bool(withheld),
         }
 
-    def _table(
-        self, label: str, model: type[models.Model], rows: list[Any], fields: list[Any], names: dict[Any, str]
-    ) -> dict[str, Any]:
+    def _table(self, label: str, rows: list[Any], fields: list[Any], names: dict[Any, str]) -> dict[str, Any]:
+        """Many rows of a kind with nothing masked or withheld in any of them (the absence rows of years)."""
         return {
             "key": f"{label}:all",
             "title": _("%(count)d rows") % {"count": len(rows)},
@@ -166,6 +180,11 @@ class _Compiler:
         """The ground on which an item is withheld before the officer's review ("" for none)."""
         if self.kind == ExtractSubject.GUARDIAN and label in GUARDIAN_SECRET_MODELS:
             return "others_privacy"
+        if self.protected and label in WHERE_THE_CHILD_IS:
+            return "protected_identity"
+        if label == "casework.reportofconcern" and getattr(row.reporter, "is_system", False):  # type: ignore[attr-defined]
+            # passed on from a member of the public by the e-service: the text names them (OSL 26 kap 5 §)
+            return "reporter_identity"
         asked_by_guardian = self.kind == ExtractSubject.GUARDIAN or self.extract.by_guardian
         if asked_by_guardian and (getattr(row, "secret_from_guardians", False) or label in GUARDIAN_SECRET_MODELS):
             return "secrecy_towards_guardians"
@@ -230,7 +249,10 @@ class _Compiler:
         by_reader: dict[str, list[list[str]]] = defaultdict(list)
         for event in events:
             when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
-            by_reader[readers.get(event.actor_id or 0) or event.actor_label or _("Kring")].append(
+            reader = readers.get(event.actor_id or 0) or event.actor_label or _("Kring")
+            if event.target_type in REPORT_TARGETS and event.action == AuditAction.WRITE:
+                reader = _("A reporter (who reported is secret)")
+            by_reader[reader].append(
                 [
                     when,
                     str(AuditAction(event.action).label),
@@ -239,9 +261,11 @@ class _Compiler:
                 ]
             )
         columns = [_("When"), _("What was done"), _("What"), _("Basis")]
+        # who reads a protected child's data, and under which basis, says where the child is (their school)
+        hidden = "protected_identity" if self.protected else ""
         items = [
-            {"key": f"reads:{index}", "title": reader, "columns": columns, "rows": rows, "withheld": "",
-             "withheld_from_start": False}
+            {"key": f"reads:{index}", "title": reader, "columns": columns, "rows": rows, "withheld": hidden,
+             "withheld_from_start": bool(hidden)}
             for index, (reader, rows) in enumerate(sorted(by_reader.items()))
         ]  # fmt: skip
         return {
@@ -287,11 +311,17 @@ class _Compiler:
             "items": items,
         }
 
+    def _correction_values(self, correction: Correction) -> list[str]:
+        """A protected child's address is not shown in the corrections either."""
+        if self.protected and correction.field in ADDRESS_DETAILS:
+            return [MASK, MASK]
+        return [correction.old_value, correction.new_value]
+
     def _corrections_section(self) -> dict[str, Any]:
         subject_id = _subject_id(self.extract)
         corrections = Correction.objects.filter(subject_kind=self.kind, subject_id=subject_id).select_related("made_by")
         rows = [
-            [timezone.localtime(c.made_at).date().isoformat(), c.field, c.old_value, c.new_value, c.reason]
+            [when(c.made_at), detail_label(self.kind, c.field), *self._correction_values(c), c.reason]
             for c in corrections
         ]
         columns = [_("Date"), _("Detail"), _("Was"), _("Is now"), _("Why")]
@@ -304,6 +334,10 @@ class _Compiler:
             "purpose": cite("rectification"),
             "items": items,
         }
+
+
+def when(moment: datetime) -> str:
+    return timezone.localtime(moment).date().isoformat()
 
 
 def _table_item(key: str, title: str, columns: list[str], rows: list[list[str]]) -> dict[str, Any]:
@@ -379,16 +413,22 @@ def _subject_id(extract: RegisterExtract) -> int:
 
 
 def _reads_of(extract: RegisterExtract) -> list[AuditEvent]:
+    """The events that read, exported or wrote the person's data: for a child also the pages listing several
+    children (their ids are in the event's details), for a guardian the events naming the guardian."""
     actions = [AuditAction.READ, AuditAction.EXPORT, AuditAction.WRITE]
     events = AuditEvent.objects.filter(action__in=actions, municipality_id=extract.municipality_id)
     if extract.subject_kind == ExtractSubject.CHILD:
-        events = events.filter(child_id=extract.child_id)
+        child_id = extract.child_id or 0
+        listed = events.filter(child_id__isnull=True, details__children__icontains=str(child_id))
+        found = list(events.filter(child_id=child_id)) + [
+            event for event in listed if child_id in (event.details.get("children") or [])
+        ]
     elif extract.subject_kind == ExtractSubject.GUARDIAN:
-        events = events.filter(target_type__startswith="guardian", target_id=str(extract.guardian_id))
+        found = list(events.filter(details__guardian=extract.guardian_id))
     else:
-        events = events.filter(target_type="user", target_id=str(extract.staff_id))
+        found = list(events.filter(target_type="user", target_id=str(extract.staff_id)))
     # the extract's own steps are left out: this extract is not yet a read of anything
-    return list(events.exclude(target_type="register_extract").order_by("sequence"))
+    return sorted((e for e in found if e.target_type != "register_extract"), key=lambda event: event.sequence)
 
 
 def _field_label(field: Any) -> str:

@@ -8,10 +8,15 @@ import json
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kring.legal import REFERENCES
 from kring.pdf import render_pdf
 from kring.records.models import RegisterExtract
+
+
+def section_title_withheld() -> str:
+    return _("Withheld item")
 
 
 def released_content(extract: RegisterExtract) -> dict[str, Any]:
@@ -24,6 +29,7 @@ def released_content(extract: RegisterExtract) -> dict[str, Any]:
                 reference = REFERENCES[ground]
                 for key in ("fields", "columns", "rows", "masked"):
                     item.pop(key, None)
+                item["title"] = str(section_title_withheld())  # a reader's name or a date may say what was withheld
                 item["withheld"] = {"ground": str(reference.title), "provision": reference.cite()}
     content["reviewed_at"] = timezone.localtime(extract.reviewed_at).strftime("%Y-%m-%d %H:%M")
     content["municipality"] = extract.municipality.name

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from kring.directory.models import User
 from kring.forms import KringForm
 from kring.legal import REFERENCES
-from kring.records.extracts.actions import CORRECTABLE, GROUNDS
+from kring.records.extracts.actions import GROUNDS
+from kring.records.extracts.details import CORRECTABLE
 from kring.records.extracts.queries import find_subject
 from kring.records.models import ExtractSubject
 
@@ -48,6 +50,11 @@ class RequestForm(KringForm):
         return data
 
 
+def item_field_name(key: str) -> str:
+    """A choice is named by its item, not by its place: a draft compiled again cannot shift the choices."""
+    return "item_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 def ground_choices() -> list[tuple[str, Any]]:
     return [("", _("Release"))] + [
         (key, _("Withhold: %(ground)s") % {"ground": f"{REFERENCES[key].title} ({REFERENCES[key].cite()})"})
@@ -65,13 +72,17 @@ class ReviewForm(KringForm):
         help_text=_("What was checked, and why anything was withheld: the decision the person may appeal."),
     )
 
-    def __init__(self, *args: Any, content: dict[str, Any], **kwargs: Any) -> None:
+    compiled = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, content: dict[str, Any], compiled: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.content = content
+        self.compiled_version = compiled
+        self.fields["compiled"].initial = compiled
         self.item_fields: dict[str, str] = {}
         for section in content.get("sections", []):
             for item in section["items"]:
-                name = f"item_{len(self.item_fields)}"
+                name = item_field_name(item["key"])
                 self.item_fields[name] = item["key"]
                 self.fields[name] = forms.ChoiceField(
                     label=f"{section['title']}: {item['title']}",
@@ -87,6 +98,15 @@ class ReviewForm(KringForm):
             (section, [(item, self[next(names)]) for item in section["items"]])
             for section in self.content.get("sections", [])
         ]
+
+    def clean_compiled(self) -> str:
+        """The choices are about the draft the officer saw: if it was compiled again meanwhile, review it again."""
+        value = self.cleaned_data.get("compiled") or ""
+        if value != self.compiled_version:
+            raise forms.ValidationError(
+                _("The extract was compiled again while you reviewed it: review the new draft.")
+            )
+        return value
 
     def withheld(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(name) or "" for name, key in self.item_fields.items()}

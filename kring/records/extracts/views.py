@@ -16,6 +16,7 @@ from kring.casework.workflow import WorkflowError, run_action
 from kring.directory.http import AuthenticatedRequest
 from kring.pdf import pdf_response
 from kring.records.extracts import actions, documents, queries
+from kring.records.extracts.details import detail_label
 from kring.records.extracts.forms import CorrectionForm, ReleaseForm, RequestForm, ReviewForm
 from kring.records.models import ExtractStatus, RegisterExtract
 
@@ -46,14 +47,21 @@ def new_request(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "records/extract_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _version(extract: RegisterExtract) -> str:
+    return extract.compiled_at.isoformat() if extract.compiled_at else ""
+
+
 def _page(request: AuthenticatedRequest, extract: RegisterExtract, **forms: object) -> HttpResponse:
     record_read(request.user, "register_extract", extract.pk, child_id=extract.child_id)
     context = {
         "extract": extract,
-        "review_form": forms.get("review_form") or ReviewForm(content=extract.content),
+        "review_form": forms.get("review_form") or ReviewForm(content=extract.content, compiled=_version(extract)),
         "release_form": forms.get("release_form") or ReleaseForm(),
         "correction_form": forms.get("correction_form") or CorrectionForm(subject_kind=extract.subject_kind),
-        "corrections": list(extract.corrections.select_related("made_by")),
+        "corrections": [
+            (correction, detail_label(extract.subject_kind, correction.field))
+            for correction in extract.corrections.select_related("made_by")
+        ],
         "today": timezone.localdate(),
         "statuses": ExtractStatus,
     }
@@ -83,7 +91,7 @@ def compile_extract(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = queries.extract_for_user(request.user, pk)
-    form = ReviewForm(request.POST, content=found.content)
+    form = ReviewForm(request.POST, content=found.content, compiled=_version(found))
     if form.is_valid():
         done = run_action(
             form,

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             try:
                 done = actions.export_record(
                     by=None, record_type=record_type, record=record, parent=Path(options["out"]),
-                    destination=TransferDestination.ARCHIVE_DIR,
+                    destination=_destination(Path(options["out"])),
                 )  # fmt: skip
             except WorkflowError as error:
                 raise CommandError(f"{name} {pk} is not closed: only a closed record can be archived.") from error
@@ -55,3 +55,10 @@ class Command(BaseCommand):
             f"Wrote {done.package.root} ({transfer.documents} documents, {len(done.package.checksums)} files; "
             f"METS.xml SHA-256 {transfer.mets_sha256})"
         )
+
+
+def _destination(out: Path) -> str:
+    """Only a package written where the archive takes them in counts as handed over (a retention rule that archives
+    skips a record handed over already): one written elsewhere is recorded as a copy taken out."""
+    in_the_archive = out.resolve() == Path(settings.KRING_ARCHIVE_DIR).resolve()
+    return TransferDestination.ARCHIVE_DIR if in_the_archive else TransferDestination.DOWNLOAD
