@@ -11,6 +11,7 @@ log takes.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import random
 import statistics
@@ -201,6 +202,7 @@ def run(size: str, requests: int, seed_value: int, events: int) -> None:
         bench_start_pages(result, requests)
         bench_collaboration(result, requests, seed_value, COLLABORATION_GROUPS[size])
         bench_families(result, requests)
+        bench_records(result, requests)
         print(f"\nAudit log: {audit_rate(teacher, events):,.0f} events/s ({events:,} events, one transaction each)")
         seconds = timed(lambda: print(f"audit-verify: {verify_chain()}"))
         print(f"audit-verify took {seconds:.2f} s")
@@ -445,6 +447,74 @@ def bench_families(result: Any, requests: int) -> None:
             minimal
         )
     )
+
+
+# --- Records law and integrations: retention, archive, register extracts, the open API ------------------------------
+
+
+API_PAGES = (
+    ("API: units", "/api/v1/units"),
+    ("API: contact persons", "/api/v1/contact-persons"),
+    ("API: statistics", "/api/v1/statistics"),
+    ("API: closed cases", "/api/v1/tsi-cases/closed"),
+)
+
+
+def bench_records(result: Any, requests: int) -> None:
+    """The archivist's retention rules and archive page, the data protection coordinator's register extracts (the
+    compile of the demo's request and of the child with the most records, timed once each), and the open API with a
+    token of the TSI team's case system, each beside the minimal authenticated view."""
+    from django.conf import settings
+    from django.db.models import Count
+    from django.test import Client
+    from django.utils import timezone
+
+    from kring.api.actions import TokenInput, create_api_token
+    from kring.directory.models import Membership
+    from kring.people.models import Child
+    from kring.records.extracts import actions as extracts
+    from kring.records.models import ExtractSubject, RegisterExtract
+
+    archivist, officer = get_user(result, "archivist"), get_user(result, "privacy_officer")
+    print(f"\nRecords and integrations, {requests} requests each, beside the minimal view:")
+    client = logged_in(archivist)
+    minimal = measure("minimal view (archivist)", client, [MINIMAL_VIEW] * requests)
+    print(minimal.report())
+    for name, url in (("retention rules", "/records/retention/"), ("archive page", "/records/archive/")):
+        print(measure(name, client, [url] * requests).report(minimal))
+
+    request = RegisterExtract.objects.filter(municipality=result.municipality).first()
+    child = Child.objects.filter(municipality=result.municipality).annotate(n=Count("absences")).order_by("-n").first()
+    if request is not None and child is not None:
+        seconds = timed(lambda: extracts.compile_request(by=officer, extract=request))
+        print(f"  compile: a guardian's register extract in {seconds * 1000:.0f} ms")
+        given = extracts.ExtractInput(
+            result.municipality, ExtractSubject.CHILD, child, "bench", False, timezone.localdate()
+        )
+        heavy = extracts.register_request(by=officer, given=given)
+        seconds = timed(lambda: extracts.compile_request(by=officer, extract=heavy))
+        heavy.refresh_from_db()
+        items = sum(len(section["items"]) for section in heavy.content["sections"])
+        print(f"  compile: the register extract of the child with most absence rows in {seconds * 1000:.0f} ms "
+              f"({child.n} absence rows, {items} items)")  # type: ignore[attr-defined]  # fmt: skip
+        client = logged_in(officer)
+        minimal = measure("minimal view (officer)", client, [MINIMAL_VIEW] * requests)
+        print(minimal.report())
+        print(measure("register extracts", client, ["/records/extracts/"] * requests).report(minimal))
+        print(measure("a register extract", client, [f"/records/extracts/{heavy.pk}/"] * requests).report(minimal))
+
+    admin, member = get_user(result, "administrator"), get_user(result, "tsi_team_member")
+    team = Membership.objects.filter(user=member, role="tsi_team_member").select_related("unit").first()
+    if team is None:
+        return
+    expires = timezone.now() + datetime.timedelta(days=30)
+    token, secret = create_api_token(by=admin, token=TokenInput("Bench case system", team.unit, "tsi_team_member",
+                                                                expires))  # fmt: skip
+    Membership.objects.filter(user=token.system_user).update(active=True, awaiting_approval=False)
+    settings.KRING_API_RATE_LIMIT = 10 * requests  # the bench measures the server, not the limit
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    for name, url in API_PAGES:
+        print(measure(name, api, [url] * requests).report(minimal))
 
 
 if __name__ == "__main__":

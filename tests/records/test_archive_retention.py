@@ -3,6 +3,7 @@ archive package to KRING_ARCHIVE_DIR, then cleared; audited with type, count and
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kring.access.audit import verify_chain
 from kring.access.models import AuditEvent
@@ -65,6 +67,19 @@ def test_a_run_stopped_after_the_export_does_not_write_it_again(
     assert hand_over(parent=tmp_path, **args) == 1  # type: ignore[arg-type]
     assert hand_over(parent=tmp_path, **args) == 0  # type: ignore[arg-type]
     assert ArchiveTransfer.objects.count() == 1 and len(list(tmp_path.iterdir())) == 1
+
+
+def test_a_record_handed_over_long_ago_is_written_afresh_it_may_have_changed(
+    world: World, closed_case: TsiCase, tmp_path: Path, settings: Any, time_machine: Any
+) -> None:
+    from kring.records.archive.actions import hand_over
+
+    settings.KRING_ARCHIVE_DIR = str(tmp_path)
+    args = {"municipality_id": world.municipality.pk, "record_type": RecordType.TSI_CASE, "ids": [closed_case.pk]}
+    assert hand_over(parent=tmp_path, **args) == 1  # type: ignore[arg-type]
+    time_machine.move_to(timezone.now() + timedelta(days=3))
+    assert hand_over(parent=tmp_path, **args) == 1  # type: ignore[arg-type]
+    assert ArchiveTransfer.objects.count() == 2
 
 
 def test_only_a_type_kring_can_package_may_be_handed_to_the_archive(

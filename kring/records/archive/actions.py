@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -123,16 +124,20 @@ def export_case(*, by: User | None, case: TsiCase, parent: Path, destination: st
     return export_record(by=by, record_type=RecordType.TSI_CASE, record=case, parent=parent, destination=destination)
 
 
+RESUME_WITHIN = timedelta(days=1)  # a transfer this recent is the stopped run's own, not an older copy
+
+
 def hand_over(*, municipality_id: int, record_type: str, ids: list[int], parent: Path) -> int:
     """Kring hands these due records to the archive (a retention rule that says "archive"): a package each, written
-    to `parent`, each its own audited transaction; a record already handed to the archive directory is not written
-    again (a run stopped between the export and the clearing is resumed by the next). Returns how many it wrote."""
+    to `parent`, each its own audited transaction; a record handed to the archive directory in the last day is not
+    written again (a run stopped between the export and the clearing is resumed by the next), but one handed over
+    earlier is: it may have changed since (feedback given after the decision). Returns how many it wrote."""
     if record_type not in ARCHIVABLE:
         raise ValueError(f"{record_type} cannot be handed to the archive")
     done = set(
         ArchiveTransfer.objects.filter(
             municipality_id=municipality_id, record_type=record_type, record_id__in=ids,
-            destination=TransferDestination.ARCHIVE_DIR,
+            destination=TransferDestination.ARCHIVE_DIR, exported_at__gte=timezone.now() - RESUME_WITHIN,
         ).values_list("record_id", flat=True)
     )  # fmt: skip
     written = 0
