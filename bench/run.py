@@ -452,12 +452,13 @@ def bench_families(result: Any, requests: int) -> None:
 # --- Records law and integrations: retention, archive, register extracts, the open API ------------------------------
 
 
-API_PAGES = (
+# The social services' case system (a TSI team member's role) and a statistics integration (a social worker's).
+CASE_SYSTEM_PAGES = (
     ("API: units", "/api/v1/units"),
     ("API: contact persons", "/api/v1/contact-persons"),
-    ("API: statistics", "/api/v1/statistics"),
     ("API: closed cases", "/api/v1/tsi-cases/closed"),
 )
+STATISTICS_PAGES = (("API: statistics", "/api/v1/statistics"),)
 
 
 def bench_records(result: Any, requests: int) -> None:
@@ -503,18 +504,19 @@ def bench_records(result: Any, requests: int) -> None:
         print(measure("register extracts", client, ["/records/extracts/"] * requests).report(minimal))
         print(measure("a register extract", client, [f"/records/extracts/{heavy.pk}/"] * requests).report(minimal))
 
-    admin, member = get_user(result, "administrator"), get_user(result, "tsi_team_member")
-    team = Membership.objects.filter(user=member, role="tsi_team_member").select_related("unit").first()
-    if team is None:
-        return
-    expires = timezone.now() + datetime.timedelta(days=30)
-    token, secret = create_api_token(by=admin, token=TokenInput("Bench case system", team.unit, "tsi_team_member",
-                                                                expires))  # fmt: skip
-    Membership.objects.filter(user=token.system_user).update(active=True, awaiting_approval=False)
+    admin = get_user(result, "administrator")
     settings.KRING_API_RATE_LIMIT = 10 * requests  # the bench measures the server, not the limit
-    api = Client(headers={"Authorization": f"Bearer {secret}"})
-    for name, url in API_PAGES:
-        print(measure(name, api, [url] * requests).report(minimal))
+    for role, pages in (("tsi_team_member", CASE_SYSTEM_PAGES), ("social_worker", STATISTICS_PAGES)):
+        membership = Membership.objects.filter(user=get_user(result, role), role=role).select_related("unit").first()
+        if membership is None:
+            continue
+        expires = timezone.now() + datetime.timedelta(days=30)
+        given = TokenInput(f"Bench {role}", membership.unit, role, expires)
+        token, secret = create_api_token(by=admin, token=given)
+        Membership.objects.filter(user=token.system_user).update(active=True, awaiting_approval=False)
+        api = Client(headers={"Authorization": f"Bearer {secret}"})
+        for name, url in pages:
+            print(measure(name, api, [url] * requests).report(minimal))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ class RetentionAction(models.TextChoices):
     DELETE = "delete", _("Delete (gallra)")
     KEEP = "keep", _("Keep (bevara): hand to the archive, never cleared here")
     ARCHIVE = "archive", _("Hand to the archive: export as an archive package, then clear")
+    ANONYMISE = "anonymise", _("Anonymise: keep only how many there were, by year and kind, then clear")
 
 
 class RetentionRule(models.Model):
@@ -181,3 +182,28 @@ class ArchiveTransfer(models.Model):
 
     def __str__(self) -> str:
         return self.objid
+
+
+class AnonymousCount(models.Model):
+    """What a rule that anonymises keeps of the records it clears: how many of a record type there were in a year, of
+    each kind (a concern's category, a report's decision, a case's reason for closing). No child, no unit, no date
+    finer than the year; shown only with small counts suppressed."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="anonymous_counts")
+    record_type = models.CharField(_("record type"), max_length=30, choices=RecordType.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("anonymous count")
+        verbose_name_plural = _("anonymous counts")
+        ordering = ["record_type", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "record_type", "year", "kind"], name="anonymous_count_one_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.year} {self.kind}: {self.count}"

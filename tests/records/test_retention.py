@@ -19,7 +19,7 @@ from kring.casework.models import Concern, Consultation, ReportAssessment, Repor
 from kring.casework.reports import actions as report_actions
 from kring.directory.models import User
 from kring.prevention.models import SurveyResponse
-from kring.records.models import CountedFrom, RecordType, RetentionRule
+from kring.records.models import AnonymousCount, CountedFrom, RecordType, RetentionAction, RetentionRule
 from kring.records.retention.actions import due_now
 from kring.records.retention.kinds import KINDS
 from kring.records.retention.rules import DEFAULTS, rules_of
@@ -200,3 +200,61 @@ def test_a_rule_counted_from_the_childs_birth_keeps_a_report_for_30_years(
         for day in (thirty - dt.timedelta(days=1), thirty)
     }
     assert list(counts.values()) == [0, 1]
+
+
+@pytest.mark.parametrize("record_type", [kind for kind in MAKERS if KINDS[kind].tally is not None])
+def test_a_rule_that_anonymises_keeps_only_the_counts_by_year_and_kind(
+    record_type: str, world: World, request: pytest.FixtureRequest
+) -> None:
+    needs = {"teacher", "kurator", "principal", "social_worker", "coordinator", "group", "consented_case"}
+    fixtures = {
+        name: request.getfixturevalue(name) for name in needs if name in MAKERS[record_type].__code__.co_varnames
+    }
+    MAKERS[record_type](world=world, **fixtures)
+    rules_of(world.municipality)
+    RetentionRule.objects.filter(record_type=record_type).update(action=RetentionAction.ANONYMISE)
+    before = _count(record_type, world)
+    with time_machine.travel(_noon(_due_day(record_type)), tick=False):
+        call_command("retention", municipality=world.municipality.code, batch=2, stdout=StringIO())
+    assert _count(record_type, world) == 0
+    kept = AnonymousCount.objects.filter(municipality=world.municipality, record_type=record_type)
+    assert sum(kept.values_list("count", flat=True)) == before and kept.exists()
+    assert all(1990 < count.year < 2100 for count in kept)
+    assert verify_chain().ok
+
+
+def test_survey_answers_are_anonymous_already_and_cannot_be_anonymised(world: World, coordinator: User) -> None:
+    from kring.casework.workflow import WorkflowError
+    from kring.records.retention.actions import RuleInput, save_rule
+
+    archivist = _archivist(world)
+    rule = next(rule for rule in rules_of(world.municipality) if rule.record_type == RecordType.SURVEY_ANSWERS)
+    with pytest.raises(WorkflowError):
+        save_rule(by=archivist, rule=rule, given=RuleInput(2, CountedFrom.RECORDED, RetentionAction.ANONYMISE, "DHP"))
+
+
+def test_the_archivist_sees_the_anonymous_counts_with_small_ones_suppressed(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import login
+
+    for year, kind, count in (
+        (2019, "wellbeing", 12),
+        (2019, "absence", 2),
+        (2020, "wellbeing", 9),
+        (2020, "absence", 7),
+    ):
+        AnonymousCount.objects.create(
+            municipality=world.municipality, record_type=RecordType.CONCERN, year=year, kind=kind, count=count
+        )
+    response = login(client, _archivist(world)).get("/records/retention/")
+    page = response.content.decode()
+    assert response.status_code == 200 and "<caption>" in page, page[-3000:]
+    assert '<th scope="col">2019</th>' in page and '<th scope="col">2020</th>' in page
+    assert ">2<" not in page and "<td>–</td>" in page  # 2 is suppressed, and enough others that it cannot be computed
+
+
+def _archivist(world: World) -> User:
+    from tests.conftest import _staff
+    from tests.factories import UnitFactory
+
+    office = UnitFactory(organisation=world.school.organisation, name="Arkivet", school_forms=[], grades=[])
+    return _staff(world.municipality, office, "archivist", "arkivarie@kommun.example")

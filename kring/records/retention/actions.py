@@ -12,7 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import CharField, Count, F, Model, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from kring.access.roles import Permission
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import Municipality, User
 from kring.records.archive.actions import ARCHIVABLE, hand_over
-from kring.records.models import RetentionAction, RetentionRule
+from kring.records.models import AnonymousCount, RetentionAction, RetentionRule
 from kring.records.retention.kinds import KINDS, due
 from kring.records.retention.rules import rules_of
 
@@ -61,7 +62,8 @@ def clear(
 
 def _clear_rule(rule: RetentionRule, today: date, batch: int, progress: Callable[[str, int], None] | None) -> int:
     """Delete what the rule makes due, a batch at a time; a rule that says "archive" first hands each record of the
-    batch to the archive as a package (in KRING_ARCHIVE_DIR), then clears it."""
+    batch to the archive as a package (in KRING_ARCHIVE_DIR), one that says "anonymise" keeps how many there were
+    by year and kind (in the same transaction as the deletion), then clears it."""
     total = 0
     while True:
         ids = list(_due(rule, today).order_by("pk").values_list("pk", flat=True)[:batch])
@@ -73,6 +75,8 @@ def _clear_rule(rule: RetentionRule, today: date, batch: int, progress: Callable
                 parent=Path(settings.KRING_ARCHIVE_DIR),
             )  # fmt: skip
         with transaction.atomic():
+            if rule.action == RetentionAction.ANONYMISE:
+                _keep_counts(rule, ids)
             KINDS[rule.record_type].model._default_manager.filter(pk__in=ids).delete()
             total += len(ids)
             record_event(
@@ -83,6 +87,24 @@ def _clear_rule(rule: RetentionRule, today: date, batch: int, progress: Callable
             )  # fmt: skip
         if progress is not None:
             progress(rule.record_type, total)
+
+
+def _keep_counts(rule: RetentionRule, ids: list[int]) -> None:
+    """Before the rows go: add how many there were, by year and kind, to the municipality's anonymous counts."""
+    tally = KINDS[rule.record_type].tally
+    if tally is None:
+        raise WorkflowError(_("This record type cannot be anonymised."), code="anonymise")
+    rows = KINDS[rule.record_type].model._default_manager.filter(pk__in=ids)
+    kind = F(tally.kind_path) if tally.kind_path else Value("")
+    grouped = rows.annotate(
+        tally_year=ExtractYear(tally.year_path), tally_kind=Coalesce(Cast(kind, CharField()), Value(""))
+    )
+    for row in grouped.values("tally_year", "tally_kind").annotate(n=Count("pk")).order_by():
+        counted, _created = AnonymousCount.objects.select_for_update().get_or_create(
+            municipality_id=rule.municipality_id, record_type=rule.record_type, year=row["tally_year"],
+            kind=row["tally_kind"],
+        )  # fmt: skip
+        AnonymousCount.objects.filter(pk=counted.pk).update(count=F("count") + row["n"])
 
 
 def _described(rule: RetentionRule) -> str:
@@ -103,6 +125,8 @@ def save_rule(*, by: User, rule: RetentionRule, given: RuleInput) -> RetentionRu
         raise PermissionDenied
     if given.counted_from not in KINDS[rule.record_type].anchors:
         raise WorkflowError(_("This record type cannot be counted from that event."), code="anchor")
+    if given.action == RetentionAction.ANONYMISE and KINDS[rule.record_type].tally is None:
+        raise WorkflowError(_("This record type cannot be anonymised."), code="anonymise")
     if given.action == RetentionAction.ARCHIVE and rule.record_type not in ARCHIVABLE:
         raise WorkflowError(_("Kring cannot yet hand this record type to the archive as a package."), code="archive")
     if not given.source.strip():

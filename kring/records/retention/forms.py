@@ -37,5 +37,6 @@ class RuleForm(KringForm):
         action.choices = [
             (value, label)
             for value, label in RetentionAction.choices
-            if value != RetentionAction.ARCHIVE or rule.record_type in ARCHIVABLE
+            if (value != RetentionAction.ARCHIVE or rule.record_type in ARCHIVABLE)
+            and (value != RetentionAction.ANONYMISE or KINDS[rule.record_type].tally is not None)
         ]

@@ -20,6 +20,15 @@ ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
+class Tally:
+    """What an anonymising rule keeps of a row: the year of `year_path` (a date or date-time) and its `kind_path`
+    value ("" for a type of one kind only)."""
+
+    year_path: str
+    kind_path: str = ""
+
+
+@dataclass(frozen=True)
 class RecordKind:
     """A record type: its model (deleting a row deletes its parts: assessments, stories, plans, answers), where
     its municipality is, and the date each anchor it can be counted from is read from."""
@@ -27,6 +36,7 @@ class RecordKind:
     model: type[Model]
     municipality: str
     anchors: dict[str, str]  # CountedFrom -> a date (or datetime: `__date`) lookup path
+    tally: Tally | None = None  # how it may be anonymised (None: it may not; survey answers are anonymous already)
 
     def rows(self, municipality_id: int) -> QuerySet[Model]:
         return self.model._default_manager.filter(**{self.municipality: municipality_id})
@@ -37,30 +47,38 @@ KINDS: dict[str, RecordKind] = {
         Concern, "municipality_id",
         {CountedFrom.CLOSED: "closed_at__date", CountedFrom.RECORDED: "reported_at__date",
          CountedFrom.TURNED_18: "child__birth_date", CountedFrom.BIRTH: "child__birth_date"},
+        Tally("reported_at", "category"),
     ),
-    RecordType.CONSULTATION: RecordKind(Consultation, "municipality_id", {CountedFrom.RECORDED: "asked_at__date"}),
+    RecordType.CONSULTATION: RecordKind(
+        Consultation, "municipality_id", {CountedFrom.RECORDED: "asked_at__date"}, Tally("asked_at")
+    ),
     RecordType.REPORT: RecordKind(
         ReportOfConcern, "municipality_id",
         {CountedFrom.CLOSED: "assessment__decided_at__date", CountedFrom.RECORDED: "filed_at__date",
          CountedFrom.TURNED_18: "child__birth_date", CountedFrom.BIRTH: "child__birth_date"},
+        Tally("filed_at", "assessment__decision"),
     ),
     RecordType.TSI_CASE: RecordKind(
         TsiCase, "municipality_id",
         {CountedFrom.CLOSED: "closed_at__date", CountedFrom.RECORDED: "requested_at__date",
          CountedFrom.TURNED_18: "child__birth_date", CountedFrom.BIRTH: "child__birth_date"},
+        Tally("requested_at", "closure_reason"),
     ),
     RecordType.ABSENCE: RecordKind(
         AbsenceRecord, "municipality_id",
         {CountedFrom.SCHOOL_YEAR_END: "day", CountedFrom.RECORDED: "day", CountedFrom.TURNED_18: "child__birth_date"},
+        Tally("day", "kind"),
     ),
     RecordType.ABSENCE_INDICATOR: RecordKind(
         AbsenceIndicator, "municipality_id",
         {CountedFrom.SCHOOL_YEAR_END: "computed_on", CountedFrom.RECORDED: "computed_on"},
+        Tally("computed_on", "level"),
     ),
     RecordType.INVESTIGATION: RecordKind(
         AbsenceInvestigation, "municipality_id",
         {CountedFrom.CLOSED: "closed_at__date", CountedFrom.RECORDED: "opened_at__date",
          CountedFrom.TURNED_18: "child__birth_date", CountedFrom.BIRTH: "child__birth_date"},
+        Tally("opened_at", "status"),
     ),
     RecordType.SURVEY_ANSWERS: RecordKind(
         SurveyResponse, "wave_class__wave__series__municipality_id",

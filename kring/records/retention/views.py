@@ -19,7 +19,8 @@ from kring.records.retention.forms import RuleForm
 @login_required
 def retention(request: AuthenticatedRequest) -> HttpResponse:
     rules = queries.rules_for_user(request.user, timezone.localdate())
-    return render(request, "records/retention.html", {"rules": rules})
+    counts = queries.anonymous_counts_for_user(request.user)
+    return render(request, "records/retention.html", {"rules": rules, "counts": counts})
 
 
 @login_required
