@@ -161,7 +161,22 @@ def _participants(access: CaseAccess, plan: PlanVersion) -> list[Participant] | 
 
 
 def plan_document(user: User, access: CaseAccess, plan: PlanVersion) -> PlanDocument:
-    case, child = access.case, access.case.child
+    return plan_document_of(
+        access.case, plan, participants=_participants(access, plan), printed_by=str(user),
+        shared_with=_plan_shared_with(access.case),
+    )  # fmt: skip
+
+
+def plan_document_of(
+    case: TsiCase,
+    plan: PlanVersion,
+    *,
+    participants: list[Participant] | None,
+    printed_by: str,
+    shared_with: list[str] | None = None,
+) -> PlanDocument:
+    """A plan version as its document (the team's PDF, the archive package's): no school for a protected child."""
+    child = case.child
     return PlanDocument(
         child_name=child.full_name,
         birth_date=child.birth_date,
@@ -173,11 +188,11 @@ def plan_document(user: User, access: CaseAccess, plan: PlanVersion) -> PlanDocu
         actions=plan_actions(plan),
         overall_responsible=plan.overall_responsible,
         next_follow_up=plan.next_follow_up,
-        participants=_participants(access, plan),
+        participants=participants,
         meeting_held=bool(plan.meeting and plan.meeting.held),
         printed_on=timezone.localdate(),
-        printed_by=str(user),
-        shared_with=_plan_shared_with(case),
+        printed_by=printed_by,
+        shared_with=shared_with,
     )
 
 

@@ -32,7 +32,7 @@ from kring.casework.models import (
     Story,
     TsiCase,
 )
-from kring.casework.tsi.documents import PlanDocument, plan_actions, plan_goals
+from kring.casework.tsi.documents import PlanDocument, plan_document_of
 from kring.legal import cite
 from kring.pdf import render_pdf
 from kring.records.archive.common import PDF_VARIANT, Description, archive_basis, local_date
@@ -89,26 +89,10 @@ def read_case_file(case: TsiCase) -> CaseFile:
 
 
 def _plan_document(case_file: CaseFile, plan: PlanVersion, printed_by: str) -> PlanDocument:
-    case, child = case_file.case, case_file.case.child
     participants = next(
         (list(meeting.participants.all()) for meeting in case_file.meetings if meeting.pk == plan.meeting_id), None
     )
-    return PlanDocument(
-        child_name=child.full_name,
-        birth_date=child.birth_date,
-        school=None if child.protected_identity else case.requesting_unit.name,
-        team=case.team.name,
-        number=plan.number,
-        agreed_on=plan.agreed_on,
-        goals=plan_goals(plan),
-        actions=plan_actions(plan),
-        overall_responsible=plan.overall_responsible,
-        next_follow_up=plan.next_follow_up,
-        participants=participants,
-        meeting_held=bool(plan.meeting and plan.meeting.held),
-        printed_on=timezone.localdate(),
-        printed_by=printed_by,
-    )
+    return plan_document_of(case_file.case, plan, participants=participants, printed_by=printed_by)
 
 
 def render_documents(case_file: CaseFile, *, printed_by: str) -> list[Document]:
