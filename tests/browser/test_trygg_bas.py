@@ -36,10 +36,12 @@ def test_mentor_inventories_the_class_and_rates_it_on_a_tablet(
     page.set_viewport_size(TABLET)
     _log_in(page, f"{live_server.url}/prevention/", mentor)
     page.get_by_role("link", name="5A").click()
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined")  # a choice made before htmx listens is lost
 
     alva = page.locator(f"#pupil-{world.child.pk}")
     alva.get_by_label("Har en trygg vuxen").check()
-    expect(alva.locator(".error-summary")).to_be_visible()  # who? the line asks, nothing is saved
+    expect(alva.locator(".error-summary")).to_be_visible(timeout=10_000)  # who? the line asks, nothing is saved
     _idle(page)
     alva = page.locator(f"#pupil-{world.child.pk}")
     alva.get_by_label("Vuxen i skolan").select_option(label="Maja Mentorsson")
