@@ -145,3 +145,11 @@ def test_the_text_format_is_redacted_too() -> None:
     assert text.startswith("WARNING kring [None] for [identity number] at [e-mail]")
     assert "Traceback (most recent call last)" in text and __file__ in text and "builtins.RuntimeError" in text
     assert NAME not in text and NUMBER not in text
+
+
+def test_a_message_whose_arguments_do_not_fit_is_still_logged_without_them() -> None:
+    record = logging.LogRecord("kring", logging.WARNING, __file__, 1, "one %s and %s", (NUMBER,), None)
+
+    assert RedactPersonalData().filter(record)
+
+    assert json.loads(JsonFormatter().format(record))["message"] == "one %s and %s"

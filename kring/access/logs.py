@@ -1,11 +1,11 @@
 """Structured logs without personal data: one JSON object per line, and a filter that strips what must never reach a
-log line (docs/operations.md, "Logs").
+log line (docs/operations.md, "Logs"; docs/adr/0018-logs-without-personal-data.md).
 
 Kring itself logs no names, identity numbers or typed text; the filter is the second line of defence for what
 Django and the libraries log: the query string of a URL (a search for a child's name, `?q=...`) is cut off, and
 anything shaped like a personal identity number or an e-mail address is replaced, in the message and in a
-traceback alike. Log records also carry the request's id, the same as the audit log's events, so that a log line
-and an audit event of one request can be matched."""
+traceback alike, and a traceback never holds an exception's message. Log records also carry the request's id, the
+same as the audit log's events, so that a log line and an audit event of one request can be matched."""
 
 from __future__ import annotations
 
@@ -73,7 +73,11 @@ class RedactPersonalData(logging.Filter):
     """On a handler: formats the record's message and traceback once, redacted, and adds the request id."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit the message: log the message alone
+            message = str(record.msg)
+        record.msg = redact(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = format_exception(record.exc_info)
