@@ -103,6 +103,7 @@ def test_the_filter_redacts_query_strings_identity_numbers_and_e_mail_addresses(
     short = f"{NUMBER[2:8]}-{NUMBER[8:]}"
     line = f'"GET /children/?q=Alva+Testsson&page=2 HTTP/1.1" 200 512 by anna.a@skola.example about {NUMBER}'
     assert redact(line) == '"GET /children/?[query] HTTP/1.1" 200 512 by [e-mail] about [identity number]'
+    assert redact(f"Not Found: /children/?q={NAME}\nnext") == "Not Found: /children/?[query]\nnext"
     for number in (NUMBER, NUMBER[2:], short, short.replace("-", "+"), f"{NUMBER[:8]}-{NUMBER[8:]}"):
         assert redact(f"x {number} y") == "x [identity number] y"
     # Other numbers stay: a request id, a sequence, a status, a date.

@@ -32,8 +32,9 @@ def _request_id(record: logging.LogRecord) -> str:
 # A personal identity or coordination number, with or without the century, a dash or a plus (DOMAIN.md).
 IDENTITY_NUMBER = re.compile(r"(?<![\w-])(?:\d{2})?\d{6}[-+]?\d{4}(?![\w-])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# A query string: in a request line everything from "?" to " HTTP/"; elsewhere to the next space or quote.
-QUERY_STRING = re.compile(r"\?(?:[^\"'\n]*?(?= HTTP/\d)|[^\s\"']*)")
+# A query string (a "?" after a path or a word): in a request line everything to " HTTP/", elsewhere to the next
+# quote or the end of the line (a line may lose some words after a question mark rather than keep a search's text).
+QUERY_STRING = re.compile(r"(?<=[\w/.-])\?(?:[^\"'\n]*?(?= HTTP/\d)|[^\"'\n]*)")
 REDACTED_IDENTITY = "[identity number]"
 REDACTED_EMAIL = "[e-mail]"
 REDACTED_QUERY = "?[query]"
