@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,11 +80,12 @@ def test_a_backup_restores_into_a_fresh_file_with_its_audit_chain_intact(tmp_pat
 def test_backup_refuses_an_existing_file_and_postgresql(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     existing = tmp_path / "old.sqlite3"
     existing.write_bytes(b"")
-    monkeypatch.setattr(connection, "vendor", "sqlite")  # (the check comes first, on any database the suite runs on)
+    database = connections["default"]  # the wrapper itself, not the proxy `connection`
+    monkeypatch.setattr(database, "vendor", "sqlite")  # (the check comes first, on any database the suite runs on)
     with pytest.raises(CommandError, match="exists already"):
         call_command("backup", to=str(existing))
 
-    monkeypatch.setattr(connection, "vendor", "postgresql")
+    monkeypatch.setattr(database, "vendor", "postgresql")
     with pytest.raises(CommandError, match="pg_basebackup"):
         call_command("backup", to=str(tmp_path / "new.sqlite3"))
     assert not (tmp_path / "new.sqlite3").exists()
