@@ -21,6 +21,21 @@ SQLITE_OPTIONS: dict[str, Any] = {
 }
 
 
+# The server's shape, read by gunicorn (kring/gunicorn_conf.py) and by the pool's size: worker processes, and
+# threads in each (a thread serves one request at a time and needs one connection for it).
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 8
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").lower()
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    raise ValueError(f"{name} must be true or false, not {value!r}.")
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     value = env.get(name)
     if value is None or value == "":
@@ -36,8 +51,9 @@ def database_settings(env: Mapping[str, str], *, sqlite_path: str, debug: bool) 
 
     * Every SQLite database gets IMMEDIATE transactions, WAL and a busy timeout (writers wait, never "locked").
     * PostgreSQL keeps a connection per thread for `KRING_DB_CONN_MAX_AGE` seconds (default 60; 0 under the
-      development server, whose threads would each keep one open), or with `KRING_DB_POOL_MAX_SIZE` set, shares a
-      psycopg pool of that many connections per process (`KRING_DB_POOL_MIN_SIZE`, default 1; `KRING_DB_POOL_TIMEOUT`
+      development server, whose threads would each keep one open), or with `KRING_DB_POOL=true` shares a psycopg
+      pool per process of as many connections as the process has threads (`KRING_THREADS`), or of
+      `KRING_DB_POOL_MAX_SIZE` (`KRING_DB_POOL_MIN_SIZE`, default 1; `KRING_DB_POOL_TIMEOUT`
       seconds to wait for a free one, default 10).
     """
     url = env.get("DATABASE_URL", "")
@@ -50,6 +66,8 @@ def database_settings(env: Mapping[str, str], *, sqlite_path: str, debug: bool) 
     config["CONN_MAX_AGE"] = _int(env, "KRING_DB_CONN_MAX_AGE", 0 if debug else 60)
     config["CONN_HEALTH_CHECKS"] = True
     pool_size = _int(env, "KRING_DB_POOL_MAX_SIZE", 0)
+    if pool_size <= 0 and _bool(env, "KRING_DB_POOL"):
+        pool_size = _int(env, "KRING_THREADS", DEFAULT_THREADS)  # one connection per thread, never more
     if pool_size > 0 and config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_MAX_AGE"] = 0  # the pool keeps the connections
         config["OPTIONS"] = {

@@ -314,6 +314,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("KRING_SECURE_COOKIES", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script reads the CSRF cookie (forms carry the token), so it is HttpOnly, and sent only from Kring's own pages.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 # The language cookie gets the flags the session cookie has.
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -321,6 +324,17 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS (docs/operations.md, "Production settings"). HSTS is off until set: once a browser has seen it, the site
+# cannot go back to plain HTTP for that many seconds, so turn it on when HTTPS works (e.g. 300, then 31536000).
+SECURE_HSTS_SECONDS = env_int("KRING_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KRING_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_SSL_REDIRECT = env_bool("KRING_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer asks over plain HTTP inside the network
+# Behind a reverse proxy that ends TLS, Kring trusts its X-Forwarded-Proto header to know a request came over HTTPS.
+# Only then: without a proxy that always sets (or removes) the header, any client could claim HTTPS with it.
+KRING_BEHIND_PROXY = env_bool("KRING_BEHIND_PROXY", False)
+if KRING_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # What must hold across processes lives in the default cache: login and API rate limits, SAML assertions already used.
 # "memory" (the default: one process, the demo, tests) or "database" (shared by every process of an installation;
@@ -370,6 +384,17 @@ CONTENT_SECURITY_POLICY = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = env_str("KRING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The SMTP server (with KRING_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): STARTTLS on port 587 by
+# default, or implicit TLS (KRING_EMAIL_USE_SSL, port 465); never in clear. Tests always use the memory backend.
+EMAIL_HOST = env_str("KRING_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("KRING_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("KRING_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KRING_EMAIL_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("KRING_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("KRING_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = env_int("KRING_EMAIL_TIMEOUT", 30)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set KRING_EMAIL_USE_TLS (STARTTLS) or KRING_EMAIL_USE_SSL (implicit TLS), not both.")
 DEFAULT_FROM_EMAIL = env_str("KRING_FROM_EMAIL", "kring@example.invalid")
 # The clocks of a report of concern (kring/casework/deadlines.py): days from receipt.
 KRING_INITIAL_ASSESSMENT_DAYS = env_int("KRING_INITIAL_ASSESSMENT_DAYS", 14)
@@ -398,9 +423,31 @@ KRING_SS12000_CLIENT_KEY = env_str("KRING_SS12000_CLIENT_KEY", "")  # and of its
 KRING_SS12000_CA_BUNDLE = env_str("KRING_SS12000_CA_BUNDLE", "")  # the provider's own CA, if not a public one
 KRING_SS12000_TIME_ZONE = env_str("KRING_SS12000_TIME_ZONE", "Europe/Stockholm")  # for times without an offset
 
+# Logs (docs/operations.md, "Logs"): one JSON object per line on standard error ("json", the default) or plain
+# text ("text", the default with KRING_DEBUG); either way without query strings, identity numbers or e-mail
+# addresses (kring.access.logs). Django's own loggers go the same way, so nothing reaches a log unfiltered.
+KRING_LOG_FORMAT = env_str("KRING_LOG_FORMAT", "text" if DEBUG else "json")
+if KRING_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("KRING_LOG_FORMAT is 'json' or 'text'")
+KRING_LOG_LEVEL = env_str("KRING_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("KRING_LOG_LEVEL", "WARNING")},
+    "filters": {"personal_data": {"()": "kring.access.logs.RedactPersonalData"}},
+    "formatters": {
+        "json": {"()": "kring.access.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": KRING_LOG_FORMAT,
+            "filters": ["personal_data"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": KRING_LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": KRING_LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO" if DEBUG else KRING_LOG_LEVEL, "propagate": False},
+    },
 }

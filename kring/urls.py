@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 
+from kring.access.health import health
+
 
 def not_found(request: HttpRequest) -> HttpResponse:
     raise Http404
@@ -14,6 +16,7 @@ admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("", include("kring.directory.urls")),
     path("children/", include("kring.people.urls")),
     path("", include("kring.casework.urls")),

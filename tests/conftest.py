@@ -7,6 +7,7 @@ and Björkskolan), social services, a police area; and a second municipality, An
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,10 +15,12 @@ from typing import Any, TypeVar
 
 import pytest
 import time_machine
+from django.db import DatabaseError
 from django.test import Client, TestCase
 
 from kring.access.audit import drop_triggers, install_triggers
 from kring.access.auth import activate_totp
+from kring.access.logs import RedactPersonalData
 from kring.directory.models import Municipality, OrganisationKind, Unit, UnitKind, User
 from kring.people.models import Child, Group, GroupRole, GroupStaff, Guardian, Placement
 from tests.factories import (
@@ -80,6 +83,57 @@ def _audit_triggers(request: pytest.FixtureRequest) -> Any:
     yield
     if transactional:
         drop_triggers()
+
+
+class _LogTee:
+    """The settings' log handler's stream, keeping a copy of every line the suite logs."""
+
+    lines: list[str] = []
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.lines.append(text)
+        return int(self.stream.write(text) or 0)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _personal_values() -> set[str]:
+    values: set[str] = set()
+    for model in (Child, Guardian):
+        for first, last, number in model.objects.values_list("first_name", "last_name", "identity_number"):
+            values.add(f"{first} {last}")
+            if len(number) == 12:
+                values |= {number, number[2:], f"{number[2:8]}-{number[8:]}"}
+    return values | {email for email in User.objects.values_list("email", flat=True) if email}
+
+
+@pytest.fixture(autouse=True)
+def _logs_hold_no_personal_data(request: pytest.FixtureRequest) -> Any:
+    """Every line any test logs (through the settings' handler) is checked for the names, identity numbers and
+    e-mail addresses of the test's database: cheap, as most tests log nothing (docs/adr/0018)."""
+    names = request.fixturenames
+    if "db" not in names and "transactional_db" not in names:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    for handler in {h for name in ("", "django", "django.server") for h in logging.getLogger(name).handlers}:
+        settings_handler = any(isinstance(f, RedactPersonalData) for f in handler.filters)
+        if settings_handler and isinstance(handler, logging.StreamHandler) and not isinstance(handler.stream, _LogTee):
+            handler.setStream(_LogTee(handler.stream))  # type: ignore[arg-type]
+    start = len(_LogTee.lines)
+    yield
+    logged = "".join(_LogTee.lines[start:])
+    if not logged:
+        return
+    try:
+        leaked = sorted(value for value in _personal_values() if value in logged)
+    except DatabaseError:  # a test that left its database unusable: nothing to compare with
+        return
+    assert not leaked, f"the log holds personal data: {leaked}"
 
 
 @dataclass

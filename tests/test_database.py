@@ -86,3 +86,42 @@ def test_concurrent_writers_on_sqlite_named_by_database_url_never_meet_a_locked_
 
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split()[:3] == ["0", "120", "True"], result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "max_size"),
+    [
+        ({"KRING_DB_POOL": "true"}, 8),
+        ({"KRING_DB_POOL": "true", "KRING_THREADS": "16"}, 16),
+        ({"KRING_DB_POOL": "true", "KRING_THREADS": "16", "KRING_DB_POOL_MAX_SIZE": "4"}, 4),
+    ],
+)
+def test_the_pool_has_as_many_connections_as_a_worker_has_threads(env: dict[str, str], max_size: int) -> None:
+    config = database_settings({"DATABASE_URL": "postgres://kring@db:5432/kring", **env}, sqlite_path="", debug=False)
+
+    assert config["CONN_MAX_AGE"] == 0
+    assert config["OPTIONS"]["pool"] == {"min_size": 1, "max_size": max_size, "timeout": 10}
+
+
+def test_without_the_pool_sqlite_and_a_pool_setting_on_sqlite_keep_their_own_settings(tmp_path: Path) -> None:
+    sqlite = database_settings({"KRING_DB_POOL": "true"}, sqlite_path=str(tmp_path / "a.sqlite3"), debug=False)
+    assert "pool" not in sqlite["OPTIONS"] and "CONN_MAX_AGE" not in sqlite
+    with pytest.raises(ValueError, match="KRING_DB_POOL"):
+        database_settings(
+            {"DATABASE_URL": "postgres://kring@db/kring", "KRING_DB_POOL": "maybe"}, sqlite_path="", debug=False
+        )
+
+
+GUNICORN = "import kring.gunicorn_conf as c; print(c.workers, c.threads, c.bind, c.accesslog, c.access_log_format)"
+
+
+def test_gunicorn_takes_its_shape_from_the_environment_and_logs_no_query_string() -> None:
+    env = {**os.environ, "KRING_WORKERS": "4", "KRING_THREADS": "16", "KRING_ACCESS_LOG": "true"}
+    result = subprocess.run(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-c", GUNICORN], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+    workers, threads, bind, accesslog, access_format = result.stdout.split(" ", 4)
+    assert (workers, threads, bind, accesslog) == ("4", "16", "127.0.0.1:8000", "-")
+    assert "%(U)s" in access_format and "%(q)s" not in access_format and "%(r)s" not in access_format
+    assert "%(h)s" not in access_format and "%(f)s" not in access_format and "%(a)s" not in access_format

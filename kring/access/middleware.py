@@ -32,6 +32,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = uuid.uuid4().hex
+        # Kept on the request too: Django logs a response's status (django.request) after the middleware is done.
+        request.kring_request_id = request_id  # type: ignore[attr-defined]
         token, channel = current_request_id.set(request_id), current_channel.set(None)
         try:
             response = self.get_response(request)
