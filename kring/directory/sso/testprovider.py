@@ -41,10 +41,8 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
-from socketserver import ThreadingMixIn
 from typing import Any
-from urllib.parse import parse_qsl, unquote_plus, urlencode
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from urllib.parse import unquote_plus, urlencode
 
 import jwt
 from cryptography import x509
@@ -55,6 +53,8 @@ from jwt.algorithms import RSAAlgorithm
 from lxml import etree
 from signxml import XMLSigner  # type: ignore[attr-defined]
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
+
+from kring.access.stand_ins import FormError, form_params, make_provider_server, query_params, serve_in_thread
 
 __all__ = ["SsoPerson", "TestSsoProvider", "make_provider_server", "serve_in_thread"]
 
@@ -595,57 +595,17 @@ class TestSsoProvider:
 
     @staticmethod
     def _query(environ: dict[str, Any]) -> Params:
-        params: Params = {}
-        for name, value in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True):
-            params.setdefault(name, []).append(value)
-        return params
+        return query_params(environ)
 
     @staticmethod
     def _form(environ: dict[str, Any]) -> Params:
-        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-        if content_type != "application/x-www-form-urlencoded":
-            raise _OAuthError("invalid_request", "the body must be application/x-www-form-urlencoded")
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError as error:
-            raise _OAuthError("invalid_request", "bad Content-Length") from error
-        if not 0 <= length <= MAX_BODY:
-            raise _OAuthError("invalid_request", "the body is too large")
-        body = environ["wsgi.input"].read(length).decode("utf-8", errors="replace") if length else ""
-        params: Params = {}
-        for name, value in parse_qsl(body, keep_blank_values=True):
-            params.setdefault(name, []).append(value)
-        return params
+            return form_params(environ, MAX_BODY)
+        except FormError as error:
+            raise _OAuthError("invalid_request", str(error)) from error
 
     def _purge(self) -> None:
         now = time.time()
         for store in (self._pending, self._codes):
             for key in [key for key, item in store.items() if item.expires_at < now]:
                 del store[key]
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("Test SSO provider: " + format, *args)
-
-
-def make_provider_server(provider: TestSsoProvider, host: str = "127.0.0.1", port: int = 0) -> WSGIServer:
-    """A threading WSGI server for `provider`, bound but not yet serving; sets `provider.issuer` if it is empty."""
-    server = make_server(host, port, provider, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
-    if not provider.issuer:
-        provider.issuer = f"http://{host}:{server.server_port}"
-    return server
-
-
-def serve_in_thread(provider: TestSsoProvider, host: str = "127.0.0.1", port: int = 0) -> tuple[Any, str]:
-    """Serve `provider` in a daemon thread; returns (server, base URL).
-
-    Stop it with `server.shutdown(); server.server_close()`."""
-    server = make_provider_server(provider, host, port)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    return server, f"http://{host}:{server.server_port}"

@@ -32,15 +32,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from kring.access.stand_ins import FormError, form_params, make_provider_server, query_params, serve_in_thread
 
 __all__ = ["EidPerson", "TestEidProvider", "make_provider_server", "serve_in_thread"]
 
@@ -647,27 +647,14 @@ class TestEidProvider:
 
     @staticmethod
     def _query(environ: dict[str, Any]) -> Params:
-        params: Params = {}
-        for name, value in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True):
-            params.setdefault(name, []).append(value)
-        return params
+        return query_params(environ)
 
     @staticmethod
     def _form(environ: dict[str, Any]) -> Params:
-        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-        if content_type != "application/x-www-form-urlencoded":
-            raise _OAuthError("invalid_request", "the body must be application/x-www-form-urlencoded")
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError as error:
-            raise _OAuthError("invalid_request", "bad Content-Length") from error
-        if not 0 <= length <= MAX_BODY:
-            raise _OAuthError("invalid_request", "the body is too large")
-        body = environ["wsgi.input"].read(length).decode("utf-8", errors="replace") if length else ""
-        params: Params = {}
-        for name, value in parse_qsl(body, keep_blank_values=True):
-            params.setdefault(name, []).append(value)
-        return params
+            return form_params(environ, MAX_BODY)
+        except FormError as error:
+            raise _OAuthError("invalid_request", str(error)) from error
 
     def _purge(self) -> None:
         """Forget expired requests, codes and tokens (called with the lock held)."""
@@ -710,30 +697,3 @@ def _search_form(action: str, hidden: str, query: str) -> str:
         f'<input id="q" name="q" type="search" value="{escape(query)}" maxlength="100" autocomplete="off"> '
         '<button type="submit">Sök</button></p>\n</form></section>'
     )
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("Test e-ID provider: " + format, *args)
-
-
-def make_provider_server(provider: TestEidProvider, host: str = "127.0.0.1", port: int = 0) -> WSGIServer:
-    """A threading WSGI server for `provider`, bound but not yet serving; sets `provider.issuer` if it is empty."""
-    server = make_server(host, port, provider, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
-    if not provider.issuer:
-        provider.issuer = f"http://{host}:{server.server_port}"
-    return server
-
-
-def serve_in_thread(provider: TestEidProvider, host: str = "127.0.0.1", port: int = 0) -> tuple[Any, str]:
-    """Serve `provider` in a daemon thread; returns (server, base URL).
-
-    Stop it with `server.shutdown(); server.server_close()`."""
-    server = make_provider_server(provider, host, port)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    return server, f"http://{host}:{server.server_port}"
