@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from kring.access.acting import AuditActor, StaffUser
 from kring.access.models import AuditAction, AuditAnchor, AuditChainHead, AuditEvent
-from kring.access.policy import Basis, bases_for_children
+from kring.access.policy import Basis, first_bases_for_children
 
 GENESIS_HASH = "0" * 64
 
@@ -172,13 +172,13 @@ def record_list_read(
     user: StaffUser, target_type: str, child_ids: list[int], target_id: object = "", **details: Any
 ) -> AuditEvent:
     """One read event for a page listing children's data: which children were shown, and the basis for each."""
-    bases = bases_for_children(user, child_ids)
+    bases = first_bases_for_children(user, child_ids)
     return record_read(
         user,
         target_type,
         target_id,
         children=sorted(set(child_ids)),
-        bases={str(child_id): bases[child_id][0].describe() for child_id in child_ids if bases[child_id]},
+        bases={str(child_id): bases[child_id].describe() for child_id in child_ids if child_id in bases},
         **details,
     )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kring.access.audit import current_channel, current_request_id
 from kring.access.auth import FAMILY_SESSION_KEY, MFA_CHECKED_SESSION_KEY, has_totp
+from kring.access.request_scope import request_scope
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -36,7 +37,8 @@ class RequestIdMiddleware:
         request.kring_request_id = request_id  # type: ignore[attr-defined]
         token, channel = current_request_id.set(request_id), current_channel.set(None)
         try:
-            response = self.get_response(request)
+            with request_scope():
+                response = self.get_response(request)
         finally:
             current_request_id.reset(token)
             current_channel.reset(channel)

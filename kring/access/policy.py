@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 
 from kring.access.acting import StaffUser
+from kring.access.request_scope import once_per_request
 from kring.access.roles import permissions_of
 
 
@@ -257,14 +258,20 @@ def visible_to(user: StaffUser, queryset: models.QuerySet[Any]) -> models.QueryS
     info = child_model_info(queryset.model)
     if not is_staff_user(user):
         return queryset.none()
+    reach = once_per_request(("reach", user.pk, queryset.model), lambda: _reach(user, info))
+    if reach is None:
+        return queryset.none()
+    return queryset.filter(Q(**{info.municipality_path: user.municipality_id}) & reach)
+
+
+def _reach(user: StaffUser, info: ChildModel) -> Q | None:
+    """The rows of the model the user has a basis for: every provider's condition, or None when none gives one."""
     reach: Q | None = None
     for provider in registry.providers:
         q = provider.visibility_q(user, info)
         if q is not None:
             reach = q if reach is None else reach | q
-    if reach is None:
-        return queryset.none()
-    return queryset.filter(Q(**{info.municipality_path: user.municipality_id}) & reach)
+    return reach
 
 
 def bases_for_children(user: StaffUser, child_ids: Iterable[int]) -> dict[int, list[Basis]]:
@@ -276,6 +283,24 @@ def bases_for_children(user: StaffUser, child_ids: Iterable[int]) -> dict[int, l
     for provider in registry.providers:
         for child_id, bases in provider.bases(user, ids).items():
             found[child_id].extend(bases)
+    return found
+
+
+def first_bases_for_children(user: StaffUser, child_ids: Iterable[int]) -> dict[int, Basis]:
+    """The first of `bases_for_children`'s bases for each child the user has one for: the providers are asked in
+    the same order, each only for the children no earlier provider gave a basis for (a list read's audit names one
+    basis per child, and most children of a list have the first provider's)."""
+    found: dict[int, Basis] = {}
+    remaining = list(dict.fromkeys(child_ids))
+    if not is_staff_user(user):
+        return found
+    for provider in registry.providers:
+        if not remaining:
+            break
+        for child_id, bases in provider.bases(user, remaining).items():
+            if bases and child_id not in found:
+                found[child_id] = bases[0]
+        remaining = [child_id for child_id in remaining if child_id not in found]
     return found
 
 

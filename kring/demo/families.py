@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import prefetch_related_objects
+
 from kring.access.roles import Origin
 from kring.casework.models import CaseStage, ChildAgreement, ConsentMethod, Teller, TsiCase
 from kring.casework.tsi import actions
@@ -51,8 +53,13 @@ def _page_language(guardians: list[Guardian]) -> str:
 
 
 def _cases(structure: Structure) -> list[TsiCase]:
+    """The cases with a lead, their children's guardians fetched 500 cases at a time (SQLite refuses the query of a
+    thousand cases' guardians at once: "Expression tree is too large")."""
     cases = TsiCase.objects.filter(municipality=structure.municipality, lead__isnull=False)
-    return list(cases.select_related("child", "lead").prefetch_related("child__custodies__guardian").order_by("pk"))
+    found = list(cases.select_related("child", "lead").order_by("pk"))
+    for start in range(0, len(found), 500):
+        prefetch_related_objects(found[start : start + 500], "child__custodies__guardian")
+    return found
 
 
 def write_families(structure: Structure, today: date) -> Counter[str]:

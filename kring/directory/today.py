@@ -17,7 +17,7 @@ from datetime import date
 from enum import IntEnum
 from typing import Any
 
-from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -122,9 +122,13 @@ def register_work_source(source: WorkSource) -> None:
 
 
 def count_and_first(rows: QuerySet[Any], *order: str) -> tuple[int, list[Any]]:
-    """The full count of a kind of work and its first `GROUP_LIMIT` rows in this order (one query when none)."""
-    count = rows.count()
-    return count, (list(rows.order_by(*order)[:GROUP_LIMIT]) if count else [])
+    """The full count of a kind of work and its first `GROUP_LIMIT` rows in this order, in one query: each row
+    carries the count of all rows (a window over the whole result, worked out before the limit)."""
+    if rows.query.distinct or rows.query.group_by is not None:  # a window would count before DISTINCT/GROUP BY
+        count = rows.count()
+        return count, (list(rows.order_by(*order)[:GROUP_LIMIT]) if count else [])
+    first = list(rows.annotate(kring_total=Window(Count("pk"))).order_by(*order)[:GROUP_LIMIT])
+    return (first[0].kring_total if first else 0), first
 
 
 def work_groups(user: Any, today: date) -> list[WorkGroup]:

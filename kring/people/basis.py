@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, RoleGrant, grants_where
+from kring.access.request_scope import once_per_request
 from kring.access.roles import PLACEMENT_CATEGORIES, PLACEMENT_ORIGINS, PROTECTED_IDENTITY_ROLES, Origin, Role
 from kring.directory.queries import organiser_units
 from kring.legal import cite
@@ -23,6 +25,22 @@ def _legal_reference(origins: frozenset[str]) -> str:
             "reference": cite("student_health_secrecy")
         }
     return _("own activity, need to know")
+
+
+def _placed_children(unit_ids: tuple[int, ...], sees_protected: bool) -> QuerySet[Placement, Any]:
+    """The children placed now at these units (a subquery), worked out once per request."""
+
+    def work_out() -> QuerySet[Placement, Any]:
+        placed = Placement.objects.current().filter(unit_id__in=unit_ids)
+        if not sees_protected:
+            placed = placed.filter(child__protected_identity=False)
+        return placed.values("child_id")
+
+    return once_per_request(("placed_children", unit_ids, sees_protected), work_out)
+
+
+def _organiser_units(organiser: str) -> QuerySet[Any, Any]:
+    return once_per_request(("organiser_units", organiser), lambda: organiser_units({organiser}))
 
 
 class PlacementBasisProvider:
@@ -47,16 +65,13 @@ class PlacementBasisProvider:
             )
         reach: Q | None = None
         for (origins, categories, sees_protected, organiser), unit_ids in units_by_scope.items():
-            placed = Placement.objects.current().filter(unit_id__in=sorted(unit_ids))
-            if not sees_protected:
-                placed = placed.filter(child__protected_identity=False)
-            part = Q(**{f"{info.child_path}__in": placed.values("child_id")})
+            part = Q(**{f"{info.child_path}__in": _placed_children(tuple(sorted(unit_ids)), sees_protected)})
             if info.origin_field:
                 part &= Q(**{f"{info.origin_field}__in": sorted(origins)})
             if info.category_field:
                 part &= Q(**{f"{info.category_field}__in": sorted(categories)})
             if info.unit_path:
-                part &= Q(**{f"{info.unit_path}__in": organiser_units({organiser})})
+                part &= Q(**{f"{info.unit_path}__in": _organiser_units(organiser)})
             reach = part if reach is None else reach | part
         return reach
 

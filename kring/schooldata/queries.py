@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -286,7 +287,9 @@ def _what_was_done(
     return done, next_step
 
 
-def _audit_list(user: User, unit: Unit, child_ids: list[int], bases: dict[int, list[Basis]], level_min: int) -> None:
+def _audit_list(
+    user: User, unit: Unit, child_ids: list[int], bases: dict[int, list[Basis]], level_min: int, page: int
+) -> None:
     record_event(
         actor=user,
         action=AuditAction.READ,
@@ -296,22 +299,36 @@ def _audit_list(user: User, unit: Unit, child_ids: list[int], bases: dict[int, l
             "children": child_ids,
             "count": len(child_ids),
             "level_min": level_min,
+            "page": page,
             "bases": {str(child_id): bases[child_id][0].describe() for child_id in child_ids if bases[child_id]},
         },
     )
 
 
-def early_warning_rows(user: User, unit: Unit, *, level_min: int = AbsenceLevel.SIGNAL) -> list[EarlyWarningRow]:
+EARLY_WARNING_PAGE_SIZE = 50
+
+
+@dataclass
+class EarlyWarningPage:
+    rows: list[EarlyWarningRow]
+    page: Page[AbsenceIndicator]
+
+
+def early_warning_rows(
+    user: User, unit: Unit, *, level_min: int = AbsenceLevel.SIGNAL, page_number: str | int | None = 1
+) -> EarlyWarningPage:
     """The school's pupils at or above the level, the most serious first (the highest level, then the longest
-    current run of absent days, the longest run this term, the largest share lately and this term), each with what
-    has been done and who acts next; the read is audited. The caller has checked the unit
-    (`get_early_warning_unit_for_user`)."""
+    current run of absent days, the longest run this term, the largest share lately and this term), a page at a
+    time, each with what has been done and who acts next; the read of the page is audited. The caller has checked
+    the unit (`get_early_warning_unit_for_user`). Constant queries, whatever the size of the school."""
     severity = ("-level", "-current_streak", "-longest_streak", "-window_percent", "-term_percent")
-    indicators = list(
+    ordered = (
         visible_to(user, AbsenceIndicator.objects.filter(unit=unit, level__gte=level_min))
         .select_related("child")
         .order_by(*severity, "child__last_name", "child__first_name", "pk")
     )
+    page = Paginator(ordered, EARLY_WARNING_PAGE_SIZE).get_page(page_number)
+    indicators = list(page.object_list)
     child_ids = [indicator.child_id for indicator in indicators]
     groups = _groups(user, unit, child_ids)
     investigations = _latest_investigations(user, unit, child_ids)
@@ -335,8 +352,8 @@ def early_warning_rows(user: User, unit: Unit, *, level_min: int = AbsenceLevel.
                 can_investigate=basis_among(bases[child_id], Origin.SCHOOL, Category.ABSENCE_INVESTIGATION) is not None,
             )
         )
-    _audit_list(user, unit, child_ids, bases, level_min)
-    return rows
+    _audit_list(user, unit, child_ids, bases, level_min, page.number)
+    return EarlyWarningPage(rows, page)
 
 
 # --- investigations ----------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from kring.access.policy import can, visible_to
 from kring.access.roles import Permission
 from kring.casework.models import OPEN_STAGES, Concern, ConcernStatus, TsiCase
 from kring.directory.models import User
-from kring.directory.today import GROUP_LIMIT, Priority, WorkGroup, WorkItem, count_and_first, since_text
+from kring.directory.today import Priority, WorkGroup, WorkItem, count_and_first, since_text
 from kring.schooldata.models import AbsenceIndicator, AbsenceInvestigation, AbsenceLevel, InvestigationStatus
 from kring.schooldata.queries import early_warning_unit_ids
 
@@ -46,13 +46,8 @@ def unattended_pupils(user: User) -> QuerySet[AbsenceIndicator]:
 
 
 def _unattended_group(user: User, today: date) -> WorkGroup:
-    indicators = unattended_pupils(user)
-    count = indicators.count()
-    rows = (
-        list(indicators.select_related("child", "unit").order_by("-level", "-term_percent", "pk")[:GROUP_LIMIT])
-        if count
-        else []
-    )
+    indicators = unattended_pupils(user).select_related("child", "unit")
+    count, rows = count_and_first(indicators, "-level", "-term_percent", "pk")
     items = [
         WorkItem(
             priority=Priority.TODAY if indicator.level >= AbsenceLevel.HIGH else Priority.TO_DO,

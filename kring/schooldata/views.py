@@ -41,12 +41,17 @@ def early_warning(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     unit = queries.get_early_warning_unit_for_user(user, unit_id)
     form = LevelFilterForm(request.GET or None)
     level_min = form.level_min()
-    rows = queries.early_warning_rows(user, unit, level_min=level_min)
+    listing = queries.early_warning_rows(user, unit, level_min=level_min, page_number=request.GET.get("page"))
+    rows = listing.rows
     columns = queries.early_warning_columns(user, unit, rows)
+    query = request.GET.copy()
+    query.pop("page", None)
     computed = queries.computed_on(user, unit)
     context = {
         "unit": unit,
         "rows": rows,
+        "page": listing.page,
+        "query": query.urlencode(),
         "columns": columns,
         "form": form,
         "level_min": level_min,

@@ -378,3 +378,26 @@ def test_the_most_serious_come_first_long_runs_and_high_shares(client: Client, w
     login(client, principal)
     body = client.get(page(world), headers=EN).content.decode()
     assert body.index("Lång Elev") < body.index("Mellan Elev") < body.index("Kort Elev")
+
+
+def test_a_long_list_comes_a_page_at_a_time_each_page_audited(
+    client: Client, world: World, principal: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kring.schooldata import queries
+
+    monkeypatch.setattr(queries, "EARLY_WARNING_PAGE_SIZE", 2)
+    pupils = [ChildFactory(municipality=world.municipality) for _n in range(3)]
+    for number, child in enumerate(pupils):
+        PlacementFactory(child=child, unit=world.school)
+        flag(child, world.school, term=30.0 - number)
+    login(client, principal)
+
+    first = client.get(page(world), headers=EN).content.decode()
+    second = client.get(f"{page(world)}?page=2", headers=EN).content.decode()
+
+    assert "3 pupils at level signal or high – page 1 of 2" in first and "?page=2" in first
+    assert pupils[2].full_name not in first and pupils[2].full_name in second
+    assert pupils[0].full_name not in second
+    events = list(AuditEvent.objects.filter(target_type="early_warning").order_by("sequence"))
+    assert [event.details["children"] for event in events] == [[pupils[0].pk, pupils[1].pk], [pupils[2].pk]]
+    assert [event.details["page"] for event in events] == [1, 2]

@@ -79,16 +79,18 @@ def governing(group: CollaborationGroup, today: date) -> list[AgreementVersion]:
     ]
 
 
-def due_for_review(user: User, today: date) -> tuple[list[AgreementVersion], list[CollaborationGroup]]:
-    """Agreements in force and active groups whose review date is within `REVIEW_NOTICE_DAYS` or past."""
+def due_for_review(
+    user: User, today: date, *, details: bool = True
+) -> tuple[list[AgreementVersion], list[CollaborationGroup]]:
+    """Agreements in force and active groups whose review date is within `REVIEW_NOTICE_DAYS` or past; without
+    `details` (the start page) the versions come without their parties, groups, commitments and signatories."""
     if not may_read(user):
         return [], []
     horizon = today + timedelta(days=REVIEW_NOTICE_DAYS)
-    agreements = [
-        version
-        for version in latest_versions(municipality_of(user)).filter(review_on__lte=horizon).order_by("review_on")
-        if version.valid_to is None or version.valid_to >= today
-    ]
+    versions = latest_versions(municipality_of(user)).filter(review_on__lte=horizon).order_by("review_on")
+    if not details:
+        versions = versions.prefetch_related(None)
+    agreements = [version for version in versions if version.valid_to is None or version.valid_to >= today]
     groups = list(
         CollaborationGroup.objects.filter(
             municipality_id=municipality_of(user),

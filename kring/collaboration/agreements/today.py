@@ -18,7 +18,7 @@ def agreement_work(user: Any, today: date) -> list[WorkGroup]:
     if not may_read(user):
         return []
     keeps = may_keep(user)
-    agreements, groups = due_for_review(user, today)
+    agreements, groups = due_for_review(user, today, details=False)
     agreements = [v for v in agreements if keeps or v.agreement.responsible_id == user.pk]
     items = [
         WorkItem(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kring.access.acting import StaffUser
 from kring.access.policy import Basis, ChildModel, units_where
+from kring.access.request_scope import once_per_request
 from kring.access.roles import PLACEMENT_ORIGINS, PROTECTED_IDENTITY_ROLES, Category, Origin
 from kring.people.models import GroupStaff, Placement
 from kring.prevention.models import RelationAssignment
@@ -34,6 +35,10 @@ def _school_units(user: StaffUser) -> tuple[list[int], list[int]]:
 
 def class_placements(user: StaffUser) -> QuerySet[Placement] | None:
     """The current placements in the classes the user is mentor or teacher of now (None: none)."""
+    return once_per_request(("class_placements", user.pk), lambda: _class_placements(user))
+
+
+def _class_placements(user: StaffUser) -> QuerySet[Placement] | None:
     units, protected = _school_units(user)
     if not units:
         return None
@@ -47,6 +52,10 @@ ASSIGNED_CATEGORIES = frozenset({Category.IDENTITY, Category.PLACEMENT, Category
 
 def relations_to_build(user: StaffUser) -> QuerySet[RelationAssignment] | None:
     """The open assignments to build a relation given to the user, at schools where they hold a school role now."""
+    return once_per_request(("relations_to_build", user.pk), lambda: _relations_to_build(user))
+
+
+def _relations_to_build(user: StaffUser) -> QuerySet[RelationAssignment] | None:
     units, protected = _school_units(user)
     if not units:
         return None

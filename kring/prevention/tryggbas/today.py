@@ -21,7 +21,7 @@ from kring.directory.models import User
 from kring.directory.today import Priority, WorkGroup, WorkItem, count_and_first, due_priority, due_text
 from kring.prevention.models import AgreedRating, RelationAssignment, Wellbeing
 from kring.prevention.terms import term_label, term_of
-from kring.prevention.tryggbas.queries import class_progress, lead_unit_ids
+from kring.prevention.tryggbas.queries import inventory_progress, lead_unit_ids
 
 
 def _relations_to_build(user: User, today: date) -> WorkGroup:
@@ -87,18 +87,17 @@ def _next_steps(user: User, today: date) -> WorkGroup:
 
 
 def _inventories(user: User, today: date) -> WorkGroup:
-    unfinished = [progress for progress in class_progress(user, today) if progress.recorded < progress.pupils]
+    unfinished = [(group, pupils, done) for group, pupils, done in inventory_progress(user, today) if done < pupils]
     term = term_label(term_of(today))
     items = [
         WorkItem(
             priority=Priority.TO_DO,
             what=_("Safe adults this term (%(term)s)") % {"term": term},
-            subject=_("Class %(group)s, %(school)s")
-            % {"group": progress.group.name, "school": progress.group.unit.name},
-            when=_("%(done)s of %(pupils)s pupils") % {"done": progress.recorded, "pupils": progress.pupils},
-            url=reverse("prevention_class", args=[progress.group.pk]),
+            subject=_("Class %(group)s, %(school)s") % {"group": group.name, "school": group.unit.name},
+            when=_("%(done)s of %(pupils)s pupils") % {"done": done, "pupils": pupils},
+            url=reverse("prevention_class", args=[group.pk]),
         )
-        for progress in unfinished[:10]
+        for group, pupils, done in unfinished[:10]
     ]
     return WorkGroup(
         "safe_adult_inventories", _("Inventories of safe adults"), len(unfinished), items, reverse("prevention_home")
