@@ -39,6 +39,7 @@ from kring.schooldata.models import (
     ImportStatus,
     SyncCheckpoint,
 )
+from kring.schooldata.partitions import maintain_absence_partitions
 from kring.schooldata.school_calendar import last_term_day, term_start
 from kring.schooldata.upserts import (
     AGGREGATED_PREFIX,
@@ -363,6 +364,8 @@ def recompute_after_import(
 ) -> None:
     from kring.schooldata.indicators import recompute_indicators
 
+    # The coming school year's partition made ahead, and rows of a year that had none moved out of DEFAULT.
+    maintain_absence_partitions(today or timezone.localdate())
     if not unit_ids:
         return
     started = time.perf_counter()
