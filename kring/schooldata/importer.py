@@ -420,6 +420,8 @@ def import_ss12000(
         by=by,
         by_label=by_label,
     )
+    # The school years the import may write, from the one before (or `lessons_from`'s) to the next, partitioned first.
+    maintain_absence_partitions(today, since=min(lessons_from or today, today - timedelta(days=366)))
     lookup = Lookup.load(municipality.pk, zone=ZoneInfo(client.settings.time_zone))
     tracker = Progress(progress)
     units: set[int] = set()

@@ -1,8 +1,9 @@
 """The absence rows' partitions on PostgreSQL: one per school year (1 July – 30 June), and a DEFAULT partition.
 
 `schooldata_absencerecord` is `PARTITION BY RANGE (day)` on PostgreSQL (migration 0005, docs/adr/0021). A school
-year's partition is made ahead: by the migration, after every import (`recompute_after_import`), by the demo
-generator and by `kring absence-partitions` (a task too). A row of a school year without a partition still goes in,
+year's partition is made ahead: by the migration, as every SS 12000 import starts (with the year before, or back to
+`lessons_from`) and as every import ends (`recompute_after_import`), by the demo generator and by
+`kring absence-partitions` (a task too). A row of a school year without a partition still goes in,
 into the DEFAULT partition; the next of those calls makes the year's partition and moves the rows over. On SQLite
 the table is a plain table and every function here does nothing.
 
@@ -117,15 +118,16 @@ class Maintenance:
     moved_years: list[int] = field(default_factory=list)
 
 
-def maintain_absence_partitions(today: date, *, ahead: int = 1) -> Maintenance:
-    """Make the partitions of this school year and the `ahead` next ones, and of any school year whose rows lie in
-    the DEFAULT partition (moving them there). Cheap when there is nothing to do: two catalogue queries and a look
-    at the (empty) DEFAULT partition; it locks only to make a partition."""
+def maintain_absence_partitions(today: date, *, ahead: int = 1, since: date | None = None) -> Maintenance:
+    """Make the partitions of this school year and the `ahead` next ones (and back to the school year of `since`),
+    and of any school year whose rows lie in the DEFAULT partition (moving them there). Cheap when there is nothing
+    to do: a catalogue query and a look at the (empty) DEFAULT partition; it locks only to make a partition."""
     done = Maintenance()
     if not is_partitioned():
         return done
     current = school_year_of(today)
-    wanted = set(range(current, current + ahead + 1))
+    first = min(current, school_year_of(since)) if since else current
+    wanted = set(range(first, current + ahead + 1))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {connection.ops.quote_name(DEFAULT_PARTITION)})")  # noqa: S608
         stray = bool(cursor.fetchone()[0])

@@ -76,7 +76,9 @@ def test_on_sqlite_the_table_is_plain_and_the_partition_functions_do_nothing(wor
 
 
 @on_postgres
-def test_the_table_is_partitioned_by_range_of_day_with_this_and_next_school_year_and_a_default(db: None) -> None:
+def test_the_table_is_partitioned_by_range_of_day_with_the_last_this_and_next_school_year_and_a_default(
+    db: None,
+) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT p.partstrat, a.attname FROM pg_partitioned_table p "
@@ -90,7 +92,8 @@ def test_the_table_is_partitioned_by_range_of_day_with_this_and_next_school_year
         )
         assert cursor.fetchall() == [("PRIMARY KEY (id, day)",), ("UNIQUE (municipality_id, source_id, day)",)]
     current = school_year_of(timezone.localdate())  # the migration ran on the suite's clock
-    assert {partition_name(current), partition_name(current + 1), DEFAULT_PARTITION} <= partitions_now()
+    made = {partition_name(current - 1), partition_name(current), partition_name(current + 1), DEFAULT_PARTITION}
+    assert made <= partitions_now()
     assert partitions.is_partitioned()
 
 
@@ -147,11 +150,15 @@ def test_a_row_of_a_year_without_a_partition_goes_to_default_and_is_moved_out_by
 
 
 @on_postgres
-def test_maintenance_makes_the_coming_school_years_ahead(db: None) -> None:
+def test_maintenance_makes_the_coming_school_years_ahead_and_back_to_since(db: None) -> None:
     done = maintain_absence_partitions(date(2031, 6, 30), ahead=2)
 
     assert done.created == [partition_name(2030), partition_name(2031), partition_name(2032)]
     assert done.moved_years == []
+    assert maintain_absence_partitions(date(2031, 6, 30), since=date(2028, 8, 1)).created == [
+        partition_name(2028),
+        partition_name(2029),
+    ]
 
 
 @on_postgres

@@ -1,7 +1,7 @@
 """The absence rows in partitions by school year on PostgreSQL (docs/adr/0021); nothing on SQLite.
 
 The table is rebuilt: a new table `PARTITION BY RANGE (day)` with the same columns (and identity), a partition for
-each school year that has rows, this one and the next, and a DEFAULT partition; the rows copied over; the old table
+each school year that has rows, the last one, this one and the next, and a DEFAULT partition; the rows copied over; the old table
 dropped and the new one renamed; then its primary key `(id, day)`, the unique constraint `absence_unique_source`
 as `(municipality_id, source_id, day)`, its foreign keys and indexes (the same names and definitions as before) made
 on the parent, which makes them on every partition. Django's model state does not change: it keeps `id` as the
@@ -62,7 +62,7 @@ def _rebuild(cursor, *, partitioned):
         cursor.execute(f'SELECT DISTINCT day FROM "{OLD}"')  # noqa: S608
         years = {school_year_of(day) for (day,) in cursor.fetchall()}
         current = school_year_of(timezone.localdate())
-        create_partitions(cursor, years | {current, current + 1}, table=NEW)
+        create_partitions(cursor, years | {current - 1, current, current + 1}, table=NEW)
     cursor.execute(f'INSERT INTO "{NEW}" SELECT * FROM "{OLD}"')  # noqa: S608
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [OLD])
     cursor.execute(f"SELECT last_value, is_called FROM {cursor.fetchone()[0]}")  # noqa: S608
