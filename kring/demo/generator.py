@@ -44,6 +44,7 @@ from kring.directory.models import ContactPerson, Membership, Municipality, Unit
 from kring.people.models import Child, Custody, Group, Guardian, Placement
 from kring.schooldata.indicators import recompute_indicators
 from kring.schooldata.models import AbsenceIndicator, AbsenceRecord, ImportRun
+from kring.schooldata.partitions import maintain_absence_partitions
 
 __all__ = ["DemoLogin", "DemoResult", "generate_municipality", "plan_for"]
 
@@ -162,6 +163,7 @@ def generate_municipality(
             run = round_trip_absences(structure.municipality)
             attendance["records_imported_via_ss12000"] += _records(run)
             progress.step(f"absences imported through SS 12000 in {run.seconds or 0:.1f} s")
+        maintain_absence_partitions(today)  # PostgreSQL: past school years' rows out of DEFAULT
         update_planner_statistics(ATTENDANCE_MODELS)
         attendance["absence_indicators"] = recompute_indicators(structure.municipality.pk, today=today)
         update_planner_statistics((AbsenceIndicator,))

@@ -39,6 +39,7 @@ from kring.schooldata.models import (
     ImportStatus,
     SyncCheckpoint,
 )
+from kring.schooldata.partitions import maintain_absence_partitions
 from kring.schooldata.school_calendar import last_term_day, term_start
 from kring.schooldata.upserts import (
     AGGREGATED_PREFIX,
@@ -363,6 +364,8 @@ def recompute_after_import(
 ) -> None:
     from kring.schooldata.indicators import recompute_indicators
 
+    # The coming school year's partition made ahead, and rows of a year that had none moved out of DEFAULT.
+    maintain_absence_partitions(today or timezone.localdate())
     if not unit_ids:
         return
     started = time.perf_counter()
@@ -417,6 +420,8 @@ def import_ss12000(
         by=by,
         by_label=by_label,
     )
+    # The school years the import may write, from the one before (or `lessons_from`'s) to the next, partitioned first.
+    maintain_absence_partitions(today, since=min(lessons_from or today, today - timedelta(days=366)))
     lookup = Lookup.load(municipality.pk, zone=ZoneInfo(client.settings.time_zone))
     tracker = Progress(progress)
     units: set[int] = set()

@@ -18,3 +18,14 @@ def import_ss12000_task(municipality_code: str = "") -> dict[str, object]:
     with Ss12000Client(client_settings()) as client:
         run = import_ss12000(municipality=municipality, client=client, by_label="scheduled import")
     return {"run": run.pk, "status": run.status, "rejected": run.rejected}
+
+
+@task()
+def absence_partitions_task(ahead: int = 1) -> dict[str, object]:
+    """The absence partitions of the coming school years, and none of its rows left in DEFAULT (PostgreSQL)."""
+    from django.utils import timezone
+
+    from kring.schooldata.partitions import maintain_absence_partitions
+
+    done = maintain_absence_partitions(timezone.localdate(), ahead=ahead)
+    return {"created": done.created, "moved_years": done.moved_years}
