@@ -213,7 +213,9 @@ def prepare(sessions_wanted: int = 13) -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
     from django.test import Client
+    from django.utils.crypto import get_random_string
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -238,11 +240,8 @@ def prepare(sessions_wanted: int = 13) -> None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         units = list(user.memberships.filter(active=True).values_list("unit_id", flat=True))
         pupil = Placement.objects.current().filter(unit_id__in=units).values_list("child_id", flat=True).first()
-        case = next(
-            (pk for pk in cases.order_by("pk").values_list("pk", flat=True)[:50]
-             if client.get(f"/cases/{pk}/consent/").status_code == 200),
-            None,
-        )  # fmt: skip
+        team_cases = cases.filter(team_id__in=units).order_by("pk").values_list("pk", flat=True)[:3]
+        case = next((pk for pk in team_cases if client.get(f"/cases/{pk}/consent/").status_code == 200), None)
         pages = [
             page for page in candidate_pages(pupil, report, concern, case) if client.get(page[4]).status_code == 200
         ]
@@ -257,16 +256,16 @@ def prepare(sessions_wanted: int = 13) -> None:
                 writes.append([name, path, overrides, expected])
                 pages.append((f"{name.split(' (')[0]} form", "GET", path, None, path))
             else:
-                print(f"load: {user.email}: {name} answered {response.status_code}", file=sys.stderr)
+                text = re.sub(r"<[^>]+>|\s+", " ", response.content.decode().split("error-summary")[-1])[:300]
+                print(f"load: {user.email}: {name} answered {response.status_code}: {text}", file=sys.stderr)
         personas.append((user, [list(page[:4]) for page in pages], writes))
     sessions = []
     for n in range(sessions_wanted):
         user, pages, writes = personas[n % len(personas)]
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        client.get("/")
-        client.get("/children/")  # a page with a form: the CSRF cookie
         cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+        cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32, CSRF_ALLOWED_CHARS)  # as a first page sets it
         sessions.append({"email": user.email, "cookies": cookies, "pages": pages, "writes": writes})
     kinds = {write[0] for session in sessions for write in session["writes"]}
     if len(kinds) < 3:
@@ -307,12 +306,15 @@ class Results:
     errors: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
     writes: Counter[str] = field(default_factory=Counter)
+    until: float = float("inf")
+    answered_in_time: int = 0  # answers within the phase's seconds: the throughput (not the last ones' tail)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, page: str, seconds: float, status: int) -> None:
         with self.lock:
             self.times[page].append(seconds)
             self.statuses[status] += 1
+            self.answered_in_time += time.monotonic() <= self.until
 
     def fail(self, page: str, kind: str, example: str = "") -> None:
         with self.lock:
@@ -439,7 +441,7 @@ class Phase:
 
     @property
     def rps(self) -> float:
-        return self.results.requests / self.seconds
+        return self.results.answered_in_time / self.seconds
 
 
 def _cpu_of(pid: int) -> float:
@@ -462,8 +464,8 @@ def _cpu_of(pid: int) -> float:
 
 def run_phase(port: int, sessions: list[dict[str, Any]], users: int, seconds: float, *, minimal: bool,
               server_pid: int | None = None) -> Phase:  # fmt: skip
-    results = Results()
     until = time.monotonic() + seconds
+    results = Results(until=until)
     threads = [
         threading.Thread(target=user_loop, args=(port, sessions[n % len(sessions)], until, results, n, minimal))
         for n in range(users)
@@ -476,7 +478,7 @@ def run_phase(port: int, sessions: list[dict[str, Any]], users: int, seconds: fl
         thread.join()
     elapsed = time.monotonic() - started
     server_used = (_cpu_of(server_pid) - server_cpu) / elapsed if server_pid else 0.0
-    return Phase(users, elapsed, results, (time.process_time() - cpu) / elapsed, server_used)
+    return Phase(users, seconds, results, (time.process_time() - cpu) / elapsed, server_used)
 
 
 # --- servers and databases -------------------------------------------------------------------------------------
@@ -540,11 +542,11 @@ def prepare_sessions(env: dict[str, str], sessions: int = 13) -> list[dict[str, 
     prepared = subprocess.run(
         [PYTHON, __file__, "--prepare", "--users", str(sessions)], env=env, cwd=ROOT, capture_output=True, text=True
     )
-    if prepared.returncode != 0:
-        raise SystemExit(f"prepare failed:\n{prepared.stderr[-3000:]}")
     for line in prepared.stderr.splitlines():
         if line.startswith("load:"):
             print(line, file=sys.stderr)
+    if prepared.returncode != 0:
+        raise SystemExit(f"prepare failed:\n{prepared.stderr[-3000:]}")
     return list(json.loads(prepared.stdout.strip().splitlines()[-1]))
 
 
@@ -599,7 +601,8 @@ def report(phase: Phase, minimal: Phase, label: str) -> None:
     results = phase.results
     print(f"\n{label}, {phase.users} users")
     print(
-        f"  mixed: {results.requests:,} requests in {phase.seconds:.1f} s: {phase.rps:,.1f}/s; "
+        f"  mixed: {results.answered_in_time:,} answers in {phase.seconds:.0f} s ({results.requests:,} with the last "
+        f"ones'): {phase.rps:,.1f}/s; "
         f"minimal view alone: {minimal.rps:,.1f}/s; ratio {phase.rps / minimal.rps if minimal.rps else 0:.2f}"
     )
     print(f"  statuses: {dict(sorted(results.statuses.items()))}; writes saved: {dict(results.writes)}")
@@ -668,8 +671,8 @@ def run_cell(
         shape += f", pool {env['KRING_DB_POOL_MAX_SIZE']}"
     rows = []
     try:
+        run_phase(port, sessions, sizes[0], 3, minimal=False)  # warm up: every worker's first requests
         for users in sizes:
-            run_phase(port, sessions, users, 2, minimal=False)  # warm up: every worker's first requests
             phase = run_phase(port, sessions, users, args.seconds, minimal=False, server_pid=process.pid)
             minimal = run_phase(port, sessions, users, args.minimal_seconds, minimal=True, server_pid=process.pid)
             report(phase, minimal, f"{label}, {shape}")
@@ -698,6 +701,7 @@ def main() -> int:
     parser.add_argument("--minimal-seconds", type=float, default=10)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--seeded-sqlite", type=Path, help=argparse.SUPPRESS)  # while developing: a seeded copy
+    parser.add_argument("--seeded-postgres", action="store_true", help=argparse.SUPPRESS)  # and the database as is
     args = parser.parse_args()
     if args.prepare:
         prepare(args.users)
@@ -714,7 +718,8 @@ def main() -> int:
             label = "SQLite" if args.database_url is None or args.database_url.startswith("sqlite") else "PostgreSQL"
             databases, modes, sizes = [(label, args.database_url)], [server], [args.users]
         for database, url in databases:
-            template = fresh_database(url, Path(tmp))
+            seeded = args.seeded_postgres and url and url.startswith("postgres")
+            template = url if seeded else fresh_database(url, Path(tmp))
             if args.seeded_sqlite and template.startswith("sqlite"):
                 shutil.copyfile(args.seeded_sqlite, template.removeprefix("sqlite:///"))
             sessions = prepare_sessions(server_env(template, "runserver", 1, 1), max(sizes))
