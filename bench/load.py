@@ -188,13 +188,14 @@ def candidate_writes(pupil: int | None, case: int | None) -> list[list[Any]]:
             ]
         )
     if case:
-        writes.append(
-            ["TSI story, a note (POST)", f"/cases/{case}/stories/new/?teller=school",
-             {"text": LOAD_TEXT, "told_by": "Mentor"}, rf"^/cases/{case}/$"]
-        )  # fmt: skip
+        # Consent first: the prepare tries each once, and a story needs every guardian's consent in force.
         writes.append(
             ["TSI consent (POST)", f"/cases/{case}/consent/",
              {"answer_": "gives", "method_": "written", "child_agreement": "agrees"}, rf"^/cases/{case}/$"]
+        )  # fmt: skip
+        writes.append(
+            ["TSI story, a note (POST)", f"/cases/{case}/stories/new/?teller=school",
+             {"text": LOAD_TEXT, "told_by": "Mentor"}, rf"^/cases/{case}/$"]
         )  # fmt: skip
     return writes
 
