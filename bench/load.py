@@ -438,11 +438,18 @@ class Phase:
     seconds: float
     results: Results
     client_cpu: float  # the client's CPU seconds over the phase's wall-clock seconds (1.0 = one core)
-    server_cpu: float
+    server_cpu: float  # the same for the server's processes
+    elapsed: float = 0.0  # with the tail: the answers to the requests still running at the phase's end
 
     @property
     def rps(self) -> float:
         return self.results.answered_in_time / self.seconds
+
+    @property
+    def per_server_cpu_second(self) -> float:
+        """Answers per CPU second of the server's processes: the throughput on a machine shared with other work."""
+        used = self.server_cpu * self.elapsed
+        return self.results.requests / used if used else 0.0
 
 
 def _cpu_of(pid: int) -> float:
@@ -479,7 +486,7 @@ def run_phase(port: int, sessions: list[dict[str, Any]], users: int, seconds: fl
         thread.join()
     elapsed = time.monotonic() - started
     server_used = (_cpu_of(server_pid) - server_cpu) / elapsed if server_pid else 0.0
-    return Phase(users, seconds, results, (time.process_time() - cpu) / elapsed, server_used)
+    return Phase(users, seconds, results, (time.process_time() - cpu) / elapsed, server_used, elapsed)
 
 
 # --- servers and databases -------------------------------------------------------------------------------------
@@ -607,6 +614,11 @@ def report(phase: Phase, minimal: Phase, label: str) -> None:
         f"minimal view alone: {minimal.rps:,.1f}/s; ratio {phase.rps / minimal.rps if minimal.rps else 0:.2f}"
     )
     print(f"  statuses: {dict(sorted(results.statuses.items()))}; writes saved: {dict(results.writes)}")
+    per_cpu = phase.per_server_cpu_second / minimal.per_server_cpu_second if minimal.per_server_cpu_second else 0
+    print(
+        f"  answers per server CPU second: mixed {phase.per_server_cpu_second:.1f}, minimal view "
+        f"{minimal.per_server_cpu_second:.1f}; ratio {per_cpu:.2f}"
+    )
     print(f"  client CPU {phase.client_cpu:.2f} cores (minimal {minimal.client_cpu:.2f}); server CPU "
           f"{phase.server_cpu:.2f} cores; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"  {'page':<26} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
@@ -627,15 +639,19 @@ def table_row(database: str, server: str, phase: Phase, minimal: Phase) -> str:
     writes = sum(phase.results.writes.values())
     ratio = phase.rps / minimal.rps if minimal.rps else 0.0
     quantiles = " / ".join(f"{_ms(ordered, q):,.0f}" for q in (0.5, 0.95, 0.99))
+    mixed_cpu, minimal_cpu = phase.per_server_cpu_second, minimal.per_server_cpu_second
+    cpu_ratio = mixed_cpu / minimal_cpu if minimal_cpu else 0.0
     return (
         f"| {database} | {server} | {phase.users} | {phase.rps:,.1f} | {quantiles} | {writes:,} | {minimal.rps:,.1f} "
-        f"| **{ratio:.2f}** | {error_text} | {phase.client_cpu:.2f} |"
+        f"| **{ratio:.2f}** | {mixed_cpu:.1f} / {minimal_cpu:.1f} (**{cpu_ratio:.2f}**) | {error_text} "
+        f"| {phase.server_cpu:.2f} | {phase.client_cpu:.2f} |"
     )
 
 
 TABLE_HEAD = (
     "| database | server | users | mixed requests/s | p50 / p95 / p99 ms | writes saved | minimal view alone, "
-    "requests/s | ratio | errors | client CPU (cores) |\n|---|---|---|---|---|---|---|---|---|---|"
+    "requests/s | ratio | answers per server CPU s, mixed / minimal (ratio) | errors | server CPU (cores) "
+    "| client CPU (cores) |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
