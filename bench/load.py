@@ -1,6 +1,6 @@
 """Load: many logged-in people on the daily pages at once, against a real gunicorn. Never part of the test suite.
 
-    .venv/bin/python bench/load.py --matrix [--seconds 20] [--minimal-seconds 10]   # the whole matrix, ~12 min
+    .venv/bin/python bench/load.py --matrix [--seconds 20] [--minimal-seconds 10]   # the matrix: 10-25 min
     .venv/bin/python bench/load.py [--database-url URL] [--server sync|gthread|runserver] [--workers 4]
                                    [--threads 32] [--users 32] [--seconds 20]
 
