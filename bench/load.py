@@ -713,7 +713,8 @@ def run_cell(
         stop_server(process)
     for line in log.read_text(errors="replace").splitlines():
         if any(word in line for word in ("locked", "Traceback", "CRITICAL", "WORKER TIMEOUT", '"ERROR"')):
-            print(f"  server log: {line[:300]}")
+            exception = line.split("\\n")[-2] if "\\n" in line else ""  # a JSON log line: the exception's last line
+            print(f"  server log: {line[:200]} … {exception[:300]}")
     return rows
 
 
