@@ -13,9 +13,9 @@ happens:
 |---|---|
 | `sqlite-writes` | none: 16 writers at once on SQLite; writes a second and "database is locked" errors |
 | `worker-kill-sqlite`, `worker-kill-postgres` | SIGKILL one gunicorn worker three times during the writes |
-| `postgres-restart`, `postgres-restart-pool` | `pg_ctl stop -m fast`, 5 s, `pg_ctl start` (persistent connections / the pool) |
+| `postgres-restart`, `postgres-restart-pool` | `pg_ctl stop -m fast`, 5 s, `pg_ctl start` |
 | `postgres-read-only` | `ALTER DATABASE … SET default_transaction_read_only = on` and the connections ended, 4 s |
-| `sqlite-read-only` | the SQLite file `chmod 0444` for 4 s (the server runs as `nobody` when the bench is root) |
+| `sqlite-read-only` | the SQLite file `chmod 0444` for 4 s (as root, the server runs without CAP_DAC_OVERRIDE) |
 | `sqlite-disk-full` | the SQLite file on a tmpfs just larger than the file (needs root: `mount`), then enlarged |
 
 After each: every write answered with a redirect (acknowledged) must be in the database with its audit event, no
@@ -41,7 +41,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -178,7 +178,14 @@ class Load:
                     continue
                 body = response.text if response.status_code >= 500 else ""
                 self._add(
-                    Answer(number, started, time.monotonic(), response.status_code, response.headers.get("Retry-After", ""), body)
+                    Answer(
+                        number,
+                        started,
+                        time.monotonic(),
+                        response.status_code,
+                        response.headers.get("Retry-After", ""),
+                        body,
+                    )
                 )
                 if response.status_code >= 500:
                     time.sleep(0.1)  # a person waits a moment before trying again
@@ -235,14 +242,14 @@ class Server:
             self.process.wait()
 
 
-def start_server(env: dict[str, str], log: Path, *, as_nobody: bool = False) -> Server:
+def start_server(env: dict[str, str], log: Path, *, obey_file_modes: bool = False) -> Server:
     port = _free_port()
     command = [
         GUNICORN, "kring.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
         "--worker-class", "gthread", "--timeout", "60", "--log-level", "warning",
     ]  # fmt: skip
-    if as_nobody:
-        command = ["runuser", "-u", "nobody", "--", *command]
+    if obey_file_modes and _as_root():  # root writes any file: drop the capability that lets it
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("ab"))  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180  # four workers start slowly on a busy machine
@@ -343,7 +350,8 @@ def tally(load: Load, env: dict[str, str], problems: list[str]) -> dict[str, Any
     bad_503 = [
         a
         for a in answers
-        if a.status == 503 and (a.retry_after != "30" or "Traceback" in a.body or "Kring når inte sin databas" not in a.body)
+        if a.status == 503
+        and (a.retry_after != "30" or "Traceback" in a.body or "Kring når inte sin databas" not in a.body)
     ]
     other = [a for a in answers if a.status not in (302, 503, None)]
     if lost:
@@ -384,7 +392,8 @@ def outage(load: Load, fault_started: float, fault_ended: float, problems: list[
         problems.append("no acknowledged write after the fault: Kring did not recover")
         return f"503 for {span:.1f} s ({len(unavailable)} answers); did not recover"
     recovery = min(after) - fault_ended
-    return f"503 for {span:.1f} s ({len(unavailable)} answers), fault {fault_ended - fault_started:.1f} s; recovered {recovery:.1f} s after"
+    fault = fault_ended - fault_started
+    return f"503 for {span:.1f} s ({len(unavailable)} answers), fault {fault:.1f} s; recovered {recovery:.1f} s after"
 
 
 def locked_in_log(log: Path) -> int:
@@ -473,7 +482,8 @@ def worker_kill(bench: Bench, engine: str) -> Row:
     figures = tally(load, env, problems)
     figure = (
         f"{len(killed)} SIGKILLs: {figures['acknowledged']} acknowledged, {figures['lost']} lost, "
-        f"{figures['cut']} cut off, {figures['saved_unanswered']} saved unanswered, {figures['half_done']} half-done"
+        f"{figures['cut']} cut off, {figures['saved_unanswered']} saved unanswered, {figures['half_done']} half-done, "
+        f"{figures['claims']} form tokens left claimed"
     )
     name = "SQLite" if engine == "sqlite" else "PostgreSQL"
     return Row(f"worker SIGKILL during writes ({name})", figure + _problems(problems), not problems)
@@ -498,7 +508,9 @@ def postgres_restart(bench: Bench, *, pool: bool) -> Row:
     problems: list[str] = []
     window = outage(load, times[0], times[1], problems)
     figures = tally(load, env, problems)
-    figure = f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
+    figure = (
+        f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
+    )
     shape = "the pool" if pool else "persistent connections"
     return Row(f"PostgreSQL restarted ({shape})", figure + _problems(problems), not problems)
 
@@ -525,16 +537,15 @@ def postgres_read_only(bench: Bench) -> Row:
     problems: list[str] = []
     window = outage(load, times[0], times[1], problems)
     figures = tally(load, env, problems)
-    figure = f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
+    figure = (
+        f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
+    )
     return Row("PostgreSQL read-only", figure + _problems(problems), not problems)
 
 
 def sqlite_read_only(bench: Bench) -> Row:
     directory = Path(tempfile.mkdtemp(dir=bench.tmp))
     database = bench.sqlite_copy(directory)
-    if _as_root():
-        shutil.chown(directory, "nobody")
-        shutil.chown(database, "nobody")
     env = kring_env(f"sqlite:///{database}")
     times: list[float] = []
 
@@ -547,11 +558,13 @@ def sqlite_read_only(bench: Bench) -> Row:
         times.append(time.monotonic())
         time.sleep(bench.seconds / 2)
 
-    load, _ = bench.under_load("sqlite-read-only", env, bench.sqlite_sessions, fault, as_nobody=_as_root())
+    load, _ = bench.under_load("sqlite-read-only", env, bench.sqlite_sessions, fault, obey_file_modes=True)
     problems: list[str] = []
     window = outage(load, times[0], times[1], problems)
     figures = tally(load, env, problems)
-    figure = f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
+    figure = (
+        f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
+    )
     return Row("SQLite file read-only (chmod 0444)", figure + _problems(problems), not problems)
 
 
@@ -591,8 +604,17 @@ def sqlite_disk_full(bench: Bench) -> Row:
         figures = tally(load, env, problems)
     finally:
         subprocess.run(["umount", str(mount)], check=False)  # noqa: S607
-    figure = f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
+    figure = (
+        f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
+    )
     return Row(f"SQLite disk full (tmpfs of {size_kib // 1024} MiB)", figure + _problems(problems), not problems)
+
+
+def _written(figures: dict[str, Any]) -> str:
+    return (
+        f"{figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done, "
+        f"{figures['claims']} form tokens left claimed"
+    )
 
 
 def _problems(problems: list[str]) -> str:
@@ -627,7 +649,7 @@ def main() -> int:
         return 0
     chosen = [name.strip() for name in args.only.split(",") if name.strip()] or list(FAULTS)
     tmp = Path(tempfile.mkdtemp(prefix="kring-faults-"))
-    tmp.chmod(0o755)  # the PostgreSQL server and the server as `nobody` reach their directories inside
+    tmp.chmod(0o755)  # the PostgreSQL server (user postgres) reaches its directory inside
     bench = Bench(tmp, args.seconds)
     rows: list[Row] = []
     try:
@@ -637,15 +659,16 @@ def main() -> int:
             bench.seed_postgres()
         for name in chosen:
             started = time.monotonic()
-            row = FAULTS[name](bench)
+            try:
+                row = FAULTS[name](bench)
+            except (Exception, SystemExit) as error:  # noqa: BLE001 (one fault's failure must not hide the others)
+                row = Row(name, f"PROBLEM: the bench failed: {str(error)[-300:]}", False)
             rows.append(row)
             print(f"{name}: {'ok' if row.ok else 'FAILED'} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
     finally:
         if bench.postgres is not None:
-            try:
+            with suppress(subprocess.CalledProcessError):
                 bench.postgres.stop()
-            except subprocess.CalledProcessError:
-                pass
         if args.keep:
             print(f"kept {tmp}", file=sys.stderr)
         else:
