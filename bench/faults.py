@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -153,8 +154,7 @@ class Load:
             self.counter += 1
             return str(self.counter)
 
-    def writer(self, session: dict[str, Any], seed: int) -> None:
-        rng = random.Random(seed)
+    def writer(self, session: dict[str, Any]) -> None:
         today = datetime.now(tz=ZoneInfo("Europe/Stockholm")).date().isoformat()
         csrf = session["cookies"].get("csrftoken", "")
         headers = {"X-CSRFToken": csrf, "Referer": self.base + "/"}
@@ -167,7 +167,7 @@ class Load:
                     "observed_on": today,
                     "observed_by": "Jag, på skolgården",
                     "child_words": "",
-                    "submit_token": f"{rng.getrandbits(128):032x}",
+                    "submit_token": uuid.uuid4().hex,  # never one of an earlier run in the same database
                 }
                 started = time.monotonic()
                 try:
@@ -197,8 +197,7 @@ class Load:
     @contextmanager
     def running(self) -> Iterator[None]:
         threads = [
-            threading.Thread(target=self.writer, args=(self.sessions[n % len(self.sessions)], n))
-            for n in range(WRITERS)
+            threading.Thread(target=self.writer, args=(self.sessions[n % len(self.sessions)],)) for n in range(WRITERS)
         ]
         for thread in threads:
             thread.start()

@@ -12,6 +12,7 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 RETRY_AFTER_SECONDS = 30
 # SQLSTATE of PostgreSQL's "cannot execute … in a read-only transaction" (psycopg's ReadOnlySqlTransaction, which
@@ -27,8 +28,31 @@ def database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, DatabaseError) and getattr(cause, "sqlstate", None) == READ_ONLY_SQL_TRANSACTION
 
 
+def _from_unavailable_database(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it was raised while handling, says the database is unavailable."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if database_unavailable(error):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _unavailable() -> HttpResponse:
+    return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django calls this inside its `except` block, so the exception is the one being handled."""
-    if database_unavailable(sys.exc_info()[1]):
-        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    if _from_unavailable_database(sys.exc_info()[1]):
+        return _unavailable()
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400, except when the session could not be saved because the database failed: Django then raises
+    SessionInterrupted ("the session was deleted"), a 400, while the truth is the 503."""
+    if _from_unavailable_database(exception):
+        return _unavailable()
+    return defaults.bad_request(request, exception)

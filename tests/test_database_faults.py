@@ -133,3 +133,34 @@ def test_a_concern_sent_while_the_database_is_read_only_leaves_nothing(
     concern = Concern.objects.get()
     assert response.status_code == 302
     assert AuditEvent.objects.filter(target_type="concern", target_id=str(concern.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_session_that_cannot_be_saved_for_a_database_failure_is_the_503_page_not_a_400(
+    client: Client, teacher: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Django turns any database error while saving the session into SessionInterrupted, a 400 ("the session was
+    deleted"); when the database is what failed, the person sees the 503 page."""
+    from django.contrib.sessions.models import Session
+
+    def unreachable(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    login(client, teacher)
+    monkeypatch.setattr(Session, "save", unreachable)
+    client.raise_request_exception = False
+
+    response = client.get("/accounts/2fa/", headers={"accept-language": "en"})
+
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Kring cannot reach its database just now" in response.content.decode()
+
+
+def test_a_bad_request_that_is_not_the_database_stays_a_400() -> None:
+    from django.core.exceptions import SuspiciousOperation
+
+    from kring.errors import bad_request
+
+    response = bad_request(RequestFactory().get("/"), SuspiciousOperation("bad"))
+
+    assert response.status_code == 400
