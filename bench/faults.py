@@ -507,9 +507,7 @@ def postgres_restart(bench: Bench, *, pool: bool) -> Row:
     problems: list[str] = []
     window = outage(load, times[0], times[1], problems)
     figures = tally(load, env, problems)
-    figure = (
-        f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
-    )
+    figure = f"{window}; {_written(figures)}"
     shape = "the pool" if pool else "persistent connections"
     return Row(f"PostgreSQL restarted ({shape})", figure + _problems(problems), not problems)
 
@@ -536,9 +534,7 @@ def postgres_read_only(bench: Bench) -> Row:
     problems: list[str] = []
     window = outage(load, times[0], times[1], problems)
     figures = tally(load, env, problems)
-    figure = (
-        f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
-    )
+    figure = f"{window}; {_written(figures)}"
     return Row("PostgreSQL read-only", figure + _problems(problems), not problems)
 
 
@@ -561,9 +557,7 @@ def sqlite_read_only(bench: Bench) -> Row:
     problems: list[str] = []
     window = outage(load, times[0], times[1], problems)
     figures = tally(load, env, problems)
-    figure = (
-        f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
-    )
+    figure = f"{window}; {_written(figures)}"
     return Row("SQLite file read-only (chmod 0444)", figure + _problems(problems), not problems)
 
 
@@ -603,9 +597,7 @@ def sqlite_disk_full(bench: Bench) -> Row:
         figures = tally(load, env, problems)
     finally:
         subprocess.run(["umount", str(mount)], check=False)  # noqa: S607
-    figure = (
-        f"{window}; {figures['acknowledged']} acknowledged, {figures['lost']} lost, {figures['half_done']} half-done"
-    )
+    figure = f"{window}; {_written(figures)}"
     return Row(f"SQLite disk full (tmpfs of {size_kib // 1024} MiB)", figure + _problems(problems), not problems)
 
 
