@@ -41,4 +41,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "kring.errors.bad_request"
 handler500 = "kring.errors.server_error"

@@ -92,6 +92,8 @@ class NoStoreMiddleware:
 SUBMIT_TOKEN = "submit_token"  # noqa: S105 (the name of a form field, not a secret)
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _KEEP_SUBMISSIONS = timedelta(days=1)
+# Longer than any request runs (gunicorn's timeout is 60 s): a claim without an answer this old was cut off.
+_ABANDONED = timedelta(minutes=2)
 
 
 class OncePerSubmitMiddleware:
@@ -115,7 +117,9 @@ class OncePerSubmitMiddleware:
                     token=token, user_id=request.user.pk or 0, submitted_at=timezone.now()
                 )
         except IntegrityError:
-            return self._again(request, token)
+            claim = self._take_over(request, token)
+            if claim is None:
+                return self._again(request, token)
         response = self.get_response(request)
         if response.status_code in (301, 302, 303) and response.get("Location"):
             FormSubmission.objects.filter(pk=claim.pk).update(location=response["Location"][:500])
@@ -133,9 +137,28 @@ class OncePerSubmitMiddleware:
         return token if _TOKEN.match(token) else None
 
     @staticmethod
+    def _take_over(request: HttpRequest, token: str) -> Any:
+        """A claim still without an answer after `_ABANDONED` was cut off (its worker killed, or the database failed
+        before the token could be given back, docs/operations.md "When the database fails"): this POST takes it
+        over and does the work, as a form sent again after a failure must be saved, not reported as sent."""
+        from kring.access.models import FormSubmission
+
+        now = timezone.now()
+        mine = FormSubmission.objects.filter(token=token, user_id=request.user.pk or 0, location="")
+        if mine.filter(submitted_at__lt=now - _ABANDONED).update(submitted_at=now) != 1:
+            return None
+        return mine.get()
+
+    @staticmethod
     def _again(request: HttpRequest, token: str) -> HttpResponse:
         from kring.access.models import FormSubmission
 
         earlier = FormSubmission.objects.filter(token=token, user_id=request.user.pk or 0).first()
+        if earlier is not None and not earlier.location:  # the first is still running, or was cut off
+            messages.warning(
+                request,
+                _("This form is still being sent, or sending it failed. Wait a minute and check whether it was saved."),
+            )
+            return redirect(request.path)
         messages.info(request, _("This form was already sent; it was not sent again."))
         return redirect(earlier.location if earlier and earlier.location else request.path)

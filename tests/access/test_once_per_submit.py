@@ -3,6 +3,7 @@ led, and nothing is created twice; a form with errors gives its token back."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -81,3 +82,36 @@ def test_every_form_that_posts_carries_a_token() -> None:
         != text.count("{% csrf_token %}{% submit_token %}") + text.count("{% csrf_token %}{# a search changes nothing")
     ]
     assert missing == []
+
+
+def test_a_form_sent_again_after_its_first_sending_was_cut_off_is_saved(
+    client: Client, world: World, teacher: User
+) -> None:
+    """A worker killed, or the database gone, before the token was given back: after two minutes the claim is
+    taken over, so the concern sent again is saved rather than reported as sent (docs/operations.md)."""
+    login(client, teacher)
+    token = token_of(client.get(f"/concerns/new/{world.child.pk}/").content.decode())
+    cut_off = timezone.now() - dt.timedelta(minutes=3)
+    FormSubmission.objects.create(token=token, user_id=teacher.pk, submitted_at=cut_off)
+
+    response = client.post(f"/concerns/new/{world.child.pk}/", concern_form(world, token))
+
+    concern = Concern.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/concerns/{concern.pk}/"
+    assert FormSubmission.objects.get(token=token).location == response["Location"]
+
+
+def test_a_form_sent_again_while_its_first_sending_has_no_answer_says_so(
+    client: Client, world: World, teacher: User
+) -> None:
+    login(client, teacher)
+    token = token_of(client.get(f"/concerns/new/{world.child.pk}/").content.decode())
+    FormSubmission.objects.create(token=token, user_id=teacher.pk, submitted_at=timezone.now())
+
+    response = client.post(f"/concerns/new/{world.child.pk}/", concern_form(world, token), **EN)
+
+    assert response.status_code == 302 and response["Location"] == f"/concerns/new/{world.child.pk}/"
+    assert not Concern.objects.exists()
+    followed = client.get(response["Location"], **EN).content.decode()
+    assert "This form is still being sent, or sending it failed." in followed
+    assert "it was not sent again" not in followed
