@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import reduce
@@ -169,7 +170,7 @@ def _sums(municipality_id: int, scope: Scope, months: list[date]) -> Sums:
     return sums
 
 
-def _row_key(row: dict[str, Any]) -> Any:
+def _row_key(row: Mapping[str, Any]) -> Any:
     kind = row["kind"]
     if kind == CountKind.CONCERNS:
         return row["category"]
@@ -237,15 +238,16 @@ def statistics_for_user(user: User, scope_key: str = "") -> Statistics:
     """The statistics of the user's scope (the one asked for, or the widest) from the summary, as of its last
     refresh; 404 without a scope. Audited."""
     scopes = scopes_for_user(user)
-    if not scopes:
+    municipality_id = user.municipality_id
+    if not scopes or municipality_id is None:
         raise Http404
     scope = next((s for s in scopes if s.key == scope_key), scopes[0])
     months = months_until(timezone.localdate())
-    refresh = StatisticsRefresh.objects.filter(municipality_id=user.municipality_id).first()
+    refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
     if refresh is None:
         stats = Statistics(scope, scopes, months[0], months[-1], None, None, None, None, [])
     else:
-        sums = _sums(user.municipality_id, scope, months)
+        sums = _sums(municipality_id, scope, months)
         stats = Statistics(
             scope=scope,
             scopes=scopes,
