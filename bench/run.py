@@ -199,6 +199,7 @@ def run(size: str, requests: int, seed_value: int, events: int) -> None:
         bench_teacher(teacher, requests, seed_value)
         bench_tsi(User.objects.get(email=result.login_for("tsi_team_member").email), requests, seed_value)
         bench_reports(result, requests, seed_value, DEMO_REPORTS[size])
+        bench_statistics(result, requests)
         bench_start_pages(result, requests)
         bench_collaboration(result, requests, seed_value, COLLABORATION_GROUPS[size])
         bench_families(result, requests)
@@ -316,6 +317,36 @@ def bench_reports(result: Any, requests: int, seed_value: int, count: int) -> No
     print(f"As {worker.email} ({report_counts(worker)}), {requests} requests each:")
     print(measure("reports inbox", client, ["/reports/inbox/"] * requests).report())
     print(measure("inbox, open", client, ["/reports/inbox/?show=in_assessment"] * requests).report())
+
+
+# --- Statistics: the summary refreshed (as the nightly task does), then the page, each beside the minimal view -----
+# After the reports above were filed: the refresh counts them, and the page reads only the summary.
+STATISTICS_ROLES = ("coordinator", "principal", "social_worker")
+
+
+def bench_statistics(result: Any, requests: int) -> None:
+    from kring.casework.models import Concern, Consultation, ReportOfConcern
+    from kring.insights.actions import refresh_statistics
+
+    refresh = None
+
+    def run_refresh() -> None:
+        nonlocal refresh
+        refresh = refresh_statistics(municipality=result.municipality, by_label="bench")
+
+    seconds = timed(run_refresh)
+    counted = ", ".join(
+        f"{model.objects.filter(municipality=result.municipality).count():,} {name}"
+        for model, name in ((Concern, "concerns"), (Consultation, "consultations"), (ReportOfConcern, "reports"))
+    )
+    rows = refresh.rows if refresh is not None else 0
+    print(f"\nStatistics: the refresh of the summary took {seconds * 1000:.0f} ms ({rows:,} rows from {counted});")
+    print(f"the page as each role, {requests} requests each, beside the minimal view ({MINIMAL_VIEW}):")
+    for role in STATISTICS_ROLES:
+        client = logged_in(get_user(result, role))
+        minimal = measure(f"minimal view ({role})", client, [MINIMAL_VIEW] * requests)
+        print(minimal.report())
+        print(measure(f"statistics ({role})", client, ["/statistics/"] * requests).report(minimal))
 
 
 # --- The start pages: each persona's work of the day, beside the minimal authenticated view -----------------------

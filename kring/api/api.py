@@ -249,8 +249,9 @@ def _table(table: CountTable, months: list[Any]) -> CountTableOut:
 
 @api.get("/statistics", response={200: StatisticsOut, **_READ_ERRORS}, tags=["statistics"], operation_id="statistics")
 def statistics(request: HttpRequest, scope: str = "") -> StatisticsOut:
-    """The statistics page's figures for the token's scope, with the same small-count suppression: a suppressed
-    number is null, and no count under the threshold can be recomputed from the rest."""
+    """The statistics page's figures for the token's scope, as of the last refresh of the summary (`refreshed_at`;
+    before the first one, null and no tables), with the same small-count suppression: a suppressed number is null,
+    and no count under the threshold can be recomputed from the rest."""
     stats = statistics_for_user(_user(request), scope[:40])
     months = months_until(stats.last_month)
     return StatisticsOut(
@@ -258,10 +259,11 @@ def statistics(request: HttpRequest, scope: str = "") -> StatisticsOut:
         scopes=[ScopeOut(key=s.key, label=s.label) for s in stats.scopes],
         first_month=stats.first_month,
         last_month=stats.last_month,
+        refreshed_at=stats.refreshed_at,
         threshold=THRESHOLD,
         concerns=_table(stats.concerns, months) if stats.concerns else None,
-        reports=_table(stats.reports, months),
-        consultations=_table(stats.consultations, months),
+        reports=_table(stats.reports, months) if stats.reports else None,
+        consultations=_table(stats.consultations, months) if stats.consultations else None,
         compliance=[
             ComplianceOut(label=r.label, on_time=r.on_time, late=r.late, total=r.total) for r in stats.compliance
         ],

@@ -92,10 +92,11 @@ class StatisticsOut(Schema):
     scopes: list[ScopeOut]
     first_month: date
     last_month: date
+    refreshed_at: datetime | None = Field(description="When the figures were computed; null before the first time")
     threshold: int
     concerns: CountTableOut | None
-    reports: CountTableOut
-    consultations: CountTableOut
+    reports: CountTableOut | None
+    consultations: CountTableOut | None
     compliance: list[ComplianceOut]
 
 

@@ -12,6 +12,7 @@ from kring.demo.generator import DemoResult, Writable, generate_municipality
 from kring.demo.names import MUNICIPALITY_CODE
 from kring.directory.models import ContactPerson, Membership, Municipality, Organisation, Unit, User
 from kring.directory.notifications import without_email
+from kring.insights.actions import refresh_statistics
 from kring.people.models import Child, Custody, Guardian, Placement
 
 
@@ -103,4 +104,5 @@ def seed_demo(
                 "counts": result.counts,
             },
         )
+        refresh_statistics(municipality=result.municipality, by_label=by_label)  # the statistics page has figures
     return result

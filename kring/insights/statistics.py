@@ -1,8 +1,9 @@
 """Statistics of concerns, anonymous consultations and reports of concern, for the school and social services.
 
-Counts only, made by the database (one aggregate query per table, whatever the size), over the last `MONTHS`
-months, each table with small counts suppressed (`kring.suppression`: nothing under 5 is shown, nor
-anything that would let a total reveal it). Who sees which counts is the user's *scope*:
+Counts only, read from the summary (`kring.insights.models.MonthlyCount`) that `refresh_statistics` recomputes on
+a schedule: one query whatever the size, and the page says when its figures are from. Over the last `MONTHS`
+months, each table with small counts suppressed (`kring.suppression`: nothing under 5 is shown, nor anything that
+would let a total reveal it). Who sees which counts is the user's *scope*, which picks the summary's rows by unit:
 
 * coordinators and administrators: the municipality;
 * principals: their schools (the concerns recorded there, the reports filed from there, their consultations);
@@ -12,12 +13,15 @@ anything that would let a total reveal it). Who sees which counts is the user's 
 
 from __future__ import annotations
 
+import operator
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
+from functools import reduce
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Q, Sum
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -26,14 +30,9 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.access.policy import RoleGrant, role_grants, units_where
 from kring.access.roles import SOCIAL_SERVICES_ROLES, Role
-from kring.casework.models import (
-    Concern,
-    ConcernCategory,
-    Consultation,
-    Decision,
-    ReportOfConcern,
-)
+from kring.casework.models import ConcernCategory, Decision
 from kring.directory.models import ContactPerson, User
+from kring.insights.models import CountKind, Deadline, Kept, MonthlyCount, StatisticsRefresh
 from kring.suppression import SuppressedTable, suppress
 
 MONTHS = 12
@@ -44,7 +43,8 @@ NOT_DECIDED = "not_decided"
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose counts: the rows each table counts (None: the table is not shown in this scope)."""
+    """Whose counts: the summary's rows each table sums (None: the table is not shown in this scope). Every row is
+    the municipality's; the scope picks them by unit."""
 
     key: str
     label: str
@@ -61,17 +61,15 @@ def _unit_names(grants: list[RoleGrant], unit_ids: list[int]) -> str:
 def scopes_for_user(user: User) -> list[Scope]:
     """The scopes the user's roles give, widest first; none for other roles."""
     grants = role_grants(user)
-    tenant = Q(municipality_id=user.municipality_id)
+    everything = Q()
     scopes = []
     if any(grant.role in MUNICIPALITY_ROLES for grant in grants):
-        scopes.append(Scope("municipality", _("The whole municipality"), tenant, tenant, tenant))
+        scopes.append(Scope("municipality", _("The whole municipality"), everything, everything, everything))
     schools = units_where(user, {Role.PRINCIPAL})
     if schools:
-        at_schools = tenant & Q(unit_id__in=schools)
+        at_schools = Q(unit_id__in=schools)  # the concern's or consultation's school, the report's reporter's unit
         label = _("Your schools: %(units)s") % {"units": _unit_names(grants, schools)}
-        scopes.append(
-            Scope("schools", label, at_schools, tenant & Q(reporter_unit_id__in=schools), at_schools, tuple(schools))
-        )
+        scopes.append(Scope("schools", label, at_schools, at_schools, at_schools, tuple(schools)))
     units = units_where(user, SOCIAL_SERVICES_ROLES)
     if units:
         contacts = ContactPerson.objects.filter(
@@ -80,8 +78,8 @@ def scopes_for_user(user: User) -> list[Scope]:
             user__memberships__active=True,
         ).values("school_id")
         label = _("Your unit: %(units)s") % {"units": _unit_names(grants, units)}
-        received = tenant & Q(receiving_unit_id__in=units)
-        scopes.append(Scope("unit", label, None, received, tenant & Q(unit_id__in=contacts), tuple(units)))
+        received = Q(receiving_unit_id__in=units)
+        scopes.append(Scope("unit", label, None, received, Q(unit_id__in=contacts), tuple(units)))
     return scopes
 
 
@@ -117,13 +115,16 @@ class ComplianceRow:
 
 @dataclass(frozen=True)
 class Statistics:
+    """The published figures of a scope, as of `refreshed_at`; before the first refresh there are none (no tables)."""
+
     scope: Scope
     scopes: list[Scope]
     first_month: date
     last_month: date
+    refreshed_at: datetime | None
     concerns: CountTable | None
-    reports: CountTable
-    consultations: CountTable
+    reports: CountTable | None
+    consultations: CountTable | None
     compliance: list[ComplianceRow]
 
 
@@ -141,18 +142,43 @@ def _month_label(month: date) -> str:
     return formats.date_format(month, "M Y")
 
 
-def _month_counts(
-    queryset: QuerySet[Any], moment: str, key: str | None, months: list[date]
-) -> dict[tuple[Any, date], int]:
-    rows = queryset.annotate(month=TruncMonth(moment)).values("month", *([key] if key else [])).annotate(n=Count("pk"))
-    found: dict[tuple[Any, date], int] = {}
+# The summary's sums: kind → (row key, month) → count. A row key is what the kind's table breaks down by.
+Sums = dict[str, dict[tuple[Any, date], int]]
+
+
+def _sums(municipality_id: int, scope: Scope, months: list[date]) -> Sums:
+    """One aggregate query over the summary: the scope's rows of the window, summed over the other dimensions."""
+    kinds = [
+        (CountKind.CONCERNS, scope.concerns),
+        (CountKind.REPORTS, scope.reports),
+        (CountKind.DEADLINES, scope.reports),
+        (CountKind.CONSULTATIONS, scope.consultations),
+    ]
+    chosen = reduce(operator.or_, [Q(kind=kind) & where for kind, where in kinds if where is not None])
+    rows = (
+        MonthlyCount.objects.filter(municipality_id=municipality_id, month__gte=months[0], month__lte=months[-1])
+        .filter(chosen)
+        .values("kind", "month", "category", "decision", "deadline", "kept")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    sums: Sums = defaultdict(dict)
     for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime):
-            month = timezone.localtime(month).date()
-        cell = (row[key] if key else None, month)
-        found[cell] = found.get(cell, 0) + row["n"]
-    return found
+        key = _row_key(row)
+        cells = sums[row["kind"]]
+        cells[(key, row["month"])] = cells.get((key, row["month"]), 0) + row["n"]
+    return sums
+
+
+def _row_key(row: Mapping[str, Any]) -> Any:
+    kind = row["kind"]
+    if kind == CountKind.CONCERNS:
+        return row["category"]
+    if kind == CountKind.REPORTS:
+        return row["decision"] or NOT_DECIDED
+    if kind == CountKind.DEADLINES:
+        return (row["deadline"], row["kept"])
+    return None
 
 
 def _table(
@@ -172,64 +198,34 @@ def _labelled(choices: list[tuple[str, Any]]) -> list[tuple[Any, str]]:
     return [(value, str(label)) for value, label in choices]
 
 
-def _concern_table(scope: Scope, start: datetime, months: list[date]) -> CountTable | None:
-    if scope.concerns is None:
-        return None
-    rows = Concern.objects.filter(scope.concerns, reported_at__gte=start)
-    counts = _month_counts(rows, "reported_at", "category", months)
+def _concern_table(sums: Sums, months: list[date]) -> CountTable:
     categories = _labelled(ConcernCategory.choices)
+    counts = sums[CountKind.CONCERNS]
     return _table(_("Concerns by category and month"), _("Category"), categories, months, counts)
 
 
-def _report_table(scope: Scope, start: datetime, months: list[date]) -> CountTable:
-    rows = ReportOfConcern.objects.filter(scope.reports, filed_at__gte=start)
-    raw = _month_counts(rows, "filed_at", "assessment__decision", months)
-    counts: dict[tuple[Any, date], int] = {}
-    for (decision, month), n in raw.items():
-        key = decision or NOT_DECIDED
-        counts[(key, month)] = counts.get((key, month), 0) + n
+def _report_table(sums: Sums, months: list[date]) -> CountTable:
     outcomes = [*_labelled(Decision.choices), (NOT_DECIDED, _("Not decided yet"))]
+    counts = sums[CountKind.REPORTS]
     return _table(_("Reports of concern filed, by outcome and month"), _("Outcome"), outcomes, months, counts)
 
 
-def _consultation_table(scope: Scope, start: datetime, months: list[date]) -> CountTable:
-    rows = Consultation.objects.filter(scope.consultations, asked_at__gte=start)
-    counts = _month_counts(rows, "asked_at", None, months)
+def _consultation_table(sums: Sums, months: list[date]) -> CountTable:
     keys = [(None, _("Consultations"))]
+    counts = sums[CountKind.CONSULTATIONS]
     return _table(_("Anonymous consultations by month"), _("Consultations"), keys, months, counts)
 
 
-def _compliance(scope: Scope, start: datetime, today: date) -> list[ComplianceRow]:
-    """Of the reports that came in during the period (received or not) whose deadline has come: how many steps were
-    made within it. The clocks start at the report's arrival, as on the report's page."""
-    reports = ReportOfConcern.objects.filter(scope.reports, filed_at__gte=start)
-    assessed, decided = "assessment__protection_assessed_at__date", "assessment__decided_at__date"
-    given = "feedback__given_at__date"
-    found = reports.aggregate(
-        protection_on_time=Count("pk", filter=Q(**{f"{assessed}__lte": F("protection_due")})),
-        protection_late=Count(
-            "pk",
-            filter=Q(**{f"{assessed}__gt": F("protection_due")})
-            | Q(**{f"{assessed}__isnull": True}, protection_due__lt=today),
-        ),
-        decision_on_time=Count("pk", filter=Q(**{f"{decided}__lte": F("decision_due")})),
-        decision_late=Count(
-            "pk",
-            filter=Q(**{f"{decided}__gt": F("decision_due")})
-            | Q(**{f"{decided}__isnull": True}, decision_due__lt=today),
-        ),
-        feedback_on_time=Count("pk", filter=Q(**{f"{given}__lte": F("feedback_due")})),
-        feedback_late=Count(
-            "pk",
-            filter=Q(**{f"{given}__gt": F("feedback_due")}) | Q(feedback__isnull=True, feedback_due__lt=today),
-        ),
-    )
-    steps = [
-        ("protection", _("Protection assessment the same day")),
-        ("decision", _("Initial assessment within its limit")),
-        ("feedback", _("Feedback to the reporter within its limit")),
+def _compliance(sums: Sums) -> list[ComplianceRow]:
+    """Of the reports that came in during the period (received or not) whose deadline had come by the refresh: how
+    many steps were made within it. The clocks start at the report's arrival, as on the report's page."""
+    kept: dict[tuple[str, str], int] = defaultdict(int)
+    for (key, _month), n in sums[CountKind.DEADLINES].items():
+        kept[key] += n
+    return [
+        _compliance_row(str(label), kept[(step, Kept.ON_TIME)], kept[(step, Kept.LATE)])
+        for step, label in Deadline.choices
     ]
-    return [_compliance_row(label, found[f"{step}_on_time"], found[f"{step}_late"]) for step, label in steps]
 
 
 def _compliance_row(label: str, on_time: int, late: int) -> ComplianceRow:
@@ -239,29 +235,40 @@ def _compliance_row(label: str, on_time: int, late: int) -> ComplianceRow:
 
 
 def statistics_for_user(user: User, scope_key: str = "") -> Statistics:
-    """The statistics of the user's scope (the one asked for, or the widest); 404 without a scope. Audited."""
+    """The statistics of the user's scope (the one asked for, or the widest) from the summary, as of its last
+    refresh; 404 without a scope. Audited."""
     scopes = scopes_for_user(user)
-    if not scopes:
+    municipality_id = user.municipality_id
+    if not scopes or municipality_id is None:
         raise Http404
     scope = next((s for s in scopes if s.key == scope_key), scopes[0])
-    today = timezone.localdate()
-    months = months_until(today)
-    start = timezone.make_aware(datetime.combine(months[0], time.min))
-    stats = Statistics(
-        scope=scope,
-        scopes=scopes,
-        first_month=months[0],
-        last_month=months[-1],
-        concerns=_concern_table(scope, start, months),
-        reports=_report_table(scope, start, months),
-        consultations=_consultation_table(scope, start, months),
-        compliance=_compliance(scope, start, today),
-    )
+    months = months_until(timezone.localdate())
+    refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
+    if refresh is None:
+        stats = Statistics(scope, scopes, months[0], months[-1], None, None, None, None, [])
+    else:
+        sums = _sums(municipality_id, scope, months)
+        stats = Statistics(
+            scope=scope,
+            scopes=scopes,
+            first_month=months[0],
+            last_month=months[-1],
+            refreshed_at=refresh.refreshed_at,
+            concerns=_concern_table(sums, months) if scope.concerns is not None else None,
+            reports=_report_table(sums, months),
+            consultations=_consultation_table(sums, months),
+            compliance=_compliance(sums),
+        )
     record_event(
         actor=user,
         action=AuditAction.READ,
         target_type="statistics",
         target_id=scope.key,
-        details={"scope": scope.key, "units": list(scope.unit_ids), "from": months[0].isoformat()},
+        details={
+            "scope": scope.key,
+            "units": list(scope.unit_ids),
+            "from": months[0].isoformat(),
+            "as_of": refresh.refreshed_at.isoformat() if refresh else None,
+        },
     )
     return stats

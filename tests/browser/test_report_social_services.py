@@ -4,6 +4,7 @@ filed it sees exactly the feedback. Then the statistics page. Screenshots in tes
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from kring.casework.models import ReportAssessment, ReportFeedback
 from kring.casework.reports import actions
+from kring.insights.actions import refresh_statistics
 from tests.browser.test_tsi_case import _log_in
 from tests.conftest import World
 
@@ -97,6 +99,8 @@ def test_social_services_handle_a_report_and_the_reporter_sees_the_feedback(
     expect(principal_page.locator("#assessment-heading")).to_have_count(0)
     screenshot(principal_page, "reporter-feedback")
 
+    refresh_statistics(municipality=world.municipality)  # as the nightly task does
     page.goto(f"{live_server.url}/statistics/")
     expect(page.locator("main table").first).to_be_visible()
+    expect(page.locator("main .lead")).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"))  # as of
     screenshot(page, "statistics")

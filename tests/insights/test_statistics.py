@@ -1,13 +1,18 @@
 """Statistics of concerns, consultations and reports of concern: each role's scope, small numbers hidden, one
-audit event per view, deadline compliance, and constant query counts."""
+audit event per view, deadline compliance, and constant query counts. The page reads the summary, so each test
+refreshes it (`refreshed_for`) before it reads."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
+from unittest.mock import patch
 
 import pytest
 import time_machine
 from django.db import connection
+from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -16,6 +21,8 @@ from kring.access.models import AuditAction, AuditEvent
 from kring.casework.models import Concern, ConcernCategory, Consultation, ReportOfConcern
 from kring.casework.reports import actions
 from kring.directory.models import Unit, User
+from kring.insights.actions import refresh_statistics
+from kring.insights.models import CountKind, MonthlyCount, StatisticsRefresh
 from kring.insights.statistics import CountTable, Statistics, months_until, statistics_for_user
 from kring.suppression import suppress
 from tests.conftest import World, _staff, login
@@ -35,6 +42,12 @@ REPORT = actions.ReportInput(
 @pytest.fixture
 def coordinator(world: World) -> User:
     return _staff(world.municipality, world.school, "coordinator", "samordnare@kommun.example")
+
+
+def refreshed_for(user: User, scope: str = "") -> Statistics:
+    """Refresh the user's municipality's summary now, then read the statistics as the user."""
+    refresh_statistics(municipality=user.municipality)
+    return statistics_for_user(user, scope)
 
 
 def add_concerns(
@@ -66,7 +79,7 @@ def add_reports(world: World, by: User, count: int, school: Unit | None = None) 
 
 
 def published_numbers(stats: Statistics) -> list[int]:
-    tables: list[CountTable] = [t for t in (stats.concerns, stats.reports, stats.consultations) if t is not None]
+    tables = [t for t in (stats.concerns, stats.reports, stats.consultations) if t is not None]
     numbers: list[int | None] = []
     for table in tables:
         counts = table.counts
@@ -86,7 +99,7 @@ def test_the_principal_sees_the_counts_of_their_own_school_only(
     add_concerns(world, other_teacher, world.other_school, "wellbeing", 30)
     add_concerns(world, teacher, world.school, "wellbeing", 9, timezone.now() - dt.timedelta(days=400))
 
-    stats = statistics_for_user(principal)
+    stats = refreshed_for(principal)
 
     assert stats.scope.key == "schools" and "Ekskolan" in stats.scope.label
     assert stats.concerns is not None
@@ -107,6 +120,7 @@ def test_statistics_page_hides_small_numbers_and_is_audited_once(
     client: Client, world: World, principal: User, teacher: User
 ) -> None:
     add_concerns(world, teacher, world.school, "violence", 2)
+    refresh = refresh_statistics(municipality=world.municipality)
     login(client, principal)
 
     response = client.get("/statistics/", headers=EN)
@@ -116,18 +130,39 @@ def test_statistics_page_hides_small_numbers_and_is_audited_once(
     assert "Concerns by category and month" in body and "<caption>" in body and 'scope="row"' in body
     assert '<span aria-hidden="true">..</span>' in body
     assert "fewer than 5" in body
+    assert f"Figures as of {timezone.localtime(refresh.refreshed_at):%Y-%m-%d %H:%M}." in body
     event = AuditEvent.objects.get(action=AuditAction.READ, target_type="statistics")
     assert event.actor_id == principal.pk and event.child_id is None
     assert event.target_id == "schools" and event.details["units"] == [world.school.pk]
+
+
+def test_statistics_page_before_the_first_refresh_says_when_the_figures_come(
+    client: Client, world: World, principal: User, teacher: User
+) -> None:
+    add_concerns(world, teacher, world.school, "violence", 7)
+    login(client, principal)
+
+    response = client.get("/statistics/", headers=EN)
+
+    body = response.content.decode()
+    assert response.status_code == 200 and "have not been computed yet" in body
+    assert "<table" not in body and "Figures as of" not in body
+    stats = statistics_for_user(principal)
+    assert stats.refreshed_at is None and stats.concerns is None and stats.reports is None and stats.compliance == []
 
 
 @pytest.mark.parametrize("persona", ["teacher", "kurator", "police_officer", "tsi_member"])
 def test_statistics_are_404_for_roles_without_a_scope(
     client: Client, world: World, request: pytest.FixtureRequest, persona: str
 ) -> None:
-    login(client, request.getfixturevalue(persona))
+    add_reports(world, request.getfixturevalue("principal"), 6)
+    refresh_statistics(municipality=world.municipality)
+    user = request.getfixturevalue(persona)
+    login(client, user)
     assert client.get("/statistics/").status_code == 404
     assert not AuditEvent.objects.filter(target_type="statistics").exists()
+    with pytest.raises(Http404):
+        statistics_for_user(user)
 
 
 def test_another_municipality_counts_nothing_of_ours(
@@ -135,7 +170,9 @@ def test_another_municipality_counts_nothing_of_ours(
 ) -> None:
     add_concerns(world, teacher, world.school, "wellbeing", 20)
     add_reports(world, principal, 6)
-    stats = statistics_for_user(outsider)
+    refresh_statistics(municipality=world.municipality)
+    stats = refreshed_for(outsider)
+    assert stats.refreshed_at is not None and MonthlyCount.objects.filter(municipality=world.municipality).exists()
     assert stats.concerns is not None and stats.concerns.counts.total is None  # zero: hidden
     assert published_numbers(stats) == []
 
@@ -148,7 +185,7 @@ def test_social_services_count_the_reports_their_unit_received_and_not_the_schoo
     add_consultations(world, principal, world.school, 6)
     add_consultations(world, principal, world.other_school, 9)  # no contact person of the unit
 
-    stats = statistics_for_user(social_worker)
+    stats = refreshed_for(social_worker)
 
     assert stats.scope.key == "unit" and stats.concerns is None
     assert stats.reports.counts.total == 7
@@ -163,7 +200,7 @@ def test_coordinator_sees_the_whole_municipality_and_can_choose_no_other_scope(
     add_consultations(world, principal, world.school, 5)
     add_consultations(world, principal, world.other_school, 5)
 
-    stats = statistics_for_user(coordinator, "unit")
+    stats = refreshed_for(coordinator, "unit")
 
     assert stats.scope.key == "municipality" and [s.key for s in stats.scopes] == ["municipality"]
     assert stats.concerns is not None and stats.concerns.counts.total == 17
@@ -186,7 +223,7 @@ def test_deadline_compliance_counts_steps_within_their_limits(
         with time_machine.travel(start + dt.timedelta(days=10 if number < 6 else 20), tick=False):
             actions.give_feedback(by=social_worker, report=report, kind="not_opened")
     with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC), tick=False):
-        stats = statistics_for_user(coordinator)
+        stats = refreshed_for(coordinator)
 
     rows = [(row.on_time, row.late, row.total, row.share) for row in stats.compliance]
     assert rows == [(7, 5, 12, 58), (7, 5, 12, 58), (6, 6, 12, 50)]
@@ -209,7 +246,7 @@ def test_deadline_compliance_counts_from_arrival_also_reports_never_received(
             actions.receive_report(by=social_worker, report=report)
             actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
     with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC), tick=False):
-        stats = statistics_for_user(coordinator)
+        stats = refreshed_for(coordinator)
 
     protection, decision, feedback = stats.compliance
     assert (protection.on_time, protection.late, protection.total) == (6, 12, 18)
@@ -225,7 +262,7 @@ def test_deadline_compliance_hides_a_count_under_five_and_what_would_reveal_it(
         actions.receive_report(by=social_worker, report=report)
         actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
 
-    stats = statistics_for_user(coordinator)
+    stats = refreshed_for(coordinator)
 
     protection = stats.compliance[0]
     assert protection.total == 8 and protection.late is None and protection.on_time is None
@@ -240,7 +277,7 @@ def test_reports_are_counted_by_outcome(world: World, principal: User, social_wo
         actions.record_protection_assessment(by=social_worker, report=report, outcome="not_needed", note="")
         actions.record_decision(by=social_worker, report=report, decision="opened", note="")
 
-    stats = statistics_for_user(coordinator)
+    stats = refreshed_for(coordinator)
 
     raw = {(0, -1): 6, (3, -1): 5}  # opened; not decided yet
     assert stats.reports.counts == suppress(_grid(stats.reports, raw))
@@ -254,8 +291,112 @@ def test_months_run_back_a_year_across_new_year() -> None:
     assert months[0] == dt.date(2025, 3, 1) and months[-1] == dt.date(2026, 2, 1) and len(months) == 12
 
 
+def test_a_concern_recorded_after_the_refresh_counts_from_the_next_refresh(
+    client: Client, world: World, coordinator: User, teacher: User
+) -> None:
+    earlier = timezone.now() - dt.timedelta(hours=1)
+    add_concerns(world, teacher, world.school, "wellbeing", 6, earlier - dt.timedelta(minutes=1))
+    refresh_statistics(municipality=world.municipality, at=earlier)
+    add_concerns(world, teacher, world.school, "wellbeing", 3)
+
+    before = statistics_for_user(coordinator)
+    now = timezone.now()
+    refresh_statistics(municipality=world.municipality, at=now)
+    after = statistics_for_user(coordinator)
+
+    assert before.concerns is not None and before.concerns.counts.total == 6
+    assert before.refreshed_at == earlier
+    assert after.concerns is not None and after.concerns.counts.total == 9
+    assert after.refreshed_at == now
+
+
+def test_the_window_is_the_pages_today_over_the_months_of_the_summary(
+    world: World, coordinator: User, teacher: User
+) -> None:
+    """A summary refreshed in November is read in the next November: the months before the window are left out."""
+    add_concerns(world, teacher, world.school, "wellbeing", 7, dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC))
+    add_concerns(world, teacher, world.school, "absence", 8, dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC))
+    with time_machine.travel(dt.datetime(2026, 11, 30, 2, tzinfo=dt.UTC), tick=False):
+        refresh_statistics(municipality=world.municipality)
+    with time_machine.travel(dt.datetime(2027, 11, 5, 9, tzinfo=dt.UTC), tick=False):
+        later = statistics_for_user(coordinator)
+
+    assert later.first_month == dt.date(2026, 12, 1) and later.last_month == dt.date(2027, 11, 1)
+    assert later.concerns is not None and later.concerns.counts.total is None  # nothing in the window: zero, hidden
+    assert later.refreshed_at == dt.datetime(2026, 11, 30, 2, tzinfo=dt.UTC)
+
+
+def test_the_refresh_is_audited_without_personal_data_and_replaces_the_summary(
+    world: World, principal: User, teacher: User
+) -> None:
+    add_concerns(world, teacher, world.school, "wellbeing", 6)
+    add_reports(world, principal, 5)
+    refresh_statistics(municipality=world.municipality, by_label="kring refresh-statistics")
+    first = set(MonthlyCount.objects.values_list("pk", flat=True))
+
+    refresh = refresh_statistics(municipality=world.municipality, by_label="kring refresh-statistics")
+
+    rows = MonthlyCount.objects.filter(municipality=world.municipality)
+    assert refresh.rows == rows.count() and not first & set(rows.values_list("pk", flat=True))
+    assert sum(rows.filter(kind=CountKind.CONCERNS).values_list("count", flat=True)) == 6
+    assert sum(rows.filter(kind=CountKind.REPORTS).values_list("count", flat=True)) == 5
+    assert StatisticsRefresh.objects.filter(municipality=world.municipality).count() == 1
+    events = AuditEvent.objects.filter(target_type="statistics_refresh").order_by("sequence")
+    assert events.count() == 2
+    event = events.last()
+    assert event is not None and event.action == AuditAction.WRITE and event.actor_id is None
+    assert event.actor_label == "kring refresh-statistics" and event.child_id is None
+    assert event.municipality_id == world.municipality.pk
+    assert event.details["counted"] == {"concerns": 6, "reports": 5}  # no deadline has come yet
+    text = json.dumps(event.details)
+    assert world.child.last_name not in text and "Ledsen" not in text
+
+
+def test_a_failing_audit_write_leaves_the_old_summary(world: World, teacher: User) -> None:
+    add_concerns(world, teacher, world.school, "wellbeing", 6)
+    refresh_statistics(municipality=world.municipality)
+    before = list(MonthlyCount.objects.values_list("pk", "count"))
+    add_concerns(world, teacher, world.school, "wellbeing", 3)
+
+    with (
+        patch("kring.insights.actions.record_event", side_effect=RuntimeError("audit down")),
+        pytest.raises(RuntimeError),
+    ):
+        refresh_statistics(municipality=world.municipality)
+
+    assert list(MonthlyCount.objects.values_list("pk", "count")) == before
+
+
+def test_the_refresh_makes_the_same_number_of_queries_with_ten_times_the_data(
+    world: World, principal: User, teacher: User, social_worker: User
+) -> None:
+    def add(times: int) -> None:
+        add_concerns(world, teacher, world.school, "wellbeing", 2 * times)
+        add_concerns(world, teacher, world.other_school, "absence", times)
+        add_consultations(world, principal, world.school, times)
+        for report in add_reports(world, principal, times):
+            actions.receive_report(by=social_worker, report=report)
+
+    def measure() -> int:
+        with CaptureQueriesContext(connection) as context:
+            refresh_statistics(municipality=world.municipality)
+        return len(context.captured_queries)
+
+    refresh_statistics(municipality=world.municipality)  # the first creates the refresh record
+    add(2)
+    small = measure()
+    add(18)
+    assert measure() == small
+
+
 def test_statistics_queries_are_constant_with_ten_times_the_data(
-    client: Client, world: World, coordinator: User, principal: User, teacher: User, social_worker: User
+    client: Client,
+    world: World,
+    coordinator: User,
+    principal: User,
+    teacher: User,
+    social_worker: User,
+    django_assert_max_num_queries: Any,
 ) -> None:
     def add(times: int) -> None:
         add_concerns(world, teacher, world.school, "wellbeing", 2 * times)
@@ -272,6 +413,10 @@ def test_statistics_queries_are_constant_with_ten_times_the_data(
     login(client, coordinator)
     client.get("/")
     add(2)
+    refresh_statistics(municipality=world.municipality)
     small = measure()
     add(18)
+    refresh_statistics(municipality=world.municipality)
     assert measure() == small
+    with django_assert_max_num_queries(small):
+        statistics_for_user(principal)

@@ -1,0 +1,114 @@
+"""The statistics' summary: counts by month, refreshed by a task (`kring refresh-statistics`), read by the page.
+
+`MonthlyCount` holds one row per municipality, kind of count, month and combination of *dimensions*: the units a
+scope filters on (`unit`, `receiving_unit`) and the values a table breaks down by (`category`, `decision`,
+`deadline`, `kept`). A dimension a kind does not have is blank (or null for a unit). The refresh groups by every
+dimension; the page sums over the ones its table does not show. Adding a breakdown (issue 20: grade, age band, sex)
+is one more column in `DIMENSIONS`, one more field in the refresh's `values()`, and the table that shows it.
+
+No child, no person, no free text: counts only, and shown only through the small-count suppression.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kring.directory.models import Municipality, Unit
+
+
+class CountKind(models.TextChoices):
+    CONCERNS = "concerns", _("Concerns recorded")
+    CONSULTATIONS = "consultations", _("Anonymous consultations asked")
+    REPORTS = "reports", _("Reports of concern filed")
+    DEADLINES = "deadlines", _("Deadlines of reports of concern, kept or not")
+
+
+class Deadline(models.TextChoices):
+    PROTECTION = "protection", _("Protection assessment the same day")
+    DECISION = "decision", _("Initial assessment within its limit")
+    FEEDBACK = "feedback", _("Feedback to the reporter within its limit")
+
+
+class Kept(models.TextChoices):
+    ON_TIME = "on_time", _("Within the limit")
+    LATE = "late", _("Late or not done")
+
+
+# The columns a count is broken down by, in the unique constraint and the refresh's GROUP BY (with kind and month).
+DIMENSIONS = ("unit", "receiving_unit", "category", "decision", "deadline", "kept")
+REPORT_KINDS = (CountKind.REPORTS, CountKind.DEADLINES)
+
+
+class MonthlyCount(models.Model):
+    """How many of a kind in a month, for one combination of dimensions (a summary, recomputed whole)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=CountKind.choices)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    # The school of a concern or a consultation, the reporter's unit of a report; the unit that received a report.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    receiving_unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("receiving unit")
+    )
+    category = models.CharField(_("category"), max_length=20, blank=True)  # concerns
+    decision = models.CharField(_("decision"), max_length=20, blank=True)  # reports: blank while not decided
+    deadline = models.CharField(_("deadline"), max_length=20, choices=Deadline.choices, blank=True)  # deadlines
+    kept = models.CharField(_("kept"), max_length=10, choices=Kept.choices, blank=True)  # deadlines
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("monthly count")
+        verbose_name_plural = _("monthly counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "month", *DIMENSIONS],
+                condition=Q(receiving_unit__isnull=False),
+                name="monthly_count_one_per_dimensions",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "month", *(d for d in DIMENSIONS if d != "receiving_unit")],
+                condition=Q(receiving_unit__isnull=True),
+                name="monthly_count_one_per_dimensions_unreceived",
+            ),
+            models.CheckConstraint(condition=Q(count__gt=0), name="monthly_count_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=REPORT_KINDS, receiving_unit__isnull=False)
+                | (~Q(kind__in=REPORT_KINDS) & Q(receiving_unit__isnull=True)),
+                name="monthly_count_receiving_unit_of_reports",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=CountKind.CONCERNS) & ~Q(category=""))
+                | (~Q(kind=CountKind.CONCERNS) & Q(category="")),
+                name="monthly_count_category_of_concerns",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=CountKind.REPORTS) | Q(decision=""), name="monthly_count_decision_of_reports"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=CountKind.DEADLINES) & ~Q(deadline="") & ~Q(kept=""))
+                | (~Q(kind=CountKind.DEADLINES) & Q(deadline="", kept="")),
+                name="monthly_count_deadline_with_result",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "month"], name="monthly_count_window")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month:%Y-%m}: {self.count}"
+
+
+class StatisticsRefresh(models.Model):
+    """When a municipality's summary was last recomputed: the page says its figures are as of then."""
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="+")
+    refreshed_at = models.DateTimeField(_("refreshed"))
+    first_month = models.DateField(_("first month counted"))
+    rows = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        verbose_name = _("refresh of the statistics")
+        verbose_name_plural = _("refreshes of the statistics")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.refreshed_at:%Y-%m-%d %H:%M}"
