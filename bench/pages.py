@@ -103,11 +103,10 @@ def seeded(size: str, seed_value: int) -> Any:
 
 
 def refresh_statistics(result: Any) -> None:
-    """Kring's statistics read summary tables refreshed by a task: refresh them once, as the nightly task does."""
-    try:
-        from kring.insights.actions import refresh_statistics as refresh  # type: ignore[attr-defined]
-    except ImportError:
-        return
+    """The statistics read summary tables refreshed by a task: refresh them after the reports filed above, as the
+    nightly task would."""
+    from kring.insights.actions import refresh_statistics as refresh
+
     refresh(municipality=result.municipality)
 
 
