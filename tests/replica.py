@@ -13,9 +13,7 @@ from kring.database import REPLICA
 
 def _models() -> list[type[Model]]:
     return [
-        model
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
+        model for model in apps.get_models(include_auto_created=True) if model._meta.managed and not model._meta.proxy
     ]
 
 
