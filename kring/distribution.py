@@ -56,21 +56,16 @@ NOT_DISTRIBUTED: Final[dict[str, tuple[Kind, str]]] = {
 WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
     {
         "casework.childvoice",
-        "casework.consent",
         "casework.consentgiver",
         "casework.consentrequest",
         "casework.consentrequestanswer",
         "casework.consentscope",
-        "casework.consultationmessage",
         "casework.followup",
         "casework.intervention",
         "casework.meeting",
         "casework.need",
         "casework.outcomemeasure",
         "casework.participant",
-        "casework.planversion",
-        "casework.reportassessment",
-        "casework.reportfeedback",
         "casework.story",
         "collaboration.agreementversion",
         "collaboration.agreementversion_groups",
@@ -110,10 +105,12 @@ WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
 )
 
 # Unique constraints of tenant tables that do not include `municipality` yet ("label: field, field").
-# Both are one-to-one fields (Django's reverse accessor is a single object); on Citus each becomes a unique constraint
-# with the municipality, which the model cannot say without giving up the one-to-one field.
+# One-to-one fields (Django's reverse accessor is a single object); on Citus each becomes a unique constraint with the
+# municipality, which the model cannot say without giving up the one-to-one field.
 UNIQUE_WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
     {
+        "casework.reportassessment: report",
+        "casework.reportfeedback: report",
         "casework.reportofconcern: consultation",
         "collaboration.identifieddiscussion: discussion",
     }

@@ -18,6 +18,7 @@ from django.db.migrations.state import StateApps
 REFERENCED = [
     "casework_concern",
     "casework_consultation",
+    "casework_planversion",
     "casework_reportofconcern",
     "casework_tsicase",
     "collaboration_agreement",
@@ -32,11 +33,18 @@ REFERENCED = [
 ]
 FOREIGN_KEYS = [
     ("casework_approval", "case_id", "casework_tsicase"),
+    ("casework_approval", "plan_id", "casework_planversion"),
     ("casework_approval", "report_id", "casework_reportofconcern"),
     ("casework_concern", "child_id", "people_child"),
+    ("casework_consent", "case_id", "casework_tsicase"),
+    ("casework_consent", "withdrawn_by_id", "people_guardian"),
     ("casework_consultation", "concern_id", "casework_concern"),
+    ("casework_consultationmessage", "consultation_id", "casework_consultation"),
     ("casework_handover", "case_id", "casework_tsicase"),
     ("casework_handover", "report_id", "casework_reportofconcern"),
+    ("casework_planversion", "case_id", "casework_tsicase"),
+    ("casework_reportassessment", "report_id", "casework_reportofconcern"),
+    ("casework_reportfeedback", "report_id", "casework_reportofconcern"),
     ("casework_reportofconcern", "child_id", "people_child"),
     ("casework_reportofconcern", "concern_id", "casework_concern"),
     ("casework_reportofconcern", "consultation_id", "casework_consultation"),
@@ -107,7 +115,7 @@ def remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("records", "0005_anonymous_counts"),
-        ("casework", "0015_child_stories_secret_from_guardians"),
+        ("casework", "0017_municipality_on_report_and_case_rows"),
         ("people", "0007_identity_index"),
         ("collaboration", "0004_disclosure_conditions"),
         ("prevention", "0003_question_bank"),
