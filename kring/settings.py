@@ -17,7 +17,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kring.database import database_settings
+from kring.database import REPLICA, database_settings, replica_settings, reporting_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -175,8 +175,15 @@ if not os.environ.get("DATABASE_URL"):
     Path(_SQLITE_PATH).parent.mkdir(parents=True, exist_ok=True)
 try:
     DATABASES = {"default": database_settings(os.environ, sqlite_path=_SQLITE_PATH, debug=DEBUG)}
+    _REPLICA = replica_settings(os.environ, default=DATABASES["default"], debug=DEBUG, testing=TESTING)
 except ValueError as error:
     raise ImproperlyConfigured(str(error)) from error
+# A read replica (DATABASE_REPLICA_URL) for statistics and exports: reads inside `reading_from_replica()` go there,
+# everything else (every write, the audit log, all casework) stays on `default` (docs/adr/0019).
+if _REPLICA is not None:
+    DATABASES[REPLICA] = _REPLICA
+    DATABASE_ROUTERS = ["kring.database.PrimaryWritesRouter"]
+KRING_REPORTING_DATABASE = reporting_database(os.environ, testing=TESTING)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"

@@ -2,7 +2,9 @@
 plan and the information letter as PDFs, and `index.json` describing the case and each file (with its SHA-256).
 
 Made as the token's system user through the same document functions as the pages (each PDF is audited as an export
-there), and the bundle itself is audited as one export. A case still open is refused (409)."""
+there), and the bundle itself is audited as one export. A case still open is refused (409). Once the case's basis
+has been found on the primary, the documents are read from the reporting database (a replica if
+`DATABASE_REPLICA_URL` is set)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from kring.casework.tsi.documents import (
     plan_versions_for_user,
 )
 from kring.casework.tsi.queries import get_case_for_user
+from kring.database import reading_from_replica
 from kring.directory.models import User
 
 LETTER_LANGUAGE = "sv"
@@ -97,8 +100,9 @@ def closed_case_bundle_for_user(user: User, pk: int) -> Bundle:
     case, bases = get_case_for_user(user, pk)
     if case.closed_at is None:
         raise Conflict(NOT_CLOSED, _("The case is not closed: only a closed case's documents are handed over."))
-    files = _plan_pdfs(user, case) + _letter_pdf(user, case)
-    index = _index(case, files)
+    with reading_from_replica():  # access was decided on the primary; the documents may come from a replica
+        files = _plan_pdfs(user, case) + _letter_pdf(user, case)
+        index = _index(case, files)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("index.json", json.dumps(index, ensure_ascii=False, indent=2))

@@ -31,6 +31,7 @@ from kring.access.models import AuditAction
 from kring.access.policy import RoleGrant, role_grants, units_where
 from kring.access.roles import SOCIAL_SERVICES_ROLES, Role
 from kring.casework.models import ConcernCategory, Decision
+from kring.database import reading_from_replica
 from kring.directory.models import ContactPerson, User
 from kring.insights.models import CountKind, Deadline, Kept, MonthlyCount, StatisticsRefresh
 from kring.suppression import SuppressedTable, suppress
@@ -236,18 +237,22 @@ def _compliance_row(label: str, on_time: int, late: int) -> ComplianceRow:
 
 def statistics_for_user(user: User, scope_key: str = "") -> Statistics:
     """The statistics of the user's scope (the one asked for, or the widest) from the summary, as of its last
-    refresh; 404 without a scope. Audited."""
+    refresh; 404 without a scope. Audited.
+
+    The summary is read from the reporting database (a replica if `DATABASE_REPLICA_URL` is set); the scope and the
+    audit event stay on the primary."""
     scopes = scopes_for_user(user)
     municipality_id = user.municipality_id
     if not scopes or municipality_id is None:
         raise Http404
     scope = next((s for s in scopes if s.key == scope_key), scopes[0])
     months = months_until(timezone.localdate())
-    refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
-    if refresh is None:
+    with reading_from_replica():  # the scope was decided on the primary; the summary may come from a replica
+        refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
+        sums = _sums(municipality_id, scope, months) if refresh is not None else None
+    if refresh is None or sums is None:
         stats = Statistics(scope, scopes, months[0], months[-1], None, None, None, None, [])
     else:
-        sums = _sums(municipality_id, scope, months)
         stats = Statistics(
             scope=scope,
             scopes=scopes,

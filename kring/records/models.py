@@ -160,7 +160,7 @@ class ArchiveTransfer(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="archive_transfers")
     record_type = models.CharField(_("record type"), max_length=30, choices=RecordType.choices)
     record_id = models.PositiveBigIntegerField(_("record"))
-    objid = models.CharField(_("package"), max_length=120, unique=True)
+    objid = models.CharField(_("package"), max_length=120)  # unique with the municipality (its code is in it)
     mets_sha256 = models.CharField(_("checksum of METS.xml"), max_length=64)
     documents = models.PositiveIntegerField(_("documents"))
     destination = models.CharField(_("destination"), max_length=20, choices=TransferDestination.choices)
@@ -177,7 +177,8 @@ class ArchiveTransfer(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(mets_sha256__regex=r"^[0-9a-f]{64}$"), name="archive_transfer_sha"
-            )
+            ),
+            models.UniqueConstraint(fields=["municipality", "objid"], name="archive_transfer_unique_objid"),
         ]
 
     def __str__(self) -> str:

@@ -105,7 +105,9 @@ class AbsenceIndicator(models.Model):
     class Meta:
         verbose_name = _("absence indicator")
         verbose_name_plural = _("absence indicators")
-        constraints = [models.UniqueConstraint(fields=["child", "unit"], name="absence_indicator_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "child", "unit"], name="absence_indicator_unique")
+        ]
         indexes = [models.Index(fields=["unit", "level"], name="absence_indicator_unit_level")]
 
     def __str__(self) -> str:
@@ -145,7 +147,9 @@ class AbsenceInvestigation(models.Model):
         indexes = [models.Index(fields=["unit", "status"], name="absence_investigation_unit")]
         constraints = [
             models.UniqueConstraint(
-                fields=["child", "unit"], condition=models.Q(status="open"), name="absence_investigation_one_open"
+                fields=["municipality", "child", "unit"],
+                condition=models.Q(status="open"),
+                name="absence_investigation_one_open",
             ),
             models.CheckConstraint(
                 condition=(models.Q(status="open") & models.Q(closed_at__isnull=True))
@@ -253,7 +257,9 @@ class SourceResponsible(models.Model):
     relation_type = models.CharField(max_length=30)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["child", "person_id"], name="source_responsible_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "child", "person_id"], name="source_responsible_unique")
+        ]
         indexes = [models.Index(fields=["municipality", "person_id"], name="source_responsible_person")]
 
     def __str__(self) -> str:

@@ -216,7 +216,8 @@ def test_a_follow_up_due_and_a_plan_without_one(client: Client, consented_case: 
     from kring.casework.models import FollowUp, PlanVersion
 
     PlanVersion.objects.create(
-        case=consented_case, number=1, agreed_on=TODAY, next_follow_up=TODAY, overall_responsible="Mentor",
+        municipality=consented_case.municipality, case=consented_case, number=1, agreed_on=TODAY,
+        next_follow_up=TODAY, overall_responsible="Mentor",
         recorded_by=tsi_member, recorded_at=timezone.now(),
     )  # fmt: skip
     TsiCase.objects.filter(pk=consented_case.pk).update(stage="active")

@@ -70,9 +70,12 @@ def decided_report(world: World, principal: User, social_worker: User) -> Report
     now = timezone.now()
     ReportAssessment.objects.update_or_create(
         report=report,
-        defaults={"received_at": now, "received_by": social_worker, "protection_assessed_at": now,
+        defaults={"municipality": report.municipality, "received_at": now, "received_by": social_worker,
+                  "protection_assessed_at": now,
                   "protection_outcome": "not_needed", "decided_at": now, "decision": "not_opened",
                   "decision_note": "Familjen har redan stöd via TSI."},
     )  # fmt: skip
-    ReportFeedback.objects.create(report=report, kind="not_opened", given_at=now, given_by=social_worker)
+    ReportFeedback.objects.create(
+        municipality=report.municipality, report=report, kind="not_opened", given_at=now, given_by=social_worker
+    )
     return ReportOfConcern.objects.select_related("assessment").get(pk=report.pk)

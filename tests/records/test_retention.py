@@ -72,7 +72,8 @@ def _report(world: World, principal: User, social_worker: User, **_: object) -> 
     report = report_actions.file_report(by=principal, child=world.child, report=report_input())
     ReportAssessment.objects.update_or_create(
         report=report,
-        defaults={"received_at": _noon(ANCHOR), "received_by": social_worker, "decided_at": _noon(ANCHOR),
+        defaults={"municipality": report.municipality, "received_at": _noon(ANCHOR), "received_by": social_worker,
+                  "decided_at": _noon(ANCHOR),
                   "decision": "not_opened"},
     )  # fmt: skip
 

@@ -78,10 +78,14 @@ class Approval(models.Model):
                 name="approval_of_a_case_or_a_report",
             ),
             models.UniqueConstraint(
-                fields=["case", "kind"], condition=Q(status="pending"), name="one_pending_approval_per_case_step"
+                fields=["municipality", "case", "kind"],
+                condition=Q(status="pending"),
+                name="one_pending_approval_per_case_step",
             ),
             models.UniqueConstraint(
-                fields=["report", "kind"], condition=Q(status="pending"), name="one_pending_approval_per_report_step"
+                fields=["municipality", "report", "kind"],
+                condition=Q(status="pending"),
+                name="one_pending_approval_per_report_step",
             ),
         ]
 

@@ -74,10 +74,12 @@ class Handover(models.Model):
                 name="handover_of_a_case_or_a_report",
             ),
             models.UniqueConstraint(
-                fields=["case"], condition=Q(status="offered", kind="handover"), name="one_open_handover_per_case"
+                fields=["municipality", "case"],
+                condition=Q(status="offered", kind="handover"),
+                name="one_open_handover_per_case",
             ),
             models.UniqueConstraint(
-                fields=["report"], condition=Q(status="offered"), name="one_open_handover_per_report"
+                fields=["municipality", "report"], condition=Q(status="offered"), name="one_open_handover_per_report"
             ),
         ]
 

@@ -134,6 +134,7 @@ class Consultation(models.Model):
 
 
 class ConsultationMessage(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its consultation's
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField()
@@ -235,6 +236,7 @@ class Decision(models.TextChoices):
 class ReportAssessment(models.Model):
     """Social services' handling of one report: receipt, protection assessment, initial assessment, decision."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its report's
     report = models.OneToOneField(ReportOfConcern, on_delete=models.CASCADE, related_name="assessment")
     received_at = models.DateTimeField(_("received"))
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -279,6 +281,7 @@ class FeedbackKind(models.TextChoices):
 class ReportFeedback(models.Model):
     """Återkoppling (SoL 14 kap 1 b §): the only part of social services' work the reporter sees."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its report's
     report = models.OneToOneField(ReportOfConcern, on_delete=models.CASCADE, related_name="feedback")
     kind = models.CharField(_("feedback"), max_length=20, choices=FeedbackKind.choices)
     given_at = models.DateTimeField(_("given"))

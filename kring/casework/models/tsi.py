@@ -152,6 +152,7 @@ class Consent(models.Model):
     them gave it (guardians who disagree: no consent) and, from 15, the young person too. Withdrawn by any one of
     them, or by the young person, at once."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="consents")
     method = models.CharField(_("how consent was given"), max_length=20, choices=ConsentMethod.choices)
     witness = models.CharField(_("witness"), max_length=200, blank=True)
@@ -450,6 +451,7 @@ class PlanVersion(models.Model):
     """One agreed version of the joint plan. Versions are never changed: a new agreement is a new version, so
     "what did the plan say on date X" is the newest version agreed on or before X."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="plan_versions")
     number = models.PositiveIntegerField(_("version"))
     agreed_on = models.DateField(_("agreed on"))
@@ -468,7 +470,7 @@ class PlanVersion(models.Model):
         verbose_name_plural = _("plan versions")
         ordering = ["-number"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "number"], name="plan_version_unique_number"),
+            models.UniqueConstraint(fields=["municipality", "case", "number"], name="plan_version_unique_number"),
             models.CheckConstraint(
                 condition=Q(next_follow_up__gte=F("agreed_on")), name="plan_follow_up_after_agreement"
             ),

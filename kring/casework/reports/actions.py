@@ -219,7 +219,13 @@ def ask_consultation(
             municipality_id=school.municipality_id, unit=school, asked_by=by, asked_at=now, age_band=age_band,
             question=question, concern=concern,
         )  # fmt: skip
-        ConsultationMessage.objects.create(consultation=consultation, author=by, written_at=now, text=question)
+        ConsultationMessage.objects.create(
+            municipality_id=consultation.municipality_id,
+            consultation=consultation,
+            author=by,
+            written_at=now,
+            text=question,
+        )
         if concern is not None and concern.triage != Triage.CONSULTATION:
             triage_concern(by=by, concern=concern, triage=Triage.CONSULTATION)
         _audit(by, consultation, None, None, school=school.pk)
@@ -237,7 +243,8 @@ def write_in_consultation(*, by: User, consultation: Consultation, text: str) ->
         _check_anonymous(text, consultation.unit)
     with transaction.atomic():
         message = ConsultationMessage.objects.create(
-            consultation=consultation, author=by, written_at=timezone.now(), text=text,
+            municipality_id=consultation.municipality_id, consultation=consultation, author=by,
+            written_at=timezone.now(), text=text,
             from_social_services=from_social_services,
         )  # fmt: skip
         consultation.status = ConsultationStatus.ANSWERED if from_social_services else ConsultationStatus.OPEN
@@ -517,7 +524,9 @@ def receive_report(*, by: User, report: ReportOfConcern) -> ReportAssessment:
         raise WorkflowError(_("The report has already been received."), code="received")
     now = timezone.now()
     with transaction.atomic():
-        assessment = ReportAssessment.objects.create(report=report, received_at=now, received_by=by)
+        assessment = ReportAssessment.objects.create(
+            municipality_id=report.municipality_id, report=report, received_at=now, received_by=by
+        )
         ReportOfConcern.objects.filter(pk=report.pk).update(received_at=now)
         report.received_at = now
         _audit(by, assessment, report.child_id, basis, step="received")
@@ -622,7 +631,9 @@ def give_feedback(*, by: User, report: ReportOfConcern, kind: str) -> ReportFeed
     if kind != FeedbackKind.NOT_APPROPRIATE and kind != assessment.decision:
         raise WorkflowError(_("The feedback must say what was decided."), code="mismatch")
     with transaction.atomic():
-        feedback = ReportFeedback.objects.create(report=report, kind=kind, given_at=timezone.now(), given_by=by)
+        feedback = ReportFeedback.objects.create(
+            municipality_id=report.municipality_id, report=report, kind=kind, given_at=timezone.now(), given_by=by
+        )
         _audit(by, feedback, report.child_id, basis, kind=kind)
         if report.reporter_id != by.pk:
             notify(users=[report.reporter], kind=NotificationKind.FEEDBACK,

@@ -252,6 +252,7 @@ def _store_consent(
     last = max(acts, key=lambda act: act.given_on)
     with transaction.atomic():
         consent = Consent.objects.create(
+            municipality_id=case.municipality_id,
             case=case,
             method=last.method,
             witness=last.witness,
@@ -726,7 +727,8 @@ def agree_plan(*, by: User, case: TsiCase, plan: PlanInput) -> PlanVersion:
     with transaction.atomic():
         number = (case.plan_versions.aggregate(last=Max("number"))["last"] or 0) + 1
         version = PlanVersion.objects.create(
-            case=case, number=number, agreed_on=plan.agreed_on, meeting=plan.meeting, goals=plan.goals,
+            municipality_id=case.municipality_id, case=case, number=number, agreed_on=plan.agreed_on,
+            meeting=plan.meeting, goals=plan.goals,
             actions=plan.actions, next_follow_up=plan.next_follow_up, overall_responsible=plan.overall_responsible,
             recorded_by=by, recorded_at=timezone.now(), approval=ApprovalStatus.PENDING if approval else "",
         )  # fmt: skip

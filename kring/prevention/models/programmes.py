@@ -65,7 +65,9 @@ class ProgrammeRun(models.Model):
     class Meta:
         verbose_name = _("programme at a school")
         verbose_name_plural = _("programmes at schools")
-        constraints = [models.UniqueConstraint(fields=["programme", "unit", "term"], name="programme_run_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "programme", "unit", "term"], name="programme_run_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme} – {self.unit}"
@@ -106,7 +108,7 @@ class PupilMentor(models.Model):
     class Meta:
         verbose_name = _("pupil mentor")
         verbose_name_plural = _("pupil mentors")
-        constraints = [models.UniqueConstraint(fields=["run", "child"], name="pupil_mentor_unique")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "run", "child"], name="pupil_mentor_unique")]
 
     def __str__(self) -> str:
         return f"{self.child} – {self.run}"

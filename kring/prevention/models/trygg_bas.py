@@ -49,7 +49,7 @@ class SafeAdultEntry(models.Model):
         verbose_name = _("safe adult (trygg bas)")
         verbose_name_plural = _("safe adults (trygg bas)")
         constraints = [
-            models.UniqueConstraint(fields=["child", "unit", "term"], name="safe_adult_one_per_term"),
+            models.UniqueConstraint(fields=["municipality", "child", "unit", "term"], name="safe_adult_one_per_term"),
             models.CheckConstraint(
                 condition=~models.Q(status="named") | models.Q(adult__isnull=False) | ~models.Q(adult_outside=""),
                 name="safe_adult_named_has_adult",
@@ -129,7 +129,9 @@ class WellbeingRating(models.Model):
         verbose_name = _("wellbeing rating")
         verbose_name_plural = _("wellbeing ratings")
         constraints = [
-            models.UniqueConstraint(fields=["child", "unit", "term", "rated_by"], name="wellbeing_one_per_rater"),
+            models.UniqueConstraint(
+                fields=["municipality", "child", "unit", "term", "rated_by"], name="wellbeing_one_per_rater"
+            ),
         ]
         indexes = [models.Index(fields=["unit", "term"], name="wellbeing_unit_term")]
 
@@ -151,7 +153,9 @@ class ClassReview(models.Model):
     class Meta:
         verbose_name = _("class review")
         verbose_name_plural = _("class reviews")
-        constraints = [models.UniqueConstraint(fields=["group", "term"], name="class_review_one_per_term")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "group", "term"], name="class_review_one_per_term")
+        ]
 
     def __str__(self) -> str:
         return f"{self.group} {self.term:%Y-%m}"
@@ -191,7 +195,9 @@ class AgreedRating(models.Model):
         verbose_name = _("agreed wellbeing rating")
         verbose_name_plural = _("agreed wellbeing ratings")
         constraints = [
-            models.UniqueConstraint(fields=["child", "unit", "term"], name="agreed_rating_one_per_term"),
+            models.UniqueConstraint(
+                fields=["municipality", "child", "unit", "term"], name="agreed_rating_one_per_term"
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating="green")
                 | (~models.Q(next_step="none") & models.Q(next_step_by__isnull=False, responsible__isnull=False)),
