@@ -29,11 +29,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+import load  # noqa: E402  (bench/load.py: a fresh PostgreSQL database)
 import run as common  # noqa: E402  (bench/run.py: seeding, measuring, the reports of concern)
 
 DEFAULT_POSTGRESQL = "postgres://postgres@127.0.0.1:5432/kring_bench"
@@ -46,7 +46,7 @@ def setup(database: str, *, fresh: bool) -> None:
         os.environ["DATABASE_URL"] = database
         os.environ["KRING_DB_CONN_MAX_AGE"] = "600"  # one connection for the whole run, as a served worker keeps
         if fresh:
-            _recreate_postgresql(database)
+            load.fresh_database(database, Path(tempfile.gettempdir()))  # dropped and created again
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ["KRING_SQLITE_PATH"] = database
@@ -58,17 +58,6 @@ def setup(database: str, *, fresh: bool) -> None:
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
-
-
-def _recreate_postgresql(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 @dataclass(frozen=True)
