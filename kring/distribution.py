@@ -55,18 +55,6 @@ NOT_DISTRIBUTED: Final[dict[str, tuple[Kind, str]]] = {
 # Closing a gap: a `municipality` foreign key filled from the parent, then NOT NULL, set wherever rows are made.
 WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
     {
-        "casework.childvoice",
-        "casework.consentgiver",
-        "casework.consentrequest",
-        "casework.consentrequestanswer",
-        "casework.consentscope",
-        "casework.followup",
-        "casework.intervention",
-        "casework.meeting",
-        "casework.need",
-        "casework.outcomemeasure",
-        "casework.participant",
-        "casework.story",
         "collaboration.agreementversion",
         "collaboration.agreementversion_groups",
         "collaboration.agreementversion_parties",
@@ -83,12 +71,6 @@ WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
         "collaboration.meetingaction",
         "collaboration.policedisclosure",
         "collaboration.signatory",
-        "directory.notification",
-        "family.accessblock",
-        "people.custody",
-        "people.group",
-        "people.groupstaff",
-        "people.placement",
         "prevention.answercode",
         "prevention.manualsession",
         "prevention.programme_organisations",
@@ -100,7 +82,6 @@ WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
         "prevention.surveyresponse",
         "prevention.surveywave",
         "prevention.waveclass",
-        "schooldata.importrejection",
     }
 )
 
@@ -109,6 +90,7 @@ WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
 # municipality, which the model cannot say without giving up the one-to-one field.
 UNIQUE_WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
     {
+        "casework.consentrequest: consent",
         "casework.reportassessment: report",
         "casework.reportfeedback: report",
         "casework.reportofconcern: consultation",
