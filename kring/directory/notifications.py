@@ -85,10 +85,9 @@ def notify(*, users: Iterable[User], kind: str, url: str, **params: Any) -> list
     people = {user.pk: user for user in users if user.is_active and user.municipality_id is not None}
     rows = Notification.objects.bulk_create(
         [
-            Notification(
-                municipality_id=user.municipality_id, user=user, kind=kind, params=params, url=url, created_at=now
-            )
+            Notification(municipality_id=municipality, user=user, kind=kind, params=params, url=url, created_at=now)
             for user in people.values()
+            if (municipality := user.municipality_id) is not None
         ]
     )
     wanted = not _without_email.get()

@@ -14,7 +14,7 @@ from kring.casework.reports import actions as report_actions
 from kring.casework.reports.assignment import assign_report
 from kring.casework.tsi.handover import offer_case
 from kring.directory.models import Notification, Unit, User
-from kring.directory.notifications import without_email
+from kring.directory.notifications import notify, without_email
 from tests.casework.test_start_page import report_input
 from tests.conftest import World, _staff, committed, login
 
@@ -129,3 +129,16 @@ def test_the_notification_page_is_translated(
     login(client, social_worker)
     html = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert f"orosanmälan {report.pk}" in html.lower()
+
+
+def test_a_notification_carries_its_readers_municipality_and_nobody_without_one_gets_any(
+    world: World, principal: User, social_worker: User
+) -> None:
+    deployment_user = _staff(world.municipality, world.social_services, "social_worker", "drift@kring.example")
+    deployment_user.municipality = None
+    deployment_user.save(update_fields=["municipality"])
+
+    rows = committed(notify, users=[social_worker, deployment_user], kind="assignment", url="/x/", number=1)
+
+    assert [(row.user, row.municipality_id) for row in rows] == [(social_worker, world.municipality.pk)]
+    assert not Notification.objects.filter(user=deployment_user).exists()
