@@ -16,9 +16,11 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -182,6 +184,41 @@ class EarlyWarningRow:
     open_investigation: AbsenceInvestigation | None = None
     can_investigate: bool = False
     extra: list[ColumnCell | None] = field(default_factory=list)
+    window_days: int = 0  # the municipality's threshold window
+
+    # Worked out here rather than in the template, once a row (the page lists 50): the same words (msgids) and the
+    # same number formats (`floatformat`) as the template's tags gave, the links by `reverse`.
+
+    @property
+    def figures(self) -> list[str]:
+        """The pupil's absence figures, as lines of the cell (numbers only: nothing to escape)."""
+        indicator = self.indicator
+        window = _("last %(days)s days: <strong>%(percent)s %%</strong>") % {
+            "days": self.window_days,
+            "percent": floatformat(indicator.window_percent, 1),
+        }
+        return [
+            mark_safe(window),  # noqa: S308 - the words of our own catalogue and two numbers
+            _("this term: %(percent)s %%") % {"percent": floatformat(indicator.term_percent, 1)},
+            _("unexcused, last 30 days: %(days)s days") % {"days": indicator.unexcused_month},
+            _("days in a row: %(now)s now, %(longest)s at most")
+            % {"now": indicator.current_streak, "longest": indicator.longest_streak},
+        ]
+
+    @property
+    def child_url(self) -> str:
+        return reverse("child_overview", args=[self.child.pk])
+
+    @property
+    def concern_url(self) -> str:
+        return reverse("concern_new", args=[self.child.pk])
+
+    @property
+    def investigation_url(self) -> str:
+        """The open investigation's page, or where to start one."""
+        if self.open_investigation is not None:
+            return reverse("absence_investigation", args=[self.open_investigation.pk])
+        return reverse("absence_investigation_start", args=[self.indicator.unit_id, self.child.pk])
 
     @property
     def reasons(self) -> list[str]:
@@ -315,7 +352,12 @@ class EarlyWarningPage:
 
 
 def early_warning_rows(
-    user: User, unit: Unit, *, level_min: int = AbsenceLevel.SIGNAL, page_number: str | int | None = 1
+    user: User,
+    unit: Unit,
+    *,
+    level_min: int = AbsenceLevel.SIGNAL,
+    page_number: str | int | None = 1,
+    window_days: int = 0,
 ) -> EarlyWarningPage:
     """The school's pupils at or above the level, the most serious first (the highest level, then the longest
     current run of absent days, the longest run this term, the largest share lately and this term), a page at a
@@ -350,6 +392,7 @@ def early_warning_rows(
                 next_step=next_step,
                 open_investigation=investigation if is_open else None,
                 can_investigate=basis_among(bases[child_id], Origin.SCHOOL, Category.ABSENCE_INVESTIGATION) is not None,
+                window_days=window_days,
             )
         )
     _audit_list(user, unit, child_ids, bases, level_min, page.number)

@@ -41,7 +41,10 @@ def early_warning(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     unit = queries.get_early_warning_unit_for_user(user, unit_id)
     form = LevelFilterForm(request.GET or None)
     level_min = form.level_min()
-    listing = queries.early_warning_rows(user, unit, level_min=level_min, page_number=request.GET.get("page"))
+    settings = queries.absence_settings_for(unit.municipality_id)
+    listing = queries.early_warning_rows(
+        user, unit, level_min=level_min, page_number=request.GET.get("page"), window_days=settings.window_days
+    )
     rows = listing.rows
     columns = queries.early_warning_columns(user, unit, rows)
     query = request.GET.copy()
@@ -55,7 +58,7 @@ def early_warning(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         "columns": columns,
         "form": form,
         "level_min": level_min,
-        "settings": queries.absence_settings_for(unit.municipality_id),
+        "settings": settings,
         "computed_on": computed,
         "measured_until": last_term_day(computed) if computed else None,
         "can_record_concern": can(user, Permission.CONCERN_RECORD),
