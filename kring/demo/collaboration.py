@@ -303,8 +303,11 @@ class CollaborationWriter:
                 user = self.coordinator if role == Role.COORDINATOR else self._person(role)
                 members.append(
                     GroupMember(
-                        municipality_id=group.municipality_id, group=group, user=user,
-                        organisation=self.organisations[organisation], role=seat,
+                        municipality_id=group.municipality_id,
+                        group=group,
+                        user=user,
+                        organisation=self.organisations[organisation],
+                        role=seat,
                     )  # fmt: skip
                 )
         GroupMember.objects.bulk_create(members)
@@ -317,8 +320,12 @@ class CollaborationWriter:
         shared = list(first.members.order_by("pk"))[:2]
         rows = [
             GroupMember(
-                municipality_id=second.municipality_id, group=second, user=m.user, name=m.name,
-                organisation=m.organisation, role=MemberRole.MEMBER,
+                municipality_id=second.municipality_id,
+                group=second,
+                user=m.user,
+                name=m.name,
+                organisation=m.organisation,
+                role=MemberRole.MEMBER,
             )  # fmt: skip
             for m in shared
         ]
@@ -388,7 +395,8 @@ class CollaborationWriter:
             municipality=self.municipality, title=title, responsible=self.coordinator, created_at=timezone.now()
         )
         version = AgreementVersion.objects.create(
-            municipality_id=agreement.municipality_id, agreement=agreement, number=1, purpose=purpose, needs=needs, valid_from=first_from, review_on=review_on,
+            municipality_id=agreement.municipality_id, agreement=agreement, number=1, purpose=purpose, needs=needs,
+            valid_from=first_from, review_on=review_on,
             recorded_by=self.coordinator, recorded_at=timezone.now(),
         )  # fmt: skip
         self._fill(version, parties, commitments, groups, first_from)
@@ -409,7 +417,8 @@ class CollaborationWriter:
             Commitment(**own, version=version, organisation=o, text=t) for o, t in commitments
         )
         Signatory.objects.bulk_create(
-            Signatory(**own, version=version, name=f"{names.SWEDISH.male.pick(self.rng)} {names.SWEDISH.last.pick(self.rng)}",
+            Signatory(**own, version=version,
+                      name=f"{names.SWEDISH.male.pick(self.rng)} {names.SWEDISH.last.pick(self.rng)}",
                       title="Förvaltningschef" if party.kind != "police" else "Lokalpolisområdeschef",
                       organisation=party, signed_on=signed - timedelta(days=14))
             for party in parties
@@ -426,7 +435,8 @@ class CollaborationWriter:
         review_on: date,
     ) -> None:
         version = AgreementVersion.objects.create(
-            municipality_id=first.municipality_id, agreement=first.agreement, number=2, purpose=first.purpose, needs=first.needs, valid_from=valid_from,
+            municipality_id=first.municipality_id, agreement=first.agreement, number=2, purpose=first.purpose,
+            needs=first.needs, valid_from=valid_from,
             review_on=review_on, change_note=note, recorded_by=self.coordinator, recorded_at=timezone.now(),
         )  # fmt: skip
         commitments = [(c.organisation, c.text) for c in first.commitments.all()] + [added]

@@ -254,7 +254,12 @@ class ProgrammeWriter:
                 pupils = [codes.link_hash(series.salt, [f"{group.pk}", f"{i}", "x"]) for i in range(answering)]
                 for wave, positive in ((before, 0.55), (after, 0.68)):
                     wave_class = WaveClass.objects.create(
-                        municipality_id=wave.municipality_id, wave=wave, group=group, unit=unit, grade="5", invited=invited
+                        municipality_id=wave.municipality_id,
+                        wave=wave,
+                        group=group,
+                        unit=unit,
+                        grade="5",
+                        invited=invited,
                     )
                     self._answers(wave_class, pupils, positive, questions)
                     AnswerCode.objects.bulk_create(

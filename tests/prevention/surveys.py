@@ -82,7 +82,9 @@ def answers(
         for question in questions:
             if question.scale == Scale.AGREE4:
                 value = rng.choice((3, 4)) if rng.random() < positive else rng.choice((1, 2))
-                rows.append(SurveyAnswer(municipality_id=municipality, response=response, question=question, value=value))
+                rows.append(
+                    SurveyAnswer(municipality_id=municipality, response=response, question=question, value=value)
+                )
             elif question.scale == Scale.SEX:
                 rows.append(
                     SurveyAnswer(municipality_id=municipality, response=response, question=question, value=response.sex)

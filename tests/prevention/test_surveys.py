@@ -121,7 +121,10 @@ def test_wrong_used_and_closed_codes_get_the_same_answer(open_class: WaveClass, 
     AnswerCode.objects.update(used=True)
     closed_class = WaveClass.objects.create(
         municipality_id=open_class.municipality_id,
-        wave=surveys.wave(open_class.wave.series, "before"), group=open_class.group, unit=open_class.unit, invited=3
+        wave=surveys.wave(open_class.wave.series, "before"),
+        group=open_class.group,
+        unit=open_class.unit,
+        invited=3,
     )
     (closed,) = actions.make_codes(wave_class=closed_class, count=1, by=coordinator)
     client = Client()

@@ -92,7 +92,8 @@ def save_agreement(*, given: AgreementInput, by: User, agreement: Agreement | No
                 agreement.save(update_fields=["title", "responsible"])
             number = (agreement.versions.aggregate(last=Max("number"))["last"] or 0) + 1
             version = AgreementVersion.objects.create(
-                municipality_id=agreement.municipality_id, agreement=agreement, number=number, purpose=given.purpose.strip(), needs=given.needs.strip(),
+                municipality_id=agreement.municipality_id, agreement=agreement, number=number,
+                purpose=given.purpose.strip(), needs=given.needs.strip(),
                 valid_from=given.valid_from, valid_to=given.valid_to, review_on=given.review_on,
                 change_note=given.change_note.strip(), recorded_by=by, recorded_at=now,
             )  # fmt: skip
@@ -104,8 +105,8 @@ def save_agreement(*, given: AgreementInput, by: User, agreement: Agreement | No
                 for c in given.commitments
             )
             Signatory.objects.bulk_create(
-                Signatory(**own, version=version, name=s.name.strip(), title=s.title.strip(), organisation=s.organisation,
-                          signed_on=s.signed_on)
+                Signatory(**own, version=version, name=s.name.strip(), title=s.title.strip(),
+                          organisation=s.organisation, signed_on=s.signed_on)
                 for s in given.signatories
             )  # fmt: skip
             record_event(

@@ -104,7 +104,10 @@ def save_meeting(
         _record_attendance(meeting, group, given.present)
         MeetingAction.objects.bulk_create(
             MeetingAction(
-                municipality_id=meeting.municipality_id, meeting=meeting, text=a.text.strip(), owner=a.owner,
+                municipality_id=meeting.municipality_id,
+                meeting=meeting,
+                text=a.text.strip(),
+                owner=a.owner,
                 due_on=a.due_on,
             )  # fmt: skip
             for a in given.actions
@@ -120,8 +123,12 @@ def _record_attendance(meeting: GroupMeeting, group: CollaborationGroup, present
     members = group.members.select_related("user", "organisation")
     Attendance.objects.bulk_create(
         Attendance(
-            municipality_id=meeting.municipality_id, meeting=meeting, user=m.user, name=m.display_name,
-            organisation=m.organisation, present=m.pk in came,
+            municipality_id=meeting.municipality_id,
+            meeting=meeting,
+            user=m.user,
+            name=m.display_name,
+            organisation=m.organisation,
+            present=m.pk in came,
         )  # fmt: skip
         for m in members
     )
@@ -166,7 +173,8 @@ def add_discussion(
     check_anonymous(description, group, by)
     with transaction.atomic():
         discussion = Discussion.objects.create(
-            municipality_id=meeting.municipality_id, meeting=meeting, age_band=age_band, issue=issue, description=description.strip(), brought_by=brought_by,
+            municipality_id=meeting.municipality_id, meeting=meeting, age_band=age_band, issue=issue,
+            description=description.strip(), brought_by=brought_by,
             recorded_by=by, recorded_at=timezone.now(),
         )  # fmt: skip
         _audit(by, "group_discussion", discussion.pk, meeting=meeting.pk, identified=False)

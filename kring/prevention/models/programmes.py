@@ -50,7 +50,9 @@ class ManualSession(models.Model):
         verbose_name = _("session of the manual")
         verbose_name_plural = _("sessions of the manual")
         ordering = ["programme", "number"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "programme", "number"], name="manual_session_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "programme", "number"], name="manual_session_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.topic}"

@@ -75,7 +75,9 @@ class QuestionnaireItem(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "questionnaire", "position"], name="questionnaire_item_position"
             ),
-            models.UniqueConstraint(fields=["municipality", "questionnaire", "question"], name="questionnaire_item_once"),
+            models.UniqueConstraint(
+                fields=["municipality", "questionnaire", "question"], name="questionnaire_item_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,7 +196,9 @@ class SurveyAnswer(models.Model):
     text = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality", "response", "question"], name="survey_answer_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "response", "question"], name="survey_answer_once")
+        ]
         indexes = [models.Index(fields=["question", "value"], name="survey_answer_question")]
 
     def __str__(self) -> str:

@@ -134,7 +134,12 @@ def record_training(
         with transaction.atomic():
             training = StaffTraining.objects.create(
                 municipality_id=run.municipality_id,
-                run=run, user=user, trained_on=trained_on, hours=hours, trainer=trainer.strip(), recorded_by=by
+                run=run,
+                user=user,
+                trained_on=trained_on,
+                hours=hours,
+                trainer=trainer.strip(),
+                recorded_by=by,
             )
             _audit(by, "staff_training", training.pk, user=user.pk)
     except IntegrityError as error:
