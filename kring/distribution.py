@@ -53,35 +53,14 @@ NOT_DISTRIBUTED: Final[dict[str, tuple[Kind, str]]] = {
 
 # Tenant tables that do not carry `municipality_id` yet: each reaches its municipality through its parent row.
 # Closing a gap: a `municipality` foreign key filled from the parent, then NOT NULL, set wherever rows are made.
-WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
-    {
-        "casework.childvoice",
-        "casework.consentgiver",
-        "casework.consentrequest",
-        "casework.consentrequestanswer",
-        "casework.consentscope",
-        "casework.followup",
-        "casework.intervention",
-        "casework.meeting",
-        "casework.need",
-        "casework.outcomemeasure",
-        "casework.participant",
-        "casework.story",
-        "directory.notification",
-        "family.accessblock",
-        "people.custody",
-        "people.group",
-        "people.groupstaff",
-        "people.placement",
-        "schooldata.importrejection",
-    }
-)
+WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset()
 
 # Unique constraints of tenant tables that do not include `municipality` yet ("label: field, field").
 # One-to-one fields (Django's reverse accessor is a single object); on Citus each becomes a unique constraint with the
 # municipality, which the model cannot say without giving up the one-to-one field.
 UNIQUE_WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
     {
+        "casework.consentrequest: consent",
         "casework.reportassessment: report",
         "casework.reportfeedback: report",
         "casework.reportofconcern: consultation",

@@ -275,7 +275,9 @@ def guardians(world: World) -> list[Guardian]:
 
 @pytest.fixture
 def group(world: World) -> Group:
-    group = Group.objects.create(unit=world.school, name="5A", school_year="2026/2027")
+    group = Group.objects.create(
+        municipality_id=world.school.municipality_id, unit=world.school, name="5A", school_year="2026/2027"
+    )
     Placement.objects.filter(unit=world.school).update(group=group)
     return group
 
@@ -292,7 +294,13 @@ def mentor(world: World, group: Group) -> User:
     user = _staff(world.municipality, world.school, "mentor", "mentor@kommun.example")
     user.first_name, user.last_name = "Maja", "Mentorsson"
     user.save(update_fields=["first_name", "last_name"])
-    GroupStaff.objects.create(group=group, user=user, role=GroupRole.MENTOR, start_date=dt.date(2020, 8, 15))
+    GroupStaff.objects.create(
+        municipality_id=group.municipality_id,
+        group=group,
+        user=user,
+        role=GroupRole.MENTOR,
+        start_date=dt.date(2020, 8, 15),
+    )
     return user
 
 

@@ -124,6 +124,7 @@ class CustodyFactory(DjangoModelFactory):
 
     child = factory.SubFactory(ChildFactory)
     guardian = factory.SubFactory(GuardianFactory, municipality=factory.SelfAttribute("..child.municipality"))
+    municipality = factory.SelfAttribute("child.municipality")
     kind = CustodyKind.JOINT
 
 
@@ -132,6 +133,7 @@ class GroupFactory(DjangoModelFactory):
         model = Group
 
     unit = factory.SubFactory(UnitFactory)
+    municipality = factory.SelfAttribute("unit.municipality")
     name = factory.Sequence(lambda n: f"{n % 9 + 1}{chr(65 + n // 9 % 26)}{n // 234 or ''}")
     school_year = "2026/27"
 
@@ -141,6 +143,7 @@ class PlacementFactory(DjangoModelFactory):
         model = Placement
 
     child = factory.SubFactory(ChildFactory)
+    municipality = factory.SelfAttribute("child.municipality")
     unit = factory.SubFactory(UnitFactory)
     school_form = "GR"
     grade = "5"

@@ -146,7 +146,7 @@ def everything(
     )
     investigation = open_investigation(child=world.child, unit=world.school, by=principal)
     unit_manager = _staff(world.municipality, world.social_services, "unit_manager", "chef@kommun.example")
-    group = Group.objects.create(unit=world.school, name="5A")
+    group = Group.objects.create(municipality_id=world.school.municipality_id, unit=world.school, name="5A")
     Placement.objects.filter(child=world.child).update(group=group)
     actions_trygg.record_safe_adult(child=world.child, group=group, status="none_yet", by=principal, today=today)
     assignment = actions_trygg.assign_relation(

@@ -185,6 +185,7 @@ class PopulationWriter:
     def _placement(self, child: Child, seat: Seat) -> Placement:
         start = seat.plan.start_date or child.birth_date + timedelta(days=365 + self.rng.randint(0, 200))
         return Placement(
+            municipality_id=child.municipality_id,
             child=child,
             unit=seat.unit,
             school_form=seat.plan.school_form,
@@ -240,7 +241,10 @@ class PopulationWriter:
             child = self._child(family, seat)
             batch.children.append(child)
             batch.placements.append(self._placement(child, seat))
-            batch.custodies.extend(Custody(child=child, guardian=guardian, kind=kind) for guardian in guardians)
+            batch.custodies.extend(
+                Custody(municipality_id=child.municipality_id, child=child, guardian=guardian, kind=kind)
+                for guardian in guardians
+            )
         self.counts[f"families_{family.custody}"] += 1
 
     def write(self, progress: Callable[[int, int], None] | None = None) -> Counter[str]:

@@ -76,18 +76,43 @@ class PreventionWriter:
                 mentors[unit_id].append(user_id)
         start = previous_terms(term_of(self.today), 3)[0]
         staff: list[GroupStaff] = []
+        municipality_id = self.structure.municipality.pk
         for index, (group_id, unit_id) in enumerate(self._groups().values_list("pk", "unit_id")):
             people = mentors.get(unit_id, [])
             if people:
                 user_id = people[index % len(people)]
-                staff.append(GroupStaff(group_id=group_id, user_id=user_id, role=GroupRole.MENTOR, start_date=start))
+                staff.append(
+                    GroupStaff(
+                        municipality_id=municipality_id,
+                        group_id=group_id,
+                        user_id=user_id,
+                        role=GroupRole.MENTOR,
+                        start_date=start,
+                    )
+                )
         demo_groups = list(self._groups().filter(unit=self.school))
         mentor, teacher = self.users.get(Role.MENTOR), self.users.get(Role.TEACHER)
         if demo_groups and mentor is not None:
-            staff.append(GroupStaff(group=self.mentor_group(), user=mentor, role=GroupRole.MENTOR, start_date=start))
+            staff.append(
+                GroupStaff(
+                    municipality_id=municipality_id,
+                    group=self.mentor_group(),
+                    user=mentor,
+                    role=GroupRole.MENTOR,
+                    start_date=start,
+                )
+            )
         if teacher is not None:
             for group in demo_groups[-2:]:
-                staff.append(GroupStaff(group=group, user=teacher, role=GroupRole.TEACHER, start_date=start))
+                staff.append(
+                    GroupStaff(
+                        municipality_id=municipality_id,
+                        group=group,
+                        user=teacher,
+                        role=GroupRole.TEACHER,
+                        start_date=start,
+                    )
+                )
         GroupStaff.objects.bulk_create(staff, batch_size=2000)
         self.counts["class_staff"] += len(staff)
 

@@ -148,7 +148,15 @@ def _build(plan: MunicipalityPlan, municipality: Municipality, rng: random.Rando
 def _write_groups(structure: Structure, school_year: str) -> None:
     for school in structure.schools:
         school.groups = [
-            (group_plan, Group(unit=school.unit, name=group_plan.name, school_year=school_year))
+            (
+                group_plan,
+                Group(
+                    municipality=structure.municipality,
+                    unit=school.unit,
+                    name=group_plan.name,
+                    school_year=school_year,
+                ),
+            )
             for group_plan in school.plan.groups
         ]
     Group.objects.bulk_create(

@@ -272,6 +272,7 @@ class Notification(models.Model):
     answer, feedback received. It names no child (the case or report by its number) and links to the thing; its
     words are made when it is shown, in the reader's language (`kring.directory.notifications.text_of`)."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its reader's
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
     # {"subject": "tsi_case" | "report", "number": 12, "answer": "accepted" | "declined" | "approved" | "returned"}

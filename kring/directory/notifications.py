@@ -81,9 +81,15 @@ def text_of(kind: str, params: dict[str, Any]) -> str:
 def notify(*, users: Iterable[User], kind: str, url: str, **params: Any) -> list[Notification]:
     """Tell these people, each once (the caller leaves out the one who acts)."""
     now = timezone.now()
-    people = {user.pk: user for user in users if user.is_active}
+    # Staff work in a municipality: a user without one (the deployment's own) is never asked to act on its work.
+    people = {user.pk: user for user in users if user.is_active and user.municipality_id is not None}
     rows = Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, params=params, url=url, created_at=now) for user in people.values()]
+        [
+            Notification(
+                municipality_id=user.municipality_id, user=user, kind=kind, params=params, url=url, created_at=now
+            )
+            for user in people.values()
+        ]
     )
     wanted = not _without_email.get()
     recipients = [user.email for user in people.values() if wanted and user.notify_by_email and user.email]

@@ -119,7 +119,12 @@ def block_guardian(*, by: User, guardian: Guardian, child: Child, reason: str) -
         raise WorkflowError(_("The guardian's access is already blocked."), code="blocked")
     with transaction.atomic():
         block = AccessBlock.objects.create(
-            guardian=guardian, child=child, reason=reason.strip(), decided_by=by, decided_at=timezone.now()
+            municipality_id=child.municipality_id,
+            guardian=guardian,
+            child=child,
+            reason=reason.strip(),
+            decided_by=by,
+            decided_at=timezone.now(),
         )
         _audit_block(by, block, "block")
     return block

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kring.directory.models import Municipality
 from kring.people.languages import FAMILY_LANGUAGE_CHOICES
 from kring.people.models import Child, Guardian
 
@@ -35,6 +36,7 @@ class AccessBlock(models.Model):
     """A recorded decision that a guardian may not see a child in Kring (a danger to the child or to the other
     guardian, or a protected identity the guardian must not learn of), with its reason; lifted by another decision."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its child's
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="access_blocks")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardian_access_blocks")
     reason = models.TextField(_("reason"))
@@ -52,7 +54,9 @@ class AccessBlock(models.Model):
         ordering = ["-decided_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["guardian", "child"], condition=Q(lifted_at__isnull=True), name="access_block_one_in_force"
+                fields=["municipality", "guardian", "child"],
+                condition=Q(lifted_at__isnull=True),
+                name="access_block_one_in_force",
             ),
             models.CheckConstraint(
                 condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)

@@ -130,6 +130,7 @@ class CustodyRelation(models.TextChoices):
 class Custody(models.Model):
     """A guardian with legal custody of a child (vårdnadshavare), or a good man in a guardian's place."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its child's
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="custodies")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="custodies")
     kind = models.CharField(_("custody"), max_length=10, choices=CustodyKind.choices)
@@ -140,7 +141,7 @@ class Custody(models.Model):
     class Meta:
         verbose_name = _("custody")
         verbose_name_plural = _("custodies")
-        constraints = [models.UniqueConstraint(fields=["child", "guardian"], name="custody_unique")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "child", "guardian"], name="custody_unique")]
 
     def __str__(self) -> str:
         return f"{self.guardian} – {self.child}"
@@ -149,6 +150,7 @@ class Custody(models.Model):
 class Group(models.Model):
     """A class or teaching group in a school."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its school's
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("name"), max_length=60)
     school_year = models.CharField(_("school year"), max_length=9, blank=True)
@@ -158,7 +160,9 @@ class Group(models.Model):
         verbose_name = _("group")
         verbose_name_plural = _("groups")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["unit", "name", "school_year"], name="group_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "unit", "name", "school_year"], name="group_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -180,6 +184,7 @@ class GroupStaff(models.Model):
     """A member of staff who is the class's mentor or one of its teachers (SS 12000's assignment role of a duty),
     from–to. The class's staff take the class's inventory of safe adults and rate its pupils' wellbeing."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its group's
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="staff")
     user = models.ForeignKey("directory.User", on_delete=models.CASCADE, related_name="group_roles")
     role = models.CharField(_("role in the class"), max_length=10, choices=GroupRole.choices)
@@ -193,7 +198,9 @@ class GroupStaff(models.Model):
         verbose_name_plural = _("staff of classes")
         ordering = ["role", "start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "user", "role", "start_date"], name="group_staff_unique"),
+            models.UniqueConstraint(
+                fields=["municipality", "group", "user", "role", "start_date"], name="group_staff_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
                 name="group_staff_ends_after_start",
@@ -214,6 +221,7 @@ class PlacementQuerySet(models.QuerySet["Placement"]):
 class Placement(models.Model):
     """A child's placement in a school or preschool, grade and group, from–to."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its child's
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="placements")
     school_form = models.CharField(_("school form"), max_length=10, blank=True)

@@ -650,6 +650,7 @@ def _fail(
         ImportRejection.objects.bulk_create(
             [
                 ImportRejection(
+                    municipality_id=run.municipality_id,
                     run=run,
                     resource=r.resource,
                     source_id=_public(r.source_id)[:64] if not r.source_id.startswith(CHILD_PREFIX) else "",

@@ -91,7 +91,12 @@ def _save_page(run: ImportRun, resource: str, result: PageResult, row_offset: in
     ImportRejection.objects.bulk_create(
         [
             ImportRejection(
-                run=run, resource=resource, source_id=r.source_id, row_number=r.row_number, reason=r.reason[:2000]
+                municipality_id=run.municipality_id,
+                run=run,
+                resource=resource,
+                source_id=r.source_id,
+                row_number=r.row_number,
+                reason=r.reason[:2000],
             )
             for r in result.rejections
         ]

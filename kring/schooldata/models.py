@@ -211,6 +211,7 @@ class ImportRun(models.Model):
 class ImportRejection(models.Model):
     """A record or row the import refused, and why (never the record's personal data)."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its run's
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejections")
     resource = models.CharField(_("resource"), max_length=40)
     source_id = models.CharField(_("id in the source"), max_length=64, blank=True)

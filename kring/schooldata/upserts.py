@@ -441,7 +441,7 @@ def _sync_custody(child_ids: set[int], lookup: Lookup, result: PageResult) -> No
     Custody.objects.filter(pk__in=stale).delete()
     Custody.objects.bulk_update(changed, ["kind", "relation"], batch_size=BATCH)
     created = [
-        Custody(child_id=c, guardian_id=g, kind=k, relation=r)
+        Custody(municipality_id=lookup.municipality_id, child_id=c, guardian_id=g, kind=k, relation=r)
         for (c, g), (k, r) in wanted.items()
         if (c, g) not in current
     ]
@@ -495,7 +495,13 @@ def _sync_enrolments(pupils: list[schemas.Person], lookup: Lookup, result: PageR
         Placement.objects.filter(pk__in=stale).delete()
         result.counts["placements deleted"] += len(stale)
     counts = PageResult()
-    _sync(Placement, wanted, existing, counts, lambda key, values: Placement(ss12000_id=key, **values))
+    _sync(
+        Placement,
+        wanted,
+        existing,
+        counts,
+        lambda key, values: Placement(municipality_id=lookup.municipality_id, ss12000_id=key, **values),
+    )
     for name, number in counts.counts.items():
         result.counts[f"placements {name}"] += number
     if stale or counts.counts["created"] or counts.counts["updated"]:  # who is placed where has changed
@@ -526,7 +532,13 @@ def apply_placements(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageR
                 "end_date": record.end_date,
             }
     existing = {p.ss12000_id: p for p in Placement.objects.filter(ss12000_id__in=list(wanted))}
-    _sync(Placement, wanted, existing, result, lambda key, values: Placement(ss12000_id=key, **values))
+    _sync(
+        Placement,
+        wanted,
+        existing,
+        result,
+        lambda key, values: Placement(municipality_id=lookup.municipality_id, ss12000_id=key, **values),
+    )
     if result.counts["created"] or result.counts["updated"]:
         result.unit_ids.update(values["unit_id"] for values in wanted.values())
         result.unit_ids.update(p.unit_id for p in existing.values())
@@ -570,7 +582,13 @@ def apply_groups(records: Sequence[dict[str, Any]], lookup: Lookup) -> PageResul
                 match.ss12000_id = key
                 match.save(update_fields=["ss12000_id"])
                 existing[key] = match
-    _sync(Group, wanted, existing, result, lambda key, values: Group(ss12000_id=key, **values))
+    _sync(
+        Group,
+        wanted,
+        existing,
+        result,
+        lambda key, values: Group(municipality_id=lookup.municipality_id, ss12000_id=key, **values),
+    )
     group_ids = dict(Group.objects.filter(ss12000_id__in=list(wanted)).values_list("ss12000_id", "pk"))
     for group in classes:
         memberships = group.group_memberships or ()

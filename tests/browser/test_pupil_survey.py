@@ -86,7 +86,7 @@ def test_the_coordinator_sees_results_with_a_suppressed_school(
     series = surveys.survey(coordinator)
     schools = [world.school, world.other_school, UnitFactory(organisation=world.school.organisation, name="Lillskolan")]
     for index, school in enumerate(schools):
-        group = Group.objects.create(unit=school, name=f"5{'ABC'[index]}")
+        group = Group.objects.create(municipality_id=school.municipality_id, unit=school, name=f"5{'ABC'[index]}")
         PlacementFactory(child=ChildFactory(municipality=world.municipality), unit=school, group=group)
         for kind, positive in (("before", 0.5), ("after", 0.75)):
             wave_class = surveys.add_class(series, kind, group, coordinator)

@@ -29,7 +29,9 @@ def test_meeting_tomorrow_and_overdue_follow_up_are_reminded_once(consented_case
         by=tsi_member, case=consented_case, kind=MeetingKind.FOLLOW_UP,
         starts_at=timezone.now() + dt.timedelta(days=5), place="Skolan", neutral_arena=False,
     )  # fmt: skip
-    consented_case.follow_ups.create(due_on=TODAY - dt.timedelta(days=1))
+    consented_case.follow_ups.create(
+        municipality_id=consented_case.municipality_id, due_on=TODAY - dt.timedelta(days=1)
+    )
 
     first = committed(send_reminders)
     second = committed(send_reminders)
@@ -47,13 +49,13 @@ def test_meeting_tomorrow_and_overdue_follow_up_are_reminded_once(consented_case
 
 
 def test_closed_cases_get_no_reminders(consented_case: TsiCase, tsi_member) -> None:  # type: ignore[no-untyped-def]
-    consented_case.follow_ups.create(due_on=TODAY)
+    consented_case.follow_ups.create(municipality_id=consented_case.municipality_id, due_on=TODAY)
     actions.close_case(by=tsi_member, case=consented_case, reason="goals_reached")
     assert committed(send_reminders).follow_ups == 0
 
 
 def test_send_reminders_command_runs_and_enqueues(consented_case: TsiCase, capsys: pytest.CaptureFixture[str]) -> None:
-    consented_case.follow_ups.create(due_on=TODAY)
+    consented_case.follow_ups.create(municipality_id=consented_case.municipality_id, due_on=TODAY)
     committed(call_command, "send_reminders")
     assert "1 follow-ups" in capsys.readouterr().out
     call_command("send_reminders", "--enqueue")
@@ -61,7 +63,7 @@ def test_send_reminders_command_runs_and_enqueues(consented_case: TsiCase, capsy
 
 
 def test_reminder_mail_waits_until_the_audit_event_is_committed(consented_case: TsiCase) -> None:
-    consented_case.follow_ups.create(due_on=TODAY)
+    consented_case.follow_ups.create(municipality_id=consented_case.municipality_id, due_on=TODAY)
 
     with TestCase.captureOnCommitCallbacks(execute=False) as after_commit:
         send_reminders()

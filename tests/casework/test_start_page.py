@@ -222,7 +222,9 @@ def test_a_follow_up_due_and_a_plan_without_one(client: Client, consented_case: 
     )  # fmt: skip
     TsiCase.objects.filter(pk=consented_case.pk).update(stage="active")
     assert "Book the next follow-up of the plan" in worklist(start_page(client, tsi_member))
-    FollowUp.objects.create(case=consented_case, due_on=TODAY - dt.timedelta(days=2))
+    FollowUp.objects.create(
+        municipality_id=consented_case.municipality_id, case=consented_case, due_on=TODAY - dt.timedelta(days=2)
+    )
     work = worklist(start_page(client, tsi_member))
     assert "Book the next follow-up of the plan" not in work
     assert "Follow up the plan" in work and "2 days overdue" in work
@@ -234,7 +236,9 @@ def test_the_teams_unit_manager_sees_open_cases_per_case_lead(
     from kring.casework.models import FollowUp
 
     manager = _staff(world.municipality, tsi_team, "unit_manager", "chef.tsi@kommun.example")
-    FollowUp.objects.create(case=accepted_case, due_on=TODAY - dt.timedelta(days=3))
+    FollowUp.objects.create(
+        municipality_id=accepted_case.municipality_id, case=accepted_case, due_on=TODAY - dt.timedelta(days=3)
+    )
     work = worklist(start_page(client, manager))
     assert "Open TSI cases: 1, with a follow-up overdue: 1" in work
     assert tsi_member.get_full_name() in work

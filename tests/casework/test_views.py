@@ -351,7 +351,9 @@ def test_case_page_shows_the_timeline_and_the_days_of_each_step(
 def test_a_closed_case_is_never_overdue(client: Client, consented_case: TsiCase, tsi_member) -> None:  # type: ignore[no-untyped-def]
     from kring.casework.tsi.queries import work_list_for_user
 
-    consented_case.follow_ups.create(due_on=TODAY - dt.timedelta(days=3))
+    consented_case.follow_ups.create(
+        municipality_id=consented_case.municipality_id, due_on=TODAY - dt.timedelta(days=3)
+    )
     assert work_list_for_user(tsi_member).rows[0].overdue
     actions.close_case(by=tsi_member, case=consented_case, reason="moved")
     assert not work_list_for_user(tsi_member, include_closed=True).rows[0].overdue

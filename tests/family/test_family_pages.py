@@ -352,7 +352,9 @@ def test_a_block_holds_through_another_record_of_the_same_guardian(
         municipality=first.municipality, identity_number=first.identity_number, first_name=first.first_name,
         last_name=first.last_name,
     )  # fmt: skip
-    Custody.objects.create(child=family_case.child, guardian=twin, kind="joint")
+    Custody.objects.create(
+        municipality_id=family_case.child.municipality_id, child=family_case.child, guardian=twin, kind="joint"
+    )
     actions.block_guardian(by=tsi_member, guardian=first, child=family_case.child, reason="Hot mot barnet.")
     log_in_as(client, first.identity_index)
     assert client.get(reverse("family:case", args=[family_case.pk])).status_code == 404

@@ -185,7 +185,7 @@ def three_schools(world: World, coordinator: User) -> tuple[object, list[WaveCla
     befores, afters = [], []
     schools = [world.school, world.other_school, UnitFactory(organisation=world.school.organisation, name="Lillskolan")]
     for index, school in enumerate(schools):
-        group = Group.objects.create(unit=school, name=f"5{'ABC'[index]}")
+        group = Group.objects.create(municipality_id=school.municipality_id, unit=school, name=f"5{'ABC'[index]}")
         PlacementFactory(child=ChildFactory(municipality=world.municipality), unit=school, group=group)
         for kind, target in (("before", befores), ("after", afters)):
             wave_class = surveys.add_class(series, kind, group, coordinator)

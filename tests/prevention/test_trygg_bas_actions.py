@@ -94,7 +94,13 @@ def test_a_teacher_without_the_role_to_know_a_protected_pupil_may_not_record_for
     from tests.conftest import _staff
 
     teacher = _staff(world.municipality, world.school, "teacher", "klasslarare@kommun.example")
-    GroupStaff.objects.create(group=group, user=teacher, role=GroupRole.TEACHER, start_date=dt.date(2020, 8, 15))
+    GroupStaff.objects.create(
+        municipality_id=group.municipality_id,
+        group=group,
+        user=teacher,
+        role=GroupRole.TEACHER,
+        start_date=dt.date(2020, 8, 15),
+    )
 
     actions.record_safe_adult(child=world.child, group=group, status="none_yet", by=teacher, today=_today())
     with pytest.raises(PermissionDenied):
@@ -295,9 +301,17 @@ def test_a_teacher_at_two_schools_sees_only_the_line_of_the_school_of_the_pupils
     from tests.factories import ChildFactory, MembershipFactory, PlacementFactory
 
     MembershipFactory(user=mentor, unit=world.other_school, role="mentor")
-    other_class = Group.objects.create(unit=world.other_school, name="6B")
+    other_class = Group.objects.create(
+        municipality_id=world.other_school.municipality_id, unit=world.other_school, name="6B"
+    )
     PlacementFactory(child=ChildFactory(municipality=world.municipality), unit=world.other_school, group=other_class)
-    GroupStaff.objects.create(group=other_class, user=mentor, role=GroupRole.MENTOR, start_date=dt.date(2020, 8, 15))
+    GroupStaff.objects.create(
+        municipality_id=other_class.municipality_id,
+        group=other_class,
+        user=mentor,
+        role=GroupRole.MENTOR,
+        start_date=dt.date(2020, 8, 15),
+    )
     today = _today()
     actions.record_safe_adult(child=world.child, group=group, status="none_yet", by=mentor, today=today)
     SafeAdultEntry.objects.create(

@@ -90,7 +90,9 @@ def test_the_municipality_page_names_no_pupil(client: Client, world: World, reco
 
 
 def test_the_home_page_lists_the_mentors_class_only(client: Client, world: World, group: Group, mentor: User) -> None:
-    other = Group.objects.create(unit=world.school, name="9B", school_year="2026/2027")
+    other = Group.objects.create(
+        municipality_id=world.school.municipality_id, unit=world.school, name="9B", school_year="2026/2027"
+    )
     PlacementFactory(child=ChildFactory(municipality=world.municipality), unit=world.school, group=other)
     login(client, mentor)
 

@@ -65,7 +65,10 @@ def make_run(municipality: Municipality, *, by: User | None = None, rejected: in
     )
     ImportRun.objects.filter(pk=run.pk).update(finished_at=run.started_at + timedelta(seconds=75))
     ImportRejection.objects.bulk_create(
-        ImportRejection(run=run, resource="pupils", row_number=n + 2, reason=f"grade: fel {n}") for n in range(rejected)
+        ImportRejection(
+            municipality_id=run.municipality_id, run=run, resource="pupils", row_number=n + 2, reason=f"grade: fel {n}"
+        )
+        for n in range(rejected)
     )
     return run
 

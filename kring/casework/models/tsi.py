@@ -235,6 +235,7 @@ class ConsentScope(models.Model):
     one direction: the party may share it with the team (`to_team`), or the team may share its own records of
     that category with the party (`from_team`). The access policy reads these rows."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its consent's
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="scopes")
     direction = models.CharField(
         _("direction"), max_length=10, choices=ConsentDirection.choices, default=ConsentDirection.TO_TEAM
@@ -245,7 +246,8 @@ class ConsentScope(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["consent", "direction", "party", "category"], name="consent_scope_unique_direction"
+                fields=["municipality", "consent", "direction", "party", "category"],
+                name="consent_scope_unique_direction",
             ),
         ]
 
@@ -256,6 +258,7 @@ class ConsentScope(models.Model):
 class ConsentGiver(models.Model):
     """One guardian's own act: whether they consent, when, how, and who witnessed it."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its consent's
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="givers")
     guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="+")
     answer = models.CharField(_("answer"), max_length=10, choices=GuardianAnswer.choices, default=GuardianAnswer.GIVES)
@@ -264,7 +267,9 @@ class ConsentGiver(models.Model):
     witness = models.CharField(_("witness"), max_length=200, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["consent", "guardian"], name="consent_giver_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "consent", "guardian"], name="consent_giver_unique")
+        ]
 
     def __str__(self) -> str:
         return str(self.guardian)
@@ -285,6 +290,7 @@ class Teller(models.TextChoices):
 
 
 class Story(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="stories")
     teller = models.CharField(_("whose story"), max_length=20, choices=Teller.choices)
     told_by = models.CharField(_("told by"), max_length=200)
@@ -332,6 +338,7 @@ class BbicAspect(models.TextChoices):
 
 
 class Need(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="needs")
     area = models.CharField(_("focus area"), max_length=10, choices=FocusArea.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=NeedKind.choices)
@@ -366,6 +373,7 @@ class InterventionStatus(models.TextChoices):
 
 
 class Intervention(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="interventions")
     area = models.CharField(_("focus area"), max_length=10, choices=FocusArea.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=InterventionKind.choices)
@@ -398,6 +406,7 @@ class MeetingKind(models.TextChoices):
 
 
 class Meeting(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("kind of meeting"), max_length=20, choices=MeetingKind.choices)
     starts_at = models.DateTimeField(_("time"))
@@ -432,6 +441,7 @@ class ParticipantRole(models.TextChoices):
 
 
 class Participant(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its meeting's
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("taking part as"), max_length=20, choices=ParticipantRole.choices)
@@ -495,6 +505,7 @@ class RatingGiver(models.TextChoices):
 class OutcomeMeasure(models.Model):
     """The outcome measures Magneten follows: attendance, conflicts at home, and whether the child feels heard."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="outcomes")
     measured_on = models.DateField(_("date"))
     occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
@@ -539,6 +550,7 @@ class OutcomeMeasure(models.Model):
 class FollowUp(models.Model):
     """A follow-up date set in the plan; done when the team has followed up the actions and measures."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="follow_ups")
     due_on = models.DateField(_("due"))
     done_on = models.DateField(_("done"), null=True, blank=True)
@@ -559,6 +571,7 @@ class ChildVoice(models.Model):
     before the network meeting and at each follow-up, with a trusted adult on a tablet or by the young person
     logged in. The rating of being listened to becomes the child's outcome measure."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="child_voices")
     given_on = models.DateField(_("date"))
     occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
@@ -599,6 +612,7 @@ class ConsentRequest(models.Model):
     guardian with custody gives or refuses it on their own page, and from 15 the young person too. When every one
     has answered, the consent is recorded as their answers say (a refusal: the guardians disagree, no consent)."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its case's
     case = models.ForeignKey(TsiCase, on_delete=models.CASCADE, related_name="consent_requests")
     parties = models.JSONField(default=list)
     categories = models.JSONField(default=list)
@@ -619,7 +633,7 @@ class ConsentRequest(models.Model):
         ordering = ["-proposed_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case"], condition=Q(status="open"), name="consent_request_one_open_per_case"
+                fields=["municipality", "case"], condition=Q(status="open"), name="consent_request_one_open_per_case"
             ),
         ]
 
@@ -630,6 +644,7 @@ class ConsentRequest(models.Model):
 class ConsentRequestAnswer(models.Model):
     """One family member's own answer to a consent request, given logged in with e-ID."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its request's
     request = models.ForeignKey(ConsentRequest, on_delete=models.CASCADE, related_name="answers")
     guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     young_person = models.BooleanField(default=False)
@@ -639,9 +654,11 @@ class ConsentRequestAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["request", "guardian"], name="consent_request_answer_once"),
+            models.UniqueConstraint(fields=["municipality", "request", "guardian"], name="consent_request_answer_once"),
             models.UniqueConstraint(
-                fields=["request"], condition=Q(young_person=True), name="consent_request_young_person_once"
+                fields=["municipality", "request"],
+                condition=Q(young_person=True),
+                name="consent_request_young_person_once",
             ),
             models.CheckConstraint(
                 condition=Q(guardian__isnull=False, young_person=False) | Q(guardian__isnull=True, young_person=True),

@@ -268,6 +268,7 @@ def _store_consent(
         )
         ConsentGiver.objects.bulk_create(
             ConsentGiver(
+                municipality_id=consent.municipality_id,
                 consent=consent, guardian=act.guardian, answer=act.answer, given_on=act.given_on, method=act.method,
                 witness=act.witness,
             )
@@ -299,7 +300,13 @@ def _store_consent(
 
 def _scopes(consent: Consent, direction: str, parties: Iterable[str], categories: Iterable[str]) -> list[ConsentScope]:
     return [
-        ConsentScope(consent=consent, direction=direction, party=party, category=category)
+        ConsentScope(
+            municipality_id=consent.municipality_id,
+            consent=consent,
+            direction=direction,
+            party=party,
+            category=category,
+        )
         for party in sorted(set(parties))
         for category in sorted(set(categories))
     ]
@@ -372,6 +379,7 @@ def request_consent(*, by: User, case: TsiCase, given: ConsentInput) -> ConsentR
     with transaction.atomic():
         case.consent_requests.filter(status=ConsentRequestStatus.OPEN).update(status=ConsentRequestStatus.REPLACED)
         proposal = ConsentRequest.objects.create(
+            municipality_id=case.municipality_id,
             case=case, parties=sorted(set(given.parties)), categories=sorted(set(given.categories)),
             share_with=sorted(set(given.share_with)), share_categories=sorted(set(given.share_categories)),
             final_plan_to_school=given.final_plan_to_school, valid_until=given.valid_until,
@@ -403,6 +411,7 @@ def answer_consent_request(
             raise WorkflowError(_("The consent must end after it was given."), code="dates")
         _check_answerer(proposal, guardian, young_person)
         entry = ConsentRequestAnswer.objects.create(
+            municipality_id=proposal.municipality_id,
             request=proposal, guardian=guardian, young_person=young_person, answer=answer,
             answered_at=timezone.now(), answered_by=by,
         )  # fmt: skip
@@ -592,6 +601,7 @@ def record_story(
     _require_consent(case)
     with transaction.atomic():
         story = Story.objects.create(
+            municipality_id=case.municipality_id,
             case=case, teller=teller, told_by=told_by, told_on=told_on, text=text, recorded_by=by,
             recorded_at=timezone.now(), secret_from_guardians=secret_from_guardians,
         )  # fmt: skip
@@ -605,7 +615,14 @@ def record_need(*, by: User, case: TsiCase, area: str, kind: str, aspect: str, t
     _require_consent(case)
     with transaction.atomic():
         need = Need.objects.create(
-            case=case, area=area, kind=kind, aspect=aspect, text=text, recorded_by=by, recorded_at=timezone.now()
+            municipality_id=case.municipality_id,
+            case=case,
+            area=area,
+            kind=kind,
+            aspect=aspect,
+            text=text,
+            recorded_by=by,
+            recorded_at=timezone.now(),
         )
         _audit(by, case, need, basis, area=area, kind=kind)
     return need
@@ -629,6 +646,7 @@ def propose_intervention(
         raise WorkflowError(_("The end must be on or after the start."), code="dates")
     with transaction.atomic():
         intervention = Intervention.objects.create(
+            municipality_id=case.municipality_id,
             case=case, area=area, kind=kind, description=description, responsible=responsible, start_on=start_on,
             end_on=end_on,
         )  # fmt: skip
@@ -675,10 +693,18 @@ def book_meeting(
         raise WorkflowError(_("The team must accept the request first."), code="not_accepted")
     with transaction.atomic():
         meeting = Meeting.objects.create(
-            case=case, kind=kind, starts_at=starts_at, place=place, neutral_arena=neutral_arena, booked_by=by
+            municipality_id=case.municipality_id,
+            case=case,
+            kind=kind,
+            starts_at=starts_at,
+            place=place,
+            neutral_arena=neutral_arena,
+            booked_by=by,
         )
         Participant.objects.bulk_create(
-            Participant(meeting=meeting, name=p.name, role=p.role) for p in participants if p.name.strip()
+            Participant(municipality_id=meeting.municipality_id, meeting=meeting, name=p.name, role=p.role)
+            for p in participants
+            if p.name.strip()
         )
         _audit(by, case, meeting, basis, kind=kind)
     return meeting
@@ -746,7 +772,9 @@ NOT_IN_FORCE = (ApprovalStatus.PENDING, ApprovalStatus.RETURNED)
 
 def _put_plan_in_force(case: TsiCase, version: PlanVersion) -> None:
     """The plan's follow-up is booked and the case goes to follow-up."""
-    FollowUp.objects.get_or_create(case=case, due_on=version.next_follow_up, done_on=None)
+    FollowUp.objects.get_or_create(
+        municipality_id=case.municipality_id, case=case, due_on=version.next_follow_up, done_on=None
+    )
     _set_stage(case, CaseStage.FOLLOW_UP)
     case.save()
 
@@ -800,7 +828,7 @@ def record_outcome(*, by: User, case: TsiCase, outcome: OutcomeInput) -> Outcome
     _check_scales(outcome)
     with transaction.atomic():
         measure = OutcomeMeasure.objects.create(
-            case=case, measured_on=outcome.measured_on, occasion=outcome.occasion,
+            municipality_id=case.municipality_id, case=case, measured_on=outcome.measured_on, occasion=outcome.occasion,
             attendance_percent=outcome.attendance_percent, home_conflicts=outcome.home_conflicts,
             listened_to=outcome.listened_to, notes=outcome.notes, recorded_by=by,
         )  # fmt: skip
@@ -822,6 +850,7 @@ def record_guardian_rating(*, by: User, case: TsiCase, guardian: Guardian, home_
     with transaction.atomic():
         # One rating a day per guardian: a second one that day replaces the first (the measure is not a tally).
         measure, _created = OutcomeMeasure.objects.update_or_create(
+            municipality_id=case.municipality_id,
             case=case, measured_on=timezone.localdate(), given_by=RatingGiver.GUARDIAN, guardian=guardian,
             defaults={"occasion": Occasion.FOLLOW_UP, "home_conflicts": home_conflicts, "recorded_by": by},
         )  # fmt: skip
@@ -860,13 +889,15 @@ def _save_voice(by: User, case: TsiCase, voice: VoiceInput, basis: Basis | None)
     now = timezone.now()
     with transaction.atomic():
         entry = ChildVoice.objects.create(
+            municipality_id=case.municipality_id,
             case=case, given_on=now.date(), occasion=voice.occasion, how_it_goes=voice.how_it_goes,
             listened_to=voice.listened_to, words=voice.words, secret_from_guardians=voice.secret_from_guardians,
             with_adult=voice.with_adult, recorded_by=by, recorded_at=now,
         )  # fmt: skip
         if voice.listened_to is not None:
             OutcomeMeasure.objects.create(
-                case=case, measured_on=timezone.localdate(), occasion=voice.occasion, listened_to=voice.listened_to,
+                municipality_id=case.municipality_id, case=case, measured_on=timezone.localdate(),
+                occasion=voice.occasion, listened_to=voice.listened_to,
                 recorded_by=by, given_by=RatingGiver.CHILD, secret_from_guardians=voice.secret_from_guardians,
             )  # fmt: skip
         _audit(by, case, entry, basis, occasion=voice.occasion)
@@ -892,7 +923,7 @@ def complete_follow_up(*, by: User, follow_up: FollowUp, done_on: date, notes: s
         follow_up.notes = notes
         follow_up.save(update_fields=["done_on", "notes"])
         if next_due is not None:
-            FollowUp.objects.create(case=case, due_on=next_due)
+            FollowUp.objects.create(municipality_id=case.municipality_id, case=case, due_on=next_due)
         _audit(by, case, follow_up, basis, done_on=done_on.isoformat())
     return follow_up
 

@@ -305,7 +305,9 @@ def add_class_staff(*, group: Group, user: User, role: str, by: User, today: dat
     if current is not None:
         return current
     with transaction.atomic():
-        staff = GroupStaff.objects.create(group=group, user=user, role=GroupRole(role), start_date=today)
+        staff = GroupStaff.objects.create(
+            municipality_id=group.municipality_id, group=group, user=user, role=GroupRole(role), start_date=today
+        )
         record_event(
             actor=by,
             action=AuditAction.WRITE,
