@@ -406,7 +406,7 @@ def add_collaboration_groups(result: Any, total: int, seed_value: int) -> int:
                 user=m.user,
                 organisation_id=m.unit.organisation_id,
                 role="member",
-            )  # fmt: skip
+            )
             for m in {m.user_id: m for m in seated}.values()
         )
     return CollaborationGroup.objects.filter(municipality=municipality).count()

@@ -308,7 +308,7 @@ class CollaborationWriter:
                         user=user,
                         organisation=self.organisations[organisation],
                         role=seat,
-                    )  # fmt: skip
+                    )
                 )
         GroupMember.objects.bulk_create(members)
         self.counts["collaboration_groups"] += 1
@@ -326,7 +326,7 @@ class CollaborationWriter:
                 name=m.name,
                 organisation=m.organisation,
                 role=MemberRole.MEMBER,
-            )  # fmt: skip
+            )
             for m in shared
         ]
         rows.append(

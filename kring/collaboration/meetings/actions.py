@@ -109,7 +109,7 @@ def save_meeting(
                 text=a.text.strip(),
                 owner=a.owner,
                 due_on=a.due_on,
-            )  # fmt: skip
+            )
             for a in given.actions
         )
         _audit(by, "group_meeting", meeting.pk, group=group.pk, actions=len(given.actions))
@@ -129,7 +129,7 @@ def _record_attendance(meeting: GroupMeeting, group: CollaborationGroup, present
             name=m.display_name,
             organisation=m.organisation,
             present=m.pk in came,
-        )  # fmt: skip
+        )
         for m in members
     )
 
