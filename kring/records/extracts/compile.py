@@ -392,7 +392,8 @@ def _relations_to(model: type[models.Model]) -> Iterator[tuple[type[models.Model
 def _through_models() -> set[type[models.Model]]:
     from django.apps import apps
 
-    return {field.remote_field.through for other in apps.get_models() for field in other._meta.many_to_many}
+    through = (field.remote_field.through for other in apps.get_models() for field in other._meta.many_to_many)
+    return {model for model in through if model is not None}
 
 
 def _guardian_sources(guardian_id: int) -> list[Source]:
