@@ -400,7 +400,13 @@ def add_collaboration_groups(result: Any, total: int, seed_value: int) -> int:
         )  # fmt: skip
         seated = rng.sample(staff, 6)
         GroupMember.objects.bulk_create(
-            GroupMember(group=group, user=m.user, organisation_id=m.unit.organisation_id, role="member")
+            GroupMember(
+                municipality_id=group.municipality_id,
+                group=group,
+                user=m.user,
+                organisation_id=m.unit.organisation_id,
+                role="member",
+            )
             for m in {m.user_id: m for m in seated}.values()
         )
     return CollaborationGroup.objects.filter(municipality=municipality).count()

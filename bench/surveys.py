@@ -248,16 +248,24 @@ def _fill(series: Any, answers: int) -> None:
     rng = random.Random(answers)
     have = SurveyAnswer.objects.filter(response__wave_class__wave__series=series).count()
     responses = max(0, (answers - have) // len(questions))
+    municipality = series.municipality_id
     made = SurveyResponse.objects.bulk_create(
         SurveyResponse(
-            wave_class=rng.choice(classes), answered_on=classes[0].wave.opens_on, language="sv", sex=rng.randint(1, 2)
+            municipality_id=municipality,
+            wave_class=rng.choice(classes),
+            answered_on=classes[0].wave.opens_on,
+            language="sv",
+            sex=rng.randint(1, 2),
         )
         for _ in range(responses)
     )
     SurveyAnswer.objects.bulk_create(
         (
             SurveyAnswer(
-                response=response, question=q, value=rng.randint(1, 4) if q.scale == Scale.AGREE4 else response.sex
+                municipality_id=municipality,
+                response=response,
+                question=q,
+                value=rng.randint(1, 4) if q.scale == Scale.AGREE4 else response.sex,
             )
             for response in made
             for q in questions

@@ -53,37 +53,7 @@ NOT_DISTRIBUTED: Final[dict[str, tuple[Kind, str]]] = {
 
 # Tenant tables that do not carry `municipality_id` yet: each reaches its municipality through its parent row.
 # Closing a gap: a `municipality` foreign key filled from the parent, then NOT NULL, set wherever rows are made.
-WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset(
-    {
-        "collaboration.agreementversion",
-        "collaboration.agreementversion_groups",
-        "collaboration.agreementversion_parties",
-        "collaboration.assessmentversion",
-        "collaboration.attendance",
-        "collaboration.collaborationgroup_organisations",
-        "collaboration.collaborationgroup_schools",
-        "collaboration.commitment",
-        "collaboration.discussion",
-        "collaboration.groupmeeting",
-        "collaboration.groupmember",
-        "collaboration.identifieddiscussion_consent_guardians",
-        "collaboration.identifieddiscussion_consent_organisations",
-        "collaboration.meetingaction",
-        "collaboration.policedisclosure",
-        "collaboration.signatory",
-        "prevention.answercode",
-        "prevention.manualsession",
-        "prevention.programme_organisations",
-        "prevention.questionnaireitem",
-        "prevention.sessionheld",
-        "prevention.sessionheld_facilitators",
-        "prevention.stafftraining",
-        "prevention.surveyanswer",
-        "prevention.surveyresponse",
-        "prevention.surveywave",
-        "prevention.waveclass",
-    }
-)
+WITHOUT_MUNICIPALITY: Final[frozenset[str]] = frozenset()
 
 # Unique constraints of tenant tables that do not include `municipality` yet ("label: field, field").
 # One-to-one fields (Django's reverse accessor is a single object); on Citus each becomes a unique constraint with the

@@ -286,20 +286,29 @@ class CollaborationWriter:
             review_on=self.today + timedelta(days=self.rng.randint(45, 400)), changed_by=self.coordinator,
             changed_at=timezone.now(),
         )  # fmt: skip
-        group.organisations.set({owner, *(self.organisations[key] for key in plan.others)})
+        group.organisations.set(
+            {owner, *(self.organisations[key] for key in plan.others)},
+            through_defaults={"municipality_id": group.municipality_id},
+        )
         members = []
         for index, (organisation, role) in enumerate(plan.members):
             seat = MemberRole.CHAIR if index == 0 else MemberRole.MEMBER
             if role.startswith("name:"):
                 name = f"{names.SWEDISH.female.pick(self.rng)} {names.SWEDISH.last.pick(self.rng)}"
                 members.append(
-                    GroupMember(group=group, name=name, organisation=self.organisations[organisation],
-                                title=role[5:], role=seat)
+                    GroupMember(municipality_id=group.municipality_id, group=group, name=name,
+                                organisation=self.organisations[organisation], title=role[5:], role=seat)
                 )  # fmt: skip
             else:
                 user = self.coordinator if role == Role.COORDINATOR else self._person(role)
                 members.append(
-                    GroupMember(group=group, user=user, organisation=self.organisations[organisation], role=seat)
+                    GroupMember(
+                        municipality_id=group.municipality_id,
+                        group=group,
+                        user=user,
+                        organisation=self.organisations[organisation],
+                        role=seat,
+                    )
                 )
         GroupMember.objects.bulk_create(members)
         self.counts["collaboration_groups"] += 1
@@ -310,11 +319,19 @@ class CollaborationWriter:
         """The overlap: two of SSPF Centrum's people sit in Trygghetsgruppen, with one of its own."""
         shared = list(first.members.order_by("pk"))[:2]
         rows = [
-            GroupMember(group=second, user=m.user, name=m.name, organisation=m.organisation, role=MemberRole.MEMBER)
+            GroupMember(
+                municipality_id=second.municipality_id,
+                group=second,
+                user=m.user,
+                name=m.name,
+                organisation=m.organisation,
+                role=MemberRole.MEMBER,
+            )
             for m in shared
         ]
         rows.append(
-            GroupMember(group=second, name="Trygghetssamordnare " + names.SWEDISH.last.pick(self.rng),
+            GroupMember(municipality_id=second.municipality_id, group=second,
+                        name="Trygghetssamordnare " + names.SWEDISH.last.pick(self.rng),
                         organisation=self.organisations["executive"], title="Trygghetssamordnare",
                         role=MemberRole.CHAIR)
         )  # fmt: skip
@@ -378,7 +395,8 @@ class CollaborationWriter:
             municipality=self.municipality, title=title, responsible=self.coordinator, created_at=timezone.now()
         )
         version = AgreementVersion.objects.create(
-            agreement=agreement, number=1, purpose=purpose, needs=needs, valid_from=first_from, review_on=review_on,
+            municipality_id=agreement.municipality_id, agreement=agreement, number=1, purpose=purpose, needs=needs,
+            valid_from=first_from, review_on=review_on,
             recorded_by=self.coordinator, recorded_at=timezone.now(),
         )  # fmt: skip
         self._fill(version, parties, commitments, groups, first_from)
@@ -392,11 +410,15 @@ class CollaborationWriter:
         groups: list[CollaborationGroup],
         signed: date,
     ) -> None:
-        version.parties.set(parties)
-        version.groups.set(groups)
-        Commitment.objects.bulk_create(Commitment(version=version, organisation=o, text=t) for o, t in commitments)
+        own = {"municipality_id": version.municipality_id}
+        version.parties.set(parties, through_defaults=own)
+        version.groups.set(groups, through_defaults=own)
+        Commitment.objects.bulk_create(
+            Commitment(**own, version=version, organisation=o, text=t) for o, t in commitments
+        )
         Signatory.objects.bulk_create(
-            Signatory(version=version, name=f"{names.SWEDISH.male.pick(self.rng)} {names.SWEDISH.last.pick(self.rng)}",
+            Signatory(**own, version=version,
+                      name=f"{names.SWEDISH.male.pick(self.rng)} {names.SWEDISH.last.pick(self.rng)}",
                       title="Förvaltningschef" if party.kind != "police" else "Lokalpolisområdeschef",
                       organisation=party, signed_on=signed - timedelta(days=14))
             for party in parties
@@ -413,7 +435,8 @@ class CollaborationWriter:
         review_on: date,
     ) -> None:
         version = AgreementVersion.objects.create(
-            agreement=first.agreement, number=2, purpose=first.purpose, needs=first.needs, valid_from=valid_from,
+            municipality_id=first.municipality_id, agreement=first.agreement, number=2, purpose=first.purpose,
+            needs=first.needs, valid_from=valid_from,
             review_on=review_on, change_note=note, recorded_by=self.coordinator, recorded_at=timezone.now(),
         )  # fmt: skip
         commitments = [(c.organisation, c.text) for c in first.commitments.all()] + [added]

@@ -122,9 +122,10 @@ class ProgrammeWriter:
             has_pupil_mentors=mentors,
             source=source,
         )
-        programme.organisations.set(organisations)
+        programme.organisations.set(organisations, through_defaults={"municipality_id": programme.municipality_id})
         ManualSession.objects.bulk_create(
-            ManualSession(programme=programme, number=i, topic=topic) for i, topic in enumerate(manual, start=1)
+            ManualSession(municipality_id=programme.municipality_id, programme=programme, number=i, topic=topic)
+            for i, topic in enumerate(manual, start=1)
         )
         self.counts["programmes"] += 1
         return programme
@@ -150,6 +151,7 @@ class ProgrammeWriter:
         start = max(self.term, self.today - timedelta(days=60))
         StaffTraining.objects.bulk_create(
             StaffTraining(
+                municipality_id=run.municipality_id,
                 run=run,
                 user_id=pk,
                 trained_on=start,
@@ -179,6 +181,7 @@ class ProgrammeWriter:
             for index, session in enumerate(held):
                 day = start + timedelta(days=min(days, (index + 1) * days // (len(held) + 1)))
                 row = SessionHeld.objects.create(
+                    municipality_id=run.municipality_id,
                     run=run,
                     group=group,
                     held_on=min(day, self.today),
@@ -186,7 +189,7 @@ class ProgrammeWriter:
                     pupils_present=self.rng.randint(18, 26),
                     recorded_by=principal,
                 )
-                row.facilitators.set(facilitators)
+                row.facilitators.set(facilitators, through_defaults={"municipality_id": row.municipality_id})
                 self.counts["programme_sessions"] += 1
         if mentors:
             oldest = "8" if Placement.objects.current(self.today).filter(unit=unit, grade="8").exists() else "6"
@@ -213,7 +216,9 @@ class ProgrammeWriter:
         )
         questions = list(BankQuestion.objects.order_by("pk"))
         QuestionnaireItem.objects.bulk_create(
-            QuestionnaireItem(questionnaire=questionnaire, question=q, position=i)
+            QuestionnaireItem(
+                municipality_id=questionnaire.municipality_id, questionnaire=questionnaire, question=q, position=i
+            )
             for i, q in enumerate(questions, start=1)
         )
         series = SurveySeries.objects.create(
@@ -226,12 +231,14 @@ class ProgrammeWriter:
             created_by=coordinator,
         )
         before = SurveyWave.objects.create(
+            municipality_id=series.municipality_id,
             series=series,
             kind="before",
             opens_on=self.today - timedelta(days=120),
             closes_on=self.today - timedelta(days=110),
         )
         after = SurveyWave.objects.create(
+            municipality_id=series.municipality_id,
             series=series,
             kind="after",
             opens_on=self.today - timedelta(days=5),
@@ -246,10 +253,22 @@ class ProgrammeWriter:
                 answering = 4 if small else max(0, invited - self.rng.randint(0, 3))
                 pupils = [codes.link_hash(series.salt, [f"{group.pk}", f"{i}", "x"]) for i in range(answering)]
                 for wave, positive in ((before, 0.55), (after, 0.68)):
-                    wave_class = WaveClass.objects.create(wave=wave, group=group, unit=unit, grade="5", invited=invited)
+                    wave_class = WaveClass.objects.create(
+                        municipality_id=wave.municipality_id,
+                        wave=wave,
+                        group=group,
+                        unit=unit,
+                        grade="5",
+                        invited=invited,
+                    )
                     self._answers(wave_class, pupils, positive, questions)
                     AnswerCode.objects.bulk_create(
-                        AnswerCode(wave_class=wave_class, code_hash=codes.code_hash(code), used=i < answering)
+                        AnswerCode(
+                            municipality_id=wave_class.municipality_id,
+                            wave_class=wave_class,
+                            code_hash=codes.code_hash(code),
+                            used=i < answering,
+                        )
                         for i, code in enumerate(codes.new_codes(invited))
                     )
         self.counts["survey_responses"] = SurveyResponse.objects.filter(wave_class__wave__series=series).count()
@@ -258,6 +277,7 @@ class ProgrammeWriter:
         day = min(wave_class.wave.closes_on, self.today)
         responses = SurveyResponse.objects.bulk_create(
             SurveyResponse(
+                municipality_id=wave_class.municipality_id,
                 wave_class=wave_class,
                 answered_on=day,
                 language="sv",
@@ -267,6 +287,7 @@ class ProgrammeWriter:
             for link in links
             if self.rng.random() < 0.9
         )
+        municipality = wave_class.municipality_id
         rows = []
         for response in responses:
             for question in questions:
@@ -275,9 +296,15 @@ class ProgrammeWriter:
                     value = (
                         0 if roll < 0.05 else self.rng.choice((3, 4)) if roll < positive else self.rng.choice((1, 2))
                     )
-                    rows.append(SurveyAnswer(response=response, question=question, value=value))
+                    rows.append(
+                        SurveyAnswer(municipality_id=municipality, response=response, question=question, value=value)
+                    )
                 elif question.scale == Scale.SEX:
-                    rows.append(SurveyAnswer(response=response, question=question, value=response.sex))
+                    rows.append(
+                        SurveyAnswer(
+                            municipality_id=municipality, response=response, question=question, value=response.sex
+                        )
+                    )
         SurveyAnswer.objects.bulk_create(rows, batch_size=2000)
 
 

@@ -99,7 +99,11 @@ def test_a_police_officer_at_a_group_meeting_sees_one_child_only_after_social_se
     page.set_default_timeout(10_000)
     group = add_group(world, coordinator, "SSPF Centrum", issues=[Issue.CRIME], members=[social_worker])
     GroupMember.objects.create(
-        group=group, user=police_officer, organisation=world.police_unit.organisation, role="member"
+        municipality_id=group.municipality_id,
+        group=group,
+        user=police_officer,
+        organisation=world.police_unit.organisation,
+        role="member",
     )
     today = timezone.localdate()
     meeting = meeting_actions.save_meeting(

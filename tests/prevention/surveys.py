@@ -67,6 +67,7 @@ def answers(
     day = wave_class.wave.opens_on
     responses = SurveyResponse.objects.bulk_create(
         SurveyResponse(
+            municipality_id=wave_class.municipality_id,
             wave_class=wave_class,
             answered_on=day,
             language="sv",
@@ -75,14 +76,19 @@ def answers(
         )
         for i in range(count)
     )
+    municipality = wave_class.municipality_id
     rows = []
     for response in responses:
         for question in questions:
             if question.scale == Scale.AGREE4:
                 value = rng.choice((3, 4)) if rng.random() < positive else rng.choice((1, 2))
-                rows.append(SurveyAnswer(response=response, question=question, value=value))
+                rows.append(
+                    SurveyAnswer(municipality_id=municipality, response=response, question=question, value=value)
+                )
             elif question.scale == Scale.SEX:
-                rows.append(SurveyAnswer(response=response, question=question, value=response.sex))
+                rows.append(
+                    SurveyAnswer(municipality_id=municipality, response=response, question=question, value=response.sex)
+                )
     SurveyAnswer.objects.bulk_create(rows)
 
 

@@ -92,18 +92,21 @@ def save_agreement(*, given: AgreementInput, by: User, agreement: Agreement | No
                 agreement.save(update_fields=["title", "responsible"])
             number = (agreement.versions.aggregate(last=Max("number"))["last"] or 0) + 1
             version = AgreementVersion.objects.create(
-                agreement=agreement, number=number, purpose=given.purpose.strip(), needs=given.needs.strip(),
+                municipality_id=agreement.municipality_id, agreement=agreement, number=number,
+                purpose=given.purpose.strip(), needs=given.needs.strip(),
                 valid_from=given.valid_from, valid_to=given.valid_to, review_on=given.review_on,
                 change_note=given.change_note.strip(), recorded_by=by, recorded_at=now,
             )  # fmt: skip
-            version.parties.set(given.parties)
-            version.groups.set(given.groups)
+            own = {"municipality_id": version.municipality_id}
+            version.parties.set(given.parties, through_defaults=own)
+            version.groups.set(given.groups, through_defaults=own)
             Commitment.objects.bulk_create(
-                Commitment(version=version, organisation=c.organisation, text=c.text.strip()) for c in given.commitments
+                Commitment(**own, version=version, organisation=c.organisation, text=c.text.strip())
+                for c in given.commitments
             )
             Signatory.objects.bulk_create(
-                Signatory(version=version, name=s.name.strip(), title=s.title.strip(), organisation=s.organisation,
-                          signed_on=s.signed_on)
+                Signatory(**own, version=version, name=s.name.strip(), title=s.title.strip(),
+                          organisation=s.organisation, signed_on=s.signed_on)
                 for s in given.signatories
             )  # fmt: skip
             record_event(

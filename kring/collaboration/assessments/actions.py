@@ -97,7 +97,8 @@ def save_assessment(
             assessment.save()
         number = (assessment.versions.aggregate(last=Max("number"))["last"] or 0) + 1
         version = AssessmentVersion.objects.create(
-            assessment=assessment, number=number, articles=articles, options=given.options,
+            municipality_id=assessment.municipality_id, assessment=assessment, number=number, articles=articles,
+            options=given.options,
             consequences=_consequences(given), views_count=given.views_count,
             departs_from_views=given.departs_from_views, decided_on=given.decided_on, feedback_on=given.feedback_on,
             follow_up_on=given.follow_up_on, recorded_by=by, recorded_at=now, **texts,

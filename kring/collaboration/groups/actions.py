@@ -99,8 +99,9 @@ def save_group(*, given: GroupInput, by: User, group: CollaborationGroup | None 
                 for name, value in values.items():
                     setattr(group, name, value)
                 group.save()
-            group.organisations.set({given.owner, *given.organisations})
-            group.schools.set(given.schools)
+            own = {"municipality_id": group.municipality_id}
+            group.organisations.set({given.owner, *given.organisations}, through_defaults=own)
+            group.schools.set(given.schools, through_defaults=own)
             _replace_members(group, given.members)
             record_event(
                 actor=by,
@@ -125,6 +126,7 @@ def _replace_members(group: CollaborationGroup, members: list[MemberInput]) -> N
             seen.add(member.user.pk)
         rows.append(
             GroupMember(
+                municipality_id=group.municipality_id,
                 group=group,
                 user=member.user,
                 name="" if member.user else member.name.strip(),

@@ -94,14 +94,23 @@ def save_meeting(
     }  # fmt: skip
     with transaction.atomic():
         if meeting is None:
-            meeting = GroupMeeting.objects.create(group=group, recorded_by=by, recorded_at=timezone.now(), **values)
+            meeting = GroupMeeting.objects.create(
+                municipality_id=group.municipality_id, group=group, recorded_by=by, recorded_at=timezone.now(), **values
+            )
         else:
             for name, value in values.items():
                 setattr(meeting, name, value)
             meeting.save()
         _record_attendance(meeting, group, given.present)
         MeetingAction.objects.bulk_create(
-            MeetingAction(meeting=meeting, text=a.text.strip(), owner=a.owner, due_on=a.due_on) for a in given.actions
+            MeetingAction(
+                municipality_id=meeting.municipality_id,
+                meeting=meeting,
+                text=a.text.strip(),
+                owner=a.owner,
+                due_on=a.due_on,
+            )
+            for a in given.actions
         )
         _audit(by, "group_meeting", meeting.pk, group=group.pk, actions=len(given.actions))
     return meeting
@@ -113,7 +122,14 @@ def _record_attendance(meeting: GroupMeeting, group: CollaborationGroup, present
     meeting.attendance.all().delete()
     members = group.members.select_related("user", "organisation")
     Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, user=m.user, name=m.display_name, organisation=m.organisation, present=m.pk in came)
+        Attendance(
+            municipality_id=meeting.municipality_id,
+            meeting=meeting,
+            user=m.user,
+            name=m.display_name,
+            organisation=m.organisation,
+            present=m.pk in came,
+        )
         for m in members
     )
 
@@ -157,7 +173,8 @@ def add_discussion(
     check_anonymous(description, group, by)
     with transaction.atomic():
         discussion = Discussion.objects.create(
-            meeting=meeting, age_band=age_band, issue=issue, description=description.strip(), brought_by=brought_by,
+            municipality_id=meeting.municipality_id, meeting=meeting, age_band=age_band, issue=issue,
+            description=description.strip(), brought_by=brought_by,
             recorded_by=by, recorded_at=timezone.now(),
         )  # fmt: skip
         _audit(by, "group_discussion", discussion.pk, meeting=meeting.pk, identified=False)
@@ -279,8 +296,9 @@ def identify_child(
             consent_until=consent.until if consent else None,
         )  # fmt: skip
         if consent is not None:
-            identified.consent_organisations.set(consent.organisations)
-            identified.consent_guardians.set(guardians)
+            own = {"municipality_id": identified.municipality_id}
+            identified.consent_organisations.set(consent.organisations, through_defaults=own)
+            identified.consent_guardians.set(guardians, through_defaults=own)
         _record_disclosures(identified, police, police_reason, by)
         record_event(
             actor=by, action=AuditAction.WRITE, target_type="group_discussion_identified", target_id=identified.pk,
@@ -303,6 +321,7 @@ def _record_disclosures(identified: IdentifiedDiscussion, police: list[Organisat
     now = timezone.now()
     PoliceDisclosure.objects.bulk_create(
         PoliceDisclosure(
+            municipality_id=identified.municipality_id,
             identified=identified,
             police=o,
             reason=reason.strip(),

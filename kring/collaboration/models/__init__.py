@@ -1,4 +1,11 @@
-from kring.collaboration.models.agreements import Agreement, AgreementVersion, Commitment, Signatory
+from kring.collaboration.models.agreements import (
+    Agreement,
+    AgreementVersion,
+    AgreementVersionGroup,
+    AgreementVersionParty,
+    Commitment,
+    Signatory,
+)
 from kring.collaboration.models.assessments import AssessmentVersion, Effect, ImpactAssessment, Term
 from kring.collaboration.models.groups import (
     AGE_BANDS,
@@ -6,6 +13,8 @@ from kring.collaboration.models.groups import (
     CollaborationGroup,
     GroupLevel,
     GroupMember,
+    GroupOrganisation,
+    GroupSchool,
     GroupStatus,
     Issue,
     MemberRole,
@@ -13,6 +22,8 @@ from kring.collaboration.models.groups import (
 from kring.collaboration.models.meetings import (
     AgeBand,
     Attendance,
+    ConsentGuardian,
+    ConsentOrganisation,
     Discussion,
     GroupMeeting,
     IdentifiedDiscussion,
@@ -27,6 +38,8 @@ __all__ = [
     "Term",
     "AgeBand",
     "Attendance",
+    "ConsentGuardian",
+    "ConsentOrganisation",
     "Discussion",
     "GroupMeeting",
     "IdentifiedDiscussion",
@@ -36,10 +49,14 @@ __all__ = [
     "OLDEST_AGE",
     "Agreement",
     "AgreementVersion",
+    "AgreementVersionGroup",
+    "AgreementVersionParty",
     "CollaborationGroup",
     "Commitment",
     "GroupLevel",
     "GroupMember",
+    "GroupOrganisation",
+    "GroupSchool",
     "GroupStatus",
     "Issue",
     "MemberRole",

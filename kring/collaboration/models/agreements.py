@@ -33,16 +33,23 @@ class Agreement(models.Model):
 class AgreementVersion(models.Model):
     """One version of the agreement's text, never changed once saved: a change is a new version."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its agreement's
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
-    parties = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("parties"))
+    parties = models.ManyToManyField(
+        Organisation, through="AgreementVersionParty", related_name="+", verbose_name=_("parties")
+    )
     purpose = models.TextField(_("purpose"))
     needs = models.TextField(_("the needs it answers"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     review_on = models.DateField(_("review date"))
     groups = models.ManyToManyField(
-        CollaborationGroup, related_name="agreement_versions", verbose_name=_("groups that carry it out"), blank=True
+        CollaborationGroup,
+        through="AgreementVersionGroup",
+        related_name="agreement_versions",
+        verbose_name=_("groups that carry it out"),
+        blank=True,
     )
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -54,7 +61,9 @@ class AgreementVersion(models.Model):
         verbose_name_plural = _("versions of agreements")
         ordering = ["agreement", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_unique_number"),
+            models.UniqueConstraint(
+                fields=["municipality", "agreement", "number"], name="agreement_version_unique_number"
+            ),
             models.CheckConstraint(
                 condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
                 name="agreement_version_valid_in_order",
@@ -71,6 +80,7 @@ class AgreementVersion(models.Model):
 class Commitment(models.Model):
     """What one party undertakes in the agreement."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its version's
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="commitments")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("commitment"))
@@ -85,6 +95,7 @@ class Commitment(models.Model):
 
 
 class Signatory(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its version's
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="signatories")
     name = models.CharField(_("name"), max_length=150)
     title = models.CharField(_("title"), max_length=150)
@@ -98,3 +109,41 @@ class Signatory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.organisation}"
+
+
+class AgreementVersionParty(models.Model):
+    """A party to a version of an agreement (the table of `AgreementVersion.parties`)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its version's
+    agreementversion = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "collaboration_agreementversion_parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "agreementversion", "organisation"], name="agreement_version_party_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreementversion_id} – {self.organisation_id}"
+
+
+class AgreementVersionGroup(models.Model):
+    """A group that carries out a version of an agreement (the table of `AgreementVersion.groups`)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its version's
+    agreementversion = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="+")
+    collaborationgroup = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "collaboration_agreementversion_groups"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "agreementversion", "collaborationgroup"], name="agreement_version_group_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreementversion_id} – {self.collaborationgroup_id}"

@@ -51,6 +51,7 @@ class ImpactAssessment(models.Model):
 
 
 class AssessmentVersion(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its assessment's
     assessment = models.ForeignKey(ImpactAssessment, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
     matter = models.TextField(_("the matter"))
@@ -84,7 +85,9 @@ class AssessmentVersion(models.Model):
         verbose_name_plural = _("versions of child impact assessments")
         ordering = ["assessment", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "number"], name="assessment_version_unique_number")
+            models.UniqueConstraint(
+                fields=["municipality", "assessment", "number"], name="assessment_version_unique_number"
+            )
         ]
 
     def __str__(self) -> str:

@@ -56,11 +56,15 @@ class CollaborationGroup(models.Model):
     owner = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner organisation")
     )
-    organisations = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("member organisations"))
+    organisations = models.ManyToManyField(
+        Organisation, through="GroupOrganisation", related_name="+", verbose_name=_("member organisations")
+    )
     age_from = models.PositiveSmallIntegerField(_("from age"), default=0)
     age_to = models.PositiveSmallIntegerField(_("to age"), default=OLDEST_AGE)
     # No school chosen: the group serves the children of every school (the whole municipality or its area).
-    schools = models.ManyToManyField(Unit, related_name="+", verbose_name=_("schools"), blank=True)
+    schools = models.ManyToManyField(
+        Unit, through="GroupSchool", related_name="+", verbose_name=_("schools"), blank=True
+    )
     area = models.CharField(_("area"), max_length=150, blank=True)
     issues = models.JSONField(_("issues"), default=list)
     meeting_rhythm = models.CharField(_("meeting rhythm"), max_length=150, blank=True)
@@ -97,6 +101,7 @@ class GroupMember(models.Model):
     """A named member of a group: a member of staff in Kring, or a person without an account (the leisure
     centre's youth worker), with their organisation and role in the group."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its group's
     group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("member of staff")
@@ -117,7 +122,9 @@ class GroupMember(models.Model):
                 condition=models.Q(user__isnull=False) | ~models.Q(name=""), name="group_member_has_a_person"
             ),
             models.UniqueConstraint(
-                fields=["group", "user"], condition=models.Q(user__isnull=False), name="group_member_unique_user"
+                fields=["municipality", "group", "user"],
+                condition=models.Q(user__isnull=False),
+                name="group_member_unique_user",
             ),
         ]
 
@@ -134,3 +141,39 @@ class GroupMember(models.Model):
         if self.user_id:
             return f"user:{self.user_id}"
         return f"name:{self.organisation_id}:{' '.join(self.name.casefold().split())}"
+
+
+class GroupOrganisation(models.Model):
+    """A member organisation of a group (the table of `CollaborationGroup.organisations`)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its group's
+    collaborationgroup = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "collaboration_collaborationgroup_organisations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "collaborationgroup", "organisation"], name="group_organisation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collaborationgroup_id} – {self.organisation_id}"
+
+
+class GroupSchool(models.Model):
+    """A school a group serves (the table of `CollaborationGroup.schools`)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its group's
+    collaborationgroup = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "collaboration_collaborationgroup_schools"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "collaborationgroup", "unit"], name="group_school_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collaborationgroup_id} – {self.unit_id}"

@@ -26,6 +26,7 @@ class AgeBand(models.TextChoices):
 
 
 class GroupMeeting(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its group's
     group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=150, blank=True)
@@ -47,6 +48,7 @@ class GroupMeeting(models.Model):
 class Attendance(models.Model):
     """Who was asked and who came, as they were named at the meeting (a member may later leave the group)."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its meeting's
     meeting = models.ForeignKey(GroupMeeting, on_delete=models.CASCADE, related_name="attendance")
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     name = models.CharField(_("name"), max_length=150)
@@ -65,6 +67,7 @@ class Attendance(models.Model):
 class MeetingAction(models.Model):
     """Something the meeting decided someone will do, by a date."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its meeting's
     meeting = models.ForeignKey(GroupMeeting, on_delete=models.CASCADE, related_name="actions")
     text = models.CharField(_("action"), max_length=300)
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("who"))
@@ -84,6 +87,7 @@ class MeetingAction(models.Model):
 class Discussion(models.Model):
     """A child discussed at the meeting, anonymously: no name, no identity number (checked when written)."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its meeting's
     meeting = models.ForeignKey(GroupMeeting, on_delete=models.CASCADE, related_name="discussions")
     age_band = models.CharField(_("age"), max_length=5, choices=AgeBand.choices)
     issue = models.CharField(_("about"), max_length=20, choices=Issue.choices)
@@ -115,9 +119,9 @@ class IdentifiedDiscussion(models.Model):
     identified_at = models.DateTimeField()
     # The guardians' consent (every guardian with custody), scoped to organisations of the group.
     consent_organisations = models.ManyToManyField(
-        Organisation, related_name="+", blank=True, verbose_name=_("consent covers")
+        Organisation, through="ConsentOrganisation", related_name="+", blank=True, verbose_name=_("consent covers")
     )
-    consent_guardians = models.ManyToManyField(Guardian, related_name="+", blank=True)
+    consent_guardians = models.ManyToManyField(Guardian, through="ConsentGuardian", related_name="+", blank=True)
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
     consent_until = models.DateField(_("consent valid until"), null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
@@ -134,6 +138,8 @@ class PoliceDisclosure(models.Model):
     """Social services' decision to tell the police in the group about the young person (OSL 10 kap 18 a §): one
     way, social services to the police, a person under 21, to prevent crime; its reason recorded."""
 
+    # as its identified discussion's
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     identified = models.ForeignKey(IdentifiedDiscussion, on_delete=models.CASCADE, related_name="police_disclosures")
     police = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
@@ -148,7 +154,7 @@ class PoliceDisclosure(models.Model):
         verbose_name = _("disclosure to the police to prevent crime")
         verbose_name_plural = _("disclosures to the police to prevent crime")
         constraints = [
-            models.UniqueConstraint(fields=["identified", "police"], name="police_disclosure_unique"),
+            models.UniqueConstraint(fields=["municipality", "identified", "police"], name="police_disclosure_unique"),
             models.CheckConstraint(
                 condition=models.Q(risk_confirmed=True, not_inappropriate_confirmed=True),
                 name="police_disclosure_conditions_confirmed",
@@ -157,3 +163,43 @@ class PoliceDisclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identified} → {self.police}"
+
+
+class ConsentOrganisation(models.Model):
+    """An organisation the guardians' consent covers (the table of `IdentifiedDiscussion.consent_organisations`)."""
+
+    # as its identified discussion's
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    identifieddiscussion = models.ForeignKey(IdentifiedDiscussion, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "collaboration_identifieddiscussion_consent_organisations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "identifieddiscussion", "organisation"], name="consent_organisation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifieddiscussion_id} – {self.organisation_id}"
+
+
+class ConsentGuardian(models.Model):
+    """A guardian who gave the consent (the table of `IdentifiedDiscussion.consent_guardians`)."""
+
+    # as its identified discussion's
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    identifieddiscussion = models.ForeignKey(IdentifiedDiscussion, on_delete=models.CASCADE, related_name="+")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "collaboration_identifieddiscussion_consent_guardians"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "identifieddiscussion", "guardian"], name="consent_guardian_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifieddiscussion_id} – {self.guardian_id}"

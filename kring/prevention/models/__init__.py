@@ -3,8 +3,10 @@
 from kring.prevention.models.programmes import (
     ManualSession,
     Programme,
+    ProgrammeOrganisation,
     ProgrammeRun,
     PupilMentor,
+    SessionFacilitator,
     SessionHeld,
     StaffTraining,
 )
@@ -41,6 +43,7 @@ __all__ = [
     "ManualSession",
     "NextStep",
     "Programme",
+    "ProgrammeOrganisation",
     "ProgrammeRun",
     "PupilMentor",
     "Questionnaire",
@@ -49,6 +52,7 @@ __all__ = [
     "SafeAdultEntry",
     "SafeAdultStatus",
     "Scale",
+    "SessionFacilitator",
     "SessionHeld",
     "StaffTraining",
     "SurveyAnswer",

@@ -21,7 +21,9 @@ class Programme(models.Model):
     name = models.CharField(_("name"), max_length=120)
     aim = models.TextField(_("aim"))
     target_grades = models.JSONField(_("target grades"), default=list, blank=True)  # ["5"], ["7", "8", "9"]
-    organisations = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("run by"), blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, through="ProgrammeOrganisation", related_name="+", verbose_name=_("run by"), blank=True
+    )
     trains_all_staff = models.BooleanField(_("all staff are to be trained"), default=False)
     has_pupil_mentors = models.BooleanField(_("pupils are appointed as mentors"), default=False)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -39,6 +41,7 @@ class Programme(models.Model):
 class ManualSession(models.Model):
     """One planned session of the programme's manual, in order."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its programme's
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="manual")
     number = models.PositiveSmallIntegerField(_("number"))
     topic = models.CharField(_("topic"), max_length=200)
@@ -47,7 +50,9 @@ class ManualSession(models.Model):
         verbose_name = _("session of the manual")
         verbose_name_plural = _("sessions of the manual")
         ordering = ["programme", "number"]
-        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="manual_session_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "programme", "number"], name="manual_session_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.topic}"
@@ -76,6 +81,7 @@ class ProgrammeRun(models.Model):
 class StaffTraining(models.Model):
     """A member of staff trained in the programme."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its run's
     run = models.ForeignKey(ProgrammeRun, on_delete=models.CASCADE, related_name="trainings")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("member of staff"))
     trained_on = models.DateField(_("trained on"))
@@ -87,7 +93,7 @@ class StaffTraining(models.Model):
         verbose_name = _("staff training")
         verbose_name_plural = _("staff trainings")
         constraints = [
-            models.UniqueConstraint(fields=["run", "user", "trained_on"], name="staff_training_unique"),
+            models.UniqueConstraint(fields=["municipality", "run", "user", "trained_on"], name="staff_training_unique"),
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="staff_training_hours_positive"),
         ]
 
@@ -118,6 +124,7 @@ class SessionHeld(models.Model):
     """A session of the programme held in a class: when, which session of the manual (or another topic), who led
     it from each organisation, and how many pupils were there (a count, no names)."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its run's
     run = models.ForeignKey(ProgrammeRun, on_delete=models.CASCADE, related_name="sessions")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+", verbose_name=_("class"))
     held_on = models.DateField(_("held on"))
@@ -130,7 +137,9 @@ class SessionHeld(models.Model):
         verbose_name=_("session of the manual"),
     )
     topic = models.CharField(_("topic"), max_length=200, blank=True)
-    facilitators = models.ManyToManyField(User, related_name="+", verbose_name=_("led by"))
+    facilitators = models.ManyToManyField(
+        User, through="SessionFacilitator", related_name="+", verbose_name=_("led by")
+    )
     pupils_present = models.PositiveSmallIntegerField(_("pupils present"))
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
@@ -146,3 +155,39 @@ class SessionHeld(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} {self.held_on}"
+
+
+class ProgrammeOrganisation(models.Model):
+    """An organisation that runs the programme (the table of `Programme.organisations`)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its programme's
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "prevention_programme_organisations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "programme", "organisation"], name="programme_organisation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} – {self.organisation_id}"
+
+
+class SessionFacilitator(models.Model):
+    """A member of staff who led the session (the table of `SessionHeld.facilitators`)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its session's
+    sessionheld = models.ForeignKey(SessionHeld, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "prevention_sessionheld_facilitators"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "sessionheld", "user"], name="session_facilitator_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sessionheld_id} – {self.user_id}"

@@ -63,6 +63,8 @@ class Questionnaire(models.Model):
 
 
 class QuestionnaireItem(models.Model):
+    # as its questionnaire's
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
     question = models.ForeignKey(BankQuestion, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"))
@@ -70,8 +72,12 @@ class QuestionnaireItem(models.Model):
     class Meta:
         ordering = ["questionnaire", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["questionnaire", "position"], name="questionnaire_item_position"),
-            models.UniqueConstraint(fields=["questionnaire", "question"], name="questionnaire_item_once"),
+            models.UniqueConstraint(
+                fields=["municipality", "questionnaire", "position"], name="questionnaire_item_position"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "questionnaire", "question"], name="questionnaire_item_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,6 +112,7 @@ class WaveKind(models.TextChoices):
 
 
 class SurveyWave(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its series'
     series = models.ForeignKey(SurveySeries, on_delete=models.CASCADE, related_name="waves")
     kind = models.CharField(_("wave"), max_length=10, choices=WaveKind.choices)
     opens_on = models.DateField(_("opens"))
@@ -116,7 +123,7 @@ class SurveyWave(models.Model):
         verbose_name_plural = _("survey waves")
         ordering = ["series", "opens_on"]
         constraints = [
-            models.UniqueConstraint(fields=["series", "kind"], name="survey_wave_one_per_kind"),
+            models.UniqueConstraint(fields=["municipality", "series", "kind"], name="survey_wave_one_per_kind"),
             models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="survey_wave_dates"),
         ]
 
@@ -127,6 +134,7 @@ class SurveyWave(models.Model):
 class WaveClass(models.Model):
     """A class asked in a wave: how many pupils were invited (for the response rate), and its breakdowns."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its wave's
     wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="classes")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -134,7 +142,7 @@ class WaveClass(models.Model):
     invited = models.PositiveSmallIntegerField(_("pupils invited"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["wave", "group"], name="wave_class_unique")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "wave", "group"], name="wave_class_unique")]
 
     def __str__(self) -> str:
         return f"{self.wave} – {self.group}"
@@ -143,12 +151,19 @@ class WaveClass(models.Model):
 class AnswerCode(models.Model):
     """A one-time code of a class in a wave, kept as a keyed hash; used once, and the response does not say which."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its class's
     wave_class = models.ForeignKey(WaveClass, on_delete=models.CASCADE, related_name="codes")
-    code_hash = models.CharField(max_length=64, unique=True)
+    # Unique per municipality (docs/adr/0019); a pupil's code is looked up before its municipality is known, by the
+    # index on the hash alone, and `kring.prevention.surveys.actions.make_codes` draws no hash in use anywhere.
+    code_hash = models.CharField(max_length=64)
     used = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["wave_class", "used"], name="answer_code_used")]
+        constraints = [models.UniqueConstraint(fields=["municipality", "code_hash"], name="answer_code_unique")]
+        indexes = [
+            models.Index(fields=["wave_class", "used"], name="answer_code_used"),
+            models.Index(fields=["code_hash"], name="answer_code_hash"),
+        ]
 
     def __str__(self) -> str:
         return f"code {self.pk}"
@@ -157,6 +172,7 @@ class AnswerCode(models.Model):
 class SurveyResponse(models.Model):
     """One pupil's answers: the class and wave, the language, the day. No key to a person."""
 
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its class's
     wave_class = models.ForeignKey(WaveClass, on_delete=models.CASCADE, related_name="responses")
     answered_on = models.DateField()
     language = models.CharField(max_length=10)
@@ -173,13 +189,16 @@ class SurveyResponse(models.Model):
 
 
 class SurveyAnswer(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")  # as its response's
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(BankQuestion, on_delete=models.PROTECT, related_name="+")
     value = models.SmallIntegerField(null=True, blank=True)  # agree4: 1 (not at all) – 4 (fully), 0 don't know
     text = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "response", "question"], name="survey_answer_once")
+        ]
         indexes = [models.Index(fields=["question", "value"], name="survey_answer_question")]
 
     def __str__(self) -> str:

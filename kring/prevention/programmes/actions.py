@@ -69,7 +69,9 @@ def save_programme(*, given: ProgrammeInput, by: User, programme: Programme | No
                 for name, value in values.items():
                     setattr(programme, name, value)
                 programme.save()
-            programme.organisations.set(given.organisations)
+            programme.organisations.set(
+                given.organisations, through_defaults={"municipality_id": programme.municipality_id}
+            )
             _replace_manual(programme, given.manual)
             _audit(by, "programme", programme.pk, name=programme.name)
     except IntegrityError as error:
@@ -82,7 +84,9 @@ def _replace_manual(programme: Programme, topics: list[str]) -> None:
     for number, topic in enumerate(topics, start=1):
         session = existing.pop(number, None)
         if session is None:
-            ManualSession.objects.create(programme=programme, number=number, topic=topic)
+            ManualSession.objects.create(
+                municipality_id=programme.municipality_id, programme=programme, number=number, topic=topic
+            )
         elif session.topic != topic:
             session.topic = topic
             session.save(update_fields=["topic"])
@@ -129,7 +133,13 @@ def record_training(
     try:
         with transaction.atomic():
             training = StaffTraining.objects.create(
-                run=run, user=user, trained_on=trained_on, hours=hours, trainer=trainer.strip(), recorded_by=by
+                municipality_id=run.municipality_id,
+                run=run,
+                user=user,
+                trained_on=trained_on,
+                hours=hours,
+                trainer=trainer.strip(),
+                recorded_by=by,
             )
             _audit(by, "staff_training", training.pk, user=user.pk)
     except IntegrityError as error:
@@ -209,6 +219,7 @@ def record_session(*, run: ProgrammeRun, given: SessionInput, by: User, today: d
         raise WorkflowError(_("Name who led the session."), code="facilitators")
     with transaction.atomic():
         session = SessionHeld.objects.create(
+            municipality_id=run.municipality_id,
             run=run,
             group=given.group,
             held_on=given.held_on,
@@ -217,6 +228,6 @@ def record_session(*, run: ProgrammeRun, given: SessionInput, by: User, today: d
             pupils_present=given.pupils_present,
             recorded_by=by,
         )
-        session.facilitators.set(given.facilitators)
+        session.facilitators.set(given.facilitators, through_defaults={"municipality_id": session.municipality_id})
         _audit(by, "session_held", session.pk, group=given.group.pk, pupils_present=given.pupils_present)
     return session

@@ -56,7 +56,12 @@ def create_questionnaire(*, name: str, questions: Sequence[BankQuestion], by: Us
             municipality_id=municipality_of(by), name=name.strip(), created_by=by
         )
         QuestionnaireItem.objects.bulk_create(
-            QuestionnaireItem(questionnaire=questionnaire, question=question, position=position)
+            QuestionnaireItem(
+                municipality_id=questionnaire.municipality_id,
+                questionnaire=questionnaire,
+                question=question,
+                position=position,
+            )
             for position, question in enumerate(questions, start=1)
         )
         _audit(by, "questionnaire", questionnaire.pk, questions=[q.code for q in questions])
@@ -93,7 +98,9 @@ def add_wave(*, series: SurveySeries, kind: str, opens_on: date, closes_on: date
     if series.waves.filter(kind=kind).exists():
         raise WorkflowError(_("The survey already has this wave."), code="twice")
     with transaction.atomic():
-        wave = SurveyWave.objects.create(series=series, kind=kind, opens_on=opens_on, closes_on=closes_on)
+        wave = SurveyWave.objects.create(
+            municipality_id=series.municipality_id, series=series, kind=kind, opens_on=opens_on, closes_on=closes_on
+        )
         _audit(by, "survey_wave", wave.pk, kind=kind)
     return wave
 
@@ -114,7 +121,12 @@ def add_class(*, wave: SurveyWave, group: Group, by: User, today: date) -> WaveC
         wave_class, created = WaveClass.objects.get_or_create(
             wave=wave,
             group=group,
-            defaults={"unit_id": group.unit_id, "grade": grades[0] if grades else "", "invited": invited},
+            defaults={
+                "municipality_id": wave.municipality_id,
+                "unit_id": group.unit_id,
+                "grade": grades[0] if grades else "",
+                "invited": invited,
+            },
         )
         if created:
             _audit(by, "survey_class", wave_class.pk, group=group.pk, invited=invited)
@@ -127,10 +139,24 @@ def make_codes(*, wave_class: WaveClass, count: int, by: User) -> list[str]:
         raise PermissionDenied
     if not 1 <= count <= MAX_CODES:
         raise WorkflowError(_("Between 1 and %(max)s codes at a time.") % {"max": MAX_CODES}, code="count")
-    plain = codes.new_codes(count)
+    plain = _unused_codes(count)
     with transaction.atomic():
-        AnswerCode.objects.bulk_create(AnswerCode(wave_class=wave_class, code_hash=codes.code_hash(c)) for c in plain)
+        AnswerCode.objects.bulk_create(
+            AnswerCode(municipality_id=wave_class.municipality_id, wave_class=wave_class, code_hash=codes.code_hash(c))
+            for c in plain
+        )
         _audit(by, "survey_codes", wave_class.pk, count=count)
+    return plain
+
+
+def _unused_codes(count: int) -> list[str]:
+    """New codes whose hashes no municipality holds: a code is unique per municipality in the database (ready for
+    Citus, docs/adr/0019), and a pupil's code is found before its municipality is known."""
+    plain: list[str] = []
+    while len(plain) < count:
+        drawn = {codes.code_hash(code): code for code in codes.new_codes(count - len(plain))}
+        taken = set(AnswerCode.objects.filter(code_hash__in=drawn).values_list("code_hash", flat=True))
+        plain += [code for hashed, code in drawn.items() if hashed not in taken and code not in plain]
     return plain
 
 
@@ -171,6 +197,7 @@ def submit_response(
             raise WorkflowError(_("The code is not valid, or has been used already."), code="code")
         sex = next((given.value for given in answers if given.question.scale == Scale.SEX), None)
         response = SurveyResponse.objects.create(
+            municipality_id=found.municipality_id,
             wave_class_id=found.wave_class_id,
             sex=sex,
             answered_on=today,
@@ -179,6 +206,7 @@ def submit_response(
         )
         SurveyAnswer.objects.bulk_create(
             SurveyAnswer(
+                municipality_id=response.municipality_id,
                 response=response,
                 question=given.question,
                 value=given.value,

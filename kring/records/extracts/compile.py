@@ -376,15 +376,24 @@ def _hanging_from(
 
 
 def _relations_to(model: type[models.Model]) -> Iterator[tuple[type[models.Model], Any]]:
-    """(model, foreign key) for every concrete foreign key that points at `model`, through tables left out."""
+    """(model, foreign key) for every concrete foreign key that points at `model`, through tables left out (the
+    auto-created ones, and those made explicit to carry the municipality)."""
+    through = _through_models()
     for relation in model._meta.get_fields(include_hidden=True):
         if not (relation.is_relation and relation.auto_created and not relation.concrete):
             continue
         related = relation.related_model
         field = getattr(relation, "field", None)
-        if related is None or field is None or related._meta.auto_created or field.many_to_many:
+        if related is None or field is None or related._meta.auto_created or related in through or field.many_to_many:
             continue
         yield related, field
+
+
+def _through_models() -> set[type[models.Model]]:
+    from django.apps import apps
+
+    through = (field.remote_field.through for other in apps.get_models() for field in other._meta.many_to_many)
+    return {model for model in through if model is not None}
 
 
 def _guardian_sources(guardian_id: int) -> list[Source]:
