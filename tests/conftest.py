@@ -23,6 +23,7 @@ from kring.access.auth import activate_totp
 from kring.access.logs import RedactPersonalData
 from kring.directory.models import Municipality, OrganisationKind, Unit, UnitKind, User
 from kring.people.models import Child, Group, GroupRole, GroupStaff, Guardian, Placement
+from tests import sqlite_template
 from tests.factories import (
     ChildFactory,
     ContactPersonFactory,
@@ -45,6 +46,9 @@ T = TypeVar("T")
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "lösenord-för-test-1"
+
+
+sqlite_template.install()  # the in-memory SQLite test database copied from one migrated before
 
 
 def suite_start() -> dt.datetime:
