@@ -6,6 +6,7 @@ import datetime as dt
 
 import factory
 from factory.django import DjangoModelFactory
+from faker import Faker
 
 from kring.directory.models import (
     ContactPerson,
@@ -19,6 +20,20 @@ from kring.directory.models import (
 )
 from kring.people.identity import make_identity_number
 from kring.people.models import Child, Custody, CustodyKind, Group, Guardian, Placement
+
+# The named people of the tests' world and fixtures, whose names the tests look for on pages (and make sure are not
+# there): a generated person never has a name that contains one of these.
+NAMED_IN_TESTS = ("Alva", "Testsson", "Sigge", "Skyddad", "Nils", "Klassson", "Annansson", "Ulla", "Förstasson",
+                  "Bengt", "Andrasson", "Maja", "Mentorsson")  # fmt: skip
+_FAKE = Faker("sv_SE")
+
+
+def _generated(kind: str) -> str:
+    """A generated first or last name (`kind`) that none of the tests' named people could be mistaken for."""
+    while True:
+        name = str(getattr(_FAKE, kind)())
+        if not any(named in name for named in NAMED_IN_TESTS):
+            return name
 
 
 class MunicipalityFactory(DjangoModelFactory):
@@ -56,8 +71,8 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@kommun.example")
-    first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.Faker("last_name", locale="sv_SE")
+    first_name = factory.LazyFunction(lambda: _generated("first_name"))
+    last_name = factory.LazyFunction(lambda: _generated("last_name"))
     municipality = factory.SubFactory(MunicipalityFactory)
     password = factory.PostGenerationMethodCall("set_password", "lösenord-för-test-1")
 
@@ -96,8 +111,8 @@ class ChildFactory(DjangoModelFactory):
         model = Child
 
     municipality = factory.SubFactory(MunicipalityFactory)
-    first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.Faker("last_name", locale="sv_SE")
+    first_name = factory.LazyFunction(lambda: _generated("first_name"))
+    last_name = factory.LazyFunction(lambda: _generated("last_name"))
     birth_date = factory.Sequence(lambda n: _test_series_number(n, dt.date(2012, 1, 1))[0])
     identity_number = factory.Sequence(lambda n: _test_series_number(n, dt.date(2012, 1, 1))[1])
     languages = factory.LazyFunction(lambda: ["sv"])
@@ -111,8 +126,8 @@ class GuardianFactory(DjangoModelFactory):
         model = Guardian
 
     municipality = factory.SubFactory(MunicipalityFactory)
-    first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.Faker("last_name", locale="sv_SE")
+    first_name = factory.LazyFunction(lambda: _generated("first_name"))
+    last_name = factory.LazyFunction(lambda: _generated("last_name"))
     identity_number = factory.Sequence(lambda n: _test_series_number(n, dt.date(1980, 1, 1))[1])
     phone = "070-000 00 00"
     email = factory.Sequence(lambda n: f"vardnadshavare{n}@hem.example")

@@ -244,7 +244,7 @@ def test_nobody_else_sees_a_register_extract(
     family_case: TsiCase,  # noqa: F811
 ) -> None:
     extract = actions.compile_request(by=officer, extract=_request(officer, family_case.child, ExtractSubject.CHILD))
-    child_name = family_case.child.first_name
+    child_name = f"{family_case.child.first_name} {family_case.child.last_name}"
     urls = [reverse("records_extract", args=[extract.pk]), reverse("records_extract_file", args=[extract.pk, "pdf"])]
     for user in (other_officer, principal):
         login(client, user)
