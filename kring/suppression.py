@@ -1,27 +1,35 @@
-"""Small-count suppression of a table of counts with its row and column totals (a pure module, no Django).
+"""Small-count suppression of tables of counts with their row and column totals (a pure module, no Django).
 
 Every published number — cell, row total, column total, grand total — is at least `threshold` (5): smaller ones are
-suppressed (*primary* suppression). Then more cells are suppressed (*secondary* suppression) until no suppressed
-number can be recomputed from the published ones, in two ways:
+suppressed (*primary* suppression). Then more numbers are suppressed (*secondary* suppression) until no suppressed
+number from 1 to `threshold` - 1 can be worked out from the published ones: every row and every column of a table
+with its total is a sum, so the suppressed numbers satisfy a system of linear equations, and a suppressed number is
+determined exactly when its unit vector lies in the row space of the equations restricted to the suppressed numbers
+(numpy's SVD). While one is determined, the smallest published number beside it (its row or column; interior
+cells before totals) is suppressed too. A number of 5 or more that is suppressed to protect a smaller one is no
+secret of its own, and may follow from the rest.
 
-* **by the totals**: each row and each column of the table *with its totals* is a sum, so the suppressed numbers
-  satisfy a system of linear equations. Written with the totals negated, every line of the extended table sums to
-  zero; a suppressed number is then determined exactly when its cell is a *bridge* in the bipartite graph whose
-  vertices are the lines and whose edges are the suppressed cells (a cell on a cycle can move by ±d around the cycle
-  without changing any published sum; a bridge cannot, by the cut argument). So secondary suppression breaks
-  every bridge, each time closing the cheapest rectangle through it;
-* **by being zero**: counts are never negative, so when a published total equals the sum of its line's published
-  cells, the suppressed cells of the line are all zero. Such a line gets its smallest published non-zero cell
-  suppressed too.
+**A suppressed zero is taken as known to the reader.** A zero is often one by structure — no grade 4 at a school of
+grades 7–9, no concern recorded by a unit that is not a school, no report in the summer weeks — so a zero is never
+the cover of another number. This also closes what non-negativity gives a reader: when every other suppressed number
+of an equation is zero or at least 1, each protected number can still move by whole steps both ways (the tests give
+every table to a linear programme over the published sums with counts never negative, and require at least two
+whole values for every protected number).
 
-Which cells are suppressed is not published (every suppressed number looks the same), so a reader cannot tell a
-count under 5 from a larger one suppressed to protect it.
+**Tables shown together** (`suppress_together`): several breakdowns of the same things over the same columns (the
+concerns of a period by school, by grade, by sex, each by term) share their row of column totals and their grand
+total. A total suppressed in one is suppressed in all, and the equations of all the tables are solved together.
+
+Which numbers are suppressed is not published (every suppressed number looks the same), so a reader cannot tell a
+count under 5 from a larger one suppressed to protect it, nor a zero from either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 Cell = tuple[int, int]
 
@@ -37,12 +45,95 @@ class SuppressedTable:
 
 
 def suppress(table: Sequence[Sequence[int]], threshold: int = 5) -> SuppressedTable:
-    """Suppress every number under `threshold`, and enough others that none of them can be recomputed."""
-    grid = _extend(table)
-    hidden = {cell for cell in _all_cells(grid) if _value(grid, cell) < threshold}
-    while fix := _next_fix(grid, hidden):
-        hidden |= fix
-    return _publish(grid, hidden)
+    """Suppress every number under `threshold`, and enough others that none of them from 1 up can be recomputed."""
+    return suppress_together([table], threshold)[0]
+
+
+def suppress_together(tables: Sequence[Sequence[Sequence[int]]], threshold: int = 5) -> list[SuppressedTable]:
+    """Suppress tables that are shown together: breakdowns of the same counts over the same columns, so with the same
+    column totals. No suppressed number of any of them can be recomputed from all the published numbers together."""
+    grids = [_extend(table) for table in tables]
+    if len({tuple(grid[-1]) for grid in grids}) > 1:
+        raise ValueError("tables shown together break down the same counts: their column totals are equal")
+    hidden = [{cell for cell in _all_cells(grid) if _value(grid, cell) < threshold} for grid in grids]
+    _share_totals(grids, hidden)
+    while determined := _determined(grids, hidden, threshold):
+        table, cell = _to_suppress_next(grids, hidden, determined)
+        hidden[table].add(cell)
+        _share_totals(grids, hidden)
+    return [_publish(grid, cells) for grid, cells in zip(grids, hidden, strict=True)]
+
+
+def _share_totals(grids: list[list[list[int]]], hidden: list[set[Cell]]) -> bool:
+    """A column total or grand total suppressed in one table is suppressed in all; whether that changed any."""
+    shared = {j for grid, cells in zip(grids, hidden, strict=True) for i, j in cells if i == len(grid) - 1}
+    changed = False
+    for grid, cells in zip(grids, hidden, strict=True):
+        missing = {(len(grid) - 1, j) for j in shared} - cells
+        if missing:
+            cells |= missing
+            changed = True
+    return changed
+
+
+def _determined(grids: list[list[list[int]]], hidden: list[set[Cell]], threshold: int) -> list[tuple[int, Cell]]:
+    """The suppressed numbers under the threshold (table, cell) that follow from the published ones and the
+    suppressed zeros through the sums of all the tables together (a larger one hidden to protect them is no secret
+    of its own). The shared row of column totals is one set of unknowns."""
+    unknowns: dict[tuple[int, Cell], int] = {}
+    for table, (grid, cells) in enumerate(zip(grids, hidden, strict=True)):
+        for i, j in sorted(cells):
+            if grid[i][
+                j
+            ]:  # a suppressed zero is taken as known: it may be one by structure (no grade 4 at a 7–9 school)
+                unknowns.setdefault(_unknown_key(grids, table, (i, j)), len(unknowns))
+    if not unknowns:
+        return []
+    equations = [
+        {_unknown_key(grids, table, cell): (-1 if cell == total else 1) for cell in (*cells, total)}
+        for table, grid in enumerate(grids)
+        for cells, total in _lines(grid)
+    ]
+    matrix = np.zeros((len(equations), len(unknowns)))
+    for row, equation in enumerate(equations):
+        for key, coefficient in equation.items():
+            if key in unknowns:
+                matrix[row, unknowns[key]] = coefficient
+    _u, singular, rows = np.linalg.svd(matrix, full_matrices=False)
+    basis = rows[singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))]
+    in_row_space = (basis**2).sum(axis=0) > 1 - 1e-9
+    keys = sorted(unknowns, key=unknowns.__getitem__)
+    found = [(max(key[0], 0), _grid_cell(grids, key)) for key, pinned in zip(keys, in_row_space, strict=True) if pinned]
+    return [(table, cell) for table, cell in found if _value(grids[table], cell) < threshold]
+
+
+def _unknown_key(grids: list[list[list[int]]], table: int, cell: Cell) -> tuple[int, Cell]:
+    return (-1, (0, cell[1])) if cell[0] == len(grids[table]) - 1 else (table, cell)
+
+
+def _grid_cell(grids: list[list[list[int]]], key: tuple[int, Cell]) -> Cell:
+    table, (i, j) = key
+    return (len(grids[0]) - 1, j) if table < 0 else (i, j)
+
+
+def _to_suppress_next(
+    grids: list[list[list[int]]], hidden: list[set[Cell]], determined: list[tuple[int, Cell]]
+) -> tuple[int, Cell]:
+    """The published number to suppress next so that fewer are determined: the smallest beside a determined one (in
+    its row or column of its table; interior cells before totals), else the smallest of that table, else of any."""
+
+    def cost(candidate: tuple[int, Cell]) -> tuple[int, int, int, int, Cell]:
+        k, (i, j) = candidate
+        grid = grids[k]
+        beside = any(k == table and (i == cell[0] or j == cell[1]) for table, cell in determined)
+        own_table = any(k == table for table, _cell in determined)
+        margin = i == len(grid) - 1 or j == len(grid[0]) - 1
+        return (int(not beside), int(not own_table), int(margin), grid[i][j], (i, j))
+
+    shown = [(k, c) for k, grid in enumerate(grids) for c in _all_cells(grid) if c not in hidden[k]]
+    if not shown:  # cannot happen: with every number suppressed, each can move with the others (all scaled)
+        raise AssertionError("a suppressed number is determined with nothing published")
+    return min(shown, key=cost)
 
 
 def _extend(table: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -70,74 +161,6 @@ def _lines(grid: list[list[int]]) -> list[tuple[list[Cell], Cell]]:
     rows = [([(i, j) for j in range(last_col)], (i, last_col)) for i in range(last_row + 1)]
     cols = [([(i, j) for i in range(last_row)], (last_row, j)) for j in range(last_col + 1)]
     return rows + cols
-
-
-def _next_fix(grid: list[list[int]], hidden: set[Cell]) -> set[Cell]:
-    """The cells to suppress next, or an empty set when the suppression is safe."""
-    zero = _zero_line_fix(grid, hidden)
-    if zero:
-        return zero
-    bridges = _bridges(grid, hidden)
-    return _close_rectangle(grid, hidden, bridges[0]) if bridges else set()
-
-
-def _zero_line_fix(grid: list[list[int]], hidden: set[Cell]) -> set[Cell]:
-    for cells, total in _lines(grid):
-        suppressed = [cell for cell in cells if cell in hidden]
-        if total in hidden or not suppressed or any(_value(grid, cell) for cell in suppressed):
-            continue
-        shown = [cell for cell in cells if cell not in hidden and _value(grid, cell) > 0]
-        if shown:
-            return {min(shown, key=lambda cell: (_value(grid, cell), cell))}
-    return set()
-
-
-def _bridges(grid: list[list[int]], hidden: set[Cell]) -> list[Cell]:
-    """The suppressed cells that lie on no cycle of the line graph (Tarjan's bridge finding)."""
-    rows = len(grid)
-    adjacency: dict[int, list[tuple[int, Cell]]] = {}
-    for i, j in sorted(hidden):
-        adjacency.setdefault(i, []).append((rows + j, (i, j)))
-        adjacency.setdefault(rows + j, []).append((i, (i, j)))
-    order: dict[int, int] = {}
-    low: dict[int, int] = {}
-    found: list[Cell] = []
-
-    def visit(vertex: int, via: Cell | None) -> None:
-        order[vertex] = low[vertex] = len(order)
-        for neighbour, edge in adjacency[vertex]:
-            if edge == via:
-                continue
-            if neighbour in order:
-                low[vertex] = min(low[vertex], order[neighbour])
-                continue
-            visit(neighbour, edge)
-            low[vertex] = min(low[vertex], low[neighbour])
-            if low[neighbour] > order[vertex]:
-                found.append(edge)
-
-    for vertex in sorted(adjacency):
-        if vertex not in order:
-            visit(vertex, None)
-    return sorted(found)
-
-
-def _close_rectangle(grid: list[list[int]], hidden: set[Cell], bridge: Cell) -> set[Cell]:
-    """The cheapest rectangle of cells through the bridge (fewest and smallest new suppressions, interior cells
-    before totals): suppressing it puts the bridge on a cycle."""
-    i, j = bridge
-    last_row, last_col = len(grid) - 1, len(grid[0]) - 1
-    best: tuple[tuple[int, int, int, int, int], set[Cell]] | None = None
-    for row in range(last_row + 1):
-        for col in range(last_col + 1):
-            if row == i or col == j:
-                continue
-            new = {(row, j), (row, col), (i, col)} - hidden
-            margins = sum(1 for r, c in new if r == last_row or c == last_col)
-            cost = (sum(_value(grid, cell) for cell in new), margins, len(new), row, col)
-            if best is None or cost < best[0]:
-                best = (cost, new)
-    return best[1] if best else set()
 
 
 def _publish(grid: list[list[int]], hidden: set[Cell]) -> SuppressedTable:

@@ -32,6 +32,7 @@ from kring.demo.collaboration import write_collaboration
 from kring.demo.daily_work import write_daily_work
 from kring.demo.extracts import write_extract_requests
 from kring.demo.families import write_families
+from kring.demo.history import write_history
 from kring.demo.identities import IdentityPool
 from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipality
 from kring.demo.population import CHUNK_CHILDREN, PopulationWriter
@@ -174,5 +175,6 @@ def generate_municipality(
         daily += write_collaboration(structure, logins, _rng(seed, "collaboration"), today)
         daily += write_families(structure, today)
         daily += write_extract_requests(structure, logins, today)
+        daily += write_history(structure, _rng(seed, "history"), today)
     counts = dict(_structure_counts(structure) + population + staff + cases + attendance + daily)
     return DemoResult(structure.municipality, logins, counts, time.perf_counter() - started, size, seed)

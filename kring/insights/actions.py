@@ -1,42 +1,56 @@
 """Refreshing the statistics' summary (`MonthlyCount`) of a municipality: what the statistics page reads.
 
-Three aggregate queries (concerns, consultations, reports with their deadlines) over the last `MONTHS` months,
-then the municipality's rows are replaced in one transaction, so the page sees the old figures or the new, never
-half. The number of queries does not grow with the data (the insert is batched by `BATCH` rows of the summary,
-which grows with units × months × categories, not with the children). Audited as a system action, with counts only.
+Four queries over the last `MONTHS` months or `TERMS` terms (the longer): the concerns and the reports read in
+chunks with their child's grade, age band and sex that day (worked out here and counted, never stored), the
+consultations and the reports' deadlines aggregated in the database; then the municipality's rows are replaced in
+one transaction, so the page sees the old figures or the new, never half. The number of queries does not grow with
+the data (the insert is batched by `BATCH` rows of the summary, which grows with units × months × categories ×
+grades × age bands, not with the children). Audited as a system action, with counts only.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.casework.models import Concern, Consultation, ReportOfConcern
-from kring.directory.models import Municipality
-from kring.insights.models import CountKind, Deadline, Kept, MonthlyCount, StatisticsRefresh
+from kring.casework.models import AgeBand, Concern, Consultation, ReportOfConcern
+from kring.directory.models import Municipality, SchoolForm
+from kring.insights.breakdowns import first_month_of_terms
+from kring.insights.models import COMPULSORY_GRADES, CountKind, Deadline, Kept, MonthlyCount, Sex, StatisticsRefresh
 from kring.insights.statistics import MONTHS, months_until
+from kring.people.identity import age_on, registered_sex
+from kring.people.models import Placement
 
 BATCH = 2000
-Key = tuple[Any, ...]  # (kind, month, unit, receiving unit, category, decision, deadline, kept)
+Key = tuple[Any, ...]  # (kind, month, unit, receiving unit, category, decision, deadline, kept, grade, age band, sex)
+# Each age band by its oldest age (a younger child counts in the first band, an older one in the last).
+COMPULSORY_FORMS = frozenset({SchoolForm.PRESCHOOL_CLASS, SchoolForm.COMPULSORY, SchoolForm.COMPULSORY_ADAPTED})
+AGE_BANDS = (
+    (AgeBand.PRESCHOOL, 5),
+    (AgeBand.YOUNGER, 9),
+    (AgeBand.MIDDLE, 12),
+    (AgeBand.OLDER, 15),
+    (AgeBand.YOUTH, 18),
+)
 
 
 def refresh_statistics(
     *, municipality: Municipality, by_label: str = "kring refresh-statistics", at: datetime | None = None
 ) -> StatisticsRefresh:
-    """Recompute the municipality's summary as of `at` (now): what was recorded in the last `MONTHS` months up to
-    then, and the deadlines as of that day."""
+    """Recompute the municipality's summary as of `at` (now): what was recorded in the last `MONTHS` months and
+    the last `TERMS` terms up to then, and the deadlines as of that day."""
     at = at or timezone.now()
     today = timezone.localdate(at)
-    first = months_until(today, MONTHS)[0]
+    first = min(months_until(today, MONTHS)[0], first_month_of_terms(today))
     start = timezone.make_aware(datetime.combine(first, time.min))
     with transaction.atomic():
         refresh = _locked_refresh(municipality, at, first)
@@ -69,21 +83,68 @@ def _counts(municipality: Municipality, period: tuple[datetime, datetime], today
     """The summary's counts of what was recorded in the period (its first month's start, and the refresh's time)."""
     counts: dict[Key, int] = {}
     concerns = Concern.objects.filter(municipality=municipality, reported_at__range=period)
-    for row in _by_month(concerns, "reported_at", "unit_id", "category"):
-        _add(counts, (CountKind.CONCERNS, row["month"], row["unit_id"], None, row["category"], "", "", ""), row["n"])
+    for row in _about_children(concerns, "reported_at", "unit_id", "category"):
+        child = _child_dimensions(row, today)
+        _add(counts, (CountKind.CONCERNS, row["month"], row["unit_id"], None, row["category"], "", "", "", *child), 1)
     consultations = Consultation.objects.filter(municipality=municipality, asked_at__range=period)
-    for row in _by_month(consultations, "asked_at", "unit_id"):
-        _add(counts, (CountKind.CONSULTATIONS, row["month"], row["unit_id"], None, "", "", "", ""), row["n"])
+    for row in _by_month(consultations, "asked_at", "unit_id", "age_band"):
+        key = (CountKind.CONSULTATIONS, row["month"], row["unit_id"], None, "", "", "", "", "", row["age_band"], "")
+        _add(counts, key, row["n"])
     reports = ReportOfConcern.objects.filter(municipality=municipality, filed_at__range=period)
-    for row in _by_month(reports, "filed_at", "reporter_unit_id", "receiving_unit_id", "assessment__decision", **(
-        _deadline_counts(today)
-    )):  # fmt: skip
+    for row in _about_children(reports, "filed_at", "reporter_unit_id", "receiving_unit_id", "assessment__decision"):
         units = (row["month"], row["reporter_unit_id"], row["receiving_unit_id"])
-        _add(counts, (CountKind.REPORTS, *units, "", row["assessment__decision"] or "", "", ""), row["n"])
+        decision = row["assessment__decision"] or ""
+        _add(counts, (CountKind.REPORTS, *units, "", decision, "", "", *_child_dimensions(row, today)), 1)
+    for row in _by_month(reports, "filed_at", "reporter_unit_id", "receiving_unit_id", **_deadline_counts(today)):
+        units = (row["month"], row["reporter_unit_id"], row["receiving_unit_id"])
         for deadline in Deadline.values:
             for kept in Kept.values:
-                _add(counts, (CountKind.DEADLINES, *units, "", "", deadline, kept), row[f"{deadline}_{kept}"])
+                _add(
+                    counts, (CountKind.DEADLINES, *units, "", "", deadline, kept, "", "", ""), row[f"{deadline}_{kept}"]
+                )
     return counts
+
+
+def _about_children(rows: QuerySet[Any], moment: str, *keys: str) -> Iterable[dict[str, Any]]:
+    """Each row's `keys`, local month and day, and its child's date of birth, identity number and the placement in
+    force that day (the latest begun if several): its grade, school form and end. Read in chunks: the refresh is a
+    task, not a page."""
+    in_force = Placement.objects.current(OuterRef("day"))  # type: ignore[arg-type]  # the row's day, in SQL
+    placement = in_force.filter(child=OuterRef("child")).order_by("-start_date", "-pk")
+    annotated = rows.annotate(day=TruncDate(moment)).annotate(
+        placed_grade=Subquery(placement.values("grade")[:1]),
+        placed_form=Subquery(placement.values("school_form")[:1]),
+        placed_until=Subquery(placement.values("end_date")[:1]),
+    )
+    fields = ("day", "placed_grade", "placed_form", "placed_until", "child__birth_date", "child__identity_number")
+    for row in annotated.values(*fields, *keys).order_by().iterator(chunk_size=BATCH):
+        row["month"] = row["day"].replace(day=1)
+        yield row
+
+
+def _child_dimensions(row: Mapping[str, Any], today: date) -> tuple[str, str, str]:
+    """The child's grade, age band and sex on the row's day."""
+    age = age_on(row["child__birth_date"], row["day"])
+    band = next((value for value, top in AGE_BANDS if age <= top), AGE_BANDS[-1][0])
+    sex = registered_sex(row["child__identity_number"]) or Sex.UNKNOWN
+    return (_grade_then(row, today), band, sex)
+
+
+def _grade_then(row: Mapping[str, Any], today: date) -> str:
+    """The grade of compulsory school (F–9) the child was in on the row's day, or blank. A placement's grade is the
+    register's latest (an import updates it each school year), as of its end or today: counted back by the school
+    years since the row's day."""
+    grade, form = row["placed_grade"] or "", row["placed_form"] or ""
+    if form not in COMPULSORY_FORMS or grade not in COMPULSORY_GRADES:
+        return ""
+    as_of = min(row["placed_until"] or today, today)
+    then = COMPULSORY_GRADES.index(grade) - (_school_year(as_of) - _school_year(row["day"]))
+    return COMPULSORY_GRADES[then] if 0 <= then < len(COMPULSORY_GRADES) else ""
+
+
+def _school_year(day: date) -> int:
+    """The calendar year a school year begins in (July counts with the year to come)."""
+    return day.year if day.month >= 7 else day.year - 1
 
 
 def _by_month(rows: QuerySet[Any], moment: str, *keys: str, **aggregates: Any) -> Iterable[dict[str, Any]]:
@@ -138,7 +199,22 @@ def _rows(municipality: Municipality, counts: dict[Key, int]) -> list[MonthlyCou
             decision=decision,
             deadline=deadline,
             kept=kept,
+            grade=grade,
+            age_band=age_band,
+            sex=sex,
             count=n,
         )  # fmt: skip
-        for (kind, month, unit, receiving, category, decision, deadline, kept), n in counts.items()
+        for (
+            kind,
+            month,
+            unit,
+            receiving,
+            category,
+            decision,
+            deadline,
+            kept,
+            grade,
+            age_band,
+            sex,
+        ), n in counts.items()
     ]

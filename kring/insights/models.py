@@ -2,9 +2,10 @@
 
 `MonthlyCount` holds one row per municipality, kind of count, month and combination of *dimensions*: the units a
 scope filters on (`unit`, `receiving_unit`) and the values a table breaks down by (`category`, `decision`,
-`deadline`, `kept`). A dimension a kind does not have is blank (or null for a unit). The refresh groups by every
-dimension; the page sums over the ones its table does not show. Adding a breakdown (issue 20: grade, age band, sex)
-is one more column in `DIMENSIONS`, one more field in the refresh's `values()`, and the table that shows it.
+`deadline`, `kept`) and the child's `grade`, `age_band` and `sex` when it happened. A dimension a kind does not have
+is blank (or null for a unit). The refresh groups by every dimension; the page sums over the ones its table does not
+show. Adding a breakdown is one more column in `DIMENSIONS`, one more value in the refresh's key, and the table
+that shows it.
 
 No child, no person, no free text: counts only, and shown only through the small-count suppression.
 """
@@ -15,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kring.casework.models import AgeBand
 from kring.directory.models import Municipality, Unit
 
 
@@ -31,14 +33,24 @@ class Deadline(models.TextChoices):
     FEEDBACK = "feedback", _("Feedback to the reporter within its limit")
 
 
+class Sex(models.TextChoices):
+    """As registered: the second last digit of a personal or coordination number (odd for a boy)."""
+
+    GIRL = "girl", _("Girls")
+    BOY = "boy", _("Boys")
+    UNKNOWN = "unknown", _("Not known (no personal identity number)")
+
+
 class Kept(models.TextChoices):
     ON_TIME = "on_time", _("Within the limit")
     LATE = "late", _("Late or not done")
 
 
 # The columns a count is broken down by, in the unique constraint and the refresh's GROUP BY (with kind and month).
-DIMENSIONS = ("unit", "receiving_unit", "category", "decision", "deadline", "kept")
+DIMENSIONS = ("unit", "receiving_unit", "category", "decision", "deadline", "kept", "grade", "age_band", "sex")
 REPORT_KINDS = (CountKind.REPORTS, CountKind.DEADLINES)
+COMPULSORY_GRADES = ("F", "1", "2", "3", "4", "5", "6", "7", "8", "9")  # the grades the summary counts by
+CHILD_KINDS = (CountKind.CONCERNS, CountKind.REPORTS)  # about a known child: by grade, age band and sex
 
 
 class MonthlyCount(models.Model):
@@ -56,6 +68,10 @@ class MonthlyCount(models.Model):
     decision = models.CharField(_("decision"), max_length=20, blank=True)  # reports: blank while not decided
     deadline = models.CharField(_("deadline"), max_length=20, choices=Deadline.choices, blank=True)  # deadlines
     kept = models.CharField(_("kept"), max_length=10, choices=Kept.choices, blank=True)  # deadlines
+    # The child's grade in school that day (blank when not placed), age band (also of a consultation) and sex.
+    grade = models.CharField(_("grade"), max_length=10, blank=True)
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)  # concerns, reports
     count = models.PositiveIntegerField(_("count"))
 
     class Meta:
@@ -85,6 +101,15 @@ class MonthlyCount(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind=CountKind.REPORTS) | Q(decision=""), name="monthly_count_decision_of_reports"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind__in=CHILD_KINDS) & ~Q(sex="") & ~Q(age_band=""))
+                | (~Q(kind__in=CHILD_KINDS) & Q(sex="", grade="")),
+                name="monthly_count_child_of_concerns_and_reports",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=CountKind.DEADLINES, age_band="") | (~Q(kind=CountKind.DEADLINES) & ~Q(age_band="")),
+                name="monthly_count_age_band_of_children",
             ),
             models.CheckConstraint(
                 condition=(Q(kind=CountKind.DEADLINES) & ~Q(deadline="") & ~Q(kept=""))

@@ -1,4 +1,4 @@
-"""The statistics page of concerns, consultations and reports of concern, mounted at /statistics/."""
+"""The statistics pages, mounted at /statistics/."""
 
 from __future__ import annotations
 
@@ -8,4 +8,7 @@ from kring.insights import views
 
 urlpatterns: list[URLPattern] = [
     path("", views.statistics, name="statistics"),
+    path("terms/", views.statistics_by_term, name="statistics_by_term"),
+    path("terms/chart.svg", views.statistics_by_term_chart, name="statistics_by_term_chart"),
+    path("terms/statistics.csv", views.statistics_by_term_csv, name="statistics_by_term_csv"),
 ]

@@ -1,13 +1,20 @@
-"""The statistics page of concerns, consultations and reports of concern (small counts suppressed)."""
+"""The statistics pages: by month and by term (small counts suppressed), the term chart and the CSV of the tables."""
 
 from __future__ import annotations
+
+import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from kring.directory.http import AuthenticatedRequest
+from kring.insights import charts
+from kring.insights.breakdowns import term_statistics_for_user
 from kring.insights.statistics import statistics_for_user
+
+SUPPRESSED = ".."
 
 
 @login_required
@@ -15,3 +22,43 @@ def statistics(request: AuthenticatedRequest) -> HttpResponse:
     """Counts of concerns, consultations and reports of concern in the user's scope, small counts suppressed."""
     stats = statistics_for_user(request.user, request.GET.get("scope", ""))
     return render(request, "insights/statistics.html", {"stats": stats})
+
+
+@login_required
+def statistics_by_term(request: AuthenticatedRequest) -> HttpResponse:
+    """The same counts by term, broken down by category or outcome, school, grade, age band and sex."""
+    stats = term_statistics_for_user(request.user, request.GET.get("scope", ""))
+    return render(request, "insights/statistics_by_term.html", {"stats": stats})
+
+
+@login_required
+def statistics_by_term_chart(request: AuthenticatedRequest) -> HttpResponse:
+    stats = term_statistics_for_user(request.user, request.GET.get("scope", ""))
+    lines = {measure.heading: measure.totals for measure in stats.measures}
+    return HttpResponse(charts.term_totals_svg(stats.term_labels, lines), content_type="image/svg+xml")
+
+
+@login_required
+def statistics_by_term_csv(request: AuthenticatedRequest) -> HttpResponse:
+    """The tables of the term page as published, one line per row of a table: never a record of its own."""
+    stats = term_statistics_for_user(request.user, request.GET.get("scope", ""))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kring-statistics-by-term.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Measure"), _("Table"), _("Row"), *stats.term_labels, _("Total")])
+    for measure in stats.measures:
+        for table in measure.tables:
+            for label, cells, total in table.body:
+                writer.writerow([measure.heading, table.caption, _text(label), *_shown(cells), *_shown([total])])
+            totals = [*table.counts.column_totals, table.counts.total]
+            writer.writerow([measure.heading, table.caption, _("Total"), *_shown(totals)])
+    return response
+
+
+def _shown(values: list[int | None]) -> list[str]:
+    return [SUPPRESSED if value is None else str(value) for value in values]
+
+
+def _text(label: str) -> str:
+    """A label as a spreadsheet reads it: never as a formula (a unit's name is typed by an administrator)."""
+    return f"'{label}" if label[:1] in ("=", "+", "-", "@", "\t", "\r") else label

@@ -121,3 +121,16 @@ def identity_index(number: str) -> str:
         return ""
     key = settings.KRING_IDENTITY_INDEX_KEY.encode()
     return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Age in whole years on `day`."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def registered_sex(identity_number: str) -> str:
+    """ "girl" or "boy" as a personal or coordination number registers it (the second last digit: odd for a boy), or
+    "" when the child has none (a temporary number, or none at all)."""
+    if len(identity_number) != 12 or not identity_number.isdigit():
+        return ""
+    return "boy" if int(identity_number[10]) % 2 else "girl"

@@ -25,7 +25,8 @@ WELLBEING_COLOURS = {Wellbeing.GREEN: "#1d6b34", Wellbeing.YELLOW: "#c79a00", We
 WELLBEING_HATCHES = {Wellbeing.GREEN: "", Wellbeing.YELLOW: "//", Wellbeing.RED: "xx"}
 
 
-def _svg(figure: Figure) -> bytes:
+def svg_of(figure: Figure) -> bytes:
+    """The figure as SVG without inline styles (the CSP allows none)."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "Kring"})
     return without_inline_styles(buffer.getvalue()).encode()
@@ -59,7 +60,7 @@ def coverage_chart_svg(terms: Sequence[str], lines: Mapping[str, Sequence[int | 
         figure.legend(loc="outside lower center", ncols=4, frameon=False, fontsize=8)
     else:
         axes.text(0.5, 0.5, _("Nothing inventoried yet"), transform=axes.transAxes, ha="center", va="center")
-    return _svg(figure)
+    return svg_of(figure)
 
 
 def wellbeing_chart_svg(terms: Sequence[str], counts: Sequence[dict[str, int]]) -> bytes:
@@ -86,7 +87,7 @@ def wellbeing_chart_svg(terms: Sequence[str], counts: Sequence[dict[str, int]]) 
     axes.set_title(_("Wellbeing agreed in class reviews"), loc="left", fontsize=11)
     axes.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
     figure.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=8)
-    return _svg(figure)
+    return svg_of(figure)
 
 
 def grouped_bars_svg(
@@ -119,7 +120,7 @@ def grouped_bars_svg(
     axes.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
     if series:
         figure.legend(loc="outside lower center", ncols=min(count, 4), frameon=False, fontsize=8)
-    return _svg(figure)
+    return svg_of(figure)
 
 
 def _wrap(text: str, width: int = 18) -> str:

@@ -11,8 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 
 from kring.access.models import AuditEvent
+from kring.casework.models import Concern
 from kring.demo.actions import seed_demo
 from kring.demo.names import MUNICIPALITY_CODE
 from kring.directory.models import Municipality, Unit, User
@@ -20,8 +22,11 @@ from kring.insights.actions import refresh_statistics
 from kring.insights.models import CountKind, MonthlyCount, StatisticsRefresh
 from kring.insights.statistics import statistics_for_user
 from kring.insights.tasks import refresh_statistics_task
+from kring.people.identity import make_identity_number
+from kring.people.models import Child
 from tests.api.conftest import issue
 from tests.conftest import World
+from tests.factories import ChildFactory, PlacementFactory
 from tests.insights.test_statistics import add_concerns, add_reports
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +36,7 @@ MONTH = dt.date(2026, 11, 1)
 def _row(world: World, **fields: Any) -> MonthlyCount:
     given: dict[str, Any] = {
         "municipality": world.municipality, "kind": CountKind.CONCERNS, "month": MONTH, "unit": world.school,
-        "category": "wellbeing", "count": 3,
+        "category": "wellbeing", "sex": "girl", "age_band": "10-12", "count": 3,
     }  # fmt: skip
     return MonthlyCount(**{**given, **fields})
 
@@ -40,11 +45,15 @@ def _row(world: World, **fields: Any) -> MonthlyCount:
     ("fields", "constraint"),
     [
         ({"count": 0}, "monthly_count_positive"),
-        ({"kind": CountKind.CONSULTATIONS, "category": ""}, None),
+        ({"kind": CountKind.CONSULTATIONS, "category": "", "sex": ""}, None),
         ({"kind": CountKind.REPORTS, "category": ""}, "monthly_count_receiving_unit_of_reports"),
         ({"receiving_unit": "social_services"}, "monthly_count_receiving_unit_of_reports"),
         ({"category": ""}, "monthly_count_category_of_concerns"),
-        ({"kind": CountKind.CONSULTATIONS}, "monthly_count_category_of_concerns"),
+        ({"kind": CountKind.CONSULTATIONS, "sex": ""}, "monthly_count_category_of_concerns"),
+        ({"sex": ""}, "monthly_count_child_of_concerns_and_reports"),
+        ({"age_band": ""}, "monthly_count_child_of_concerns_and_reports"),
+        ({"kind": CountKind.CONSULTATIONS, "category": "", "sex": "", "grade": "7"}, "monthly_count_child_of_concerns"),
+        ({"kind": CountKind.CONSULTATIONS, "category": "", "sex": "", "age_band": ""}, "monthly_count_age_band_of"),
         ({"decision": "opened"}, "monthly_count_decision_of_reports"),
         ({"deadline": "protection", "kept": "late"}, "monthly_count_deadline_with_result"),
         (
@@ -53,6 +62,8 @@ def _row(world: World, **fields: Any) -> MonthlyCount:
                 "category": "",
                 "receiving_unit": "social_services",
                 "deadline": "protection",
+                "sex": "",
+                "age_band": "",
             },
             "monthly_count_deadline_with_result",
         ),
@@ -80,6 +91,43 @@ def test_the_summary_holds_one_row_per_combination_of_dimensions(world: World, r
     sqlite = "UNIQUE constraint failed: .*unit_id, " + ("insights_monthlycount.receiving_unit_id" if receiving else "")
     with pytest.raises(IntegrityError, match=f'"{name}"|{sqlite}'), transaction.atomic():
         _row(world, **given).save()
+
+
+def test_the_refresh_counts_each_child_by_grade_age_band_and_sex_on_the_day(world: World, teacher: User) -> None:
+    day = timezone.make_aware(dt.datetime(2026, 10, 5, 10))  # a Monday of the autumn term
+    girl = _child(world, dt.date(2015, 10, 6), 982)  # test series birth numbers: an even third digit for a girl
+    boy = _child(world, dt.date(2012, 1, 1), 991)
+    unknown = ChildFactory(
+        municipality=world.municipality, birth_date=dt.date(2010, 5, 5), identity_number="20100505TF01"
+    )
+    PlacementFactory(child=girl, unit=world.school, grade="4", start_date=dt.date(2026, 8, 17))
+    PlacementFactory(
+        child=girl, unit=world.school, grade="3", start_date=dt.date(2025, 8, 18), end_date=dt.date(2026, 6, 12)
+    )
+    PlacementFactory(child=boy, unit=world.school, grade="8", start_date=dt.date(2026, 8, 17))
+    # Placed since 2020, in grade 6 now: the register keeps the latest grade, so last spring she was in grade 5.
+    earlier = _child(world, dt.date(2014, 6, 1), 984)
+    PlacementFactory(child=earlier, unit=world.school, grade="6", start_date=dt.date(2020, 8, 17))
+    last_spring = timezone.make_aware(dt.datetime(2026, 3, 2, 10))
+    for child, moment in ((girl, day), (boy, day), (boy, day), (unknown, day), (earlier, last_spring)):
+        Concern.objects.create(
+            municipality=world.municipality, child=child, unit=world.school, reported_by=teacher, reported_at=moment,
+            category="wellbeing", observed="Ledsen.", observed_on=moment.date(), observed_by="mentor",
+        )  # fmt: skip
+
+    refresh_statistics(municipality=world.municipality, at=day + dt.timedelta(days=1))
+
+    rows = MonthlyCount.objects.filter(kind=CountKind.CONCERNS).values_list("grade", "age_band", "sex", "count")
+    # The girl turns 11 the next day: 10 on the day, in grade 4 (her grade 3 placement has ended); the boy is 14; the
+    # third has a temporary number and no placement, and is 16; the fourth was 11 and in grade 5.
+    assert sorted(rows) == [
+        ("", "16-18", "unknown", 1), ("4", "10-12", "girl", 1), ("5", "10-12", "girl", 1), ("8", "13-15", "boy", 2)
+    ]  # fmt: skip
+
+
+def _child(world: World, born: dt.date, birth_number: int) -> Child:
+    number = make_identity_number(born, birth_number)
+    return ChildFactory(municipality=world.municipality, birth_date=born, identity_number=number)
 
 
 def test_the_task_refreshes_every_municipality_and_the_command_one(

@@ -254,7 +254,7 @@ def test_deadline_compliance_counts_from_arrival_also_reports_never_received(
     assert len(never_received) == 6
 
 
-def test_deadline_compliance_hides_a_count_under_five_and_what_would_reveal_it(
+def test_deadline_compliance_with_none_late_hides_the_zero_and_shows_the_rest(
     world: World, principal: User, social_worker: User, coordinator: User
 ) -> None:
     reports = add_reports(world, principal, 8)
@@ -265,8 +265,9 @@ def test_deadline_compliance_hides_a_count_under_five_and_what_would_reveal_it(
     stats = refreshed_for(coordinator)
 
     protection = stats.compliance[0]
-    assert protection.total == 8 and protection.late is None and protection.on_time is None
-    assert protection.share is None
+    # None late: a zero is hidden like every number under 5, but it is no secret (ADR 0025), so the 8 on time show.
+    assert protection.total == 8 and protection.late is None and protection.on_time == 8
+    assert protection.share == 100
     assert min(published_numbers(stats), default=5) >= 5
 
 
@@ -282,8 +283,8 @@ def test_reports_are_counted_by_outcome(world: World, principal: User, social_wo
     raw = {(0, -1): 6, (3, -1): 5}  # opened; not decided yet
     assert stats.reports.counts == suppress(_grid(stats.reports, raw))
     assert stats.reports.counts.total == 11
-    # The zero rows' totals are hidden, so the 5 undecided are hidden too: 11 - 6 would reveal that they are 0.
-    assert stats.reports.counts.row_totals == [6, None, None, None]
+    # The zero rows are hidden; a zero is no secret (ADR 0025), so the 5 undecided show.
+    assert stats.reports.counts.row_totals == [6, None, None, 5]
 
 
 def test_months_run_back_a_year_across_new_year() -> None:

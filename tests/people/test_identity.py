@@ -7,7 +7,14 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kring.people.identity import is_test_series, luhn_digit, make_identity_number, parse_identity_number
+from kring.people.identity import (
+    age_on,
+    is_test_series,
+    luhn_digit,
+    make_identity_number,
+    parse_identity_number,
+    registered_sex,
+)
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -91,3 +98,30 @@ def test_a_changed_digit_is_caught(number: str) -> None:
     wrong = parsed.canonical[:-1] + str((int(parsed.canonical[-1]) + 1) % 10)
     with pytest.raises(ValidationError):
         parse_identity_number(wrong, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("number", "sex"),
+    [
+        (make_identity_number(dt.date(2014, 3, 1), 982), "girl"),
+        (make_identity_number(dt.date(2014, 3, 1), 981), "boy"),
+        ("20140301TF01", ""),  # a temporary number registers no sex
+        ("", ""),
+    ],
+)
+def test_the_registered_sex_is_the_second_last_digit(number: str, sex: str) -> None:
+    assert registered_sex(number) == sex
+
+
+@pytest.mark.parametrize(
+    ("born", "day", "age"),
+    [
+        (dt.date(2016, 2, 29), dt.date(2026, 2, 28), 9),  # born on 29 February: a year older on 1 March
+        (dt.date(2016, 2, 29), dt.date(2026, 3, 1), 10),
+        (dt.date(2016, 2, 29), dt.date(2028, 2, 29), 12),
+        (dt.date(2014, 12, 24), dt.date(2026, 12, 23), 11),
+        (dt.date(2014, 12, 24), dt.date(2026, 12, 24), 12),
+    ],
+)
+def test_age_in_whole_years(born: dt.date, day: dt.date, age: int) -> None:
+    assert age_on(born, day) == age

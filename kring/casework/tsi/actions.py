@@ -59,6 +59,7 @@ from kring.casework.models import (
 from kring.casework.tsi.basis import active_consent, requesting_units
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import ContactPerson, Unit, UnitKind, User
+from kring.people.identity import age_on as age_in_years
 from kring.people.languages import FAMILY_LANGUAGE_CODES
 from kring.people.models import Child, Guardian
 
@@ -226,8 +227,7 @@ def _acts(given: ConsentInput) -> list[GuardianAct]:
 
 
 def age_on(child: Child, day: date) -> int:
-    born = child.birth_date
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return age_in_years(child.birth_date, day)
 
 
 def custodial_guardians(child: Child) -> list[Guardian]:

@@ -34,6 +34,7 @@ from kring.collaboration.models import (
 )
 from kring.directory.models import Organisation, OrganisationKind, User
 from kring.legal import cite
+from kring.people.identity import age_on as age_in_years
 from kring.people.models import Child, Guardian, Placement
 
 YOUNG_PERSON_AGE_LIMIT = 21  # OSL 10 kap 18 a §: a person under 21
@@ -216,8 +217,7 @@ def _known_child(by: User, identity_number: str, municipality_id: int) -> Child:
 
 
 def age_on(child: Child, day: date) -> int:
-    birth = child.birth_date
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    return age_in_years(child.birth_date, day)
 
 
 def _police_ground(

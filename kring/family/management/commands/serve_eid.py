@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kring.casework.models import TsiCase
 from kring.family.eid.testprovider import EidPerson, TestEidProvider, make_provider_server
+from kring.people.identity import age_on
 from kring.people.models import Child, Custody, Guardian
 
 DEFAULT_PORT = 8766
@@ -33,10 +34,6 @@ YOUNG_LIMIT = 10
 SEARCH_LIMIT = 20
 YOUNG_AGE = 15
 IDENTITY_NUMBER = re.compile(r"[0-9]{12}")
-
-
-def _age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _born_on_or_before(day: date, years: int) -> date:
@@ -88,7 +85,7 @@ def _young_people_of_cases(municipality: str, today: date) -> list[EidPerson]:
             child.identity_number,
             child.first_name,
             child.last_name,
-            f"ung person, {_age_on(child.birth_date, today)} år",
+            f"ung person, {age_on(child.birth_date, today)} år",
         )
         for child in young
         if _valid(child.identity_number)
@@ -133,7 +130,7 @@ def _search(municipality: str, query: str) -> list[EidPerson]:
         if _valid(g.identity_number)
     ]
     found += [
-        EidPerson(c.identity_number, c.first_name, c.last_name, f"barn, {_age_on(c.birth_date, today)} år")
+        EidPerson(c.identity_number, c.first_name, c.last_name, f"barn, {age_on(c.birth_date, today)} år")
         for c in children[: SEARCH_LIMIT * 2]
         if _valid(c.identity_number)
     ]

@@ -1,0 +1,216 @@
+"""Statistics by term: concerns, reports of concern and anonymous consultations of the last `TERMS` terms, each
+broken down by category or outcome, school, grade, age band and sex.
+
+Read from the same summary as the monthly statistics (`MonthlyCount`, one aggregate query whatever the size, and
+one for the schools' names), in the same scopes. A calendar month counts in the term it mostly belongs to (January to
+July in the spring term, August to December in the autumn term). The tables of one measure count the same things
+over the same terms, so they are suppressed *together* (`kring.suppression.suppress_together`): nothing under 5 is
+shown, and nothing hidden in one table can be worked out from another. The rows are fixed lists (every school of the
+scope, every grade, age band and sex), never only those that happen to have counts, so that a row's presence says
+nothing either.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.access.audit import record_event
+from kring.access.models import AuditAction
+from kring.casework.models import AgeBand, ConcernCategory, Decision
+from kring.database import reading_from_replica
+from kring.directory.models import Unit, UnitKind, User
+from kring.insights.models import COMPULSORY_GRADES as GRADES
+from kring.insights.models import CountKind, MonthlyCount, Sex, StatisticsRefresh
+from kring.insights.statistics import NOT_DECIDED, THRESHOLD, CountTable, Scope, scopes_for_user
+from kring.prevention.terms import previous_terms, term_label, term_of
+from kring.suppression import suppress_together
+
+TERMS = 4
+OTHER = "other"
+
+Row = Mapping[str, Any]
+
+
+def term_of_month(month: date) -> date:
+    """The term a calendar month counts in: the one its middle day belongs to (August is the autumn term's)."""
+    return term_of(month.replace(day=15))
+
+
+def terms_until(today: date, count: int = TERMS) -> list[date]:
+    """The last `count` terms (each as the day it began), oldest first, ending with the term of today's month."""
+    return previous_terms(term_of_month(today.replace(day=1)), count)
+
+
+def first_month_of_terms(today: date) -> date:
+    """The first month the term statistics count: the summary is refreshed from it."""
+    return terms_until(today)[0].replace(day=1)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One table of a measure: its rows (key, label) and how a summary row picks its key."""
+
+    caption: str
+    row_header: str
+    keys: list[tuple[Any, str]]
+    key_of: Callable[[Row], Any]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure's tables, suppressed together; their column totals are the same published numbers."""
+
+    key: str
+    heading: str
+    tables: list[CountTable]
+
+    @property
+    def totals(self) -> list[int | None]:
+        return self.tables[0].counts.column_totals if self.tables else []
+
+
+@dataclass(frozen=True)
+class TermStatistics:
+    scope: Scope
+    scopes: list[Scope]
+    terms: list[date]
+    refreshed_at: Any
+    measures: list[Measure]
+
+    @property
+    def term_labels(self) -> list[str]:
+        return [term_label(term) for term in self.terms]
+
+
+def term_statistics_for_user(user: User, scope_key: str = "") -> TermStatistics:
+    """The term statistics of the user's scope (the one asked for, or the widest), as of the summary's last refresh;
+    404 without a scope. Audited."""
+    scopes = scopes_for_user(user)
+    municipality_id = user.municipality_id
+    if not scopes or municipality_id is None:
+        raise Http404
+    scope = next((s for s in scopes if s.key == scope_key), scopes[0])
+    terms = terms_until(timezone.localdate())
+    with reading_from_replica():  # the scope was decided on the primary; the summary may come from a replica
+        refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
+        rows = _rows(municipality_id, scope, terms) if refresh is not None else []
+        schools = _schools(municipality_id, scope)
+    measures = _measures(scope, terms, rows, schools) if refresh is not None else []
+    record_event(
+        actor=user,
+        action=AuditAction.READ,
+        target_type="statistics",
+        target_id=scope.key,
+        details={
+            "scope": scope.key,
+            "units": list(scope.unit_ids),
+            "by": "term",
+            "from": terms[0].isoformat(),
+            "as_of": refresh.refreshed_at.isoformat() if refresh else None,
+        },
+    )
+    return TermStatistics(scope, scopes, terms, refresh.refreshed_at if refresh else None, measures)
+
+
+def _rows(municipality_id: int, scope: Scope, terms: list[date]) -> list[dict[str, Any]]:
+    """One aggregate query: the scope's summary rows since the first term, by every dimension a table shows."""
+    chosen = Q(kind=CountKind.REPORTS) & scope.reports | Q(kind=CountKind.CONSULTATIONS) & scope.consultations
+    if scope.concerns is not None:
+        chosen |= Q(kind=CountKind.CONCERNS) & scope.concerns
+    summary = MonthlyCount.objects.filter(municipality_id=municipality_id, month__gte=terms[0].replace(day=1))
+    grouped = summary.filter(chosen).values(
+        "kind", "month", "unit_id", "category", "decision", "grade", "age_band", "sex"
+    )
+    return [dict(row) for row in grouped.annotate(n=Sum("count")).order_by()]
+
+
+def _schools(municipality_id: int, scope: Scope) -> list[tuple[int, str]]:
+    """The schools a table by school lists: the principal's own, else every school of the municipality."""
+    units = Unit.objects.filter(municipality_id=municipality_id)
+    schools = units.filter(pk__in=scope.unit_ids) if scope.key == "schools" else units.filter(kind=UnitKind.SCHOOL)
+    return list(schools.order_by("name").values_list("pk", "name"))
+
+
+def _measures(
+    scope: Scope, terms: list[date], rows: list[dict[str, Any]], schools: list[tuple[int, str]]
+) -> list[Measure]:
+    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_kind[row["kind"]].append(row)
+    school_keys = [*schools, (OTHER, _("Other units"))]
+    school_ids = {pk for pk, _name in schools}
+    by_school = _by_school(school_keys if scope.key != "schools" else schools, school_ids)
+    several_schools = scope.key != "schools" or len(schools) > 1
+    child_tables = [_by_grade(), _by_age_band(), _by_sex()]
+    measures = []
+    if scope.concerns is not None:
+        concern_tables = [_by_category(), *([by_school] if several_schools else []), *child_tables]
+        measures.append(_measure(CountKind.CONCERNS, _("Concerns"), concern_tables, terms, by_kind))
+    report_tables = [_by_outcome(), *([by_school] if several_schools else []), *child_tables]
+    measures.append(_measure(CountKind.REPORTS, _("Reports of concern"), report_tables, terms, by_kind))
+    consultation_tables = [*([by_school] if several_schools else []), _by_age_band()]
+    measures.append(
+        _measure(CountKind.CONSULTATIONS, _("Anonymous consultations"), consultation_tables, terms, by_kind)
+    )
+    return measures
+
+
+def _measure(
+    kind: str, heading: str, breakdowns: list[Breakdown], terms: list[date], by_kind: Mapping[str, list[dict[str, Any]]]
+) -> Measure:
+    grids = []
+    for breakdown in breakdowns:
+        counts: dict[tuple[Any, date], int] = defaultdict(int)
+        for row in by_kind.get(kind, []):
+            counts[(breakdown.key_of(row), term_of_month(row["month"]))] += row["n"]
+        grids.append([[counts.get((key, term), 0) for term in terms] for key, _label in breakdown.keys])
+    published = suppress_together(grids, THRESHOLD)
+    columns = [term_label(term) for term in terms]
+    tables = [
+        CountTable(b.caption, b.row_header, [label for _key, label in b.keys], columns, counts)
+        for b, counts in zip(breakdowns, published, strict=True)
+    ]
+    return Measure(str(kind), heading, tables)
+
+
+def _choices(choices: list[tuple[str, Any]]) -> list[tuple[Any, str]]:
+    return [(value, str(label)) for value, label in choices]
+
+
+def _by_category() -> Breakdown:
+    return Breakdown(
+        _("By category and term"), _("Category"), _choices(ConcernCategory.choices), lambda r: r["category"]
+    )
+
+
+def _by_outcome() -> Breakdown:
+    outcomes = [*_choices(Decision.choices), (NOT_DECIDED, _("Not decided yet"))]
+    return Breakdown(_("By outcome and term"), _("Outcome"), outcomes, lambda r: r["decision"] or NOT_DECIDED)
+
+
+def _by_school(keys: list[tuple[Any, str]], school_ids: set[int]) -> Breakdown:
+    return Breakdown(
+        _("By school and term"), _("School"), keys, lambda r: r["unit_id"] if r["unit_id"] in school_ids else OTHER
+    )
+
+
+def _by_grade() -> Breakdown:
+    keys = [*((grade, _("Grade %(grade)s") % {"grade": grade}) for grade in GRADES), (OTHER, _("Other or none"))]
+    return Breakdown(_("By grade and term"), _("Grade"), keys, lambda r: r["grade"] if r["grade"] in GRADES else OTHER)
+
+
+def _by_age_band() -> Breakdown:
+    return Breakdown(_("By age and term"), _("Age"), _choices(AgeBand.choices), lambda r: r["age_band"])
+
+
+def _by_sex() -> Breakdown:
+    return Breakdown(_("By sex and term"), _("Sex"), _choices(Sex.choices), lambda r: r["sex"])
