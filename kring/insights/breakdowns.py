@@ -27,7 +27,7 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.casework.models import AgeBand, ConcernCategory, Decision
 from kring.database import reading_from_replica
-from kring.directory.models import Unit, UnitKind, User
+from kring.directory.models import SCHOOL_KINDS, Unit, User
 from kring.insights.models import COMPULSORY_GRADES as GRADES
 from kring.insights.models import CountKind, MonthlyCount, Sex, StatisticsRefresh
 from kring.insights.statistics import NOT_DECIDED, THRESHOLD, CountTable, Scope, scopes_for_user
@@ -134,9 +134,10 @@ def _rows(municipality_id: int, scope: Scope, terms: list[date]) -> list[dict[st
 
 
 def _schools(municipality_id: int, scope: Scope) -> list[tuple[int, str]]:
-    """The schools a table by school lists: the principal's own, else every school of the municipality."""
+    """The schools a table by school lists: the principal's own, else every school and preschool of the
+    municipality."""
     units = Unit.objects.filter(municipality_id=municipality_id)
-    schools = units.filter(pk__in=scope.unit_ids) if scope.key == "schools" else units.filter(kind=UnitKind.SCHOOL)
+    schools = units.filter(pk__in=scope.unit_ids) if scope.key == "schools" else units.filter(kind__in=SCHOOL_KINDS)
     return list(schools.order_by("name").values_list("pk", "name"))
 
 
