@@ -1,11 +1,11 @@
 """Refreshing the statistics' summary (`MonthlyCount`) of a municipality: what the statistics page reads.
 
-Four queries over the last `MONTHS` months or `TERMS` terms (the longer): the concerns and the reports read in
-chunks with their child's grade, age band and sex that day (worked out here and counted, never stored), the
-consultations and the reports' deadlines aggregated in the database; then the municipality's rows are replaced in
-one transaction, so the page sees the old figures or the new, never half. The number of queries does not grow with
-the data (the insert is batched by `BATCH` rows of the summary, which grows with units × months × categories ×
-grades × age bands, not with the children). Audited as a system action, with counts only.
+Six queries over the last `MONTHS` months or `TERMS` terms (the longer): the concerns, the reports and the TSI cases
+(requested, closed) read in chunks with their child's grade, age band and sex that day (worked out here and counted,
+never stored), the consultations and the reports' deadlines aggregated in the database; then the municipality's rows
+are replaced in one transaction, so the page sees the old figures or the new, never half. The number of queries does
+not grow with the data (the insert is batched by `BATCH` rows of the summary, which grows with units × months ×
+categories × grades × age bands, not with the children). Audited as a system action, with counts only.
 """
 
 from __future__ import annotations
@@ -22,10 +22,19 @@ from django.utils import timezone
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.casework.models import AgeBand, Concern, Consultation, ReportOfConcern
+from kring.casework.models import AgeBand, CaseStage, Concern, Consultation, ReportOfConcern, TsiCase
 from kring.directory.models import Municipality, SchoolForm
 from kring.insights.breakdowns import first_month_of_terms
-from kring.insights.models import COMPULSORY_GRADES, CountKind, Deadline, Kept, MonthlyCount, Sex, StatisticsRefresh
+from kring.insights.models import (
+    COMPULSORY_GRADES,
+    CountKind,
+    Deadline,
+    Kept,
+    MonthlyCount,
+    RequestStatus,
+    Sex,
+    StatisticsRefresh,
+)
 from kring.insights.statistics import MONTHS, months_until
 from kring.people.identity import age_on, registered_sex
 from kring.people.models import Placement
@@ -95,6 +104,7 @@ def _counts(municipality: Municipality, period: tuple[datetime, datetime], today
         units = (row["month"], row["reporter_unit_id"], row["receiving_unit_id"])
         decision = row["assessment__decision"] or ""
         _add(counts, (CountKind.REPORTS, *units, "", decision, "", "", *_child_dimensions(row, today)), 1)
+    _count_tsi_cases(counts, municipality, period, today)
     for row in _by_month(reports, "filed_at", "reporter_unit_id", "receiving_unit_id", **_deadline_counts(today)):
         units = (row["month"], row["reporter_unit_id"], row["receiving_unit_id"])
         for deadline in Deadline.values:
@@ -103,6 +113,29 @@ def _counts(municipality: Municipality, period: tuple[datetime, datetime], today
                     counts, (CountKind.DEADLINES, *units, "", "", deadline, kept, "", "", ""), row[f"{deadline}_{kept}"]
                 )
     return counts
+
+
+def _count_tsi_cases(
+    counts: dict[Key, int], municipality: Municipality, period: tuple[datetime, datetime], today: date
+) -> None:
+    """The TSI cases requested in the period by what became of the request, and those closed by their reason, each
+    by the asking school and the team, with the child's grade, age band and sex that day."""
+    requested = TsiCase.objects.filter(municipality=municipality, requested_at__range=period)
+    for row in _about_children(requested, "requested_at", "requesting_unit_id", "team_id", "stage"):
+        units = (row["month"], row["requesting_unit_id"], row["team_id"])
+        key = (CountKind.TSI_REQUESTS, *units, "", _request_status(row["stage"]), "", "")
+        _add(counts, (*key, *_child_dimensions(row, today)), 1)
+    closed = TsiCase.objects.filter(municipality=municipality, closed_at__range=period)
+    for row in _about_children(closed, "closed_at", "requesting_unit_id", "team_id", "closure_reason"):
+        units = (row["month"], row["requesting_unit_id"], row["team_id"])
+        key = (CountKind.TSI_CLOSED, *units, row["closure_reason"], "", "", "")
+        _add(counts, (*key, *_child_dimensions(row, today)), 1)
+
+
+def _request_status(stage: str) -> str:
+    if stage == CaseStage.DECLINED:
+        return RequestStatus.DECLINED
+    return RequestStatus.WAITING if stage in (CaseStage.REQUESTED, CaseStage.MORE_INFO) else RequestStatus.ACCEPTED
 
 
 def _about_children(rows: QuerySet[Any], moment: str, *keys: str) -> Iterable[dict[str, Any]]:

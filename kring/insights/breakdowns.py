@@ -1,5 +1,5 @@
-"""Statistics by term: concerns, reports of concern and anonymous consultations of the last `TERMS` terms, each
-broken down by category or outcome, school, grade, age band and sex.
+"""Statistics by term: concerns, reports of concern, anonymous consultations and TSI cases (requested, closed) of
+the last `TERMS` terms, each broken down by category, outcome or reason, school, grade, age band and sex.
 
 Read from the same summary as the monthly statistics (`MonthlyCount`, one aggregate query whatever the size, and
 one for the schools' names), in the same scopes. A calendar month counts in the term it mostly belongs to (January to
@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.casework.models import AgeBand, ConcernCategory, Decision
+from kring.casework.models import AgeBand, ClosureReason, ConcernCategory, Decision
 from kring.database import reading_from_replica
 from kring.directory.models import SCHOOL_KINDS, Unit, User
 from kring.insights.models import COMPULSORY_GRADES as GRADES
-from kring.insights.models import CountKind, MonthlyCount, Sex, StatisticsRefresh
+from kring.insights.models import TSI_KINDS, CountKind, MonthlyCount, RequestStatus, Sex, StatisticsRefresh
 from kring.insights.statistics import NOT_DECIDED, THRESHOLD, CountTable, Scope, scopes_for_user
 from kring.prevention.terms import previous_terms, term_label, term_of
 from kring.suppression import suppress_together
@@ -124,6 +124,7 @@ def term_statistics_for_user(user: User, scope_key: str = "") -> TermStatistics:
 def _rows(municipality_id: int, scope: Scope, terms: list[date]) -> list[dict[str, Any]]:
     """One aggregate query: the scope's summary rows since the first term, by every dimension a table shows."""
     chosen = Q(kind=CountKind.REPORTS) & scope.reports | Q(kind=CountKind.CONSULTATIONS) & scope.consultations
+    chosen |= Q(kind__in=TSI_KINDS) & scope.tsi_cases
     if scope.concerns is not None:
         chosen |= Q(kind=CountKind.CONCERNS) & scope.concerns
     summary = MonthlyCount.objects.filter(municipality_id=municipality_id, month__gte=terms[0].replace(day=1))
@@ -144,25 +145,27 @@ def _schools(municipality_id: int, scope: Scope) -> list[tuple[int, str]]:
 def _measures(
     scope: Scope, terms: list[date], rows: list[dict[str, Any]], schools: list[tuple[int, str]]
 ) -> list[Measure]:
+    """Each measure of the scope with its tables (a principal with one school gets no table by school)."""
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_kind[row["kind"]].append(row)
-    school_keys = [*schools, (OTHER, _("Other units"))]
-    school_ids = {pk for pk, _name in schools}
-    by_school = _by_school(school_keys if scope.key != "schools" else schools, school_ids)
-    several_schools = scope.key != "schools" or len(schools) > 1
-    child_tables = [_by_grade(), _by_age_band(), _by_sex()]
-    measures = []
-    if scope.concerns is not None:
-        concern_tables = [_by_category(), *([by_school] if several_schools else []), *child_tables]
-        measures.append(_measure(CountKind.CONCERNS, _("Concerns"), concern_tables, terms, by_kind))
-    report_tables = [_by_outcome(), *([by_school] if several_schools else []), *child_tables]
-    measures.append(_measure(CountKind.REPORTS, _("Reports of concern"), report_tables, terms, by_kind))
-    consultation_tables = [*([by_school] if several_schools else []), _by_age_band()]
-    measures.append(
-        _measure(CountKind.CONSULTATIONS, _("Anonymous consultations"), consultation_tables, terms, by_kind)
-    )
-    return measures
+    school_keys = [*schools, (OTHER, _("Other units"))] if scope.key != "schools" else schools
+    by_school = [_by_school(school_keys, {pk for pk, _name in schools})]
+    if scope.key == "schools" and len(schools) < 2:
+        by_school = []
+    child = [_by_grade(), _by_age_band(), _by_sex()]
+    measures = [
+        (CountKind.CONCERNS, _("Concerns"), [_by_category(), *by_school, *child]),
+        (CountKind.REPORTS, _("Reports of concern"), [_by_outcome(), *by_school, *child]),
+        (CountKind.CONSULTATIONS, _("Anonymous consultations"), [*by_school, _by_age_band()]),
+        (CountKind.TSI_REQUESTS, _("TSI cases requested"), [_by_request_status(), *by_school, *child]),
+        (CountKind.TSI_CLOSED, _("TSI cases closed"), [_by_closure_reason(), *by_school]),
+    ]
+    return [
+        _measure(kind, heading, tables, terms, by_kind)
+        for kind, heading, tables in measures
+        if kind != CountKind.CONCERNS or scope.concerns is not None
+    ]
 
 
 def _measure(
@@ -215,3 +218,13 @@ def _by_age_band() -> Breakdown:
 
 def _by_sex() -> Breakdown:
     return Breakdown(_("By sex and term"), _("Sex"), _choices(Sex.choices), lambda r: r["sex"])
+
+
+def _by_request_status() -> Breakdown:
+    statuses = _choices(RequestStatus.choices)
+    return Breakdown(_("By what became of the request, and term"), _("Request"), statuses, lambda r: r["decision"])
+
+
+def _by_closure_reason() -> Breakdown:
+    reasons = _choices(ClosureReason.choices)
+    return Breakdown(_("By reason for closing and term"), _("Reason"), reasons, lambda r: r["category"])

@@ -25,6 +25,16 @@ class CountKind(models.TextChoices):
     CONSULTATIONS = "consultations", _("Anonymous consultations asked")
     REPORTS = "reports", _("Reports of concern filed")
     DEADLINES = "deadlines", _("Deadlines of reports of concern, kept or not")
+    TSI_REQUESTS = "tsi_requests", _("TSI cases requested")
+    TSI_CLOSED = "tsi_closed", _("TSI cases closed")
+
+
+class RequestStatus(models.TextChoices):
+    """What became of a school's request for a TSI case, as of the refresh."""
+
+    ACCEPTED = "accepted", _("Accepted by the team")
+    DECLINED = "declined", _("Declined by the team")
+    WAITING = "waiting", _("Not decided yet")
 
 
 class Deadline(models.TextChoices):
@@ -49,8 +59,12 @@ class Kept(models.TextChoices):
 # The columns a count is broken down by, in the unique constraint and the refresh's GROUP BY (with kind and month).
 DIMENSIONS = ("unit", "receiving_unit", "category", "decision", "deadline", "kept", "grade", "age_band", "sex")
 REPORT_KINDS = (CountKind.REPORTS, CountKind.DEADLINES)
+TSI_KINDS = (CountKind.TSI_REQUESTS, CountKind.TSI_CLOSED)
+RECEIVED_KINDS = (*REPORT_KINDS, *TSI_KINDS)  # with the unit that received it: social services, the TSI team
 COMPULSORY_GRADES = ("F", "1", "2", "3", "4", "5", "6", "7", "8", "9")  # the grades the summary counts by
-CHILD_KINDS = (CountKind.CONCERNS, CountKind.REPORTS)  # about a known child: by grade, age band and sex
+CHILD_KINDS = (CountKind.CONCERNS, CountKind.REPORTS, *TSI_KINDS)  # about a known child: by grade, age band and sex
+CATEGORY_KINDS = (CountKind.CONCERNS, CountKind.TSI_CLOSED)  # a concern's category, a closed case's reason
+DECISION_KINDS = (CountKind.REPORTS, CountKind.TSI_REQUESTS)  # a report's outcome, a request's status
 
 
 class MonthlyCount(models.Model):
@@ -59,13 +73,14 @@ class MonthlyCount(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=CountKind.choices)
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
-    # The school of a concern or a consultation, the reporter's unit of a report; the unit that received a report.
+    # The school of a concern or a consultation, the reporter's unit of a report, the school that asked for a TSI
+    # case; the unit that received a report, the TSI team of a case.
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
     receiving_unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("receiving unit")
     )
-    category = models.CharField(_("category"), max_length=20, blank=True)  # concerns
-    decision = models.CharField(_("decision"), max_length=20, blank=True)  # reports: blank while not decided
+    category = models.CharField(_("category"), max_length=30, blank=True)  # concerns; closed TSI cases: the reason
+    decision = models.CharField(_("decision"), max_length=20, blank=True)  # reports (blank: not decided); requests
     deadline = models.CharField(_("deadline"), max_length=20, choices=Deadline.choices, blank=True)  # deadlines
     kept = models.CharField(_("kept"), max_length=10, choices=Kept.choices, blank=True)  # deadlines
     # The child's grade in school that day (blank when not placed), age band (also of a consultation) and sex.
@@ -90,17 +105,17 @@ class MonthlyCount(models.Model):
             ),
             models.CheckConstraint(condition=Q(count__gt=0), name="monthly_count_positive"),
             models.CheckConstraint(
-                condition=Q(kind__in=REPORT_KINDS, receiving_unit__isnull=False)
-                | (~Q(kind__in=REPORT_KINDS) & Q(receiving_unit__isnull=True)),
+                condition=Q(kind__in=RECEIVED_KINDS, receiving_unit__isnull=False)
+                | (~Q(kind__in=RECEIVED_KINDS) & Q(receiving_unit__isnull=True)),
                 name="monthly_count_receiving_unit_of_reports",
             ),
             models.CheckConstraint(
-                condition=(Q(kind=CountKind.CONCERNS) & ~Q(category=""))
-                | (~Q(kind=CountKind.CONCERNS) & Q(category="")),
+                condition=(Q(kind__in=CATEGORY_KINDS) & ~Q(category=""))
+                | (~Q(kind__in=CATEGORY_KINDS) & Q(category="")),
                 name="monthly_count_category_of_concerns",
             ),
             models.CheckConstraint(
-                condition=Q(kind=CountKind.REPORTS) | Q(decision=""), name="monthly_count_decision_of_reports"
+                condition=Q(kind__in=DECISION_KINDS) | Q(decision=""), name="monthly_count_decision_of_reports"
             ),
             models.CheckConstraint(
                 condition=(Q(kind__in=CHILD_KINDS) & ~Q(sex="") & ~Q(age_band=""))

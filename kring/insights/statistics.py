@@ -8,7 +8,8 @@ would let a total reveal it). Who sees which counts is the user's *scope*, which
 * coordinators and administrators: the municipality;
 * principals: their schools (the concerns recorded there, the reports filed from there, their consultations);
 * social workers and unit managers: their unit (the reports it received, the consultations of the schools its
-  members are contact persons for). Concerns are the school's own information and are not counted for them.
+  members are contact persons for, the TSI cases of a joint team they manage). Concerns are the school's own
+  information and are not counted for them.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Scope:
     concerns: Q | None
     reports: Q
     consultations: Q
+    tsi_cases: Q  # by the asking school, or the team
     unit_ids: tuple[int, ...] = ()
 
 
@@ -65,12 +67,14 @@ def scopes_for_user(user: User) -> list[Scope]:
     everything = Q()
     scopes = []
     if any(grant.role in MUNICIPALITY_ROLES for grant in grants):
-        scopes.append(Scope("municipality", _("The whole municipality"), everything, everything, everything))
+        scopes.append(
+            Scope("municipality", _("The whole municipality"), everything, everything, everything, everything)
+        )
     schools = units_where(user, {Role.PRINCIPAL})
     if schools:
         at_schools = Q(unit_id__in=schools)  # the concern's or consultation's school, the report's reporter's unit
         label = _("Your schools: %(units)s") % {"units": _unit_names(grants, schools)}
-        scopes.append(Scope("schools", label, at_schools, at_schools, at_schools, tuple(schools)))
+        scopes.append(Scope("schools", label, at_schools, at_schools, at_schools, at_schools, tuple(schools)))
     units = units_where(user, SOCIAL_SERVICES_ROLES)
     if units:
         contacts = ContactPerson.objects.filter(
@@ -80,7 +84,7 @@ def scopes_for_user(user: User) -> list[Scope]:
         ).values("school_id")
         label = _("Your unit: %(units)s") % {"units": _unit_names(grants, units)}
         received = Q(receiving_unit_id__in=units)
-        scopes.append(Scope("unit", label, None, received, Q(unit_id__in=contacts), tuple(units)))
+        scopes.append(Scope("unit", label, None, received, Q(unit_id__in=contacts), received, tuple(units)))
     return scopes
 
 

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from kring.access.models import AuditAction, AuditEvent
+from kring.casework.models import CaseStage, TsiCase
 from kring.casework.reports import actions
-from kring.directory.models import User
+from kring.directory.models import Unit, User
 from kring.insights.actions import refresh_statistics
 from kring.insights.breakdowns import (
     Measure,
@@ -132,7 +133,7 @@ def test_social_services_see_the_reports_they_received_by_term(
 
     stats = refreshed_by_term(social_worker)
 
-    assert stats.scope.key == "unit" and [m.key for m in stats.measures] == ["reports", "consultations"]
+    assert stats.scope.key == "unit" and [m.key for m in stats.measures][:2] == ["reports", "consultations"]
     assert measure(stats, "reports").totals[-1] == 7
     assert table(stats, "reports", "Outcome")["Not decided yet"][-1] == 7
     assert measure(stats, "consultations").totals[-1] == 6
@@ -257,3 +258,34 @@ def test_statistics_by_term_keep_their_queries_with_ten_times_the_data(
     add(18)
     refresh_statistics(municipality=world.municipality)
     assert measured() == small
+
+
+def add_tsi_cases(world: World, team: Unit, by: User, stage: str, count: int, **fields: object) -> None:
+    now = timezone.now()
+    for _ in range(count):
+        TsiCase.objects.create(
+            municipality=world.municipality, child=world.child, team=team, requesting_unit=world.school,
+            requested_by=by, requested_at=now, reason="Ofta borta.", stage=stage, stage_since=now, **fields,
+        )  # fmt: skip
+
+
+def test_tsi_cases_are_counted_by_what_became_of_the_request_and_by_reason_for_closing(
+    world: World, coordinator: User, principal: User, social_worker: User, tsi_team: Unit
+) -> None:
+    add_tsi_cases(world, tsi_team, principal, CaseStage.ACTIVE, 7)
+    add_tsi_cases(world, tsi_team, principal, CaseStage.DECLINED, 6, decline_advice="student_health")
+    add_tsi_cases(world, tsi_team, principal, CaseStage.MORE_INFO, 5)
+    closed = {"closed_at": timezone.now(), "closure_reason": "goals_reached"}
+    add_tsi_cases(world, tsi_team, principal, CaseStage.CLOSED, 5, **closed)
+
+    stats = refreshed_by_term(coordinator)
+
+    requests = table(stats, "tsi_requests", "Request")
+    # The closed ones were accepted first.
+    assert requests["Accepted by the team"][-1] == 12 and requests["Declined by the team"][-1] == 6
+    assert requests["Not decided yet"][-1] == 5  # more information asked for
+    assert measure(stats, "tsi_requests").totals[-1] == 23
+    assert table(stats, "tsi_closed", "Reason")["Goals reached"][-1] == 5
+    # The principal of the asking school sees them too; a social services unit that is not the team does not.
+    assert measure(refreshed_by_term(principal), "tsi_requests").totals[-1] == 23
+    assert measure(refreshed_by_term(social_worker), "tsi_requests").totals[-1] is None  # zero
