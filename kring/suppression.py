@@ -52,68 +52,65 @@ def suppress(table: Sequence[Sequence[int]], threshold: int = 5) -> SuppressedTa
 def suppress_together(tables: Sequence[Sequence[Sequence[int]]], threshold: int = 5) -> list[SuppressedTable]:
     """Suppress tables that are shown together: breakdowns of the same counts over the same columns, so with the same
     column totals. No suppressed number of any of them can be recomputed from all the published numbers together."""
-    grids = [_extend(table) for table in tables]
-    if len({tuple(grid[-1]) for grid in grids}) > 1:
-        raise ValueError("tables shown together break down the same counts: their column totals are equal")
+    system = _System([_extend(table) for table in tables])
+    grids = system.grids
     hidden = [{cell for cell in _all_cells(grid) if _value(grid, cell) < threshold} for grid in grids]
     _share_totals(grids, hidden)
-    while determined := _determined(grids, hidden, threshold):
+    while determined := system.determined(hidden, threshold):
         table, cell = _to_suppress_next(grids, hidden, determined)
         hidden[table].add(cell)
         _share_totals(grids, hidden)
     return [_publish(grid, cells) for grid, cells in zip(grids, hidden, strict=True)]
 
 
-def _share_totals(grids: list[list[list[int]]], hidden: list[set[Cell]]) -> bool:
-    """A column total or grand total suppressed in one table is suppressed in all; whether that changed any."""
+class _System:
+    """The equations of the tables (every row and column with its total, the shared row of totals one set of
+    unknowns), built once as a matrix over every number; each round takes the columns of the suppressed ones."""
+
+    def __init__(self, grids: list[list[list[int]]]) -> None:
+        if len({tuple(grid[-1]) for grid in grids}) > 1:
+            raise ValueError("tables shown together break down the same counts: their column totals are equal")
+        self.grids = grids
+        self.index: dict[tuple[int, Cell], int] = {}
+        for table, grid in enumerate(grids):
+            for cell in _all_cells(grid):
+                self.index.setdefault(self._key(table, cell), len(self.index))
+        lines = [(table, cells, total) for table, grid in enumerate(grids) for cells, total in _lines(grid)]
+        self.matrix = np.zeros((len(lines), len(self.index)))
+        for row, (table, cells, total) in enumerate(lines):
+            for cell in cells:
+                self.matrix[row, self.index[self._key(table, cell)]] = 1
+            self.matrix[row, self.index[self._key(table, total)]] = -1
+
+    def _key(self, table: int, cell: Cell) -> tuple[int, Cell]:
+        return (-1, (0, cell[1])) if cell[0] == len(self.grids[table]) - 1 else (table, cell)
+
+    def determined(self, hidden: list[set[Cell]], threshold: int) -> list[tuple[int, Cell]]:
+        """The suppressed numbers under the threshold (table, cell) that follow from the published ones and the
+        suppressed zeros (a zero is taken as known: it may be one by structure, no grade 4 at a school of grades
+        7–9) through the sums of all the tables together. A larger number hidden to protect them is no secret of its
+        own."""
+        unknown = {
+            self._key(table, cell): (table, cell)
+            for table, (grid, cells) in enumerate(zip(self.grids, hidden, strict=True))
+            for cell in cells
+            if _value(grid, cell)
+        }
+        if not unknown:
+            return []
+        keys = list(unknown)
+        _u, singular, rows = np.linalg.svd(self.matrix[:, [self.index[key] for key in keys]], full_matrices=False)
+        basis = rows[singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))]
+        in_row_space = (basis**2).sum(axis=0) > 1 - 1e-9
+        found = [unknown[key] for key, pinned in zip(keys, in_row_space, strict=True) if pinned]
+        return [(table, cell) for table, cell in found if _value(self.grids[table], cell) < threshold]
+
+
+def _share_totals(grids: list[list[list[int]]], hidden: list[set[Cell]]) -> None:
+    """A column total or grand total suppressed in one table is suppressed in all."""
     shared = {j for grid, cells in zip(grids, hidden, strict=True) for i, j in cells if i == len(grid) - 1}
-    changed = False
     for grid, cells in zip(grids, hidden, strict=True):
-        missing = {(len(grid) - 1, j) for j in shared} - cells
-        if missing:
-            cells |= missing
-            changed = True
-    return changed
-
-
-def _determined(grids: list[list[list[int]]], hidden: list[set[Cell]], threshold: int) -> list[tuple[int, Cell]]:
-    """The suppressed numbers under the threshold (table, cell) that follow from the published ones and the
-    suppressed zeros through the sums of all the tables together (a larger one hidden to protect them is no secret
-    of its own). The shared row of column totals is one set of unknowns."""
-    unknowns: dict[tuple[int, Cell], int] = {}
-    for table, (grid, cells) in enumerate(zip(grids, hidden, strict=True)):
-        for i, j in sorted(cells):
-            if grid[i][
-                j
-            ]:  # a suppressed zero is taken as known: it may be one by structure (no grade 4 at a 7–9 school)
-                unknowns.setdefault(_unknown_key(grids, table, (i, j)), len(unknowns))
-    if not unknowns:
-        return []
-    equations = [
-        {_unknown_key(grids, table, cell): (-1 if cell == total else 1) for cell in (*cells, total)}
-        for table, grid in enumerate(grids)
-        for cells, total in _lines(grid)
-    ]
-    matrix = np.zeros((len(equations), len(unknowns)))
-    for row, equation in enumerate(equations):
-        for key, coefficient in equation.items():
-            if key in unknowns:
-                matrix[row, unknowns[key]] = coefficient
-    _u, singular, rows = np.linalg.svd(matrix, full_matrices=False)
-    basis = rows[singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))]
-    in_row_space = (basis**2).sum(axis=0) > 1 - 1e-9
-    keys = sorted(unknowns, key=unknowns.__getitem__)
-    found = [(max(key[0], 0), _grid_cell(grids, key)) for key, pinned in zip(keys, in_row_space, strict=True) if pinned]
-    return [(table, cell) for table, cell in found if _value(grids[table], cell) < threshold]
-
-
-def _unknown_key(grids: list[list[list[int]]], table: int, cell: Cell) -> tuple[int, Cell]:
-    return (-1, (0, cell[1])) if cell[0] == len(grids[table]) - 1 else (table, cell)
-
-
-def _grid_cell(grids: list[list[list[int]]], key: tuple[int, Cell]) -> Cell:
-    table, (i, j) = key
-    return (len(grids[0]) - 1, j) if table < 0 else (i, j)
+        cells |= {(len(grid) - 1, j) for j in shared}
 
 
 def _to_suppress_next(
@@ -121,14 +118,16 @@ def _to_suppress_next(
 ) -> tuple[int, Cell]:
     """The published number to suppress next so that fewer are determined: the smallest beside a determined one (in
     its row or column of its table; interior cells before totals), else the smallest of that table, else of any."""
+    rows = {(table, cell[0]) for table, cell in determined}
+    columns = {(table, cell[1]) for table, cell in determined}
+    tables = {table for table, _cell in determined}
 
     def cost(candidate: tuple[int, Cell]) -> tuple[int, int, int, int, Cell]:
         k, (i, j) = candidate
         grid = grids[k]
-        beside = any(k == table and (i == cell[0] or j == cell[1]) for table, cell in determined)
-        own_table = any(k == table for table, _cell in determined)
+        beside = (k, i) in rows or (k, j) in columns
         margin = i == len(grid) - 1 or j == len(grid[0]) - 1
-        return (int(not beside), int(not own_table), int(margin), grid[i][j], (i, j))
+        return (int(not beside), int(k not in tables), int(margin), grid[i][j], (i, j))
 
     shown = [(k, c) for k, grid in enumerate(grids) for c in _all_cells(grid) if c not in hidden[k]]
     if not shown:  # cannot happen: with every number suppressed, each can move with the others (all scaled)

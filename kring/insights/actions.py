@@ -35,7 +35,7 @@ from kring.insights.models import (
     Sex,
     StatisticsRefresh,
 )
-from kring.insights.statistics import MONTHS, months_until
+from kring.insights.statistics import MONTHS, months_until, new_statistics_generation
 from kring.people.identity import age_on, registered_sex
 from kring.people.models import Placement
 
@@ -71,6 +71,8 @@ def refresh_statistics(
         kinds = Counter[str]()
         for key, n in counts.items():
             kinds[key[0]] += n
+        new_statistics_generation(municipality.pk)  # and once more when it is committed (a page read in between)
+        transaction.on_commit(lambda: new_statistics_generation(municipality.pk))
         record_event(
             actor=None, action=AuditAction.WRITE, target_type="statistics_refresh", target_id=municipality.pk,
             municipality_id=municipality.pk, actor_label=by_label,

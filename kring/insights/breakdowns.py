@@ -2,12 +2,12 @@
 the last `TERMS` terms, each broken down by category, outcome or reason, school, grade, age band and sex.
 
 Read from the same summary as the monthly statistics (`MonthlyCount`, one aggregate query whatever the size, and
-one for the schools' names), in the same scopes. A calendar month counts in the term it mostly belongs to (January to
-July in the spring term, August to December in the autumn term). The tables of one measure count the same things
-over the same terms, so they are suppressed *together* (`kring.suppression.suppress_together`): nothing under 5 is
-shown, and nothing hidden in one table can be worked out from another. The rows are fixed lists (every school of the
-scope, every grade, age band and sex), never only those that happen to have counts, so that a row's presence says
-nothing either.
+one for the schools' names), in the same scopes, and kept in the cache until the next refresh (`published_once`).
+A calendar month counts in the term it mostly belongs to (January to July in the spring term, August to December in
+the autumn term). The tables of one measure count the same things over the same terms, so they are suppressed
+*together* (`kring.suppression.suppress_together`): nothing under 5 is shown, and nothing hidden in one table can be
+worked out from another. The rows are fixed lists (every school and preschool of the scope, every grade, age band
+and sex), never only those that happen to have counts, so that a row's presence says nothing either.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from kring.database import reading_from_replica
 from kring.directory.models import SCHOOL_KINDS, Unit, User
 from kring.insights.models import COMPULSORY_GRADES as GRADES
 from kring.insights.models import TSI_KINDS, CountKind, MonthlyCount, RequestStatus, Sex, StatisticsRefresh
-from kring.insights.statistics import NOT_DECIDED, THRESHOLD, CountTable, Scope, scopes_for_user
+from kring.insights.statistics import NOT_DECIDED, THRESHOLD, CountTable, Scope, published_once, scopes_for_user
 from kring.prevention.terms import previous_terms, term_label, term_of
 from kring.suppression import suppress_together
 
@@ -102,9 +102,10 @@ def term_statistics_for_user(user: User, scope_key: str = "") -> TermStatistics:
     terms = terms_until(timezone.localdate())
     with reading_from_replica():  # the scope was decided on the primary; the summary may come from a replica
         refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
-        rows = _rows(municipality_id, scope, terms) if refresh is not None else []
-        schools = _schools(municipality_id, scope)
-    measures = _measures(scope, terms, rows, schools) if refresh is not None else []
+    measures = []
+    if refresh is not None:
+        view = ("terms", scope.key, scope.unit_ids, terms[0])
+        measures = published_once(municipality_id, view, lambda: _published(municipality_id, scope, terms))
     record_event(
         actor=user,
         action=AuditAction.READ,
@@ -119,6 +120,14 @@ def term_statistics_for_user(user: User, scope_key: str = "") -> TermStatistics:
         },
     )
     return TermStatistics(scope, scopes, terms, refresh.refreshed_at if refresh else None, measures)
+
+
+def _published(municipality_id: int, scope: Scope, terms: list[date]) -> list[Measure]:
+    """The scope's measures as published: one aggregate query over the summary, one for the schools' names."""
+    with reading_from_replica():
+        rows = _rows(municipality_id, scope, terms)
+        schools = _schools(municipality_id, scope)
+    return _measures(scope, terms, rows, schools)
 
 
 def _rows(municipality_id: int, scope: Scope, terms: list[date]) -> list[dict[str, Any]]:

@@ -14,17 +14,20 @@ would let a total reveal it). Who sees which counts is the user's *scope*, which
 
 from __future__ import annotations
 
+import hashlib
 import operator
+import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import reduce
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db.models import Q, Sum
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
@@ -38,6 +41,7 @@ from kring.insights.models import CountKind, Deadline, Kept, MonthlyCount, Stati
 from kring.suppression import SuppressedTable, suppress
 
 MONTHS = 12
+CACHE_SECONDS = 2 * 24 * 3600  # a refresh makes new figures long before
 THRESHOLD = 5
 MUNICIPALITY_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
 NOT_DECIDED = "not_decided"
@@ -239,6 +243,43 @@ def _compliance_row(label: str, on_time: int, late: int) -> ComplianceRow:
     return ComplianceRow(label, published.cells[0][0], published.cells[0][1], published.row_totals[0])
 
 
+Tables = tuple[CountTable | None, CountTable, CountTable, list[ComplianceRow]]
+T = TypeVar("T")
+
+
+def _tables(municipality_id: int, scope: Scope, months: list[date]) -> Tables:
+    """The scope's tables as published, from one aggregate query over the summary."""
+    with reading_from_replica():
+        sums = _sums(municipality_id, scope, months)
+    concerns = _concern_table(sums, months) if scope.concerns is not None else None
+    return concerns, _report_table(sums, months), _consultation_table(sums, months), _compliance(sums)
+
+
+def published_once(municipality_id: int, view: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """A view's published figures, computed once per refresh of the municipality's summary (and language) and kept
+    in the cache: the figures change only when the summary does, and working out the suppression is most of a
+    view's time. They are published numbers only, the same for everyone with the scope."""
+    generation = cache.get(_generation_key(municipality_id)) or new_statistics_generation(municipality_id)
+    described = repr((municipality_id, generation, translation.get_language(), *view))
+    key = "kring-statistics:" + hashlib.sha256(described.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def new_statistics_generation(municipality_id: int) -> str:
+    """Forget the figures kept for the municipality (a refresh of its summary calls this)."""
+    generation = uuid.uuid4().hex
+    cache.set(_generation_key(municipality_id), generation, None)
+    return generation
+
+
+def _generation_key(municipality_id: int) -> str:
+    return f"kring-statistics-generation:{municipality_id}"
+
+
 def statistics_for_user(user: User, scope_key: str = "") -> Statistics:
     """The statistics of the user's scope (the one asked for, or the widest) from the summary, as of its last
     refresh; 404 without a scope. Audited.
@@ -253,20 +294,24 @@ def statistics_for_user(user: User, scope_key: str = "") -> Statistics:
     months = months_until(timezone.localdate())
     with reading_from_replica():  # the scope was decided on the primary; the summary may come from a replica
         refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
-        sums = _sums(municipality_id, scope, months) if refresh is not None else None
-    if refresh is None or sums is None:
+    if refresh is None:
         stats = Statistics(scope, scopes, months[0], months[-1], None, None, None, None, [])
     else:
+        concerns, reports, consultations, compliance = published_once(
+            municipality_id,
+            ("months", scope.key, scope.unit_ids, months[0]),
+            lambda: _tables(municipality_id, scope, months),
+        )
         stats = Statistics(
             scope=scope,
             scopes=scopes,
             first_month=months[0],
             last_month=months[-1],
             refreshed_at=refresh.refreshed_at,
-            concerns=_concern_table(sums, months) if scope.concerns is not None else None,
-            reports=_report_table(sums, months),
-            consultations=_consultation_table(sums, months),
-            compliance=_compliance(sums),
+            concerns=concerns,
+            reports=reports,
+            consultations=consultations,
+            compliance=compliance,
         )
     record_event(
         actor=user,

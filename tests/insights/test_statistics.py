@@ -421,3 +421,15 @@ def test_statistics_queries_are_constant_with_ten_times_the_data(
     assert measure() == small
     with django_assert_max_num_queries(small):
         statistics_for_user(principal)
+
+
+def test_the_figures_kept_between_views_are_new_after_each_refresh(
+    world: World, principal: User, teacher: User
+) -> None:
+    add_concerns(world, teacher, world.school, "wellbeing", 8)
+    assert refreshed_for(principal).concerns.counts.total == 8
+    assert statistics_for_user(principal).concerns.counts.total == 8  # kept: no refresh in between
+
+    add_concerns(world, teacher, world.school, "wellbeing", 6)
+    assert statistics_for_user(principal).concerns.counts.total == 8  # the summary is as of the last refresh
+    assert refreshed_for(principal).concerns.counts.total == 14
