@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, Sum
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +28,8 @@ from kring.casework.models import AgeBand, ClosureReason, ConcernCategory, Decis
 from kring.database import reading_from_replica
 from kring.directory.models import SCHOOL_KINDS, Unit, User
 from kring.insights.models import COMPULSORY_GRADES as GRADES
-from kring.insights.models import TSI_KINDS, CountKind, MonthlyCount, RequestStatus, Sex, StatisticsRefresh
-from kring.insights.statistics import NOT_DECIDED, THRESHOLD, CountTable, Scope, published_once, scopes_for_user
+from kring.insights.models import TSI_KINDS, CountKind, MonthlyCount, RequestStatus, Sex
+from kring.insights.statistics import NOT_DECIDED, THRESHOLD, CountTable, Scope, chosen_scope, published_once
 from kring.prevention.terms import previous_terms, term_label, term_of
 from kring.suppression import suppress_together
 
@@ -94,14 +93,8 @@ class TermStatistics:
 def term_statistics_for_user(user: User, scope_key: str = "") -> TermStatistics:
     """The term statistics of the user's scope (the one asked for, or the widest), as of the summary's last refresh;
     404 without a scope. Audited."""
-    scopes = scopes_for_user(user)
-    municipality_id = user.municipality_id
-    if not scopes or municipality_id is None:
-        raise Http404
-    scope = next((s for s in scopes if s.key == scope_key), scopes[0])
+    scope, scopes, municipality_id, refresh = chosen_scope(user, scope_key)
     terms = terms_until(timezone.localdate())
-    with reading_from_replica():  # the scope was decided on the primary; the summary may come from a replica
-        refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
     measures = []
     if refresh is not None:
         view = ("terms", scope.key, scope.unit_ids, terms[0])

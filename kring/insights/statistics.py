@@ -280,20 +280,27 @@ def _generation_key(municipality_id: int) -> str:
     return f"kring-statistics-generation:{municipality_id}"
 
 
+def chosen_scope(user: User, scope_key: str) -> tuple[Scope, list[Scope], int, StatisticsRefresh | None]:
+    """The scope asked for (or the widest), all the user's scopes, their municipality and its summary's last refresh
+    (read from the reporting database); 404 without a scope."""
+    scopes = scopes_for_user(user)
+    municipality_id = user.municipality_id
+    if not scopes or municipality_id is None:
+        raise Http404
+    scope = next((s for s in scopes if s.key == scope_key), scopes[0])
+    with reading_from_replica():  # the scope was decided on the primary; the summary may come from a replica
+        refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
+    return scope, scopes, municipality_id, refresh
+
+
 def statistics_for_user(user: User, scope_key: str = "") -> Statistics:
     """The statistics of the user's scope (the one asked for, or the widest) from the summary, as of its last
     refresh; 404 without a scope. Audited.
 
     The summary is read from the reporting database (a replica if `DATABASE_REPLICA_URL` is set); the scope and the
     audit event stay on the primary."""
-    scopes = scopes_for_user(user)
-    municipality_id = user.municipality_id
-    if not scopes or municipality_id is None:
-        raise Http404
-    scope = next((s for s in scopes if s.key == scope_key), scopes[0])
+    scope, scopes, municipality_id, refresh = chosen_scope(user, scope_key)
     months = months_until(timezone.localdate())
-    with reading_from_replica():  # the scope was decided on the primary; the summary may come from a replica
-        refresh = StatisticsRefresh.objects.filter(municipality_id=municipality_id).first()
     if refresh is None:
         stats = Statistics(scope, scopes, months[0], months[-1], None, None, None, None, [])
     else:
