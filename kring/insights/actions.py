@@ -11,45 +11,36 @@ categories × grades × age bands, not with the children). Audited as a system a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from kring.access.audit import record_event
 from kring.access.models import AuditAction
-from kring.casework.models import AgeBand, CaseStage, Concern, Consultation, ReportOfConcern, TsiCase
-from kring.directory.models import Municipality, SchoolForm
+from kring.casework.models import CaseStage, Concern, Consultation, ReportOfConcern, TsiCase
+from kring.directory.models import Municipality
 from kring.insights.breakdowns import first_month_of_terms
+from kring.insights.children import about_children, child_dimensions
+from kring.insights.evaluation.panel import evaluation_rows
 from kring.insights.models import (
-    COMPULSORY_GRADES,
+    ComparisonPupil,
     CountKind,
     Deadline,
+    EvaluatedCase,
     Kept,
     MonthlyCount,
     RequestStatus,
-    Sex,
     StatisticsRefresh,
 )
 from kring.insights.statistics import MONTHS, months_until, new_statistics_generation
-from kring.people.identity import age_on, registered_sex
-from kring.people.models import Placement
 
 BATCH = 2000
 Key = tuple[Any, ...]  # (kind, month, unit, receiving unit, category, decision, deadline, kept, grade, age band, sex)
-# Each age band by its oldest age (a younger child counts in the first band, an older one in the last).
-COMPULSORY_FORMS = frozenset({SchoolForm.PRESCHOOL_CLASS, SchoolForm.COMPULSORY, SchoolForm.COMPULSORY_ADAPTED})
-AGE_BANDS = (
-    (AgeBand.PRESCHOOL, 5),
-    (AgeBand.YOUNGER, 9),
-    (AgeBand.MIDDLE, 12),
-    (AgeBand.OLDER, 15),
-    (AgeBand.YOUTH, 18),
-)
 
 
 def refresh_statistics(
@@ -66,6 +57,7 @@ def refresh_statistics(
         counts = _counts(municipality, (start, at), today)
         MonthlyCount.objects.filter(municipality=municipality).delete()
         MonthlyCount.objects.bulk_create(_rows(municipality, counts), batch_size=BATCH)
+        evaluated = _refresh_evaluation(municipality, today)
         refresh.refreshed_at, refresh.first_month, refresh.rows = at, first, len(counts)
         refresh.save(update_fields=["refreshed_at", "first_month", "rows"])
         kinds = Counter[str]()
@@ -77,9 +69,25 @@ def refresh_statistics(
             actor=None, action=AuditAction.WRITE, target_type="statistics_refresh", target_id=municipality.pk,
             municipality_id=municipality.pk, actor_label=by_label,
             details={"from": first.isoformat(), "as_of": today.isoformat(), "rows": len(counts),
-                     "counted": dict(sorted(kinds.items()))},
+                     "counted": dict(sorted(kinds.items())), "evaluated": evaluated},
         )  # fmt: skip
     return refresh
+
+
+def _refresh_evaluation(municipality: Municipality, today: date) -> dict[str, int]:
+    """Replace the municipality's evaluation panel (`kring.insights.evaluation.panel`): cases and comparisons."""
+    panel = evaluation_rows(municipality, today)
+    ComparisonPupil.objects.filter(municipality=municipality).delete()
+    EvaluatedCase.objects.filter(municipality=municipality).delete()
+    EvaluatedCase.objects.bulk_create([case for case, _comparisons in panel], batch_size=BATCH)
+    comparisons = [_with_case(pupil, case) for case, pupils in panel for pupil in pupils]
+    ComparisonPupil.objects.bulk_create(comparisons, batch_size=BATCH)
+    return {"cases": len(panel), "comparisons": len(comparisons)}
+
+
+def _with_case(pupil: ComparisonPupil, case: EvaluatedCase) -> ComparisonPupil:
+    pupil.case = case  # saved by now: its primary key set by bulk_create
+    return pupil
 
 
 def _locked_refresh(municipality: Municipality, at: datetime, first: date) -> StatisticsRefresh:
@@ -94,18 +102,18 @@ def _counts(municipality: Municipality, period: tuple[datetime, datetime], today
     """The summary's counts of what was recorded in the period (its first month's start, and the refresh's time)."""
     counts: dict[Key, int] = {}
     concerns = Concern.objects.filter(municipality=municipality, reported_at__range=period)
-    for row in _about_children(concerns, "reported_at", "unit_id", "category"):
-        child = _child_dimensions(row, today)
+    for row in about_children(concerns, "reported_at", "unit_id", "category"):
+        child = child_dimensions(row, today)
         _add(counts, (CountKind.CONCERNS, row["month"], row["unit_id"], None, row["category"], "", "", "", *child), 1)
     consultations = Consultation.objects.filter(municipality=municipality, asked_at__range=period)
     for row in _by_month(consultations, "asked_at", "unit_id", "age_band"):
         key = (CountKind.CONSULTATIONS, row["month"], row["unit_id"], None, "", "", "", "", "", row["age_band"], "")
         _add(counts, key, row["n"])
     reports = ReportOfConcern.objects.filter(municipality=municipality, filed_at__range=period)
-    for row in _about_children(reports, "filed_at", "reporter_unit_id", "receiving_unit_id", "assessment__decision"):
+    for row in about_children(reports, "filed_at", "reporter_unit_id", "receiving_unit_id", "assessment__decision"):
         units = (row["month"], row["reporter_unit_id"], row["receiving_unit_id"])
         decision = row["assessment__decision"] or ""
-        _add(counts, (CountKind.REPORTS, *units, "", decision, "", "", *_child_dimensions(row, today)), 1)
+        _add(counts, (CountKind.REPORTS, *units, "", decision, "", "", *child_dimensions(row, today)), 1)
     _count_tsi_cases(counts, municipality, period, today)
     for row in _by_month(reports, "filed_at", "reporter_unit_id", "receiving_unit_id", **_deadline_counts(today)):
         units = (row["month"], row["reporter_unit_id"], row["receiving_unit_id"])
@@ -123,63 +131,21 @@ def _count_tsi_cases(
     """The TSI cases requested in the period by what became of the request, and those closed by their reason, each
     by the asking school and the team, with the child's grade, age band and sex that day."""
     requested = TsiCase.objects.filter(municipality=municipality, requested_at__range=period)
-    for row in _about_children(requested, "requested_at", "requesting_unit_id", "team_id", "stage"):
+    for row in about_children(requested, "requested_at", "requesting_unit_id", "team_id", "stage"):
         units = (row["month"], row["requesting_unit_id"], row["team_id"])
         key = (CountKind.TSI_REQUESTS, *units, "", _request_status(row["stage"]), "", "")
-        _add(counts, (*key, *_child_dimensions(row, today)), 1)
+        _add(counts, (*key, *child_dimensions(row, today)), 1)
     closed = TsiCase.objects.filter(municipality=municipality, closed_at__range=period)
-    for row in _about_children(closed, "closed_at", "requesting_unit_id", "team_id", "closure_reason"):
+    for row in about_children(closed, "closed_at", "requesting_unit_id", "team_id", "closure_reason"):
         units = (row["month"], row["requesting_unit_id"], row["team_id"])
         key = (CountKind.TSI_CLOSED, *units, row["closure_reason"], "", "", "")
-        _add(counts, (*key, *_child_dimensions(row, today)), 1)
+        _add(counts, (*key, *child_dimensions(row, today)), 1)
 
 
 def _request_status(stage: str) -> str:
     if stage == CaseStage.DECLINED:
         return RequestStatus.DECLINED
     return RequestStatus.WAITING if stage in (CaseStage.REQUESTED, CaseStage.MORE_INFO) else RequestStatus.ACCEPTED
-
-
-def _about_children(rows: QuerySet[Any], moment: str, *keys: str) -> Iterable[dict[str, Any]]:
-    """Each row's `keys`, local month and day, and its child's date of birth, identity number and the placement in
-    force that day (the latest begun if several): its grade, school form and end. Read in chunks: the refresh is a
-    task, not a page."""
-    in_force = Placement.objects.current(OuterRef("day"))  # type: ignore[arg-type]  # the row's day, in SQL
-    placement = in_force.filter(child=OuterRef("child")).order_by("-start_date", "-pk")
-    annotated = rows.annotate(day=TruncDate(moment)).annotate(
-        placed_grade=Subquery(placement.values("grade")[:1]),
-        placed_form=Subquery(placement.values("school_form")[:1]),
-        placed_until=Subquery(placement.values("end_date")[:1]),
-    )
-    fields = ("day", "placed_grade", "placed_form", "placed_until", "child__birth_date", "child__identity_number")
-    for row in annotated.values(*fields, *keys).order_by().iterator(chunk_size=BATCH):
-        row["month"] = row["day"].replace(day=1)
-        yield row
-
-
-def _child_dimensions(row: Mapping[str, Any], today: date) -> tuple[str, str, str]:
-    """The child's grade, age band and sex on the row's day."""
-    age = age_on(row["child__birth_date"], row["day"])
-    band = next((value for value, top in AGE_BANDS if age <= top), AGE_BANDS[-1][0])
-    sex = registered_sex(row["child__identity_number"]) or Sex.UNKNOWN
-    return (_grade_then(row, today), band, sex)
-
-
-def _grade_then(row: Mapping[str, Any], today: date) -> str:
-    """The grade of compulsory school (F–9) the child was in on the row's day, or blank. A placement's grade is the
-    register's latest (an import updates it each school year), as of its end or today: counted back by the school
-    years since the row's day."""
-    grade, form = row["placed_grade"] or "", row["placed_form"] or ""
-    if form not in COMPULSORY_FORMS or grade not in COMPULSORY_GRADES:
-        return ""
-    as_of = min(row["placed_until"] or today, today)
-    then = COMPULSORY_GRADES.index(grade) - (_school_year(as_of) - _school_year(row["day"]))
-    return COMPULSORY_GRADES[then] if 0 <= then < len(COMPULSORY_GRADES) else ""
-
-
-def _school_year(day: date) -> int:
-    """The calendar year a school year begins in (July counts with the year to come)."""
-    return day.year if day.month >= 7 else day.year - 1
 
 
 def _by_month(rows: QuerySet[Any], moment: str, *keys: str, **aggregates: Any) -> Iterable[dict[str, Any]]:

@@ -1,5 +1,5 @@
-"""The statistics' chart: the published totals of each measure per term, drawn with matplotlib as SVG beside the
-tables of the same figures. A suppressed total is a gap in its line, never a guess."""
+"""The statistics' charts, drawn with matplotlib as SVG beside the tables of the same figures: the published totals of
+each measure per term, and the evaluation's attendance. A suppressed figure is a gap in its line, never a guess."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from kring.insights.evaluation.estimates import Estimate
 from kring.prevention.charts import LINE_COLOURS, LINE_STYLES, MARKERS, svg_of
 
 
@@ -40,4 +41,31 @@ def term_totals_svg(terms: Sequence[str], lines: Mapping[str, Sequence[int | Non
         figure.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=8)
     else:
         axes.text(0.5, 0.5, _("No total large enough to show"), transform=axes.transAxes, ha="center", va="center")
+    return svg_of(figure)
+
+
+def attendance_svg(periods: Sequence[str], groups: Mapping[str, Sequence[Estimate | None]]) -> bytes:
+    """Mean attendance before, during and after, one line per group (the TSI cases, the comparison pupils) with
+    its 95 % interval as error bars; a figure too few to show is a gap, never a guess."""
+    figure = Figure(figsize=(7.5, 3.4), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    for index, (label, estimates) in enumerate(groups.items()):
+        points = [(x, e) for x, e in enumerate(estimates) if e is not None]
+        if not points:
+            continue
+        xs = [x + (index - 0.5) * 0.08 for x, _e in points]  # side by side, so that the bars do not cover each other
+        ys = [e.value for _x, e in points]
+        below = [e.value - e.low if e.low is not None else 0 for _x, e in points]
+        above = [e.high - e.value if e.high is not None else 0 for _x, e in points]
+        style = index % len(LINE_COLOURS)
+        axes.errorbar(xs, ys, yerr=[below, above], label=label, color=LINE_COLOURS[style],
+                      linestyle=LINE_STYLES[style], marker=MARKERS[style], linewidth=1.8, capsize=4)  # fmt: skip
+    axes.set_xticks(range(len(periods)), list(periods))
+    axes.set_ylabel(_("Attendance (%)"))
+    axes.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
+    axes.set_title(_("Attendance, mean with 95 % interval"), loc="left", fontsize=11)
+    if axes.get_legend_handles_labels()[0]:
+        figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)
+    else:
+        axes.text(0.5, 0.5, _("Too few cases to show"), transform=axes.transAxes, ha="center", va="center")
     return svg_of(figure)

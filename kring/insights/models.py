@@ -152,3 +152,7 @@ class StatisticsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}: {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+# The evaluation's summary, registered with the app here
+from kring.insights.evaluation.models import ComparisonPupil, EvaluatedCase  # noqa: E402, F401

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from kring.insights import views
+from kring.insights.evaluation import views as evaluation_views
 
 urlpatterns: list[URLPattern] = [
     path("", views.statistics, name="statistics"),
     path("terms/", views.statistics_by_term, name="statistics_by_term"),
     path("terms/chart.svg", views.statistics_by_term_chart, name="statistics_by_term_chart"),
     path("terms/statistics.csv", views.statistics_by_term_csv, name="statistics_by_term_csv"),
+    path("evaluation/", evaluation_views.evaluation, name="evaluation"),
+    path("evaluation/attendance.svg", evaluation_views.evaluation_chart, name="evaluation_chart"),
 ]
