@@ -34,6 +34,7 @@ from kring.demo.extracts import write_extract_requests
 from kring.demo.families import write_families
 from kring.demo.history import write_history
 from kring.demo.identities import IdentityPool
+from kring.demo.past_cases import write_past_cases
 from kring.demo.plan import SIZES, MunicipalityPlan, SchoolYear, plan_municipality
 from kring.demo.population import CHUNK_CHILDREN, PopulationWriter
 from kring.demo.prevention import write_prevention
@@ -176,5 +177,6 @@ def generate_municipality(
         daily += write_families(structure, today)
         daily += write_extract_requests(structure, logins, today)
         daily += write_history(structure, _rng(seed, "history"), today)
+        daily += write_past_cases(structure, _rng(seed, "past cases"), today)
     counts = dict(_structure_counts(structure) + population + staff + cases + attendance + daily)
     return DemoResult(structure.municipality, logins, counts, time.perf_counter() - started, size, seed)

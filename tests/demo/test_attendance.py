@@ -17,6 +17,7 @@ from kring.demo.actions import delete_demo_municipality
 from kring.demo.attendance import DAY_SHAPES, is_school_day, school_days
 from kring.demo.generator import DemoResult, generate_municipality
 from kring.demo.names import MUNICIPALITY_CODE
+from kring.demo.past_cases import PAST_SOURCE
 from kring.directory.models import Membership, Municipality, Unit, UnitKind
 from kring.people.models import Placement
 from kring.schooldata.indicators import REASON_STREAK, REASON_TERM, REASON_UNEXCUSED, REASON_WINDOW
@@ -57,13 +58,17 @@ def test_the_summer_holiday_has_no_school_days() -> None:
 def test_absences_fall_on_school_days_of_the_term_before_today(small_demo: DemoResult) -> None:
     today = timezone.localdate()
     first = school_days(today)[0]
-    records = AbsenceRecord.objects.filter(municipality=small_demo.municipality)
+    everything = AbsenceRecord.objects.filter(municipality=small_demo.municipality)
+    records = everything.exclude(source_id__startswith=PAST_SOURCE)
+    past = everything.filter(source_id__startswith=PAST_SOURCE)  # the past TSI cases' (kring.demo.past_cases)
 
     days = set(records.values_list("day", flat=True))
 
     assert small_demo.counts["absences"] == records.count() > 1000
     assert all(is_school_day(day) and first <= day < today for day in days)
     assert set(records.values_list("kind", flat=True)) == set(AbsenceKind.values)
+    assert small_demo.counts["past_absences"] == past.count() > 100
+    assert all(is_school_day(day) and day < first.replace(day=1) for day in past.values_list("day", flat=True))
 
 
 def test_only_pupils_of_schools_are_absent_and_never_more_than_a_school_day(small_demo: DemoResult) -> None:

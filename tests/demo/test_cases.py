@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.test import Client
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from kring.casework.tsi.actions import active_consent, custodial_guardians
 from kring.casework.tsi.queries import work_list_for_user
 from kring.demo.cases import AUDIT_REQUEST_ID, SHOWCASE, WEIGHTS, scenarios_for
 from kring.demo.generator import DemoResult
+from kring.demo.past_cases import PAST_REASON
 from kring.demo.plan import SIZES
 from kring.directory.models import Membership, UnitKind, User
 from kring.people.models import Placement
@@ -50,8 +52,13 @@ def _user(result: DemoResult, role: str) -> User:
     return User.objects.get(email=result.login_for(role).email)
 
 
+def _current() -> QuerySet[TsiCase]:
+    """The demo's cases of today, not its past ones (closed long ago, for the evaluation)."""
+    return TsiCase.objects.exclude(reason=PAST_REASON)
+
+
 def _cases(result: DemoResult) -> list[TsiCase]:
-    return list(TsiCase.objects.filter(municipality=result.municipality).select_related("child", "team"))
+    return list(_current().filter(municipality=result.municipality).select_related("child", "team"))
 
 
 def _school_of(result: DemoResult) -> int:
@@ -71,7 +78,7 @@ def test_small_seed_has_about_twelve_cases_in_every_stage(small_demo: DemoResult
 
 
 def test_one_case_is_closed_because_a_guardian_withdrew_consent(small_demo: DemoResult) -> None:
-    case = TsiCase.objects.get(municipality=small_demo.municipality, closure_reason=ClosureReason.CONSENT_WITHDRAWN)
+    case = _current().get(municipality=small_demo.municipality, closure_reason=ClosureReason.CONSENT_WITHDRAWN)
 
     consent = case.consents.get()
     assert case.stage == CaseStage.CLOSED
@@ -83,14 +90,14 @@ def test_one_case_is_closed_because_a_guardian_withdrew_consent(small_demo: Demo
 
 
 def test_one_request_is_declined_with_the_advice_to_report_a_concern(small_demo: DemoResult) -> None:
-    declined = TsiCase.objects.filter(municipality=small_demo.municipality, stage=CaseStage.DECLINED)
+    declined = _current().filter(municipality=small_demo.municipality, stage=CaseStage.DECLINED)
 
     assert declined.filter(decline_advice=DeclineAdvice.REPORT_OF_CONCERN).count() == 1
     assert "orosanmälan" in declined.get(decline_advice=DeclineAdvice.REPORT_OF_CONCERN).assessment_note
 
 
 def test_accepted_case_has_its_information_meeting_booked(small_demo: DemoResult) -> None:
-    case = TsiCase.objects.get(municipality=small_demo.municipality, stage=CaseStage.INFORMATION)
+    case = _current().get(municipality=small_demo.municipality, stage=CaseStage.INFORMATION)
 
     meeting = case.meetings.get(kind=MeetingKind.INFORMATION)
     assert meeting.starts_at > timezone.now()
@@ -100,7 +107,7 @@ def test_accepted_case_has_its_information_meeting_booked(small_demo: DemoResult
 def test_active_cases_have_consent_stories_needs_in_all_three_areas_and_interventions(
     small_demo: DemoResult,
 ) -> None:
-    active = TsiCase.objects.filter(municipality=small_demo.municipality, stage=CaseStage.ACTIVE)
+    active = _current().filter(municipality=small_demo.municipality, stage=CaseStage.ACTIVE)
 
     assert active.count() == 2
     for case in active:
@@ -111,7 +118,7 @@ def test_active_cases_have_consent_stories_needs_in_all_three_areas_and_interven
 
 
 def test_follow_up_cases_have_a_plan_a_network_meeting_and_improving_outcomes(small_demo: DemoResult) -> None:
-    cases = TsiCase.objects.filter(municipality=small_demo.municipality, stage=CaseStage.FOLLOW_UP)
+    cases = _current().filter(municipality=small_demo.municipality, stage=CaseStage.FOLLOW_UP)
 
     for case in cases:
         plan = case.plan_versions.get()
@@ -130,7 +137,7 @@ def test_follow_up_cases_have_a_plan_a_network_meeting_and_improving_outcomes(sm
 
 
 def test_closed_cases_with_goals_reached_were_followed_up_to_the_end(small_demo: DemoResult) -> None:
-    cases = TsiCase.objects.filter(municipality=small_demo.municipality, closure_reason=ClosureReason.GOALS_REACHED)
+    cases = _current().filter(municipality=small_demo.municipality, closure_reason=ClosureReason.GOALS_REACHED)
 
     assert cases.count() == 2
     for case in cases:
@@ -203,7 +210,7 @@ def test_demo_tsi_login_sees_every_case_in_the_work_list(client: Client, small_d
 
 
 def test_demo_tsi_login_opens_a_case_in_follow_up(client: Client, small_demo: DemoResult) -> None:
-    case = TsiCase.objects.filter(municipality=small_demo.municipality, stage=CaseStage.FOLLOW_UP).first()
+    case = _current().filter(municipality=small_demo.municipality, stage=CaseStage.FOLLOW_UP).first()
     assert case is not None
     login(client, _user(small_demo, Role.TSI_TEAM_MEMBER))
     client.get("/")
@@ -227,7 +234,7 @@ def test_demo_teacher_sees_none_of_the_cases(client: Client, small_demo: DemoRes
 
 def test_demo_principal_sees_the_request_of_a_case_from_their_school(client: Client, small_demo: DemoResult) -> None:
     principal = _user(small_demo, Role.PRINCIPAL)
-    case = TsiCase.objects.filter(municipality=small_demo.municipality, stage=CaseStage.REQUESTED).get()
+    case = _current().filter(municipality=small_demo.municipality, stage=CaseStage.REQUESTED).get()
     assert case.requesting_unit_id == _school_of(small_demo)
     login(client, principal)
     client.get("/")

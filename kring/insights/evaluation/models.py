@@ -1,5 +1,5 @@
-"""The evaluation's summary: one row per closed TSI case of the last two school years and one per pupil matched to
-it as a comparison, refreshed with the statistics (`kring refresh-statistics`), read by the evaluation page.
+"""The evaluation's summary: one row per TSI case closed in the last two school years (and this one), and one per
+pupil matched to it as a comparison, refreshed with the statistics (`kring refresh-statistics`), read by the page.
 
 No child and no person: a row holds the school, grade, sex and age band, the attendance over periods of whole
 months, the family's ratings and the steps of the method, never who the child is. The page publishes only figures

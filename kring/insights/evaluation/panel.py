@@ -1,5 +1,5 @@
-"""The evaluation's panel: every TSI case closed in the last two school years, with the attendance of its child and
-of up to `MATCHES` matched pupils without a case before, during and after it, the family's ratings and the
+"""The evaluation's panel: every TSI case closed in the last two school years and this one, with the attendance of
+its child and of up to `MATCHES` matched pupils without a case before, during and after it, the family's ratings and the
 method's steps. Written by `refresh_evaluation` (with the statistics' refresh, in its transaction), read by the page.
 
 **Periods** are whole months, the same for a case and its comparison pupils (so that the season is the same):
@@ -60,8 +60,9 @@ BATCH = 2000
 
 
 def first_day_evaluated(today: date) -> date:
-    """Cases closed from this day on are evaluated: the start of the previous school year."""
-    return date(school_year(today) - 1, 7, 1)
+    """Cases closed from this day on are evaluated: the start of the school year two before this one (two whole
+    school years and this one so far)."""
+    return date(school_year(today) - 2, 7, 1)
 
 
 def add_months(month: date, count: int) -> date:

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from kring.casework.models import TsiCase
+from kring.casework.models import CaseStage, TsiCase
 from kring.family.eid.testprovider import EidPerson, TestEidProvider, make_provider_server
 from kring.people.identity import age_on
 from kring.people.models import Child, Custody, Guardian
@@ -49,7 +49,9 @@ def _valid(identity_number: str) -> bool:
 
 
 def _case_children(municipality: str) -> Any:
-    return TsiCase.objects.filter(child__municipality__code=municipality).values("child_id")
+    """The children of the municipality's open TSI cases (a closed case's family has nothing to answer)."""
+    cases = TsiCase.objects.filter(child__municipality__code=municipality).exclude(stage=CaseStage.CLOSED)
+    return cases.values("child_id")
 
 
 def _guardians_of_cases(municipality: str) -> list[EidPerson]:
@@ -94,8 +96,8 @@ def _young_people_of_cases(municipality: str, today: date) -> list[EidPerson]:
 
 
 def people_from_database(municipality: str) -> list[EidPerson]:
-    """The test persons offered: guardians of children with a TSI case (up to 30), then young people of 15 or more
-    with a TSI case (up to 10), in the municipality with this code; only those with a twelve-digit identity number."""
+    """The test persons offered: guardians of children with an open TSI case (up to 30), then young people of 15 or
+    more with one (up to 10), in the municipality with this code; only those with a twelve-digit identity number."""
     people = _guardians_of_cases(municipality) + _young_people_of_cases(municipality, timezone.localdate())
     seen: set[str] = set()
     unique = []

@@ -1,0 +1,49 @@
+"""The evaluation of TSI for the demo municipality in the browser: the coordinator sees the attendance beside the
+comparison group with intervals, the difference in differences in plain words, the balance, the ratings and the
+method's fidelity, and the chart, at 1,280 px and on a phone, with no accessibility violation; the principal of one
+school sees that there are too few cases to show. Screenshots in test-artifacts/ (150-…)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from kring.demo.actions import seed_demo
+from tests.browser.accessibility import axe_violations
+from tests.browser.test_demo_start_pages import _log_in
+from tests.browser.test_start_page import _screenshots
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_demo_evaluation_shows_outcomes_beside_a_comparison_group(
+    new_context, live_server, screenshot_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    demo = seed_demo(size="small", seed=11)
+    logins = {login.role: login for login in demo.logins}
+
+    page = new_context().new_page()
+    page.set_default_timeout(10_000)
+    coordinator = logins["coordinator"]
+    _log_in(page, f"{live_server.url}/", coordinator.email, coordinator.password, coordinator.totp_secret)
+    page.goto(f"{live_server.url}/statistics/")
+    page.get_by_role("link", name="Utvärdering av TSI").click()
+
+    expect(page.locator("main h1")).to_have_text("Utvärdering av TSI: hjälpte samverkan?")
+    expect(page.locator("main h2")).to_have_count(5)
+    expect(page.get_by_text("Skillnad, med 95 % intervall")).to_be_visible()
+    expect(page.locator("main img.chart")).to_be_visible()
+    chart = page.request.get(live_server.url + (page.locator("main img.chart").get_attribute("src") or ""))
+    assert chart.ok and b"<svg" in chart.body()
+    assert axe_violations(page) == []
+    _screenshots(page, screenshot_dir, "150-evaluation")
+
+    principal = logins["principal"]
+    page = new_context().new_page()
+    page.set_default_timeout(10_000)
+    _log_in(page, f"{live_server.url}/", principal.email, principal.password, principal.totp_secret)
+    page.goto(f"{live_server.url}/statistics/evaluation/")
+    assert "Skillnad i skillnader" not in page.locator("main").inner_text()
+    _screenshots(page, screenshot_dir, "151-evaluation-principal")

@@ -1,0 +1,28 @@
+"""The demo's evaluation: two school years of closed TSI cases at several schools, with a comparison group that
+starts alike and a plausible effect (`kring.demo.past_cases`)."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from kring.demo.generator import DemoResult
+from kring.directory.models import User
+from kring.insights.evaluation.results import evaluation_for_user
+
+
+def test_the_demo_has_two_school_years_of_cases_with_a_comparison_group_and_a_plausible_effect(
+    small_demo: DemoResult,
+) -> None:
+    coordinator = User.objects.get(email=small_demo.login_for("coordinator").email)
+    with translation.override("en"):
+        result = evaluation_for_user(coordinator)
+    assert len(result.years) >= 2
+    figures = result.figures
+    assert figures is not None and not figures.too_few and figures.did is not None
+    assert figures.did.clusters >= 2 and figures.comparisons is not None
+    # Attendance rose among the children with a case, more than among the comparison pupils, by a plausible amount.
+    assert figures.did.treated_change > 0 and 0 < figures.did.estimate.value < 15
+    assert all(row.cases is not None and row.comparison is not None for row in figures.attendance)
+    absence = figures.balance[0]
+    assert abs(absence.matched_difference) < 0.25 < abs(absence.pool_difference)  # type: ignore[arg-type]
+    assert figures.in_order is not None and 0.5 < figures.in_order.value < 1
