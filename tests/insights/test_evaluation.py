@@ -209,7 +209,8 @@ def test_the_page_shows_figures_to_the_coordinator_and_nothing_to_others(
         assert client.get("/statistics/evaluation/attendance.svg").status_code == 404
     # Social services not in the team: none of the cases; the principal: too few at their school.
     unit_page = login(client, social_worker).get("/statistics/evaluation/", headers={"accept-language": "en"})
-    assert "No TSI case in your scope" in unit_page.content.decode()
+    assert "Fewer than 5 TSI cases" in unit_page.content.decode()
+    assert "Difference in differences" not in unit_page.content.decode()
     school_page = login(client, principal).get("/statistics/evaluation/", headers={"accept-language": "en"})
     assert "Fewer than 5 TSI cases" in school_page.content.decode()
     assert "Difference in differences" not in school_page.content.decode()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.access.audit import record_event
@@ -23,6 +24,7 @@ from kring.access.models import AuditAction
 from kring.casework.models import ClosureReason
 from kring.database import reading_from_replica
 from kring.directory.models import User
+from kring.insights.children import school_year
 from kring.insights.evaluation.estimates import (
     DifferenceInDifferences,
     Estimate,
@@ -35,6 +37,7 @@ from kring.insights.evaluation.estimates import (
     standardised_difference,
 )
 from kring.insights.evaluation.models import ComparisonPupil, EvaluatedCase
+from kring.insights.evaluation.panel import first_day_evaluated
 from kring.insights.models import Sex
 from kring.insights.statistics import THRESHOLD, Scope, chosen_scope, published_once
 
@@ -114,9 +117,12 @@ def evaluation_for_user(user: User, scope_key: str = "", year: str = "") -> Eval
     if refresh is not None:
         by_year = published_once(municipality_id, ("evaluation", scope.key, scope.unit_ids),
                                  lambda: _figures_by_year(municipality_id, scope))  # fmt: skip
-        years = [(value, year_label(value)) for value in sorted(by_year, reverse=True)]
-        chosen = _chosen_year(by_year, year)
-        figures = by_year.get(chosen) if chosen is not None else None
+        # Every school year of the panel is offered, with cases or not: which years list cases says nothing.
+        first = school_year(first_day_evaluated(timezone.localdate()))
+        offered = list(range(school_year(timezone.localdate()), first - 1, -1))
+        years = [(value, year_label(value)) for value in offered]
+        chosen = _chosen_year({value: by_year.get(value, TOO_FEW) for value in offered}, year)
+        figures = by_year.get(chosen, TOO_FEW) if chosen is not None else None
     record_event(
         actor=user, action=AuditAction.READ, target_type="evaluation", target_id=scope.key,
         details={"scope": scope.key, "units": list(scope.unit_ids), "school_year": chosen,
@@ -149,13 +155,16 @@ def _figures_by_year(municipality_id: int, scope: Scope) -> dict[int, Figures]:
     return {year: _figures(of_year, comparisons) for year, of_year in years.items()}
 
 
+TOO_FEW = Figures(None, None, None, [], None, [], [], None, None, None, None)
+
+
 def _enough(estimate: Estimate | None) -> Estimate | None:
     return estimate if estimate is not None and estimate.n >= THRESHOLD else None
 
 
 def _figures(cases: list[EvaluatedCase], comparisons: dict[int, list[tuple[Any, ...]]]) -> Figures:
     if len(cases) < THRESHOLD:
-        return Figures(None, None, None, [], None, [], [], None, None, None, None)
+        return TOO_FEW
     analysed = [c for c in cases if c.before is not None and c.after is not None]
     matched = [(c, p) for c in analysed for p in comparisons.get(c.pk, []) if p[2] is not None]
     enough = len(analysed) >= THRESHOLD
