@@ -89,6 +89,10 @@ class Permission(models.TextChoices):
         "records.extract",
         _("Compile, review and release register extracts, and correct personal data, on a person's request"),
     )
+    RESEARCH_EXPORT = (
+        "research.export",
+        _("Define approved studies and release their pseudonymised, disclosure-controlled data sets"),
+    )
     REPORT_FILE_PUBLIC = (
         "report.file_public",
         _("Pass on a report of concern from a member of the public (the municipality's e-service, through the API)"),
@@ -145,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _P.SCHOOLDATA_IMPORT,
         _P.PREVENTION_FOLLOW,
         _P.COLLABORATION_MANAGE,
+        _P.RESEARCH_EXPORT,
     },
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
     Role.ARCHIVIST: _EVERY_STAFF | {_P.RECORDS_MANAGE},

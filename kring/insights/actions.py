@@ -37,6 +37,7 @@ from kring.insights.models import (
     RequestStatus,
     StatisticsRefresh,
 )
+from kring.insights.research.actions import end_studies
 from kring.insights.statistics import MONTHS, months_until, new_statistics_generation
 
 BATCH = 2000
@@ -71,6 +72,7 @@ def refresh_statistics(
             details={"from": first.isoformat(), "as_of": today.isoformat(), "rows": len(counts),
                      "counted": dict(sorted(kinds.items())), "evaluated": evaluated},
         )  # fmt: skip
+    end_studies(municipality=municipality, by_label=by_label)  # the nightly run wipes the keys of ended studies
     return refresh
 
 
@@ -79,8 +81,8 @@ def _refresh_evaluation(municipality: Municipality, today: date) -> dict[str, in
     panel = evaluation_rows(municipality, today)
     ComparisonPupil.objects.filter(municipality=municipality).delete()
     EvaluatedCase.objects.filter(municipality=municipality).delete()
-    EvaluatedCase.objects.bulk_create([case for case, _comparisons in panel], batch_size=BATCH)
-    comparisons = [_with_case(pupil, case) for case, pupils in panel for pupil in pupils]
+    EvaluatedCase.objects.bulk_create([row.case for row in panel], batch_size=BATCH)
+    comparisons = [_with_case(pupil, row.case) for row in panel for _child, pupil in row.comparisons]
     ComparisonPupil.objects.bulk_create(comparisons, batch_size=BATCH)
     return {"cases": len(panel), "comparisons": len(comparisons)}
 

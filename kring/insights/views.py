@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kring.directory.http import AuthenticatedRequest
 from kring.insights import charts
 from kring.insights.breakdowns import term_statistics_for_user
+from kring.insights.spreadsheet import safe_text
 from kring.insights.statistics import statistics_for_user
 
 SUPPRESSED = ".."
@@ -49,7 +50,7 @@ def statistics_by_term_csv(request: AuthenticatedRequest) -> HttpResponse:
     for measure in stats.measures:
         for table in measure.tables:
             for label, cells, total in table.body:
-                writer.writerow([measure.heading, table.caption, _text(label), *_shown(cells), *_shown([total])])
+                writer.writerow([measure.heading, table.caption, safe_text(label), *_shown(cells), *_shown([total])])
             totals = [*table.counts.column_totals, table.counts.total]
             writer.writerow([measure.heading, table.caption, _("Total"), *_shown(totals)])
     return response
@@ -57,8 +58,3 @@ def statistics_by_term_csv(request: AuthenticatedRequest) -> HttpResponse:
 
 def _shown(values: list[int | None]) -> list[str]:
     return [SUPPRESSED if value is None else str(value) for value in values]
-
-
-def _text(label: str) -> str:
-    """A label as a spreadsheet reads it: never as a formula (a unit's name is typed by an administrator)."""
-    return f"'{label}" if label[:1] in ("=", "+", "-", "@", "\t", "\r") else label

@@ -47,3 +47,41 @@ def test_the_demo_evaluation_shows_outcomes_beside_a_comparison_group(
     page.goto(f"{live_server.url}/statistics/evaluation/")
     assert "Skillnad i skillnader" not in page.locator("main").inner_text()
     _screenshots(page, screenshot_dir, "151-evaluation-principal")
+
+
+def test_the_coordinator_defines_a_study_and_releases_its_data_set(
+    new_context, live_server, screenshot_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    demo = seed_demo(size="small", seed=11)
+    coordinator = next(login for login in demo.logins if login.role == "coordinator")
+    page = new_context(accept_downloads=True).new_page()
+    page.set_default_timeout(10_000)
+    _log_in(page, f"{live_server.url}/", coordinator.email, coordinator.password, coordinator.totp_secret)
+    page.goto(f"{live_server.url}/statistics/evaluation/")
+    page.get_by_role(
+        "link", name="Uppgifter för forskning: godkända studier och deras pseudonymiserade datamängder"
+    ).click()
+
+    page.get_by_label("Studiens titel").fill("Närvaro efter TSI i Laholm")
+    page.get_by_label("Syfte").fill("Följa närvaron före och efter TSI.")
+    page.get_by_label("Forskningshuvudman").fill("Högskolan i Halmstad")
+    page.get_by_label("Huvudansvarig forskare").fill("Forskare Påhittad")
+    page.get_by_label("Diarienummer för etikgodkännandet").fill("Dnr 2026-01234-01")
+    for label in ("Skola", "Årskurs när ärendet begärdes", "Närvaro före (%)", "Närvaro efter (%)"):
+        page.get_by_label(label, exact=True).check()
+    page.get_by_label("Ärenden begärda från").fill("2024-01-01")
+    page.get_by_label("Ärenden begärda till och med").fill("2026-12-31")
+    page.get_by_label("Studien slutar").fill("2030-06-30")
+    assert axe_violations(page) == []
+    _screenshots(page, screenshot_dir, "152-research-study-form")
+    page.get_by_role("button", name="Spara studien").click()
+
+    expect(page.locator("main h1")).to_have_text("Närvaro efter TSI i Laholm")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Lämna ut datamängden").click()
+    text = Path(download.value.path()).read_text()
+    assert text.startswith("pseudonym,group,matched_to,school,grade,attendance_before,attendance_after")
+    page.reload()
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+    assert axe_violations(page) == []
+    _screenshots(page, screenshot_dir, "153-research-study-released")

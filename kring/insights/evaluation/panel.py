@@ -138,9 +138,20 @@ class Absence:
         return round(100 - 100 * min(missed, scheduled) / scheduled, 4)
 
 
-def evaluation_rows(municipality: Municipality, today: date) -> list[tuple[EvaluatedCase, list[ComparisonPupil]]]:
-    """The panel as of `today`: each evaluated case with its comparison pupils (unsaved)."""
-    start = timezone.make_aware(datetime.combine(first_day_evaluated(today), time.min))
+@dataclass(frozen=True)
+class PanelCase:
+    """An evaluated case (unsaved) with its child, and its comparison pupils with theirs: the refresh writes the
+    rows without the children; a research export (`kring.insights.research`) pseudonymises them."""
+
+    child_id: int
+    case: EvaluatedCase
+    comparisons: list[tuple[int, ComparisonPupil]]
+
+
+def evaluation_rows(municipality: Municipality, today: date, *, closed_from: date | None = None) -> list[PanelCase]:
+    """The panel as of `today`: each case closed since `closed_from` (by default `first_day_evaluated`) with its
+    comparison pupils."""
+    start = timezone.make_aware(datetime.combine(closed_from or first_day_evaluated(today), time.min))
     closed = TsiCase.objects.filter(municipality=municipality, closed_at__gte=start, closed_at__isnull=False)
     keys = ("pk", "child_id", "requesting_unit_id", "team_id", "closed_at", "closure_reason")
     cases = list(about_children(closed.order_by("requested_at", "pk"), "requested_at", *keys))
@@ -161,7 +172,7 @@ def evaluation_rows(municipality: Municipality, today: date) -> list[tuple[Evalu
         _rate(evaluated, ratings.get(case["pk"], []))
         _follow_method(evaluated, case, steps)
         comparisons = _match(evaluated, case, periods[case["pk"]], absence, pools, used, today)
-        rows.append((evaluated, comparisons))
+        rows.append(PanelCase(case["child_id"], evaluated, comparisons))
     return rows
 
 
@@ -240,8 +251,9 @@ def _match(
     pools: Mapping[int, list[Pupil]],
     used: set[int],
     today: date,
-) -> list[ComparisonPupil]:
-    """The case's comparison pupils (and the pool's sums on `evaluated`); none without attendance before."""
+) -> list[tuple[int, ComparisonPupil]]:
+    """The case's comparison pupils with their children (and the pool's sums on `evaluated`); none without
+    attendance before."""
     if evaluated.before is None or evaluated.school_id is None:
         return []
     day, school = case["day"], evaluated.school_id
@@ -263,14 +275,14 @@ def _match(
     chosen = sorted(candidates)[:MATCHES]
     used.update(child_id for _distance, child_id, _before in chosen)
     return [
-        ComparisonPupil(
+        (child_id, ComparisonPupil(
             municipality_id=evaluated.municipality_id,
             before=before,
             during=absence.attendance(child_id, school, periods.during),
             after=absence.attendance(child_id, school, periods.after),
-        )
+        ))
         for _distance, child_id, before in chosen
-    ]
+    ]  # fmt: skip
 
 
 Rating = dict[str, Any]

@@ -2,6 +2,22 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+
+from kring.tenant_keys import add_tenant_keys, remove_tenant_keys
+
+
+REFERENCED = ("insights_evaluatedcase",)
+FOREIGN_KEYS = (("insights_comparisonpupil", "case_id", "insights_evaluatedcase"),)
+
+
+def add_keys(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    add_tenant_keys(schema_editor, referenced=REFERENCED, foreign_keys=FOREIGN_KEYS)
+
+
+def remove_keys(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    remove_tenant_keys(schema_editor, referenced=REFERENCED, foreign_keys=FOREIGN_KEYS)
 
 
 class Migration(migrations.Migration):
@@ -71,4 +87,5 @@ class Migration(migrations.Migration):
             model_name='evaluatedcase',
             constraint=models.CheckConstraint(condition=models.Q(('follow_ups_on_time__lte', models.F('follow_ups_due'))), name='evaluated_case_follow_ups'),
         ),
+        migrations.RunPython(add_keys, remove_keys),
     ]
