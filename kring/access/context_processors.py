@@ -22,6 +22,8 @@ def kring(request: HttpRequest) -> dict[str, Any]:
             "audit": Permission.AUDIT_REVIEW in granted,
             "cases": bool({Permission.CASE_WORK, Permission.CASE_REQUEST} & granted),
             "statistics": Permission.STATISTICS_VIEW in granted,
+            "investment": Permission.INVESTMENT_MANAGE in granted,
+            "research": Permission.RESEARCH_EXPORT in granted,
             "concerns": bool({Permission.CONCERN_RECORD, Permission.CONCERN_TRIAGE} & granted),
             "consultations": bool({Permission.CONCERN_TRIAGE, Permission.REPORT_RECEIVE} & granted),
             "reports_received": Permission.REPORT_RECEIVE in granted,

@@ -89,6 +89,10 @@ class Permission(models.TextChoices):
         "records.extract",
         _("Compile, review and release register extracts, and correct personal data, on a person's request"),
     )
+    INVESTMENT_MANAGE = (
+        "investment.manage",
+        _("Enter the TSI teams' costs and the unit costs, and follow the social investment"),
+    )
     RESEARCH_EXPORT = (
         "research.export",
         _("Define approved studies and release their pseudonymised, disclosure-controlled data sets"),
@@ -139,7 +143,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SPECIAL_EDUCATOR: _REQUESTERS,
     Role.PSYCHOLOGIST: _REQUESTERS,
     Role.SOCIAL_WORKER: _SOCIAL_SERVICES | {_P.STATISTICS_VIEW},
-    Role.UNIT_MANAGER: _SOCIAL_SERVICES | {_P.AUDIT_REVIEW, _P.CASE_WORK, _P.STATISTICS_VIEW},
+    Role.UNIT_MANAGER: _SOCIAL_SERVICES | {_P.AUDIT_REVIEW, _P.CASE_WORK, _P.STATISTICS_VIEW, _P.INVESTMENT_MANAGE},
     Role.TSI_TEAM_MEMBER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.CASE_WORK, _P.REPORT_FILE},
     Role.POLICE_OFFICER: _EVERY_STAFF | {_P.CHILD_SEARCH, _P.CHILD_VIEW, _P.REPORT_FILE},
     Role.COORDINATOR: _EVERY_STAFF
@@ -150,6 +154,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _P.PREVENTION_FOLLOW,
         _P.COLLABORATION_MANAGE,
         _P.RESEARCH_EXPORT,
+        _P.INVESTMENT_MANAGE,
     },
     Role.ADMINISTRATOR: _EVERY_STAFF | {_P.DIRECTORY_MANAGE, _P.AUDIT_REVIEW, _P.STATISTICS_VIEW, _P.SCHOOLDATA_IMPORT},
     Role.ARCHIVIST: _EVERY_STAFF | {_P.RECORDS_MANAGE},

@@ -16,9 +16,11 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
+from kring.access.roles import Origin
 from kring.casework.models import (
     CaseStage,
     ChildAgreement,
@@ -26,20 +28,29 @@ from kring.casework.models import (
     ClosureReason,
     Consent,
     ConsentMethod,
+    Decision,
+    FeedbackKind,
     FollowUp,
     Meeting,
     MeetingKind,
     Occasion,
     OutcomeMeasure,
     PlanVersion,
+    ProtectionOutcome,
     RatingGiver,
+    ReportAssessment,
+    ReportFeedback,
+    ReportOfConcern,
     TsiCase,
+    Urgency,
 )
+from kring.casework.reports import deadlines
 from kring.demo.attendance import DAY_SHAPES, school_days
 from kring.demo.structure import Structure
 from kring.directory.models import Membership, Unit
 from kring.insights.children import school_year
 from kring.insights.evaluation.panel import Calendar, Periods
+from kring.insights.investment.models import TeamCost, UnitCosts
 from kring.people.identity import registered_sex
 from kring.people.models import Placement
 from kring.schooldata.models import AbsenceKind, AbsenceRecord
@@ -53,6 +64,15 @@ PAST_SOURCE = "past-"  # how the past absence's ids begin
 # Share of school days absent: (before, during, after), as a range drawn from.
 CASE_ABSENCE = ((0.17, 0.27), (0.12, 0.18), (0.07, 0.13))
 LIKE_CHANGE = (-0.01, -0.03)  # the comparison pupils' change from before: during, after
+INVESTIGATED_WITH_TSI = 0.06  # children with a case who had an investigation opened within a year
+INVESTIGATED_WITHOUT = 0.2  # comparison pupils who did
+QUIET_DAYS = 21
+COST_SHARES = [
+    {"payer": "Utbildningsförvaltningen", "percent": 25},
+    {"payer": "Socialförvaltningen", "percent": 25},
+    {"payer": "Kultur- och fritidsförvaltningen", "percent": 25},
+    {"payer": "Sociala investeringsfonden", "percent": 25},
+]
 CLOSURE_WEIGHTS = {
     ClosureReason.GOALS_REACHED: 70, ClosureReason.MOVED: 8, ClosureReason.CONSENT_WITHDRAWN: 7,
     ClosureReason.ESCALATED: 8, ClosureReason.OTHER: 7,
@@ -74,6 +94,7 @@ class PastCasesWriter:
         self.calendar = Calendar(today)
         self.counts: Counter[str] = Counter()
         self.absences: list[AbsenceRecord] = []
+        self.social: list[tuple[Unit, int]] = []
 
     def write(self) -> Counter[str]:
         schools = [school.unit.pk for school in self.structure.schools if school.plan.is_school]
@@ -81,6 +102,7 @@ class PastCasesWriter:
         if not schools or not teams:
             return self.counts
         pupils = self._pupils(schools)
+        self.social = _social_units(self.structure)
         requesters = _members(schools, ("principal", "kurator"))
         workers = _members([team.pk for team in teams], ("tsi_team_member",))
         end = school_days(self.today)[0].replace(day=1)  # this term's absence is written elsewhere
@@ -92,7 +114,26 @@ class PastCasesWriter:
                 self._case(year, school, team, pupils, used, end, requesters, workers)
         AbsenceRecord.objects.bulk_create(self.absences, batch_size=2000)
         self.counts["past_absences"] = len(self.absences)
+        self._costs(teams, requesters)
         return self.counts
+
+    def _costs(self, teams: list[Unit], requesters: dict[int, list[int]]) -> None:
+        """Each team's cost of each year so far, paid a quarter each by three administrations and the social
+        investment fund (as in Uddevalla), and the unit costs of an investigation and a placement."""
+        manager = next(iter(requesters.values()))[0]
+        first = school_year(self.today) - 2
+        for team in teams:
+            for year in range(first, self.today.year + 1):
+                TeamCost.objects.create(
+                    municipality_id=self.municipality_id, team=team, year=year, staff=Decimal("4.50"), hours=7_200,
+                    cost=3_200_000 + 100_000 * (year - first), shares=COST_SHARES, entered_by_id=manager,
+                    entered_at=timezone.now(),
+                )  # fmt: skip
+        UnitCosts.objects.create(
+            municipality_id=self.municipality_id, investigation=115_000, placement_per_year=1_100_000,
+            placement_years=Decimal("1.5"), placement_share_low=10, placement_share_high=25, updated_by_id=manager,
+            updated_at=timezone.now(),
+        )  # fmt: skip
 
     def _pupils(self, schools: list[int]) -> dict[tuple[int, str, str], list[Candidate]]:
         """The schools' pupils of grades 3-9 without a TSI case, by school, grade and sex."""
@@ -138,10 +179,43 @@ class PastCasesWriter:
         for pupil in alike:
             before = shares[0] + self.rng.uniform(-0.015, 0.015)
             self._absent(pupil, periods, [before, before + LIKE_CHANGE[0], before + LIKE_CHANGE[1]])
+        self._investigations(child, requested, INVESTIGATED_WITH_TSI, requesters[school])
+        for pupil in alike:
+            self._investigations(pupil, requested, INVESTIGATED_WITHOUT, requesters[school])
         case = self._write_case(child, school, team, requested, closed, requesters, workers)
         self._steps(case, requested, closed, workers[team.pk])
         self.counts["past_tsi_cases"] += 1
         self.counts["past_comparison_pupils"] += len(alike)
+
+    def _investigations(self, pupil: Candidate, requested: date, chance: float, reporters: list[int]) -> None:
+        """With `chance`, a report of concern about the pupil within the year after the request that social
+        services opened an investigation on (what the social investment counts as avoided or not)."""
+        if self.rng.random() >= chance or not self.social:
+            return
+        filed = requested + timedelta(days=self.rng.randint(20, 330))
+        if filed > self.today - timedelta(days=QUIET_DAYS):
+            return
+        at, unit = _at(filed, 10), self.social[pupil.unit_id % len(self.social)]
+        report = ReportOfConcern.objects.create(
+            municipality_id=self.municipality_id, child_id=pupil.child_id, origin=Origin.SCHOOL,
+            reporter_id=self.rng.choice(reporters), reporter_unit_id=pupil.unit_id, receiving_unit=unit[0],
+            filed_at=at, what_happened="Oro för barnets situation hemma; se samtalsanteckningen.",
+            when_and_where="I skolan", guardians_informed=True, urgency=Urgency.NORMAL,
+            protection_due=deadlines.protection_due(filed), decision_due=deadlines.decision_due(filed),
+            feedback_due=deadlines.feedback_due(filed), received_at=at,
+        )  # fmt: skip
+        decided = at + timedelta(days=self.rng.randint(3, 12))
+        ReportAssessment.objects.create(
+            municipality_id=self.municipality_id, report=report, received_at=at, received_by_id=unit[1],
+            protection_assessed_at=at + timedelta(hours=2), protection_outcome=ProtectionOutcome.NOT_NEEDED,
+            decided_at=decided, decision=Decision.INVESTIGATION_OPENED, decision_note="Utredning inleds.",
+            investigation_due=deadlines.investigation_due(timezone.localdate(decided)),
+        )  # fmt: skip
+        ReportFeedback.objects.create(
+            municipality_id=self.municipality_id, report=report, kind=FeedbackKind.INVESTIGATION_OPENED,
+            given_at=decided, given_by_id=unit[1],
+        )  # fmt: skip
+        self.counts["past_investigations"] += 1
 
     def _dates(self, year: int, end: date) -> tuple[date, date, Periods | None]:
         """A request in the school year and a closure three to five months later, every period before `end`."""
@@ -227,6 +301,12 @@ class PastCasesWriter:
                            given_by=giver, recorded_by_id=worker, **values)
             for day, occasion, giver, values in rows
         )  # fmt: skip
+
+
+def _social_units(structure: Structure) -> list[tuple[Unit, int]]:
+    """The social services units with a social worker of theirs (who receives and decides a report)."""
+    found = _members([unit.pk for unit in structure.social_units], ("social_worker",))
+    return [(unit, found[unit.pk][0]) for unit in structure.social_units if found.get(unit.pk)]
 
 
 def _members(unit_ids: list[int], roles: tuple[str, ...]) -> dict[int, list[int]]:

@@ -69,3 +69,23 @@ def attendance_svg(periods: Sequence[str], groups: Mapping[str, Sequence[Estimat
     else:
         axes.text(0.5, 0.5, _("Too few cases to show"), transform=axes.transAxes, ha="center", va="center")
     return svg_of(figure)
+
+
+def investment_svg(years: Sequence[int], costs: Sequence[int], low: Sequence[float], high: Sequence[float]) -> bytes:
+    """The costs so far beside the costs avoided so far, as a band from the low to the high end of the range."""
+    figure = Figure(figsize=(7.5, 3.4), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(years)))
+    millions = [value / 1e6 for value in costs]
+    axes.plot(positions, millions, label=_("Cost so far"), color=LINE_COLOURS[0], linestyle=LINE_STYLES[0],
+              marker=MARKERS[0], linewidth=1.8)  # fmt: skip
+    if low:
+        axes.fill_between(positions[: len(low)], [v / 1e6 for v in low], [v / 1e6 for v in high], color="#1d6b34",
+                          alpha=0.25, hatch="//", label=_("Costs avoided so far (range)"))  # fmt: skip
+    axes.set_xticks(positions, [str(year) for year in years])
+    axes.set_ylim(bottom=0)
+    axes.set_ylabel(_("Million kronor"))
+    axes.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
+    axes.set_title(_("The social investment, summed over the years"), loc="left", fontsize=11)
+    figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)
+    return svg_of(figure)

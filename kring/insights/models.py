@@ -156,4 +156,5 @@ class StatisticsRefresh(models.Model):
 
 # The evaluation's summary, registered with the app here
 from kring.insights.evaluation.models import ComparisonPupil, EvaluatedCase  # noqa: E402, F401
+from kring.insights.investment.models import TeamCost, UnitCosts  # noqa: E402, F401
 from kring.insights.research.models import Study, StudyRelease  # noqa: E402, F401

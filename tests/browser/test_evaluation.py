@@ -8,9 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 from playwright.sync_api import expect
 
 from kring.demo.actions import seed_demo
+from kring.directory.models import User
+from kring.insights.investment.views import REPORT_TEMPLATE, report_context
 from tests.browser.accessibility import axe_violations
 from tests.browser.test_demo_start_pages import _log_in
 from tests.browser.test_start_page import _screenshots
@@ -58,9 +62,7 @@ def test_the_coordinator_defines_a_study_and_releases_its_data_set(
     page.set_default_timeout(10_000)
     _log_in(page, f"{live_server.url}/", coordinator.email, coordinator.password, coordinator.totp_secret)
     page.goto(f"{live_server.url}/statistics/evaluation/")
-    page.get_by_role(
-        "link", name="Uppgifter för forskning: godkända studier och deras pseudonymiserade datamängder"
-    ).click()
+    page.get_by_role("link", name="Uppgifter för forskning").click()
 
     page.get_by_label("Studiens titel").fill("Närvaro efter TSI i Laholm")
     page.get_by_label("Syfte").fill("Följa närvaron före och efter TSI.")
@@ -85,3 +87,35 @@ def test_the_coordinator_defines_a_study_and_releases_its_data_set(
     expect(page.locator("main table tbody tr")).to_have_count(1)
     assert axe_violations(page) == []
     _screenshots(page, screenshot_dir, "153-research-study-released")
+
+
+def test_the_social_investment_and_its_report_for_the_politicians(
+    new_context, live_server, screenshot_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    demo = seed_demo(size="small", seed=11)
+    coordinator = next(login for login in demo.logins if login.role == "coordinator")
+    page = new_context().new_page()
+    page.set_default_timeout(10_000)
+    _log_in(page, f"{live_server.url}/", coordinator.email, coordinator.password, coordinator.totp_secret)
+    page.goto(f"{live_server.url}/statistics/")
+    page.get_by_role("link", name="Den sociala investeringen").click()
+
+    expect(page.locator("main h1")).to_have_text("Den sociala investeringen i TSI")
+    expect(page.get_by_text("Undvikna kostnader per ärende")).to_be_visible()
+    expect(page.locator("main img.chart")).to_be_visible()
+    report = page.request.get(f"{live_server.url}/statistics/investment/report.pdf?lang=sv")
+    assert report.ok and report.body().startswith(b"%PDF")
+    assert axe_violations(page) == []
+    _screenshots(page, screenshot_dir, "154-social-investment")
+
+    # The report as WeasyPrint lays it out from HTML: the same HTML in Chromium, to look at (no PDF viewer here).
+    user = User.objects.get(email=coordinator.email)
+    for language in ("sv", "en"):
+        with translation.override(language):
+            html = render_to_string(REPORT_TEMPLATE, report_context(user))
+        report_page = new_context().new_page()
+        report_page.set_content(html)
+        report_page.screenshot(
+            path=str(screenshot_dir / f"155-social-investment-report-{language}.png"), full_page=True
+        )
+        assert "Vad siffrorna inte visar" in html if language == "sv" else "What the figures do not show" in html

@@ -8,6 +8,7 @@ from django.utils import translation
 from kring.demo.generator import DemoResult
 from kring.directory.models import User
 from kring.insights.evaluation.results import evaluation_for_user
+from kring.insights.investment.results import investment_for_user
 
 
 def test_the_demo_has_two_school_years_of_cases_with_a_comparison_group_and_a_plausible_effect(
@@ -26,3 +27,12 @@ def test_the_demo_has_two_school_years_of_cases_with_a_comparison_group_and_a_pl
     absence = figures.balance[0]
     assert abs(absence.matched_difference) < 0.25 < abs(absence.pool_difference)  # type: ignore[arg-type]
     assert figures.in_order is not None and 0.5 < figures.in_order.value < 1
+
+
+def test_the_demo_has_a_social_investment_with_costs_and_avoided_costs(small_demo: DemoResult) -> None:
+    coordinator = User.objects.get(email=small_demo.login_for("coordinator").email)
+    found = investment_for_user(coordinator)
+    assert found.costs and found.prices is not None
+    assert found.avoided is not None and found.avoided.value > 0 and found.per_case is not None
+    assert 0 <= found.per_case.low < found.per_case.high
+    assert found.years and found.evaluation is not None

@@ -36,6 +36,8 @@ class EvaluatedCase(models.Model):
     before = models.FloatField(_("attendance before (%)"), null=True, blank=True)
     during = models.FloatField(_("attendance during (%)"), null=True, blank=True)
     after = models.FloatField(_("attendance after (%)"), null=True, blank=True)
+    # An investigation by social services opened in the year after the request (null: the year is not over).
+    investigation_after = models.BooleanField(_("investigation opened within a year"), null=True, blank=True)
     # The guardians' rating of conflicts at home and the child's of being listened to, first and last (1-5).
     conflicts_start = models.FloatField(null=True, blank=True)
     conflicts_end = models.FloatField(null=True, blank=True)
@@ -75,6 +77,7 @@ class ComparisonPupil(models.Model):
     before = models.FloatField(_("attendance before (%)"))
     during = models.FloatField(_("attendance during (%)"), null=True, blank=True)
     after = models.FloatField(_("attendance after (%)"), null=True, blank=True)
+    investigation_after = models.BooleanField(_("investigation opened within a year"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("comparison pupil")

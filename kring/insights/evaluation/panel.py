@@ -34,6 +34,7 @@ from django.utils import timezone
 from kring.casework.models import (
     ChildVoice,
     Consent,
+    Decision,
     FollowUp,
     Meeting,
     MeetingKind,
@@ -41,6 +42,7 @@ from kring.casework.models import (
     OutcomeMeasure,
     PlanVersion,
     RatingGiver,
+    ReportAssessment,
     TsiCase,
 )
 from kring.directory.models import Municipality
@@ -56,6 +58,7 @@ PERIOD_MONTHS = 2
 LOOK_MONTHS = 4  # how far to look for a period's school months past the summer holiday
 CALIPER = 5.0  # percentage points of absence before
 MATCHES = 2
+FOLLOW_DAYS = 365  # how long after the request an investigation is looked for
 BATCH = 2000
 
 
@@ -165,6 +168,7 @@ def evaluation_rows(municipality: Municipality, today: date, *, closed_from: dat
     pools = _pools(municipality, schools, max(case["day"] for case in cases))
     steps = _steps(closed)
     ratings = _ratings(closed)
+    investigations = _investigations(municipality, min(case["day"] for case in cases))
     used: set[int] = set()
     rows = []
     for case in cases:
@@ -172,8 +176,31 @@ def evaluation_rows(municipality: Municipality, today: date, *, closed_from: dat
         _rate(evaluated, ratings.get(case["pk"], []))
         _follow_method(evaluated, case, steps)
         comparisons = _match(evaluated, case, periods[case["pk"]], absence, pools, used, today)
+        evaluated.investigation_after = investigated(investigations, case["child_id"], case["day"], today)
+        for child_id, pupil in comparisons:
+            pupil.investigation_after = investigated(investigations, child_id, case["day"], today)
         rows.append(PanelCase(case["child_id"], evaluated, comparisons))
     return rows
+
+
+def _investigations(municipality: Municipality, first: date) -> dict[int, list[date]]:
+    """The days social services opened an investigation about each child, since `first` (one query)."""
+    opened = ReportAssessment.objects.filter(
+        municipality=municipality, decision=Decision.INVESTIGATION_OPENED, decided_at__date__gte=first
+    ).values_list("report__child_id", "decided_at")
+    found: dict[int, list[date]] = defaultdict(list)
+    for child_id, decided_at in opened.order_by().iterator(chunk_size=BATCH):
+        found[child_id].append(timezone.localdate(decided_at))
+    return found
+
+
+def investigated(investigations: Mapping[int, list[date]], child_id: int, requested: date, today: date) -> bool | None:
+    """Whether an investigation was opened about the child within `FOLLOW_DAYS` after the request (for a comparison
+    pupil: after their case's request); None while that time is not over."""
+    end = requested + timedelta(days=FOLLOW_DAYS)
+    if end >= today:
+        return None
+    return any(requested < day <= end for day in investigations.get(child_id, []))
 
 
 def _evaluated(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -282,3 +283,11 @@ def what_it_shows(did: DifferenceInDifferences) -> list[str]:
         )
     )
     return sentences
+
+
+def municipality_figures(municipality_id: int) -> dict[int, Figures]:
+    """The evaluation of the whole municipality by school year (the social investment's report reads it)."""
+    whole = Scope("municipality", _("The whole municipality"), Q(), Q(), Q(), Q())
+    return published_once(
+        municipality_id, ("evaluation", whole.key, ()), lambda: _figures_by_year(municipality_id, whole)
+    )

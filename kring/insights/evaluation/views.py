@@ -7,8 +7,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from kring.access.policy import can
-from kring.access.roles import Permission
 from kring.directory.http import AuthenticatedRequest
 from kring.insights import charts
 from kring.insights.evaluation.results import evaluation_for_user, what_it_shows
@@ -20,9 +18,7 @@ def evaluation(request: AuthenticatedRequest) -> HttpResponse:
     result = evaluation_for_user(request.user, request.GET.get("scope", ""), request.GET.get("year", ""))
     figures = result.figures
     sentences = what_it_shows(figures.did) if figures is not None and figures.did is not None else []
-    context = {"stats": result, "figures": figures, "sentences": sentences,
-               "can_release": can(request.user, Permission.RESEARCH_EXPORT)}  # fmt: skip
-    return render(request, "insights/evaluation.html", context)
+    return render(request, "insights/evaluation.html", {"stats": result, "figures": figures, "sentences": sentences})
 
 
 @login_required
