@@ -188,7 +188,7 @@ def bench_tsi(member: Any, requests: int, seed_value: int) -> None:
     print(measure("TSI case page", client, pages).report())
 
 
-def run(size: str, requests: int, seed_value: int, events: int) -> None:
+def run(size: str, requests: int, seed_value: int, events: int, only: str = "") -> None:
     with tempfile.TemporaryDirectory(prefix="kring-bench-") as directory:
         setup_django(Path(directory) / "bench.sqlite3")
         from kring.access.audit import verify_chain
@@ -196,6 +196,9 @@ def run(size: str, requests: int, seed_value: int, events: int) -> None:
 
         result = seed(size, seed_value)
         print(people_counts())
+        if only == "statistics":
+            bench_statistics(result, requests)
+            return
         teacher = User.objects.get(email=result.login_for("teacher").email)
         bench_teacher(teacher, requests, seed_value)
         bench_tsi(User.objects.get(email=result.login_for("tsi_team_member").email), requests, seed_value)
@@ -216,8 +219,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per page (default 200)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--audit-events", type=int, default=2000)
+    parser.add_argument("--only", choices=("statistics",), default="", help="seed, then only this section")
     options = parser.parse_args()
-    run(options.size, options.requests, options.seed, options.audit_events)
+    run(options.size, options.requests, options.seed, options.audit_events, options.only)
 
 
 # --- Reports of concern: social services' inbox ------------------------------------------------------------------
@@ -341,13 +345,35 @@ def bench_statistics(result: Any, requests: int) -> None:
         for model, name in ((Concern, "concerns"), (Consultation, "consultations"), (ReportOfConcern, "reports"))
     )
     rows = refresh.rows if refresh is not None else 0
-    print(f"\nStatistics: the refresh of the summary took {seconds * 1000:.0f} ms ({rows:,} rows from {counted});")
+    print(f"\nStatistics: the refresh of the summary took {seconds * 1000:.0f} ms ({rows:,} rows from {counted};")
+    print(f"{panel_counts(result)});")
     print(f"the page as each role, {requests} requests each, beside the minimal view ({MINIMAL_VIEW}):")
     for role in STATISTICS_ROLES:
         client = logged_in(get_user(result, role))
         minimal = measure(f"minimal view ({role})", client, [MINIMAL_VIEW] * requests)
         print(minimal.report())
         print(measure(f"statistics ({role})", client, ["/statistics/"] * requests).report(minimal))
+    client = logged_in(get_user(result, "coordinator"))
+    minimal = measure("minimal view (coordinator)", client, [MINIMAL_VIEW] * requests)
+    print(minimal.report())
+    for label, url in EVALUATION_PAGES:
+        print(measure(f"{label} (coordinator)", client, [url] * requests).report(minimal))
+
+
+EVALUATION_PAGES = (
+    ("statistics by term", "/statistics/terms/"),
+    ("evaluation of TSI", "/statistics/evaluation/"),
+    ("violence prevention", "/statistics/violence/"),
+    ("social investment", "/statistics/investment/"),
+)
+
+
+def panel_counts(result: Any) -> str:
+    from kring.insights.models import ComparisonPupil, EvaluatedCase
+
+    cases = EvaluatedCase.objects.filter(municipality=result.municipality).count()
+    pupils = ComparisonPupil.objects.filter(municipality=result.municipality).count()
+    return f"the evaluation's panel: {cases:,} closed TSI cases, {pupils:,} comparison pupils"
 
 
 # --- The start pages: each persona's work of the day, beside the minimal authenticated view -----------------------

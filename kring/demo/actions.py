@@ -30,7 +30,7 @@ def _other_tenant_tables() -> list[tuple[type[models.Model], str]]:
         if model in _CORE_MODELS:
             continue
         for field in model._meta.get_fields():
-            if field.many_to_one and field.concrete and field.related_model is Municipality:
+            if (field.many_to_one or field.one_to_one) and field.concrete and field.related_model is Municipality:
                 found.append((model, field.name))
     return found
 

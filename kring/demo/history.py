@@ -14,6 +14,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -39,12 +40,16 @@ from kring.demo.structure import Structure
 from kring.directory.models import ContactPerson, Membership, Unit, UnitKind
 from kring.insights.breakdowns import first_month_of_terms
 from kring.people.models import Child, Placement
+from kring.prevention.models import ProgrammeRun
 
 QUIET_DAYS = 21
 RECORDING_ROLES = frozenset({Role.TEACHER, Role.MENTOR, Role.KURATOR, Role.PRINCIPAL, Role.SCHOOL_NURSE})
 BATCH = 1000
 # Per pupil and school month: concerns recorded, reports of concern filed (a demo, so more than most schools see).
 CONCERN_RATE = 0.015
+VIOLENCE_RATE = 0.025  # concerns of violence besides, per pupil and school month (half at the MVP schools)
+VIOLENCE_AT_LEAST = 16  # at every school in a term, on average: enough to be shown, this term too
+TERM_SCHOOL_DAYS = 90
 REPORT_RATE = 0.004
 CONSULTATIONS_PER_SCHOOL_MONTH = 1.2
 CATEGORY_WEIGHTS = {
@@ -95,6 +100,11 @@ class HistoryWriter:
             self._reports(school, days)
         return self.counts
 
+    @cached_property
+    def _mvp_schools(self) -> set[int]:
+        runs = ProgrammeRun.objects.filter(municipality_id=self.municipality_id, programme__name__startswith="MVP")
+        return set(runs.values_list("unit_id", flat=True))
+
     def _school_days(self) -> list[date]:
         """Weekdays from the first month the term statistics count until `QUIET_DAYS` ago, out of the holidays."""
         day, last = first_month_of_terms(self.today), self.today - timedelta(days=QUIET_DAYS)
@@ -140,9 +150,14 @@ class HistoryWriter:
 
     def _concerns(self, school: SchoolPast, days: list[date]) -> None:
         categories, weights = list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values())
+        moments = [(m, self.rng.choices(categories, weights)[0])
+                   for m in self._events(days, len(school.pupils) * CONCERN_RATE / 21)]  # fmt: skip
+        # Violence and threats besides, as at Botkyrka's schools before MVP: half as many where MVP runs.
+        violence = VIOLENCE_RATE / 2 if school.unit.pk in self._mvp_schools else VIOLENCE_RATE
+        per_day = max(len(school.pupils) * violence / 21, VIOLENCE_AT_LEAST / TERM_SCHOOL_DAYS)  # a small school too
+        moments += [(m, ConcernCategory.VIOLENCE) for m in self._events(days, per_day)]
         rows = []
-        for moment in self._events(days, len(school.pupils) * CONCERN_RATE / 21):
-            category = self.rng.choices(categories, weights)[0]
+        for moment, category in sorted(moments):
             triage = Triage.REPORT if category in (ConcernCategory.VIOLENCE, ConcernCategory.ABUSE) else (
                 self.rng.choice([Triage.STUDENT_HEALTH, Triage.STUDENT_HEALTH, Triage.NO_ACTION, Triage.CONSULTATION])
             )  # fmt: skip

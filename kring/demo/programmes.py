@@ -1,7 +1,7 @@
 """The demo's prevention programmes and pupil survey (issue 15, seeds 002 and 004):
 
-* **MVP** (Mentors in Violence Prevention) at two schools, grades 6–9: most staff trained, pupil mentors in grade 8
-  (or 6 where the school ends there), sessions held in some classes;
+* **MVP** (Mentors in Violence Prevention) at two schools, for four terms now, grades 6–9: most staff trained,
+  pupil mentors in grade 8 (or 6 where the school ends there), sessions held in some classes;
 * **Börja prata** in grade 5 of three schools, run by the school with student health and social services, with
   sessions of its manual held this term;
 * a linked **pupil survey** of Börja prata with a before wave (last term's end) and an after wave open now:
@@ -42,7 +42,9 @@ from kring.prevention.models import (
 )
 from kring.prevention.surveys import codes
 from kring.prevention.surveys.bank import load_question_bank
-from kring.prevention.terms import term_of
+from kring.prevention.terms import previous_terms, term_of
+
+TERMS_OF_MVP = 4  # MVP has run at its two schools for four terms, this one included
 
 MVP_MANUAL = (
     "Vad är våld? Åskådarrollen",
@@ -96,6 +98,7 @@ class ProgrammeWriter:
         )
         for unit in self._schools_with(["6"])[:2]:
             self._run(mvp, unit, trained_share=0.8, mentors=4, classes_share=0.5)
+            self._ran_before(mvp, unit, TERMS_OF_MVP - 1)
         grade5 = self._schools_with(["5"])[:3]
         for unit in grade5:
             self._run(borja, unit, trained_share=0.1, mentors=0, classes_share=1.0)
@@ -138,6 +141,16 @@ class ProgrammeWriter:
         ids = set(placed.values_list("unit_id", flat=True))
         # the demo school first: the demo logins see it
         return sorted(Unit.objects.filter(pk__in=ids), key=lambda unit: (unit.pk != demo, unit.pk))
+
+    def _ran_before(self, programme: Programme, unit: Unit, terms: int) -> None:
+        """The programme ran at the school the `terms` terms before this one too (the violence follow-up's trend)."""
+        principal = self.users[Role.PRINCIPAL]
+        ProgrammeRun.objects.bulk_create(
+            ProgrammeRun(
+                municipality=self.municipality, programme=programme, unit=unit, term=term, started_by=principal
+            )
+            for term in previous_terms(self.term, terms + 1)[:-1]
+        )
 
     def _run(
         self, programme: Programme, unit: Unit, *, trained_share: float, mentors: int, classes_share: float

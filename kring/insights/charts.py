@@ -45,25 +45,32 @@ def term_totals_svg(terms: Sequence[str], lines: Mapping[str, Sequence[int | Non
 
 
 def attendance_svg(periods: Sequence[str], groups: Mapping[str, Sequence[Estimate | None]]) -> bytes:
-    """Mean attendance before, during and after, one line per group (the TSI cases, the comparison pupils) with
-    its 95 % interval as error bars; a figure too few to show is a gap, never a guess."""
+    """Mean attendance before, during and after, one line per group (the TSI cases, the comparison pupils)."""
+    return estimates_svg(periods, groups, _("Attendance (%)"), _("Attendance, mean with 95 % interval"), nudge=0.08)
+
+
+def estimates_svg(
+    labels: Sequence[str], groups: Mapping[str, Sequence[Estimate | None]], ylabel: str, title: str, *, nudge: float
+) -> bytes:
+    """One line per group over `labels`, each point with its 95 % interval as error bars (the groups side by side
+    by `nudge`, so that the bars do not cover each other); a figure too few to show is a gap, never a guess."""
     figure = Figure(figsize=(7.5, 3.4), dpi=100, layout="constrained")
     axes = figure.add_subplot()
     for index, (label, estimates) in enumerate(groups.items()):
         points = [(x, e) for x, e in enumerate(estimates) if e is not None]
         if not points:
             continue
-        xs = [x + (index - 0.5) * 0.08 for x, _e in points]  # side by side, so that the bars do not cover each other
+        xs = [x + (index - (len(groups) - 1) / 2) * nudge for x, _e in points]
         ys = [e.value for _x, e in points]
         below = [e.value - e.low if e.low is not None else 0 for _x, e in points]
         above = [e.high - e.value if e.high is not None else 0 for _x, e in points]
         style = index % len(LINE_COLOURS)
         axes.errorbar(xs, ys, yerr=[below, above], label=label, color=LINE_COLOURS[style],
                       linestyle=LINE_STYLES[style], marker=MARKERS[style], linewidth=1.8, capsize=4)  # fmt: skip
-    axes.set_xticks(range(len(periods)), list(periods))
-    axes.set_ylabel(_("Attendance (%)"))
+    axes.set_xticks(range(len(labels)), list(labels))
+    axes.set_ylabel(ylabel)
     axes.grid(True, axis="y", color="#d0d0d0", linewidth=0.6)
-    axes.set_title(_("Attendance, mean with 95 % interval"), loc="left", fontsize=11)
+    axes.set_title(title, loc="left", fontsize=11)
     if axes.get_legend_handles_labels()[0]:
         figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)
     else:

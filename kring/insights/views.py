@@ -1,4 +1,5 @@
-"""The statistics pages: by month and by term (small counts suppressed), the term chart and the CSV of the tables."""
+"""The statistics pages: by month and by term (small counts suppressed), the term chart and the CSV of the tables, and
+the follow-up of violence prevention."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from kring.insights import charts
 from kring.insights.breakdowns import term_statistics_for_user
 from kring.insights.spreadsheet import safe_text
 from kring.insights.statistics import statistics_for_user
+from kring.insights.violence import violence_for_user
 
 SUPPRESSED = ".."
 
@@ -58,3 +60,23 @@ def statistics_by_term_csv(request: AuthenticatedRequest) -> HttpResponse:
 
 def _shown(values: list[int | None]) -> list[str]:
     return [SUPPRESSED if value is None else str(value) for value in values]
+
+
+@login_required
+def violence(request: AuthenticatedRequest) -> HttpResponse:
+    """The follow-up of violence prevention: concerns of violence at the programme's schools and the others."""
+    found = violence_for_user(request.user, request.GET.get("scope", ""), request.GET.get("programme", ""))
+    return render(request, "insights/violence.html", {"stats": found})
+
+
+@login_required
+def violence_chart(request: AuthenticatedRequest) -> HttpResponse:
+    found = violence_for_user(request.user, request.GET.get("scope", ""), request.GET.get("programme", ""))
+    name = found.programme.name if found.programme else _("the programme")
+    groups = {
+        _("Schools running %(programme)s") % {"programme": name}: [row.rate_with for row in found.groups],
+        _("Other schools"): [row.rate_others for row in found.groups],
+    }
+    title = _("Concerns of violence per hundred pupils, with 95 % interval")
+    svg = charts.estimates_svg(found.term_labels, groups, _("Per hundred pupils"), title, nudge=0.06)
+    return HttpResponse(svg, content_type="image/svg+xml")

@@ -119,3 +119,20 @@ def test_the_social_investment_and_its_report_for_the_politicians(
             path=str(screenshot_dir / f"155-social-investment-report-{language}.png"), full_page=True
         )
         assert "Vad siffrorna inte visar" in html if language == "sv" else "What the figures do not show" in html
+
+
+def test_the_violence_prevention_follow_up(new_context, live_server, screenshot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    demo = seed_demo(size="small", seed=11)
+    coordinator = next(login for login in demo.logins if login.role == "coordinator")
+    page = new_context().new_page()
+    page.set_default_timeout(10_000)
+    _log_in(page, f"{live_server.url}/", coordinator.email, coordinator.password, coordinator.totp_secret)
+    page.goto(f"{live_server.url}/statistics/")
+    page.get_by_role("link", name="Våldsprevention").click()
+
+    expect(page.locator("main h1")).to_have_text("Våldsprevention: uppföljning")
+    expect(page.locator("main img.chart")).to_be_visible()
+    chart = page.request.get(live_server.url + (page.locator("main img.chart").get_attribute("src") or ""))
+    assert chart.ok and b"<svg" in chart.body()
+    assert axe_violations(page) == []
+    _screenshots(page, screenshot_dir, "156-violence-prevention")

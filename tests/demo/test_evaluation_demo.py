@@ -9,6 +9,7 @@ from kring.demo.generator import DemoResult
 from kring.directory.models import User
 from kring.insights.evaluation.results import evaluation_for_user
 from kring.insights.investment.results import investment_for_user
+from kring.insights.violence import violence_for_user
 
 
 def test_the_demo_has_two_school_years_of_cases_with_a_comparison_group_and_a_plausible_effect(
@@ -36,3 +37,13 @@ def test_the_demo_has_a_social_investment_with_costs_and_avoided_costs(small_dem
     assert found.avoided is not None and found.avoided.value > 0 and found.per_case is not None
     assert 0 <= found.per_case.low < found.per_case.high
     assert found.years and found.evaluation is not None
+
+
+def test_the_demo_follows_mvp_at_two_schools_over_four_terms(small_demo: DemoResult) -> None:
+    coordinator = User.objects.get(email=small_demo.login_for("coordinator").email)
+    found = violence_for_user(coordinator)
+    assert found.programme is not None and found.programme.name.startswith("MVP")
+    assert [row.schools_with_programme for row in found.groups] == [2, 2, 2, 2]
+    shown = [row for row in found.groups if row.rate_with and row.rate_others]
+    assert shown, "the demo's figures are large enough to show in some term"
+    assert sum(row.rate_with.value for row in shown) < sum(row.rate_others.value for row in shown)  # type: ignore[union-attr]

@@ -151,3 +151,14 @@ def _changes(subjects: Sequence[Subject]) -> tuple[float, float]:
     treated = [s.after - s.before for s in subjects if s.treated]
     comparison = [s.after - s.before for s in subjects if not s.treated]
     return math.fsum(treated) / len(treated), math.fsum(comparison) / len(comparison)
+
+
+def rate_with_interval(count: int, exposure: int, per: int = 100) -> Estimate | None:
+    """A count per `per` of `exposure` (concerns per hundred pupils) with the exact (Garwood) Poisson interval from
+    the chi-squared distribution; None without exposure."""
+    if exposure <= 0:
+        return None
+    low = float(stats.chi2.ppf((1 - LEVEL) / 2, 2 * count)) / 2 if count else 0.0
+    high = float(stats.chi2.ppf(0.5 + LEVEL / 2, 2 * count + 2)) / 2
+    scale = per / exposure
+    return Estimate(count, count * scale, low * scale, high * scale)

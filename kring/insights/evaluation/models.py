@@ -46,6 +46,10 @@ class EvaluatedCase(models.Model):
     # The method's steps (kring.insights.evaluation.panel.steps_in_order).
     in_order = models.BooleanField(_("every step done in order"))
     days_to_network = models.PositiveIntegerField(_("days from request to network meeting"), null=True, blank=True)
+    # The time in each step, in days: request to consent, to the first follow-up done, and the whole case.
+    days_to_consent = models.PositiveIntegerField(null=True, blank=True)
+    days_to_follow_up = models.PositiveIntegerField(null=True, blank=True)
+    days_open = models.PositiveIntegerField(null=True, blank=True)
     follow_ups_due = models.PositiveSmallIntegerField(_("follow-ups due"), default=0)
     follow_ups_on_time = models.PositiveSmallIntegerField(_("follow-ups on time"), default=0)
     # The pool the comparison was drawn from (pupils of the same school and grade, with absence measured before):

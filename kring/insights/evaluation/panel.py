@@ -376,6 +376,10 @@ def _earliest(found: dict[int, date], rows: Iterable[tuple[int, date]]) -> None:
             found[case_id] = day
 
 
+def _days(start: date, end: date | None) -> int | None:
+    return (end - start).days if end is not None and end >= start else None
+
+
 def _follow_method(evaluated: EvaluatedCase, case: Mapping[str, Any], steps: Steps) -> None:
     """Magneten's steps, each after the one before: consent and the child's voice before the network meeting, the
     plan agreed at it or after, a follow-up done after the plan, closure after the last follow-up. And the days from
@@ -387,7 +391,10 @@ def _follow_method(evaluated: EvaluatedCase, case: Mapping[str, Any], steps: Ste
     done = sorted(done_on for _due, done_on in steps.follow_ups.get(pk, []) if done_on is not None)
     evaluated.follow_ups_due = len(due)
     evaluated.follow_ups_on_time = sum(1 for due_on, done_on in due if done_on is not None and done_on <= due_on)
-    evaluated.days_to_network = (network - requested).days if network and network >= requested else None
+    evaluated.days_to_network = _days(requested, network)
+    evaluated.days_to_consent = _days(requested, consent)
+    evaluated.days_to_follow_up = _days(requested, done[0] if done else None)
+    evaluated.days_open = _days(requested, closed)
     evaluated.in_order = bool(
         network and consent and voice and plan and done
         and consent <= network and voice <= network and network <= plan <= done[-1] <= closed

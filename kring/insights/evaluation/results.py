@@ -86,7 +86,7 @@ class Figures:
     ratings: list[RatingRow]
     goals_reached: Estimate | None
     in_order: Estimate | None
-    days_to_network: tuple[int, float] | None  # (cases, median days)
+    steps: list[tuple[str, float | None]]  # each step's median days (None: fewer than the threshold)
     follow_ups_on_time: Estimate | None
 
     @property
@@ -156,7 +156,7 @@ def _figures_by_year(municipality_id: int, scope: Scope) -> dict[int, Figures]:
     return {year: _figures(of_year, comparisons) for year, of_year in years.items()}
 
 
-TOO_FEW = Figures(None, None, None, [], None, [], [], None, None, None, None)
+TOO_FEW = Figures(None, None, None, [], None, [], [], None, None, [], None)
 
 
 def _enough(estimate: Estimate | None) -> Estimate | None:
@@ -170,7 +170,6 @@ def _figures(cases: list[EvaluatedCase], comparisons: dict[int, list[tuple[Any, 
     matched = [(c, p) for c in analysed for p in comparisons.get(c.pk, []) if p[2] is not None]
     enough = len(analysed) >= THRESHOLD
     closed_well = sum(1 for c in cases if c.closure_reason == ClosureReason.GOALS_REACHED)
-    network_days = [float(c.days_to_network) for c in cases if c.days_to_network is not None]
     due = sum(c.follow_ups_due for c in cases)
     return Figures(
         closed=len(cases),
@@ -182,9 +181,24 @@ def _figures(cases: list[EvaluatedCase], comparisons: dict[int, list[tuple[Any, 
         ratings=_ratings(cases),
         goals_reached=share_with_interval(closed_well, len(cases)),
         in_order=share_with_interval(sum(1 for c in cases if c.in_order), len(cases)),
-        days_to_network=(len(network_days), median(network_days) or 0.0) if len(network_days) >= THRESHOLD else None,
+        steps=_steps(cases),
         follow_ups_on_time=_enough(share_with_interval(sum(c.follow_ups_on_time for c in cases), due)),
     )
+
+
+def _steps(cases: list[EvaluatedCase]) -> list[tuple[str, float | None]]:
+    """The median days from the request to each step of the method, over the cases that reached it."""
+    steps = (
+        (_("Request to consent"), lambda c: c.days_to_consent),
+        (_("Request to network meeting"), lambda c: c.days_to_network),
+        (_("Request to the first follow-up done"), lambda c: c.days_to_follow_up),
+        (_("Request to closure"), lambda c: c.days_open),
+    )
+    found = []
+    for label, of in steps:
+        days = [float(value) for value in map(of, cases) if value is not None]
+        found.append((label, median(days) if len(days) >= THRESHOLD else None))
+    return found
 
 
 def _period_labels() -> list[str]:
