@@ -24,8 +24,8 @@ from kring.access.audit import record_event
 from kring.access.models import AuditAction
 from kring.casework.models import CaseStage, Concern, Consultation, ReportOfConcern, TsiCase
 from kring.directory.models import Municipality
-from kring.insights.breakdowns import first_month_of_terms
-from kring.insights.children import about_children, child_dimensions
+from kring.insights.breakdowns import first_month_of_terms, terms_until
+from kring.insights.children import about_children, child_dimensions, high_absence
 from kring.insights.evaluation.panel import evaluation_rows
 from kring.insights.models import (
     ComparisonPupil,
@@ -39,6 +39,7 @@ from kring.insights.models import (
 )
 from kring.insights.research.actions import end_studies
 from kring.insights.statistics import MONTHS, months_until, new_statistics_generation
+from kring.schooldata.models import AbsenceInvestigation, AbsenceSettings
 
 BATCH = 2000
 Key = tuple[Any, ...]  # (kind, month, unit, receiving unit, category, decision, deadline, kept, grade, age band, sex)
@@ -117,6 +118,7 @@ def _counts(municipality: Municipality, period: tuple[datetime, datetime], today
         decision = row["assessment__decision"] or ""
         _add(counts, (CountKind.REPORTS, *units, "", decision, "", "", *child_dimensions(row, today)), 1)
     _count_tsi_cases(counts, municipality, period, today)
+    _count_absence(counts, municipality, period, today)
     for row in _by_month(reports, "filed_at", "reporter_unit_id", "receiving_unit_id", **_deadline_counts(today)):
         units = (row["month"], row["reporter_unit_id"], row["receiving_unit_id"])
         for deadline in Deadline.values:
@@ -142,6 +144,22 @@ def _count_tsi_cases(
         units = (row["month"], row["requesting_unit_id"], row["team_id"])
         key = (CountKind.TSI_CLOSED, *units, row["closure_reason"], "", "", "")
         _add(counts, (*key, *child_dimensions(row, today)), 1)
+
+
+def _count_absence(
+    counts: dict[Key, int], municipality: Municipality, period: tuple[datetime, datetime], today: date
+) -> None:
+    """The investigations of absence opened in the period by school, and the pupils absent more than the term's
+    threshold in each term, counted in the term's first month, each with the child's grade, age band and sex."""
+    opened = AbsenceInvestigation.objects.filter(municipality=municipality, opened_at__range=period)
+    for row in about_children(opened, "opened_at", "unit_id"):
+        key = (CountKind.ABSENCE_INVESTIGATIONS, row["month"], row["unit_id"], None, "", "", "", "")
+        _add(counts, (*key, *child_dimensions(row, today)), 1)
+    settings = AbsenceSettings.objects.filter(municipality=municipality).first() or AbsenceSettings()
+    for term in terms_until(today):
+        for row in high_absence(municipality, term, today, settings):
+            key = (CountKind.HIGH_ABSENCE, term.replace(day=1), row["unit_id"], None, "", "", "", "")
+            _add(counts, (*key, *child_dimensions(row, today)), 1)
 
 
 def _request_status(stage: str) -> str:

@@ -1,5 +1,6 @@
-"""Statistics by term: concerns, reports of concern, anonymous consultations and TSI cases (requested, closed) of
-the last `TERMS` terms, each broken down by category, outcome or reason, school, grade, age band and sex.
+"""Statistics by term: concerns, reports of concern, anonymous consultations, TSI cases (requested, closed),
+investigations of absence and the pupils over the term's absence threshold, of the last `TERMS` terms, each broken
+down by category, outcome or reason, school, grade, age band and sex.
 
 Read from the same summary as the monthly statistics (`MonthlyCount`, one aggregate query whatever the size, and
 one for the schools' names), in the same scopes, and kept in the cache until the next refresh (`published_once`).
@@ -27,8 +28,8 @@ from kring.access.models import AuditAction
 from kring.casework.models import AgeBand, ClosureReason, ConcernCategory, Decision
 from kring.database import reading_from_replica
 from kring.directory.models import SCHOOL_KINDS, Unit, User
+from kring.insights.models import ABSENCE_KINDS, TSI_KINDS, CountKind, MonthlyCount, RequestStatus, Sex
 from kring.insights.models import COMPULSORY_GRADES as GRADES
-from kring.insights.models import TSI_KINDS, CountKind, MonthlyCount, RequestStatus, Sex
 from kring.insights.statistics import NOT_DECIDED, THRESHOLD, CountTable, Scope, chosen_scope, published_once
 from kring.prevention.terms import previous_terms, term_label, term_of
 from kring.suppression import suppress_together
@@ -127,8 +128,8 @@ def _rows(municipality_id: int, scope: Scope, terms: list[date]) -> list[dict[st
     """One aggregate query: the scope's summary rows since the first term, by every dimension a table shows."""
     chosen = Q(kind=CountKind.REPORTS) & scope.reports | Q(kind=CountKind.CONSULTATIONS) & scope.consultations
     chosen |= Q(kind__in=TSI_KINDS) & scope.tsi_cases
-    if scope.concerns is not None:
-        chosen |= Q(kind=CountKind.CONCERNS) & scope.concerns
+    if scope.concerns is not None:  # the school's own information: concerns, and its pupils' absence
+        chosen |= Q(kind__in=(CountKind.CONCERNS, *ABSENCE_KINDS)) & scope.concerns
     summary = MonthlyCount.objects.filter(municipality_id=municipality_id, month__gte=terms[0].replace(day=1))
     grouped = summary.filter(chosen).values(
         "kind", "month", "unit_id", "category", "decision", "grade", "age_band", "sex"
@@ -162,11 +163,14 @@ def _measures(
         (CountKind.CONSULTATIONS, _("Anonymous consultations"), [*by_school, _by_age_band()]),
         (CountKind.TSI_REQUESTS, _("TSI cases requested"), [_by_request_status(), *by_school, *child]),
         (CountKind.TSI_CLOSED, _("TSI cases closed"), [_by_closure_reason(), *by_school]),
+        (CountKind.ABSENCE_INVESTIGATIONS, _("Investigations of absence opened"), [*by_school, *child]),
+        (CountKind.HIGH_ABSENCE, _("Pupils absent more than the term's threshold"), [*by_school, *child]),
     ]
+    schools_own = (CountKind.CONCERNS, *ABSENCE_KINDS)
     return [
         _measure(kind, heading, tables, terms, by_kind)
         for kind, heading, tables in measures
-        if kind != CountKind.CONCERNS or scope.concerns is not None
+        if kind not in schools_own or scope.concerns is not None
     ]
 
 

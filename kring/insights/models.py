@@ -27,6 +27,8 @@ class CountKind(models.TextChoices):
     DEADLINES = "deadlines", _("Deadlines of reports of concern, kept or not")
     TSI_REQUESTS = "tsi_requests", _("TSI cases requested")
     TSI_CLOSED = "tsi_closed", _("TSI cases closed")
+    ABSENCE_INVESTIGATIONS = "absence_investigations", _("Investigations of absence opened")
+    HIGH_ABSENCE = "high_absence", _("Pupils absent more than the term's threshold")
 
 
 class RequestStatus(models.TextChoices):
@@ -62,7 +64,9 @@ REPORT_KINDS = (CountKind.REPORTS, CountKind.DEADLINES)
 TSI_KINDS = (CountKind.TSI_REQUESTS, CountKind.TSI_CLOSED)
 RECEIVED_KINDS = (*REPORT_KINDS, *TSI_KINDS)  # with the unit that received it: social services, the TSI team
 COMPULSORY_GRADES = ("F", "1", "2", "3", "4", "5", "6", "7", "8", "9")  # the grades the summary counts by
-CHILD_KINDS = (CountKind.CONCERNS, CountKind.REPORTS, *TSI_KINDS)  # about a known child: by grade, age band and sex
+ABSENCE_KINDS = (CountKind.ABSENCE_INVESTIGATIONS, CountKind.HIGH_ABSENCE)  # the school's own: as concerns
+# About a known child: by grade, age band and sex.
+CHILD_KINDS = (CountKind.CONCERNS, CountKind.REPORTS, *TSI_KINDS, *ABSENCE_KINDS)
 CATEGORY_KINDS = (CountKind.CONCERNS, CountKind.TSI_CLOSED)  # a concern's category, a closed case's reason
 DECISION_KINDS = (CountKind.REPORTS, CountKind.TSI_REQUESTS)  # a report's outcome, a request's status
 
@@ -71,7 +75,7 @@ class MonthlyCount(models.Model):
     """How many of a kind in a month, for one combination of dimensions (a summary, recomputed whole)."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("kind"), max_length=20, choices=CountKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=CountKind.choices)
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     # The school of a concern or a consultation, the reporter's unit of a report, the school that asked for a TSI
     # case; the unit that received a report, the TSI team of a case.

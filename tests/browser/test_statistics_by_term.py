@@ -35,7 +35,7 @@ def test_the_demo_statistics_by_term_have_figures_and_hide_small_ones(
     page.goto(f"{live_server.url}/statistics/terms/")
 
     expect(page.locator("main h1")).to_have_text("Statistik per termin")
-    expect(page.locator("main h2")).to_have_count(5)  # concerns, reports, consultations, TSI requested, closed
+    expect(page.locator("main h2")).to_have_count(7)  # concerns, reports, consultations, TSI cases ×2, absence ×2
     numbers = _numbers(page)
     assert numbers and min(numbers) >= 5, "real figures, none under 5"
     expect(page.locator("main img.chart")).to_be_visible()
