@@ -35,17 +35,21 @@ from kring.api.schemas import (
     ComplianceOut,
     ContactPersonOut,
     CountTableOut,
+    MeasureOut,
     Problem,
     PublicReportIn,
     ReportFiledOut,
     ScopeOut,
     StatisticsOut,
+    TermStatisticsOut,
+    TermTableOut,
     UnitOut,
 )
 from kring.casework.models import TsiCase
 from kring.casework.reports.actions import ReportInput
 from kring.casework.workflow import WorkflowError
 from kring.directory.models import ContactPerson, Unit, User
+from kring.insights.breakdowns import term_statistics_for_user
 from kring.insights.statistics import THRESHOLD, CountTable, months_until, statistics_for_user
 
 logger = logging.getLogger(__name__)
@@ -268,6 +272,38 @@ def statistics(request: HttpRequest, scope: str = "") -> StatisticsOut:
             ComplianceOut(label=r.label, on_time=r.on_time, late=r.late, total=r.total) for r in stats.compliance
         ],
     )
+
+
+@api.get(
+    "/statistics/terms",
+    response={200: TermStatisticsOut, **_READ_ERRORS},
+    tags=["statistics"],
+    operation_id="statistics_by_term",
+)
+def statistics_by_term(request: HttpRequest, scope: str = "") -> TermStatisticsOut:
+    """The term statistics page's figures for the token's scope: each measure's tables by term (category or
+    outcome, school, grade, age band, sex), suppressed together as on the page; a suppressed number is null."""
+    stats = term_statistics_for_user(_user(request), scope[:40])
+    return TermStatisticsOut(
+        scope=ScopeOut(key=stats.scope.key, label=stats.scope.label),
+        scopes=[ScopeOut(key=s.key, label=s.label) for s in stats.scopes],
+        terms=stats.terms,
+        term_labels=stats.term_labels,
+        refreshed_at=stats.refreshed_at,
+        threshold=THRESHOLD,
+        measures=[
+            MeasureOut(key=m.key, heading=m.heading, tables=[_term_table(t, stats.terms) for t in m.tables])
+            for m in stats.measures
+        ],
+    )
+
+
+def _term_table(table: CountTable, terms: list[Any]) -> TermTableOut:
+    counts = table.counts
+    return TermTableOut(
+        caption=table.caption, row_header=table.row_header, rows=table.rows, terms=terms, cells=counts.cells,
+        row_totals=counts.row_totals, column_totals=counts.column_totals, total=counts.total,
+    )  # fmt: skip
 
 
 # --- closed TSI cases -----------------------------------------------------------------------------------------

@@ -100,6 +100,37 @@ class StatisticsOut(Schema):
     compliance: list[ComplianceOut]
 
 
+class TermTableOut(Schema):
+    """A table of a measure by term as published: None for every suppressed number."""
+
+    caption: str
+    row_header: str
+    rows: list[str]
+    terms: list[date] = Field(description="The first day of each term, oldest first")
+    cells: list[list[int | None]]
+    row_totals: list[int | None]
+    column_totals: list[int | None]
+    total: int | None
+
+
+class MeasureOut(Schema):
+    """A measure's tables, suppressed together: nothing hidden in one can be worked out from another."""
+
+    key: str
+    heading: str
+    tables: list[TermTableOut]
+
+
+class TermStatisticsOut(Schema):
+    scope: ScopeOut
+    scopes: list[ScopeOut]
+    terms: list[date]
+    term_labels: list[str]
+    refreshed_at: datetime | None = Field(description="When the figures were computed; null before the first time")
+    threshold: int
+    measures: list[MeasureOut]
+
+
 # --- a report of concern from the public ---
 
 

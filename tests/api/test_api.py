@@ -143,6 +143,25 @@ def test_statistics_never_publish_a_count_under_five(
     assert reports["total"] is None
 
 
+def test_the_term_statistics_are_the_pages_tables_and_never_a_count_under_five(
+    client: Client, world: World, e_service: Issued, social_services_token: Issued
+) -> None:
+    for _ in range(3):
+        assert _post(client, e_service, report_body(world)).status_code == 201
+    refresh_statistics(municipality=world.municipality)
+
+    answer = client.get("/api/v1/statistics/terms", **social_services_token.headers())
+
+    stats = answer.json()
+    assert answer.status_code == 200 and len(stats["terms"]) == 4 and stats["threshold"] == 5
+    reports = next(m for m in stats["measures"] if m["key"] == "reports")
+    assert {m["key"] for m in stats["measures"]}.isdisjoint({"concerns", "absence_investigations"})
+    for table in reports["tables"]:
+        published = [n for row in table["cells"] for n in row] + table["row_totals"] + table["column_totals"]
+        assert all(n is None or n == 0 or n >= 5 for n in [*published, table["total"]])
+        assert table["terms"] == stats["terms"]
+
+
 def test_the_closed_case_bundle_holds_the_pdfs_and_an_index_and_is_audited(
     client: Client, closed_case: TsiCase, case_system: Issued
 ) -> None:

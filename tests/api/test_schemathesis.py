@@ -86,4 +86,4 @@ def _check_every_operation(tokens: dict[str, Issued]) -> None:
     for operation in operations:
         _check(operation, tokens[operation.method.upper()])
 
-    assert len(operations) == 7
+    assert len(operations) == 8
