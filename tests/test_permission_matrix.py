@@ -349,3 +349,38 @@ def test_collaboration_the_register_for_all_staff_a_meeting_for_its_members_a_ch
     assert meeting.status_code == (200 if opens_meeting else 404)
     assert ("Alva Testsson" in meeting.content.decode()) == sees_child
     assert "Stöd i skolan." not in meeting.content.decode() or sees_child
+
+
+# The statistics and evaluation pages: persona -> the pages they may open (200); every other one is 404. The
+# self-granting coordinator is a coordinator: the municipality's figures (aggregates), the investment and research.
+STATISTICS_PAGES = ("/statistics/", "/statistics/terms/", "/statistics/evaluation/", "/statistics/violence/",
+                    "/statistics/investment/", "/statistics/research/")  # fmt: skip
+SCOPED = {"/statistics/", "/statistics/terms/", "/statistics/evaluation/", "/statistics/violence/"}
+STATISTICS_ALLOWED = {
+    "teacher": set(),
+    "other_teacher": set(),
+    "principal": SCOPED,
+    "social_worker": SCOPED,
+    "police_officer": set(),
+    "administrator": SCOPED,
+    "outsider": SCOPED,  # a principal of another municipality: their own school's figures, never ours
+    "independent_principal": SCOPED,
+    "second_school_kurator": set(),
+    "self_granting_coordinator": set(STATISTICS_PAGES),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_statistics_and_evaluation_pages_by_persona(client: Client, world: World, persona, request) -> None:  # type: ignore[no-untyped-def]
+    """Who may open which page; and a principal sees their own school's figures only (never another school's
+    name in a table), so nobody reads a cell of a school outside their scope."""
+    from kring.insights.actions import refresh_statistics
+
+    name = request.node.callspec.params["persona"]
+    refresh_statistics(municipality=world.municipality)
+    login(client, persona)
+    for page in STATISTICS_PAGES:
+        response = client.get(page)
+        assert response.status_code == (200 if page in STATISTICS_ALLOWED[name] else 404), (name, page)
+        if response.status_code == 200 and name in ("principal", "independent_principal", "outsider"):
+            assert "Björkskolan" not in response.content.decode()
