@@ -57,8 +57,8 @@ def suppress_together(tables: Sequence[Sequence[Sequence[int]]], threshold: int 
     hidden = [{cell for cell in _all_cells(grid) if _value(grid, cell) < threshold} for grid in grids]
     _share_totals(grids, hidden)
     while determined := system.determined(hidden, threshold):
-        table, cell = _to_suppress_next(grids, hidden, determined)
-        hidden[table].add(cell)
+        for table, cell in _to_suppress_next(grids, hidden, determined):
+            hidden[table].add(cell)
         _share_totals(grids, hidden)
     return [_publish(grid, cells) for grid, cells in zip(grids, hidden, strict=True)]
 
@@ -115,24 +115,26 @@ def _share_totals(grids: list[list[list[int]]], hidden: list[set[Cell]]) -> None
 
 def _to_suppress_next(
     grids: list[list[list[int]]], hidden: list[set[Cell]], determined: list[tuple[int, Cell]]
-) -> tuple[int, Cell]:
-    """The published number to suppress next so that fewer are determined: the smallest beside a determined one (in
-    its row or column of its table; interior cells before totals), else the smallest of that table, else of any."""
-    rows = {(table, cell[0]) for table, cell in determined}
-    columns = {(table, cell[1]) for table, cell in determined}
-    tables = {table for table, _cell in determined}
-
-    def cost(candidate: tuple[int, Cell]) -> tuple[int, int, int, int, Cell]:
-        k, (i, j) = candidate
-        grid = grids[k]
-        beside = (k, i) in rows or (k, j) in columns
-        margin = i == len(grid) - 1 or j == len(grid[0]) - 1
-        return (int(not beside), int(k not in tables), int(margin), grid[i][j], (i, j))
-
+) -> set[tuple[int, Cell]]:
+    """The published numbers to suppress next so that fewer are determined: for each determined one, the smallest
+    beside it (in its row or column of its table; interior cells before totals) — all of them in one round, so that
+    a large table takes a few rounds, not one per number — else the smallest of its table, else of any."""
     shown = [(k, c) for k, grid in enumerate(grids) for c in _all_cells(grid) if c not in hidden[k]]
     if not shown:  # cannot happen: with every number suppressed, each can move with the others (all scaled)
         raise AssertionError("a suppressed number is determined with nothing published")
-    return min(shown, key=cost)
+    chosen: set[tuple[int, Cell]] = set()
+    for table, (row, column) in determined:
+
+        def cost(
+            candidate: tuple[int, Cell], table: int = table, row: int = row, column: int = column
+        ) -> tuple[int, int, int, int, tuple[int, Cell]]:
+            k, (i, j) = candidate
+            beside = k == table and (i == row or j == column)
+            margin = i == len(grids[k]) - 1 or j == len(grids[k][0]) - 1
+            return (int(not beside), int(k != table), int(margin), grids[k][i][j], candidate)
+
+        chosen.add(min(shown, key=cost))
+    return chosen
 
 
 def _extend(table: Sequence[Sequence[int]]) -> list[list[int]]:

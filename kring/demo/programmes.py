@@ -44,6 +44,15 @@ from kring.prevention.surveys import codes
 from kring.prevention.surveys.bank import load_question_bank
 from kring.prevention.terms import previous_terms, term_of
 
+FREE_TEXT_SHARE = 0.15  # of the pupils write something in the survey's last, free question
+PUPIL_WORDS = (
+    "Det har blivit lättare att prata med mentorn.",
+    "Jag vet vem jag kan gå till om något händer.",
+    "Bra att vi fick prata om det här i klassen.",
+    "Vuxna borde vara ute mer på rasterna.",
+    "Jag tycker att det är tryggare i korridorerna nu.",
+    "Ibland vet jag inte vem jag ska fråga.",
+)  # invented: what pupils of 11 might write
 TERMS_OF_MVP = 4  # MVP has run at its two schools for four terms, this one included
 
 MVP_MANUAL = (
@@ -318,6 +327,10 @@ class ProgrammeWriter:
                             municipality_id=municipality, response=response, question=question, value=response.sex
                         )
                     )
+                elif question.scale == Scale.FREE_TEXT and self.rng.random() < FREE_TEXT_SHARE:
+                    text = self.rng.choice(PUPIL_WORDS)
+                    rows.append(SurveyAnswer(municipality_id=municipality, response=response, question=question,
+                                             text=text))  # fmt: skip
         SurveyAnswer.objects.bulk_create(rows, batch_size=2000)
 
 

@@ -9,6 +9,7 @@ from kring.demo.generator import DemoResult
 from kring.directory.models import User
 from kring.insights.evaluation.results import evaluation_for_user
 from kring.insights.investment.results import investment_for_user
+from kring.insights.investment.voices import children_quotes
 from kring.insights.violence import violence_for_user
 
 
@@ -47,3 +48,11 @@ def test_the_demo_follows_mvp_at_two_schools_over_four_terms(small_demo: DemoRes
     shown = [row for row in found.groups if row.rate_with and row.rate_others]
     assert shown, "the demo's figures are large enough to show in some term"
     assert sum(row.rate_with.value for row in shown) < sum(row.rate_others.value for row in shown)  # type: ignore[union-attr]
+
+
+def test_the_report_quotes_the_pupils_only_from_a_survey_with_enough_answers(small_demo: DemoResult) -> None:
+    coordinator = User.objects.get(email=small_demo.login_for("coordinator").email)
+    manager = User.objects.get(email=small_demo.login_for("unit_manager").email)
+    survey, quotes = children_quotes(coordinator)
+    assert survey.startswith("Börja prata") and 0 < len(quotes) <= 3
+    assert children_quotes(manager) == ("", [])  # who may not read the surveys' results gets none

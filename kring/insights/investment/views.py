@@ -21,6 +21,7 @@ from kring.insights.evaluation.results import what_it_shows
 from kring.insights.investment import actions, queries
 from kring.insights.investment.forms import TeamCostForm, UnitCostsForm
 from kring.insights.investment.results import Investment, investment_for_user
+from kring.insights.investment.voices import children_quotes
 from kring.pdf import pdf_response, render_pdf
 
 REPORT_LANGUAGES = ("sv", "en")
@@ -86,8 +87,9 @@ def report_context(user: User) -> dict[str, Any]:
     attendance = figures.attendance if figures else []
     groups = {_("Children with a TSI case"): [row.cases for row in attendance],
               _("Comparison pupils"): [row.comparison for row in attendance]}  # fmt: skip
+    survey, quotes = children_quotes(user)
     return {
-        "found": found, "figures": figures, "today": timezone.localdate(),
+        "found": found, "figures": figures, "today": timezone.localdate(), "survey": survey, "quotes": quotes,
         "sentences": what_it_shows(figures.did) if figures and figures.did else [],
         "attendance_chart": _data_uri(charts.attendance_svg([row.label for row in attendance], groups)),
         "investment_chart": _data_uri(_chart(found)),
