@@ -126,7 +126,7 @@ def test_a_suppressed_zero_is_no_cover_for_a_small_number() -> None:
     # reader who knows the zeros (grades a school does not have) would read it from the row's total.
     table = [[0, 0, 7], [0, 3, 9], [8, 6, 5]]
     original, shown = extended(table), published(suppress(table))
-    assert shown[1][1] is None and shown[1][3] is None
+    assert shown[1][1] is None and (shown[1][2] is None or shown[1][3] is None)  # the 3 and a number beside it
     assert determined_cells(original, shown) == []
     assert recovered_together([original], [shown]) == []
 
