@@ -29,9 +29,12 @@ def statistics(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def statistics_by_term(request: AuthenticatedRequest) -> HttpResponse:
-    """The same counts by term, broken down by category or outcome, school, grade, age band and sex."""
+    """The same counts by term, broken down by category or outcome, school, grade, age band and sex: one measure's
+    tables at a time (a large municipality's are thousands of numbers), the chart of every measure's totals."""
     stats = term_statistics_for_user(request.user, request.GET.get("scope", ""))
-    return render(request, "insights/statistics_by_term.html", {"stats": stats})
+    asked = request.GET.get("measure", "")
+    shown = next((m for m in stats.measures if m.key == asked), stats.measures[0] if stats.measures else None)
+    return render(request, "insights/statistics_by_term.html", {"stats": stats, "shown": shown})
 
 
 @login_required

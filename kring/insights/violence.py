@@ -29,7 +29,7 @@ from kring.directory.models import Unit, UnitKind, User
 from kring.insights.breakdowns import term_of_month, terms_until
 from kring.insights.evaluation.estimates import Estimate, rate_with_interval
 from kring.insights.models import CountKind, MonthlyCount
-from kring.insights.statistics import THRESHOLD, CountTable, Scope, chosen_scope
+from kring.insights.statistics import THRESHOLD, CountTable, Scope, chosen_scope, published_once
 from kring.people.models import Placement
 from kring.prevention.models import Programme, ProgrammeRun
 from kring.prevention.terms import term_label
@@ -77,9 +77,13 @@ def violence_for_user(user: User, scope_key: str = "", programme_id: str = "") -
         if programme else set()  # fmt: skip
     schools = _schools(municipality_id, scope)
     counted = refresh is not None and scope.concerns is not None  # concerns are the school's: not for social services
-    counts = _counts(municipality_id, scope, terms) if counted else {}
-    pupils = _pupils(municipality_id, terms) if counted else {}
-    table = _school_table(schools, terms, counts) if counted else None
+    table: CountTable | None = None
+    pupils: dict[tuple[int, date], int] = {}
+    if counted:  # the suppressed table and the pupils of each term, kept until the next refresh
+        view = ("violence", scope.key, scope.unit_ids, terms[0])
+        table, pupils = published_once(
+            municipality_id, view, lambda: _published(municipality_id, scope, terms, schools)
+        )
     groups = [_group(i, term, schools, runs, table, pupils) for i, term in enumerate(terms)] if table else []
     coverage = municipality_coverage(user, today) if can(user, Permission.PREVENTION_FOLLOW) else None
     record_event(actor=user, action=AuditAction.READ, target_type="violence_follow_up", target_id=scope.key,
@@ -87,6 +91,12 @@ def violence_for_user(user: User, scope_key: str = "", programme_id: str = "") -
                           "programme": programme.pk if programme else None})  # fmt: skip
     return Violence(scope, scopes, refresh.refreshed_at if refresh else None, programmes, programme,
                     [term_label(t) for t in terms], groups, table, coverage)  # fmt: skip
+
+
+def _published(
+    municipality_id: int, scope: Scope, terms: list[date], schools: list[tuple[int, str]]
+) -> tuple[CountTable, dict[tuple[int, date], int]]:
+    return _school_table(schools, terms, _counts(municipality_id, scope, terms)), _pupils(municipality_id, terms)
 
 
 def _chosen(programmes: list[Programme], asked: str) -> Programme | None:

@@ -194,6 +194,18 @@ def test_the_page_shows_the_tables_and_the_chart_and_is_audited_once(
     assert b"style=" not in chart.content
 
 
+def test_the_page_shows_one_measure_at_a_time(client: Client, world: World, principal: User) -> None:
+    refresh_statistics(municipality=world.municipality)
+    login(client, principal)
+
+    first = client.get("/statistics/terms/", headers=EN).content.decode()
+    reports = client.get("/statistics/terms/?measure=reports", headers=EN).content.decode()
+
+    assert "By category and term" in first and "By outcome and term" not in first
+    assert "By outcome and term" in reports and "By category and term" not in reports
+    assert 'href="?scope=schools&amp;measure=high_absence"' in reports
+
+
 def test_the_csv_holds_the_published_tables_and_nothing_else(
     client: Client, world: World, principal: User, teacher: User
 ) -> None:
