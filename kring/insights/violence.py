@@ -32,6 +32,8 @@ from kring.insights.models import CountKind, MonthlyCount
 from kring.insights.statistics import THRESHOLD, CountTable, Scope, chosen_scope, published_once
 from kring.people.models import Placement
 from kring.prevention.models import Programme, ProgrammeRun
+from kring.prevention.surveys.queries import may_use_surveys, series_for_user, survey_results
+from kring.prevention.surveys.results import SurveyResults
 from kring.prevention.terms import term_label
 from kring.prevention.tryggbas.coverage import MunicipalityCoverage, municipality_coverage
 from kring.suppression import suppress
@@ -64,6 +66,7 @@ class Violence:
     groups: list[GroupRow]
     schools: CountTable | None
     coverage: MunicipalityCoverage | None
+    survey: SurveyResults | None  # the programme's latest pupil survey (or the latest), for who may read it
 
 
 def violence_for_user(user: User, scope_key: str = "", programme_id: str = "") -> Violence:
@@ -86,17 +89,28 @@ def violence_for_user(user: User, scope_key: str = "", programme_id: str = "") -
         )
     groups = [_group(i, term, schools, runs, table, pupils) for i, term in enumerate(terms)] if table else []
     coverage = municipality_coverage(user, today) if can(user, Permission.PREVENTION_FOLLOW) else None
+    survey = _survey(user, programme)
     record_event(actor=user, action=AuditAction.READ, target_type="violence_follow_up", target_id=scope.key,
                  details={"scope": scope.key, "units": list(scope.unit_ids),
                           "programme": programme.pk if programme else None})  # fmt: skip
     return Violence(scope, scopes, refresh.refreshed_at if refresh else None, programmes, programme,
-                    [term_label(t) for t in terms], groups, table, coverage)  # fmt: skip
+                    [term_label(t) for t in terms], groups, table, coverage, survey)  # fmt: skip
 
 
 def _published(
     municipality_id: int, scope: Scope, terms: list[date], schools: list[tuple[int, str]]
 ) -> tuple[CountTable, dict[tuple[int, date], int]]:
     return _school_table(schools, terms, _counts(municipality_id, scope, terms)), _pupils(municipality_id, terms)
+
+
+def _survey(user: User, programme: Programme | None) -> SurveyResults | None:
+    """The results of the programme's latest pupil survey, else of the latest survey, as the survey's own page shows
+    them (with its disclosure control, audited there); None for who may not read them."""
+    if not may_use_surveys(user):
+        return None
+    series = series_for_user(user).order_by("-pk")
+    found = (series.filter(programme=programme).first() if programme else None) or series.first()
+    return survey_results(user, found) if found else None
 
 
 def _chosen(programmes: list[Programme], asked: str) -> Programme | None:

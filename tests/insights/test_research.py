@@ -10,7 +10,9 @@ import io
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -202,3 +204,20 @@ def test_the_nightly_refresh_destroys_the_keys_of_ended_studies(
     ended.refresh_from_db()
     going_on.refresh_from_db()
     assert ended.key is None and ended.key_destroyed_at is not None and going_on.key is not None
+
+
+def test_the_studies_pages_read_a_constant_number_of_queries(client: Client, world: World, coordinator: User) -> None:
+    login(client, coordinator)
+
+    def queries(studies: int) -> tuple[int, int]:
+        for n in range(studies):
+            _define(client, f"Studie {Study.objects.count()}-{n}", ["grade"])
+        study = Study.objects.first()
+        assert study is not None
+        with CaptureQueriesContext(connection) as listing:
+            assert client.get("/statistics/research/").status_code == 200
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(f"/statistics/research/{study.pk}/").status_code == 200
+        return len(listing), len(page)
+
+    assert queries(2) == queries(20)
