@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from kring.demo.actions import seed_demo
 from kring.directory.models import User
@@ -22,16 +22,28 @@ from tests.browser.test_start_page import _screenshots
 pytestmark = pytest.mark.browser
 
 
+def _logged_in(new_context, live_server, login, **options) -> Page:  # type: ignore[no-untyped-def]
+    """A new browser page with the demo login logged in (two-factor code and all)."""
+    page = new_context(**options).new_page()
+    page.set_default_timeout(10_000)
+    _log_in(page, f"{live_server.url}/", login.email, login.password, login.totp_secret)
+    return page
+
+
+def _assert_chart(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """The page's chart is an SVG the browser can fetch."""
+    chart = page.request.get(live_server.url + (page.locator("main img.chart").get_attribute("src") or ""))
+    assert chart.ok and b"<svg" in chart.body()
+
+
 def test_the_demo_evaluation_shows_outcomes_beside_a_comparison_group(
     new_context, live_server, screenshot_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     demo = seed_demo(size="small", seed=11)
     logins = {login.role: login for login in demo.logins}
 
-    page = new_context().new_page()
-    page.set_default_timeout(10_000)
     coordinator = logins["coordinator"]
-    _log_in(page, f"{live_server.url}/", coordinator.email, coordinator.password, coordinator.totp_secret)
+    page = _logged_in(new_context, live_server, coordinator)
     page.goto(f"{live_server.url}/statistics/")
     page.get_by_role("link", name="Utvärdering av TSI").click()
 
@@ -39,15 +51,12 @@ def test_the_demo_evaluation_shows_outcomes_beside_a_comparison_group(
     expect(page.locator("main h2")).to_have_count(5)
     expect(page.get_by_text("Skillnad, med 95 % intervall")).to_be_visible()
     expect(page.locator("main img.chart")).to_be_visible()
-    chart = page.request.get(live_server.url + (page.locator("main img.chart").get_attribute("src") or ""))
-    assert chart.ok and b"<svg" in chart.body()
+    _assert_chart(page, live_server)
     assert axe_violations(page) == []
     _screenshots(page, screenshot_dir, "150-evaluation")
 
     principal = logins["principal"]
-    page = new_context().new_page()
-    page.set_default_timeout(10_000)
-    _log_in(page, f"{live_server.url}/", principal.email, principal.password, principal.totp_secret)
+    page = _logged_in(new_context, live_server, principal)
     page.goto(f"{live_server.url}/statistics/evaluation/")
     assert "Skillnad i skillnader" not in page.locator("main").inner_text()
     _screenshots(page, screenshot_dir, "151-evaluation-principal")
@@ -58,9 +67,7 @@ def test_the_coordinator_defines_a_study_and_releases_its_data_set(
 ) -> None:  # type: ignore[no-untyped-def]
     demo = seed_demo(size="small", seed=11)
     coordinator = next(login for login in demo.logins if login.role == "coordinator")
-    page = new_context(accept_downloads=True).new_page()
-    page.set_default_timeout(10_000)
-    _log_in(page, f"{live_server.url}/", coordinator.email, coordinator.password, coordinator.totp_secret)
+    page = _logged_in(new_context, live_server, coordinator, accept_downloads=True)
     page.goto(f"{live_server.url}/statistics/evaluation/")
     page.get_by_role("link", name="Uppgifter för forskning").click()
 
@@ -94,9 +101,7 @@ def test_the_social_investment_and_its_report_for_the_politicians(
 ) -> None:  # type: ignore[no-untyped-def]
     demo = seed_demo(size="small", seed=11)
     coordinator = next(login for login in demo.logins if login.role == "coordinator")
-    page = new_context().new_page()
-    page.set_default_timeout(10_000)
-    _log_in(page, f"{live_server.url}/", coordinator.email, coordinator.password, coordinator.totp_secret)
+    page = _logged_in(new_context, live_server, coordinator)
     page.goto(f"{live_server.url}/statistics/")
     page.get_by_role("link", name="Den sociala investeringen").click()
 
@@ -124,15 +129,12 @@ def test_the_social_investment_and_its_report_for_the_politicians(
 def test_the_violence_prevention_follow_up(new_context, live_server, screenshot_dir: Path) -> None:  # type: ignore[no-untyped-def]
     demo = seed_demo(size="small", seed=11)
     coordinator = next(login for login in demo.logins if login.role == "coordinator")
-    page = new_context().new_page()
-    page.set_default_timeout(10_000)
-    _log_in(page, f"{live_server.url}/", coordinator.email, coordinator.password, coordinator.totp_secret)
+    page = _logged_in(new_context, live_server, coordinator)
     page.goto(f"{live_server.url}/statistics/")
     page.get_by_role("link", name="Våldsprevention").click()
 
     expect(page.locator("main h1")).to_have_text("Våldsprevention: uppföljning")
     expect(page.locator("main img.chart")).to_be_visible()
-    chart = page.request.get(live_server.url + (page.locator("main img.chart").get_attribute("src") or ""))
-    assert chart.ok and b"<svg" in chart.body()
+    _assert_chart(page, live_server)
     assert axe_violations(page) == []
     _screenshots(page, screenshot_dir, "156-violence-prevention")
